@@ -1,0 +1,124 @@
+/**
+ * The custom requests and notifications between the LitNotes client and server, declared once
+ * and imported by both sides. Standard LSP features (completion, hover, ...) are not here.
+ * Any LSP client can use these too: they are plain JSON-RPC methods under `litnotes/`.
+ */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+
+/** A paper as lists show it (tree, quick pick). Text is untrusted catalog text: render as plain text. */
+export interface PaperSummary {
+  key: string;
+  title?: string;
+  /** "Vaswani et al." */
+  authors?: string;
+  year?: string;
+  venue?: string;
+  /** First ~300 characters of the abstract, for tooltips. */
+  abstractPreview?: string;
+  /** The paper's literature note, when it exists (`file://` URI). */
+  noteUri?: string;
+  /** Notes citing the paper (`file://` URIs), sorted. */
+  citingNotes: string[];
+  /** Where the entry is written. */
+  catalogUri: string;
+  catalogLine: number;
+}
+
+export type PaperSort = 'title' | 'year' | 'cited';
+export type TopicSource = 'catalog' | 'derived' | 'both';
+
+export interface Topic {
+  /** Stable id for the tree (survives refreshes). */
+  id: string;
+  label: string;
+  /** Number of papers under the topic (after the filter). */
+  count: number;
+  /** Where the topic comes from: catalog keywords/groups or derived from titles and abstracts. */
+  source: 'catalog' | 'derived' | 'none';
+}
+
+export interface TopicsParams {
+  /** Full-text filter, the same search as completion; empty for all papers. */
+  filter?: string;
+}
+export interface TopicsResult {
+  topics: Topic[];
+  totalPapers: number;
+}
+export const topicsRequest = new RequestType<TopicsParams, TopicsResult, void>('litnotes/topics');
+
+export interface TopicPapersParams {
+  topicId: string;
+  filter?: string;
+  sort?: PaperSort;
+}
+export const topicPapersRequest = new RequestType<TopicPapersParams, PaperSummary[], void>('litnotes/topicPapers');
+
+export interface SearchPapersParams {
+  query: string;
+  limit?: number;
+}
+export const searchPapersRequest = new RequestType<SearchPapersParams, PaperSummary[], void>('litnotes/searchPapers');
+
+/** Everything a command needs to act on one paper. */
+export interface PaperDetails extends PaperSummary {
+  abstract?: string;
+  doi?: string;
+  url?: string;
+  arxiv?: string;
+  /** Code repository links found in the abstract or URL fields (https only). */
+  codeLinks: string[];
+  keywords: string[];
+  /** Catalog entry range, for "Go to Catalog Entry". */
+  catalogRange: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+export interface PaperParams {
+  key: string;
+}
+export const paperRequest = new RequestType<PaperParams, PaperDetails | null, void>('litnotes/paper');
+
+export interface CitationAtParams {
+  uri: string;
+  position: { line: number; character: number };
+}
+/** The key of the citation under the cursor (in a note or on a catalog entry), or null. */
+export const citationAtRequest = new RequestType<CitationAtParams, { key: string } | null, void>('litnotes/citationAt');
+
+export interface FormatReferenceParams {
+  keys: string[];
+  /** `apa` (default), or a path to a CSL style file in the workspace. */
+  style?: string;
+  format?: 'text' | 'html';
+}
+export const formatReferenceRequest = new RequestType<FormatReferenceParams, { text: string }, void>('litnotes/formatReference');
+
+export interface NewNoteParams {
+  key: string;
+}
+/**
+ * The literature note for a paper: where it goes and what it starts with (template already filled).
+ * `exists` says the note is already there: the client opens it and never overwrites it.
+ */
+export interface NewNoteResult {
+  uri: string;
+  content: string;
+  exists: boolean;
+}
+export const newNoteRequest = new RequestType<NewNoteParams, NewNoteResult | null, void>('litnotes/newNote');
+
+export interface CatalogStatus {
+  uri: string;
+  papers: number;
+  problems: number;
+}
+export interface IndexStatus {
+  state: 'indexing' | 'ready';
+  papers: number;
+  notes: number;
+  catalogs: CatalogStatus[];
+  /** Total problems (parse errors, duplicate keys) across catalogs. */
+  problems: number;
+}
+/** Sent by the server whenever the index changes (papers, notes or state): the tree refreshes on it. */
+export const indexStatusNotification = new NotificationType<IndexStatus>('litnotes/indexStatus');
+export const indexStatusRequest = new RequestType<void, IndexStatus, void>('litnotes/indexStatus');
