@@ -1,0 +1,11 @@
+/** Every LitNotes command, registered once for the life of the extension. */
+import type * as vscode from 'vscode';
+import type { CommandContext } from './commandContext';
+import { registerInsertCitation } from './insertCitation';
+import { registerPaperCommands } from './paperCommands';
+import { registerServerCommands } from './serverCommands';
+import { registerViewCommands } from './viewCommands';
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return [registerInsertCitation(ctx), ...registerPaperCommands(ctx), ...registerViewCommands(ctx), ...registerServerCommands(ctx)];
+}

@@ -1,0 +1,87 @@
+/**
+ * One LitNotes server process and everything that lives exactly as long as it: the language
+ * client, its file watcher, its index-status handler and state listener. "Restart Server" disposes
+ * the session and starts a new one, so nothing is registered twice; the client's own automatic
+ * restart after a crash keeps the session (its handlers survive inside the client).
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { indexStatusNotification, indexStatusRequest, type IndexStatus } from '../../common/protocol';
+import { initializationOptions } from './config';
+
+export interface SessionEvents {
+  status(status: IndexStatus): void;
+  /** The server stopped and the client gave up restarting it. */
+  stopped(): void;
+}
+
+/** Notes, catalogs (BibTeX by language or extension; CSL-JSON/YAML are sniffed by the server). */
+const documentSelector = [
+  { scheme: 'file', language: 'markdown' },
+  { scheme: 'file', language: 'bibtex' },
+  { scheme: 'file', pattern: '**/*.bib' },
+  { scheme: 'file', pattern: '**/*.{json,yaml,yml}' },
+];
+
+export class ServerSession {
+  readonly client: LanguageClient;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposing = false;
+
+  constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, private readonly events: SessionEvents) {
+    const module = vscode.Uri.joinPath(extensionUri, 'dist', 'server.js').fsPath;
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{bib,json,yaml,yml,md}');
+    this.disposables.push(watcher);
+    const clientOptions: LanguageClientOptions = {
+      documentSelector,
+      synchronize: { fileEvents: watcher, configurationSection: ['litnotes', 'files.exclude'] },
+      initializationOptions: initializationOptions(),
+      outputChannel: log,
+      // Hovers carry catalog text: never trusted, never HTML, whatever the server sends.
+      markdown: { isTrusted: false, supportHtml: false },
+    };
+    // The id `litnotes` makes the client read `litnotes.trace.server` by itself.
+    this.client = new LanguageClient('litnotes', 'LitNotes', serverOptions, clientOptions);
+    this.client.onNotification(indexStatusNotification, (status) => this.events.status(status));
+    this.disposables.push(
+      this.client.onDidChangeState((change) => {
+        if (change.newState === State.Running) void this.fetchStatus();
+        if (change.newState === State.Stopped && !this.disposing) this.events.stopped();
+      }),
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.client.start();
+    await this.fetchStatus();
+  }
+
+  /** The client when its server is up; undefined while it starts, restarts or after it stopped. */
+  running(): LanguageClient | undefined {
+    return this.client.isRunning() ? this.client : undefined;
+  }
+
+  /** A notification may have gone out before the handler was attached: ask once on every (re)start. */
+  private async fetchStatus(): Promise<void> {
+    if (!this.client.isRunning()) return;
+    try {
+      this.events.status(await this.client.sendRequest(indexStatusRequest, undefined));
+    } catch {
+      // The notification brings the status as soon as the server has one.
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposing = true;
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    try {
+      await this.client.dispose(2000);
+    } catch {
+      // Already stopped or never started: nothing left to stop.
+    }
+  }
+}

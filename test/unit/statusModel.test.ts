@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { IndexStatus } from '../../common/protocol';
+import { pickText } from '../../client/src/plainText';
+import { statusView } from '../../client/src/statusModel';
+
+const relative = (uri: string) => uri.replace('file:///ws/', '');
+
+function status(overrides: Partial<IndexStatus> = {}): IndexStatus {
+  return {
+    state: 'ready',
+    papers: 64,
+    notes: 3,
+    catalogs: [{ uri: 'file:///ws/refs/papers.bib', papers: 60, problems: 0 }, { uri: 'file:///ws/extra.json', papers: 4, problems: 0 }],
+    problems: 0,
+    ...overrides,
+  };
+}
+
+describe('status item', () => {
+  test('ready: the number of papers, click focuses the Papers view, catalogs listed by path', () => {
+    assert.deepEqual(statusView(status(), relative), {
+      text: '$(book) 64 papers',
+      tooltip: 'LitNotes: 64 papers in 2 catalogs, 3 notes\nextra.json: 4 papers\nrefs/papers.bib: 60 papers',
+      click: 'focusPapers',
+      busy: false,
+    });
+  });
+
+  test('problems: a warning, click opens the Problems panel', () => {
+    const view = statusView(status({ problems: 2, catalogs: [{ uri: 'file:///ws/a.bib', papers: 1, problems: 2 }] }), relative);
+    assert.equal(view.text, '$(warning) 64 papers, 2 catalog problems');
+    assert.equal(view.click, 'showProblems');
+    assert.equal(view.tooltip, 'LitNotes: 64 papers in 1 catalog, 3 notes\na.bib: 1 paper, 2 problems');
+  });
+
+  test('indexing, starting, and no catalog', () => {
+    assert.equal(statusView(status({ state: 'indexing' }), relative).text, '$(sync~spin) Indexing…');
+    assert.equal(statusView(status({ state: 'indexing' }), relative).busy, true);
+    assert.equal(statusView(undefined, relative).text, '$(sync~spin) Starting…');
+    const empty = statusView(status({ papers: 0, notes: 0, catalogs: [] }), relative);
+    assert.equal(empty.text, '$(book) 0 papers');
+    assert.match(empty.tooltip, /No catalog found/);
+    assert.equal(statusView(status({ papers: 1, problems: 1 }), relative).text, '$(warning) 1 paper, 1 catalog problem');
+  });
+});
+
+describe('quick pick text', () => {
+  test('catalog text cannot draw icons and stays on one line', () => {
+    assert.equal(pickText('A $(alert) title\n  on two lines'), 'A \\$(alert) title on two lines');
+    assert.equal(pickText(undefined), '');
+  });
+});
