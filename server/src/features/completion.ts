@@ -1,0 +1,136 @@
+/**
+ * Citation completion after `@` (and inside `[@…`). The server ranks with the full-text index and
+ * caps the list (marked incomplete, so the editor asks again as the user types); `sortText` keeps
+ * the server's order and `filterText` is the typed text, so the editor's own filter never drops a
+ * full-text match ("gauss" finding a paper whose key has no "gauss" in it).
+ */
+import { shortAuthors, type Paper } from '../catalog/paper';
+import type { Position, Range } from '../core/types';
+import { completionContext } from '../notes/citationContext';
+import { citationKeyText } from '../service/citationKeys';
+import {
+  completionKindReference,
+  type CompletionItem,
+  type CompletionList,
+} from '../service/protocolTypes';
+import type { Settings } from '../service/settings';
+import type { WorkspaceModel } from '../service/workspaceModel';
+import { escapeMarkdownParagraphs, paperByline, paperTitleLine, shorten } from './markdown';
+
+const ABSTRACT_PREVIEW = 300;
+
+export function provideCompletion(
+  model: WorkspaceModel,
+  text: string,
+  position: Position,
+  settings: Pick<Settings, 'completion'>,
+): CompletionList | undefined {
+  const context = completionContext(text, position);
+  if (!context) return undefined;
+  const typed = typedCitation(text, context.range, position);
+  if (!typed) return undefined;
+  const prefix = context.prefix.replace(/^\{/, '').replace(/\}$/, '');
+  const max = settings.completion.maxItems;
+  const keys = prefix === '' ? defaultKeys(model, max) : model.search(prefix, max).map((hit) => hit.key);
+
+  const items: CompletionItem[] = [];
+  for (const key of keys) {
+    const paper = model.paper(key);
+    if (!paper) continue;
+    items.push(completionItem(paper, items.length, typed));
+  }
+  return { isIncomplete: true, items };
+}
+
+/** The full item: the whole abstract instead of its first lines, and the formatted reference when given. */
+export function resolveCompletionItem(model: WorkspaceModel, item: CompletionItem, reference?: string): CompletionItem {
+  const key = item.data?.key;
+  const paper = key === undefined ? undefined : model.paper(key);
+  if (!paper) return item;
+  return { ...item, documentation: { kind: 'markdown', value: documentation(paper, undefined, reference) } };
+}
+
+interface TypedCitation {
+  /** From the `@` to the end of what was typed (a closing `}` included). */
+  range: Range;
+  text: string;
+}
+
+/**
+ * The `@prefix` the edit replaces. `completionContext`'s range may or may not start at the `@`
+ * (and at a `{`), so this finds the `@` on the line itself.
+ */
+function typedCitation(text: string, contextRange: Range, position: Position): TypedCitation | undefined {
+  const lineText = lineAt(text, position.line);
+  let start = Math.min(contextRange.start.character, position.character);
+  if (lineText[start] !== '@') {
+    if (lineText[start - 1] === '@') start -= 1;
+    else if (lineText[start - 1] === '{' && lineText[start - 2] === '@') start -= 2;
+    else return undefined;
+  }
+  let end = contextRange.end.line === position.line ? Math.max(contextRange.end.character, position.character) : position.character;
+  if (lineText[start + 1] === '{' && lineText[end] === '}' && !lineText.slice(start, end).includes('}')) end += 1;
+  return {
+    range: { start: { line: position.line, character: start }, end: { line: position.line, character: end } },
+    text: lineText.slice(start, end),
+  };
+}
+
+/** With nothing typed yet: the papers cited most in the workspace, then the rest by title. */
+function defaultKeys(model: WorkspaceModel, max: number): string[] {
+  const cited = [...model.citedKeys()].filter(([key]) => model.paper(key)).sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+  const keys = cited.map(([key]) => key).slice(0, max);
+  if (keys.length >= max) return keys;
+  const taken = new Set(keys);
+  const rest = model
+    .papers()
+    .filter((p) => !taken.has(p.key))
+    .sort((a, b) => compareText(a.title ?? a.key, b.title ?? b.key) || compareText(a.key, b.key));
+  for (const paper of rest) {
+    if (keys.length >= max) break;
+    keys.push(paper.key);
+  }
+  return keys;
+}
+
+function completionItem(paper: Paper, rank: number, typed: TypedCitation): CompletionItem {
+  const description = [shortAuthors(paper.authors), paper.year].filter(Boolean).join(' · ');
+  const item: CompletionItem = {
+    label: paper.key,
+    kind: completionKindReference,
+    documentation: { kind: 'markdown', value: documentation(paper, ABSTRACT_PREVIEW) },
+    sortText: String(rank).padStart(5, '0'),
+    filterText: typed.text,
+    textEdit: { range: typed.range, newText: '@' + citationKeyText(paper.key) },
+    data: { key: paper.key },
+  };
+  if (paper.title) item.detail = paper.title;
+  if (description) item.labelDetails = { description };
+  return item;
+}
+
+function documentation(paper: Paper, abstractMax?: number, reference?: string): string {
+  const parts = [paperTitleLine(paper)];
+  const byline = paperByline(paper);
+  if (byline) parts.push(byline);
+  if (paper.abstract) {
+    parts.push(abstractMax === undefined ? escapeMarkdownParagraphs(paper.abstract) : escapeMarkdownParagraphs(shorten(paper.abstract, abstractMax)));
+  }
+  if (reference) parts.push(escapeMarkdownParagraphs(reference));
+  return parts.join('\n\n');
+}
+
+function lineAt(text: string, line: number): string {
+  let start = 0;
+  for (let i = 0; i < line; i++) {
+    const next = text.indexOf('\n', start);
+    if (next < 0) return '';
+    start = next + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+}
+
+function compareText(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { sensitivity: 'base' }) || (a < b ? -1 : a > b ? 1 : 0);
+}

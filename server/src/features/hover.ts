@@ -1,0 +1,53 @@
+/**
+ * Hover on a citation in a note or on an entry's key in a catalog: what the paper is (title,
+ * authors, year, venue, the whole abstract), where to read it (DOI, arXiv, URL, code, project page),
+ * its keywords and how many notes cite it. Every piece of catalog text goes through markdown.ts.
+ */
+import type { Paper } from '../catalog/paper';
+import type { Position } from '../core/types';
+import { keyAt } from '../service/keyAt';
+import { paperLinks } from '../service/paperLinks';
+import type { Hover } from '../service/protocolTypes';
+import type { WorkspaceModel } from '../service/workspaceModel';
+import { escapeInline, escapeMarkdownParagraphs, markdownLink, paperByline, paperTitleLine, type SafeUrl } from './markdown';
+
+export function provideHover(model: WorkspaceModel, uri: string, position: Position): Hover | undefined {
+  const at = keyAt(model, uri, position);
+  if (!at) return undefined;
+  const paper = model.paper(at.key);
+  if (!paper) return undefined;
+  return { contents: { kind: 'markdown', value: paperHoverMarkdown(model, paper) }, range: at.kind === 'citation' ? at.citation.range : at.range };
+}
+
+export function paperHoverMarkdown(model: WorkspaceModel, paper: Paper): string {
+  const parts = [paperTitleLine(paper)];
+  const byline = paperByline(paper);
+  if (byline) parts.push(byline);
+  if (paper.abstract) parts.push(escapeMarkdownParagraphs(paper.abstract));
+
+  const links = paperLinks(paper);
+  const linkParts: string[] = [];
+  if (links.doi) linkParts.push(`DOI ${markdownLink(links.doi.id, links.doi.url)}`);
+  if (links.arxiv) linkParts.push(`arXiv ${markdownLink(links.arxiv.id, links.arxiv.url)}`);
+  if (links.url) linkParts.push(`URL ${markdownLink(linkLabel(links.url), links.url)}`);
+  for (const code of links.code) if (code !== links.url) linkParts.push(`Code ${markdownLink(linkLabel(code), code)}`);
+  for (const page of links.pages) linkParts.push(`Page ${markdownLink(linkLabel(page), page)}`);
+  if (linkParts.length > 0) parts.push(linkParts.join(' · '));
+
+  if (paper.keywords.length > 0) parts.push(`Keywords: ${paper.keywords.map(escapeInline).join(', ')}`);
+  const cited = model.citingCount(paper.key);
+  parts.push(cited === 0 ? 'Not cited in any note yet' : `Cited in ${cited} ${cited === 1 ? 'note' : 'notes'}`);
+  return parts.join('\n\n');
+}
+
+/** `github.com/owner/repo`: what a reader recognizes of a URL. */
+function linkLabel(url: SafeUrl): string {
+  const parsed = new URL(url);
+  let label = parsed.host + parsed.pathname.replace(/\/$/, '');
+  try {
+    label = decodeURI(label);
+  } catch {
+    // Keep the encoded form: it is only a label.
+  }
+  return label.length > 60 ? label.slice(0, 59) + '…' : label;
+}

@@ -1,0 +1,99 @@
+/**
+ * Finds the catalogs and notes under a workspace folder: walks it with `fs.promises`, skips excluded
+ * globs, never follows a symbolic link out of the folder or into a loop, and yields to the event
+ * loop between folders so the server answers requests while it walks.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { catalogFormatOf } from '../catalog/catalogFile';
+
+export interface FoundFiles {
+  /** `.bib`/`.bibtex`/`.biblatex` files. */
+  bibtex: string[];
+  /** `.json`/`.yaml`/`.yml` files: catalogs only if they are CSL lists (sniffed by the caller). */
+  cslCandidates: string[];
+  /** Markdown notes. */
+  notes: string[];
+}
+
+export interface WalkOptions {
+  /** Workspace-relative path (`/`-separated) → excluded. Folders are tested too, so their subtree is skipped. */
+  isExcluded: (relativePath: string) => boolean;
+  isCancelled?: () => boolean;
+  /** Stop after this many files (a guard against indexing a home folder). */
+  maxFiles?: number;
+}
+
+const MARKDOWN = /\.(?:md|markdown)$/i;
+
+export async function findWorkspaceFiles(root: string, options: WalkOptions): Promise<FoundFiles> {
+  const found: FoundFiles = { bibtex: [], cslCandidates: [], notes: [] };
+  let rootReal: string;
+  try {
+    rootReal = await fs.realpath(root);
+  } catch {
+    return found;
+  }
+  const visited = new Set<string>([rootReal]);
+  const queue: string[] = [root];
+  const maxFiles = options.maxFiles ?? 200_000;
+  let files = 0;
+
+  while (queue.length > 0) {
+    if (options.isCancelled?.()) break;
+    const dir = queue.shift()!;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      continue; // unreadable folder: skip it, keep indexing the rest
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      const relative = path.relative(root, full).split(path.sep).join('/');
+      if (options.isExcluded(relative)) continue;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await realTarget(full);
+        if (!target || !isInside(target.real, rootReal)) continue;
+        isDir = target.isDir;
+        isFile = target.isFile;
+        if (isDir && visited.has(target.real)) continue;
+        if (isDir) visited.add(target.real);
+      } else if (isDir) {
+        visited.add(full);
+      }
+      if (isDir) {
+        queue.push(full);
+      } else if (isFile) {
+        if (++files > maxFiles) return found;
+        const format = catalogFormatOf(entry.name);
+        if (format === 'bibtex') found.bibtex.push(full);
+        else if (format) found.cslCandidates.push(full);
+        else if (MARKDOWN.test(entry.name)) found.notes.push(full);
+      }
+    }
+    await yieldToEventLoop();
+  }
+  return found;
+}
+
+async function realTarget(link: string): Promise<{ real: string; isDir: boolean; isFile: boolean } | undefined> {
+  try {
+    const real = await fs.realpath(link);
+    const stat = await fs.stat(real);
+    return { real, isDir: stat.isDirectory(), isFile: stat.isFile() };
+  } catch {
+    return undefined;
+  }
+}
+
+function isInside(p: string, folder: string): boolean {
+  return p === folder || p.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
+}
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

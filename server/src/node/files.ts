@@ -1,0 +1,55 @@
+/**
+ * File I/O for the glue: `file://` URIs ↔ paths (encoded the way VS Code encodes them, so a URI the
+ * client sends and one made from a path compare equal), reading files, reading their first bytes.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeSegment } from '../service/uri';
+
+export function pathToUri(filePath: string): string {
+  let p = path.resolve(filePath);
+  if (process.platform === 'win32') {
+    p = p.replace(/\\/g, '/').replace(/^([A-Za-z]):/, (_m, drive: string) => '/' + drive.toLowerCase() + ':');
+  }
+  return 'file://' + p.split('/').map(encodeSegment).join('/');
+}
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same URI in our one encoding; non-file URIs (untitled:) are returned as they are. */
+export function normalizeUri(uri: string): string {
+  const p = uriToPath(uri);
+  return p === undefined ? uri : pathToUri(p);
+}
+
+export async function readText(filePath: string): Promise<string> {
+  return fs.readFile(filePath, 'utf8');
+}
+
+/** The first `bytes` bytes as text: enough to sniff a file's format without reading it all. */
+export async function readHead(filePath: string, bytes = 4096): Promise<string> {
+  const handle = await fs.open(filePath, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function isFile(filePath: string): Promise<boolean> {
+  try {
+    return (await fs.stat(filePath)).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * Feeds the workspace model from the disk: the initial indexing of the workspace folders, re-reading
+ * files the watcher reports (debounced: Zotero rewrites a catalog in several writes), and the
+ * catalogs that notes name in their front matter. An open editor buffer always wins over the disk
+ * copy: a file open in the editor is never read from disk.
+ */
+import * as path from 'node:path';
+import { catalogFormatOf } from '../catalog/catalogFile';
+import { looksLikeCslCatalog } from '../service/catalogSniff';
+import type { Settings } from '../service/settings';
+import type { WorkspaceModel } from '../service/workspaceModel';
+import { findWorkspaceFiles, yieldToEventLoop } from './discovery';
+import { isFile, pathToUri, readHead, readText, uriToPath } from './files';
+import { globMatcher, hasGlobSyntax } from './glob';
+
+export interface FeederHost {
+  log(message: string): void;
+  error(message: string): void;
+  /** The open editor buffer of `uri`, which wins over the disk copy. */
+  openText(uri: string): string | undefined;
+  /** Called after a catalog's papers or problems may have changed; `keys` are the keys it had before or has now. */
+  catalogChanged(uri: string, keys: readonly string[]): void;
+  /** Called after a note was (re-)indexed or removed. */
+  noteChanged(uri: string): void;
+}
+
+/** Keys that appeared or disappeared between two versions of a catalog: their citations may change verdict. */
+function changedKeys(before: readonly { key: string }[], after: readonly { key: string }[]): string[] {
+  const old = new Set(before.map((p) => p.key));
+  const now = new Set(after.map((p) => p.key));
+  return [...[...old].filter((k) => !now.has(k)), ...[...now].filter((k) => !old.has(k))];
+}
+
+export interface IndexingProgress {
+  report(done: number, total: number): void;
+  isCancelled(): boolean;
+}
+
+/** Folders nobody wants indexed, whatever the settings say. */
+const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];
+const REREAD_DELAY_MS = 100;
+
+export class WorkspaceFeeder {
+  private settings: Settings;
+  private filesExclude: string[] = [];
+  private isExcluded: (relativePath: string) => boolean = () => false;
+  private readonly pendingRereads = new Map<string, NodeJS.Timeout>();
+  /** Catalogs named by notes' front matter, outside what discovery finds. */
+  private readonly frontMatterCatalogs = new Set<string>();
+
+  constructor(
+    private readonly model: WorkspaceModel,
+    private readonly host: FeederHost,
+    settings: Settings,
+  ) {
+    this.settings = settings;
+    this.updateExcludes();
+  }
+
+  configure(settings: Settings, filesExclude: string[]): void {
+    this.settings = settings;
+    this.filesExclude = filesExclude;
+    this.updateExcludes();
+  }
+
+  /** Reads every catalog, then every note, of the workspace folders; removes what is gone since the last run. */
+  async indexWorkspace(progress: IndexingProgress): Promise<void> {
+    const started = Date.now();
+    const catalogs: string[] = [];
+    const notes: string[] = [];
+    for (const folderUri of this.model.workspaceFolders) {
+      const root = uriToPath(folderUri);
+      if (!root) continue;
+      const found = await findWorkspaceFiles(root, {
+        isExcluded: (relative) => this.isExcluded(relative),
+        isCancelled: () => progress.isCancelled(),
+      });
+      catalogs.push(...(await this.selectCatalogs(root, found.bibtex, found.cslCandidates)));
+      notes.push(...found.notes);
+    }
+    if (progress.isCancelled()) return;
+
+    const catalogUris = new Set(catalogs.map(pathToUri));
+    const noteUris = new Set(notes.map(pathToUri));
+    for (const uri of this.model.catalogUris()) {
+      if (!catalogUris.has(uri) && !this.frontMatterCatalogs.has(uri) && this.host.openText(uri) === undefined) this.removeCatalog(uri);
+    }
+    for (const uri of this.model.noteUris()) {
+      if (!noteUris.has(uri) && this.host.openText(uri) === undefined) this.removeNote(uri);
+    }
+
+    const total = catalogUris.size + noteUris.size;
+    let done = 0;
+    for (const uri of catalogUris) {
+      if (progress.isCancelled()) return;
+      await this.readCatalog(uri);
+      progress.report(++done, total);
+      await yieldToEventLoop();
+    }
+    for (const uri of noteUris) {
+      if (progress.isCancelled()) return;
+      await this.readNote(uri);
+      if (++done % 20 === 0) {
+        progress.report(done, total);
+        await yieldToEventLoop();
+      }
+    }
+    progress.report(total, total);
+    this.host.log(`Indexed ${this.model.paperCount} papers from ${catalogUris.size} catalogs and ${noteUris.size} notes in ${Date.now() - started} ms.`);
+  }
+
+  /** A catalog's text from the editor (or a re-read): parsed, logged, reported. */
+  feedCatalog(uri: string, text: string): void {
+    const started = Date.now();
+    const update = this.model.setCatalog(uri, text);
+    if (!update) return;
+    const ms = Date.now() - started;
+    this.host.log(`${this.display(uri)}: read ${update.entriesRead} entries (${update.problems} problems) in ${ms} ms.`);
+    if (update.notice) this.host.log(`${this.display(uri)}: ${update.notice}`);
+    this.host.catalogChanged(uri, changedKeys(update.before, update.after));
+  }
+
+  feedNote(uri: string, text: string): void {
+    if (!this.model.setNote(uri, text)) return;
+    this.host.noteChanged(uri);
+    void this.loadFrontMatterCatalogs(uri);
+  }
+
+  /** A file changed on disk (watcher): re-read after a short pause, unless the editor has it open. */
+  fileChanged(uri: string, deleted: boolean): void {
+    clearTimeout(this.pendingRereads.get(uri));
+    this.pendingRereads.set(
+      uri,
+      setTimeout(() => {
+        this.pendingRereads.delete(uri);
+        this.reread(uri, deleted).catch((e) => this.host.error(`Re-reading ${this.display(uri)} failed: ${String(e)}`));
+      }, REREAD_DELAY_MS),
+    );
+  }
+
+  /** An editor closed the file: the disk copy is the truth again (or the file leaves the model). */
+  async documentClosed(uri: string): Promise<void> {
+    const filePath = uriToPath(uri);
+    const known = this.isInWorkspace(uri) || this.frontMatterCatalogs.has(uri);
+    if (filePath && known && (await isFile(filePath))) {
+      await this.reread(uri, false);
+    } else if (this.model.isCatalog(uri)) {
+      this.removeCatalog(uri);
+    } else if (this.model.note(uri)) {
+      this.removeNote(uri);
+    }
+  }
+
+  /** Catalog files to watch with `fs.watch` when the client cannot watch for us. */
+  catalogPaths(): string[] {
+    return this.model.catalogUris().map(uriToPath).filter((p): p is string => !!p);
+  }
+
+  /** Whether a file that appeared (or was opened) should be read as a catalog. */
+  async isCatalogFile(uri: string, text?: string): Promise<boolean> {
+    if (this.model.isCatalog(uri) || this.frontMatterCatalogs.has(uri)) return true;
+    const filePath = uriToPath(uri);
+    const format = catalogFormatOf(uri);
+    if (!format) return false;
+    const folder = this.model.workspaceFolders.find((f) => uri.startsWith(f + '/'));
+    if (!folder || !filePath) return false;
+    const root = uriToPath(folder)!;
+    const relative = path.relative(root, filePath).split(path.sep).join('/');
+    if (this.isExcluded(relative)) return false;
+    if (this.settings.catalogs.length > 0) return this.settings.catalogs.some((c) => globMatcher([c])(relative) || path.resolve(root, c) === filePath);
+    if (format === 'bibtex') return true;
+    try {
+      return looksLikeCslCatalog(text ?? (await readHead(filePath)), format);
+    } catch {
+      return false;
+    }
+  }
+
+  isExcludedUri(uri: string): boolean {
+    const folder = this.model.workspaceFolders.find((f) => uri.startsWith(f + '/'));
+    const filePath = uriToPath(uri);
+    if (!folder || !filePath) return false;
+    return this.isExcluded(path.relative(uriToPath(folder)!, filePath).split(path.sep).join('/'));
+  }
+
+  dispose(): void {
+    for (const timer of this.pendingRereads.values()) clearTimeout(timer);
+    this.pendingRereads.clear();
+  }
+
+  private async reread(uri: string, deleted: boolean): Promise<void> {
+    if (this.host.openText(uri) !== undefined) return;
+    const filePath = uriToPath(uri);
+    if (deleted || !filePath || !(await isFile(filePath))) {
+      if (this.model.isCatalog(uri)) this.removeCatalog(uri);
+      if (this.model.note(uri)) this.removeNote(uri);
+      return;
+    }
+    if (/\.(?:md|markdown)$/i.test(uri)) {
+      if (this.isExcludedUri(uri)) return;
+      await this.readNote(uri);
+    } else if (await this.isCatalogFile(uri)) {
+      await this.readCatalog(uri);
+    }
+  }
+
+  private async readCatalog(uri: string): Promise<void> {
+    const text = this.host.openText(uri) ?? (await this.readFile(uri));
+    if (text !== undefined) this.feedCatalog(uri, text);
+  }
+
+  private async readNote(uri: string): Promise<void> {
+    const text = this.host.openText(uri) ?? (await this.readFile(uri));
+    if (text !== undefined) this.feedNote(uri, text);
+  }
+
+  private async readFile(uri: string): Promise<string | undefined> {
+    const filePath = uriToPath(uri);
+    if (!filePath) return undefined;
+    try {
+      return await readText(filePath);
+    } catch (e) {
+      this.host.error(`Cannot read ${this.display(uri)}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Pandoc's `bibliography:` paths, relative to the note's folder (or a workspace folder). */
+  private async loadFrontMatterCatalogs(noteUri: string): Promise<void> {
+    const bibliography = this.model.note(noteUri)?.frontMatter?.bibliography ?? [];
+    const notePath = uriToPath(noteUri);
+    if (!notePath || bibliography.length === 0) return;
+    for (const entry of bibliography) {
+      if (!catalogFormatOf(entry)) continue;
+      const candidates = path.isAbsolute(entry)
+        ? [entry]
+        : [path.resolve(path.dirname(notePath), entry), ...this.model.workspaceFolders.map((f) => path.resolve(uriToPath(f) ?? '', entry))];
+      for (const candidate of candidates) {
+        const uri = pathToUri(candidate);
+        if (this.model.isCatalog(uri)) break;
+        if (!(await isFile(candidate))) continue;
+        this.frontMatterCatalogs.add(uri);
+        await this.readCatalog(uri);
+        break;
+      }
+    }
+  }
+
+  private async selectCatalogs(root: string, bibtex: string[], cslCandidates: string[]): Promise<string[]> {
+    const relative = (p: string) => path.relative(root, p).split(path.sep).join('/');
+    if (this.settings.catalogs.length > 0) {
+      const matches = globMatcher(this.settings.catalogs);
+      const selected = [...bibtex, ...cslCandidates].filter((p) => matches(relative(p)));
+      // A plain path may point outside the folder's walk (`../shared/library.bib`): the user named it.
+      for (const entry of this.settings.catalogs) {
+        if (hasGlobSyntax(entry)) continue;
+        const full = path.resolve(root, entry);
+        if (!selected.includes(full) && catalogFormatOf(full) && (await isFile(full))) selected.push(full);
+      }
+      return selected;
+    }
+    const csl: string[] = [];
+    for (const candidate of cslCandidates) {
+      const format = catalogFormatOf(candidate);
+      try {
+        if (format && looksLikeCslCatalog(await readHead(candidate), format)) csl.push(candidate);
+      } catch {
+        // Unreadable: not a catalog we can use.
+      }
+    }
+    return [...bibtex, ...csl];
+  }
+
+  private removeCatalog(uri: string): void {
+    const update = this.model.removeCatalog(uri);
+    if (!update) return;
+    this.host.log(`${this.display(uri)}: removed.`);
+    this.host.catalogChanged(uri, changedKeys(update.before, update.after));
+  }
+
+  private removeNote(uri: string): void {
+    if (this.model.removeNote(uri)) this.host.noteChanged(uri);
+  }
+
+  private isInWorkspace(uri: string): boolean {
+    return this.model.workspaceFolders.some((f) => uri.startsWith(f + '/')) && !this.isExcludedUri(uri);
+  }
+
+  private updateExcludes(): void {
+    this.isExcluded = globMatcher([...ALWAYS_EXCLUDED, ...this.settings.exclude, ...this.filesExclude]);
+  }
+
+  private display(uri: string): string {
+    const folder = this.model.workspaceFolders.find((f) => uri.startsWith(f + '/'));
+    const filePath = uriToPath(uri) ?? uri;
+    return folder ? path.relative(uriToPath(folder) ?? '', filePath) : filePath;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Papers as the client's lists and commands see them (`litnotes/searchPapers`, `litnotes/paper`,
+ * the tree's papers). The text stays plain: the client renders it as plain text, never Markdown.
+ */
+import type { PaperDetails, PaperSummary } from '../../../common/protocol';
+import { shortAuthors, type Paper } from '../catalog/paper';
+import { shorten } from '../features/markdown';
+import { existingLiteratureNote } from './literatureNotes';
+import { paperLinks } from './paperLinks';
+import type { Settings } from './settings';
+import type { WorkspaceModel } from './workspaceModel';
+
+const ABSTRACT_PREVIEW = 300;
+const DEFAULT_SEARCH_LIMIT = 50;
+
+export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Pick<Settings, 'notesFolder'>): PaperSummary {
+  const summary: PaperSummary = {
+    key: paper.key,
+    citingNotes: model.notesCiting(paper.key),
+    catalogUri: paper.source.uri,
+    catalogLine: paper.source.range.start.line,
+  };
+  if (paper.title) summary.title = paper.title;
+  const authors = shortAuthors(paper.authors);
+  if (authors) summary.authors = authors;
+  if (paper.year) summary.year = paper.year;
+  if (paper.venue) summary.venue = paper.venue;
+  if (paper.abstract) summary.abstractPreview = shorten(paper.abstract, ABSTRACT_PREVIEW);
+  const noteUri = existingLiteratureNote(model, paper.key, undefined, settings);
+  if (noteUri) summary.noteUri = noteUri;
+  return summary;
+}
+
+export function paperDetails(model: WorkspaceModel, key: string, settings: Pick<Settings, 'notesFolder'>): PaperDetails | null {
+  const paper = model.paper(key);
+  if (!paper) return null;
+  const links = paperLinks(paper);
+  const details: PaperDetails = {
+    ...paperSummary(model, paper, settings),
+    codeLinks: [...links.code, ...links.pages],
+    keywords: paper.keywords,
+    catalogRange: paper.source.range,
+  };
+  if (paper.abstract) details.abstract = paper.abstract;
+  if (links.doi) details.doi = links.doi.id;
+  if (links.arxiv) details.arxiv = links.arxiv.id;
+  if (links.url) details.url = links.url;
+  return details;
+}
+
+/** The papers matching `query`, best first; the same search as completion. */
+export function searchPapers(model: WorkspaceModel, query: string, limit: number | undefined, settings: Pick<Settings, 'notesFolder'>): PaperSummary[] {
+  const max = limit !== undefined && limit > 0 ? Math.min(limit, 1000) : DEFAULT_SEARCH_LIMIT;
+  const papers = query.trim() === '' ? model.papers().slice(0, max) : model.search(query, max).map((hit) => model.paper(hit.key));
+  return papers.filter((p): p is Paper => !!p).map((p) => paperSummary(model, p, settings));
+}

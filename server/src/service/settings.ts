@@ -1,0 +1,105 @@
+/**
+ * The LitNotes settings as the server uses them: one typed object, validated once per change.
+ * The names and defaults mirror package.json `contributes.configuration` (settings.test.ts checks it).
+ * `litnotes.trace.server` is read by the client only and is not here.
+ */
+
+export type RuleSeverity = 'error' | 'warning' | 'information' | 'hint' | 'off';
+export type TopicSource = 'both' | 'catalog' | 'derived';
+export type PaperSort = 'title' | 'year' | 'cited';
+
+export interface Settings {
+  /** Catalog paths or globs relative to the workspace folder; empty = discover them. */
+  catalogs: string[];
+  /** Globs never indexed (VS Code's `files.exclude` is added by the glue). */
+  exclude: string[];
+  /** Folder of literature notes, relative to the workspace folder. */
+  notesFolder: string;
+  /** Workspace-relative path of a Mustache template for new notes; empty = built-in. */
+  noteTemplate: string;
+  /** `apa`, `vancouver`, `harvard1` or a workspace-relative `.csl` path. */
+  citationStyle: string;
+  topics: { source: TopicSource };
+  papers: { sort: PaperSort };
+  completion: { maxItems: number };
+  diagnostics: { unknownKey: RuleSeverity; duplicateKey: RuleSeverity; parseError: RuleSeverity };
+}
+
+export const defaultSettings: Settings = Object.freeze({
+  catalogs: [],
+  exclude: ['**/node_modules/**', '**/.git/**'],
+  notesFolder: 'notes',
+  noteTemplate: '',
+  citationStyle: 'apa',
+  topics: { source: 'both' },
+  papers: { sort: 'title' },
+  completion: { maxItems: 50 },
+  diagnostics: { unknownKey: 'warning', duplicateKey: 'warning', parseError: 'error' },
+}) as Settings;
+
+const severities: readonly RuleSeverity[] = ['error', 'warning', 'information', 'hint', 'off'];
+const topicSources: readonly TopicSource[] = ['both', 'catalog', 'derived'];
+const paperSorts: readonly PaperSort[] = ['title', 'year', 'cited'];
+
+/**
+ * Validates settings as a client sends them (section `litnotes` of `workspace/configuration`,
+ * nested like VS Code's `{ topics: { source } }` or flat like `{ "topics.source": ... }`, with or
+ * without the `litnotes.` prefix). Each field that is missing or invalid falls back to its default.
+ */
+export function parseSettings(raw: unknown): Settings {
+  const get = lookup(raw);
+  const d = defaultSettings;
+  return {
+    catalogs: stringArray(get('catalogs')) ?? [...d.catalogs],
+    exclude: stringArray(get('exclude')) ?? [...d.exclude],
+    notesFolder: nonEmptyString(get('notesFolder')) ?? d.notesFolder,
+    noteTemplate: typeof get('noteTemplate') === 'string' ? (get('noteTemplate') as string).trim() : d.noteTemplate,
+    citationStyle: nonEmptyString(get('citationStyle')) ?? d.citationStyle,
+    topics: { source: oneOf(get('topics.source'), topicSources) ?? d.topics.source },
+    papers: { sort: oneOf(get('papers.sort'), paperSorts) ?? d.papers.sort },
+    completion: { maxItems: positiveInteger(get('completion.maxItems'), 1000) ?? d.completion.maxItems },
+    diagnostics: {
+      unknownKey: oneOf(get('diagnostics.unknownKey'), severities) ?? d.diagnostics.unknownKey,
+      duplicateKey: oneOf(get('diagnostics.duplicateKey'), severities) ?? d.diagnostics.duplicateKey,
+      parseError: oneOf(get('diagnostics.parseError'), severities) ?? d.diagnostics.parseError,
+    },
+  };
+}
+
+/** Reads `a.b` from a nested object, a flat object, or either under a `litnotes` key/prefix. */
+function lookup(raw: unknown): (dotted: string) => unknown {
+  const root = isRecord(raw) && isRecord(raw.litnotes) ? raw.litnotes : raw;
+  return (dotted) => {
+    if (!isRecord(root)) return undefined;
+    if (dotted in root) return root[dotted];
+    if (`litnotes.${dotted}` in root) return root[`litnotes.${dotted}`];
+    let node: unknown = root;
+    for (const part of dotted.split('.')) {
+      if (!isRecord(node)) return undefined;
+      node = node[part];
+    }
+    return node;
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringArray(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
+  return allowed.includes(value as T) ? (value as T) : undefined;
+}
+
+function positiveInteger(value: unknown, max: number): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) return undefined;
+  return Math.min(Math.floor(value), max);
+}

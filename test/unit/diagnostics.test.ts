@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { catalogDiagnostics, noteDiagnostics } from '../../server/src/features/diagnostics';
+import { parseSettings } from '../../server/src/service/settings';
+import { fixture, uriOf, where } from './fixture';
+
+const catalog = `%! refs.bib
+@misc{SeerAttention, title = {SeerAttention: Learning Intrinsic Sparse Attention in Your LLMs}}
+@misc{MoA, title = {MoA: Mixture of Sparse Attention}}
+`;
+
+function show(uri: string, diagnostics: ReturnType<typeof noteDiagnostics>) {
+  return diagnostics.map((d) => ({ at: where({ uri, range: d.range }), severity: d.severity, code: d.code, source: d.source, message: d.message }));
+}
+
+describe('diagnostics in notes', () => {
+  test('an unknown key: warning on the key, with the closest key as a hint', () => {
+    const f = fixture(catalog + '%! n.md\nKnown [@MoA], typo [@SeerAtention], unknown @nothingLikeIt.\n');
+    assert.deepEqual(show(uriOf('n.md'), noteDiagnostics(f.model, uriOf('n.md'), parseSettings({}))), [
+      { at: 'n.md:0:21-0:33', severity: 2, code: 'citation.unknown-key', source: 'litnotes', message: "Unknown citation key 'SeerAtention': no paper in the catalogs has it. Did you mean 'SeerAttention'?" },
+      { at: 'n.md:0:45-0:58', severity: 2, code: 'citation.unknown-key', source: 'litnotes', message: "Unknown citation key 'nothingLikeIt': no paper in the catalogs has it." },
+    ]);
+  });
+
+  test('severity from the settings; off hides the rule', () => {
+    const f = fixture(catalog + '%! n.md\n[@nope]\n');
+    assert.deepEqual(noteDiagnostics(f.model, uriOf('n.md'), parseSettings({ diagnostics: { unknownKey: 'error' } })).map((d) => d.severity), [1]);
+    assert.deepEqual(noteDiagnostics(f.model, uriOf('n.md'), parseSettings({ diagnostics: { unknownKey: 'hint' } })).map((d) => d.severity), [4]);
+    assert.deepEqual(noteDiagnostics(f.model, uriOf('n.md'), parseSettings({ diagnostics: { unknownKey: 'off' } })), []);
+  });
+
+  test('no catalog at all: nothing is flagged', () => {
+    const f = fixture('%! n.md\n[@anything] @else\n');
+    assert.deepEqual(noteDiagnostics(f.model, uriOf('n.md'), parseSettings({})), []);
+  });
+
+  test('citations in code are not checked', () => {
+    const f = fixture(catalog + '%! n.md\n`@nope` and\n\n```\n[@nope]\n```\n');
+    assert.deepEqual(noteDiagnostics(f.model, uriOf('n.md'), parseSettings({})), []);
+  });
+});
+
+describe('diagnostics in catalogs', () => {
+  test('duplicate keys across catalogs, with related locations', () => {
+    const f = fixture(catalog + '%! more.bib\n@misc{MoA, title = {Again}}\n');
+    assert.deepEqual(catalogDiagnostics(f.model, uriOf('more.bib'), parseSettings({})), [
+      {
+        range: { start: { line: 0, character: 6 }, end: { line: 0, character: 9 } },
+        severity: 2,
+        code: 'catalog.duplicate-key',
+        source: 'litnotes',
+        message: "Duplicate citation key 'MoA': also defined in refs.bib.",
+        relatedInformation: [{ location: { uri: uriOf('refs.bib'), range: { start: { line: 1, character: 6 }, end: { line: 1, character: 9 } } }, message: "'MoA' is also defined here." }],
+      },
+    ]);
+    assert.deepEqual(catalogDiagnostics(f.model, uriOf('more.bib'), parseSettings({ diagnostics: { duplicateKey: 'off' } })), []);
+  });
+
+  test('parse errors with the parseError severity', () => {
+    const f = fixture('%! broken.bib\n@misc{ok, title = {Fine}}\n@misc{bad, title = {Unclosed\n');
+    const diagnostics = catalogDiagnostics(f.model, uriOf('broken.bib'), parseSettings({}));
+    assert.ok(diagnostics.length > 0);
+    for (const d of diagnostics) {
+      assert.equal(d.severity, 1);
+      assert.equal(d.source, 'litnotes');
+      assert.match(d.code, /^catalog\./);
+    }
+    assert.deepEqual(catalogDiagnostics(f.model, uriOf('broken.bib'), parseSettings({ diagnostics: { parseError: 'information' } })).map((d) => d.severity), diagnostics.map(() => 3));
+  });
+});

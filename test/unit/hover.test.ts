@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import MarkdownIt from 'markdown-it';
+import { provideHover } from '../../server/src/features/hover';
+import { fixture, where } from './fixture';
+
+const catalog = `%! refs.bib
+@article{doe2020, title = {Sparse Attention for Long Documents}, author = {Doe, Jane and Roe, Richard}, year = 2020, journal = {Journal of Sparse Things},
+  doi = {10.1000/sparse.1}, url = {https://example.org/sparse},
+  abstract = {We make attention sparse. Code: https://github.com/doe/sparse. Project page: https://doe.github.io/sparse/.},
+  keywords = {attention, sparsity}}
+@misc{bare, title = {Bare Minimum}}
+`;
+
+function hoverAt(spec: string) {
+  const f = fixture(spec);
+  const hover = provideHover(f.model, f.cursor!.uri, f.cursor!.position);
+  return { hover, f };
+}
+
+describe('hover', () => {
+  test('on a citation: title, authors, year, venue, abstract, links, keywords, cited count; range = the citation', () => {
+    const { hover } = hoverAt(catalog + '%! notes/a.md\nSee [@do|e2020, p. 3].\n%! notes/b.md\n@doe2020\n');
+    assert.equal(
+      hover!.contents.value,
+      [
+        '**Sparse Attention for Long Documents**',
+        'Jane Doe, Richard Roe · 2020 · *Journal of Sparse Things*',
+        'We make attention sparse. Code: https://github.com/doe/sparse. Project page: https://doe.github.io/sparse/.',
+        'DOI [10.1000/sparse.1](https://doi.org/10.1000/sparse.1) · URL [example.org/sparse](https://example.org/sparse) · Code [github.com/doe/sparse](https://github.com/doe/sparse) · Page [doe.github.io/sparse](https://doe.github.io/sparse/)',
+        'Keywords: attention, sparsity',
+        'Cited in 2 notes',
+      ].join('\n\n'),
+    );
+    assert.equal(hover!.contents.kind, 'markdown');
+    assert.deepEqual(Object.keys(hover!.contents).sort(), ['kind', 'value'], 'no isTrusted, no supportHtml');
+    assert.equal(where({ uri: 'file:///ws/notes/a.md', range: hover!.range! }), 'notes/a.md:0:5-0:13');
+  });
+
+  test('on the key of a catalog entry, a paper with little known', () => {
+    const { hover } = hoverAt(catalog.replace('@misc{bare', '@misc{ba|re') + '%! notes/a.md\n[@bare]\n');
+    assert.equal(hover!.contents.value, '**Bare Minimum**\n\nCited in 1 note');
+    assert.equal(where({ uri: 'file:///ws/refs.bib', range: hover!.range! }), 'refs.bib:4:6-4:10');
+  });
+
+  test('no hover off a citation, or on an unknown key', () => {
+    assert.equal(hoverAt(catalog + '%! notes/a.md\nSome te|xt [@doe2020].\n').hover, undefined);
+    assert.equal(hoverAt(catalog + '%! notes/a.md\n[@nob|ody]\n').hover, undefined);
+  });
+
+  test('hostile catalog text never becomes markup, HTML or a link', () => {
+    const hostile = `%! evil.bib
+@misc{evil, title = {<img src=x onerror=alert(1)> [click](command:workbench.action.terminal.new)},
+  author = {{<script>alert(1)</script>}}, journal = {**Bold** \\& \`code\`},
+  url = {javascript:alert(1)}, doi = {10.1000/x) [a](command:y}, abstract = {![pixel](https://evil.example/p.png) <a href="file:///etc/passwd">x</a> javascript:alert(2)},
+  keywords = {# heading, | table |}}
+%! n.md
+[@ev|il]
+`;
+    const { hover } = hoverAt(hostile);
+    const html = new MarkdownIt({ html: true, linkify: false }).render(hover!.contents.value);
+    // The only markup: paragraphs, the title, the venue, and links to checked https URLs.
+    assert.doesNotMatch(html.replace(/<a href="https:\/\/[^"]*">/g, ''), /<(?!\/?(p|strong|em|a)>)/, html);
+    assert.deepEqual([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]), ['https://evil.example/p.png']);
+    assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt; \[click\]\(command:workbench\.action\.terminal\.new\)/);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The built server as any LSP client meets it: `node dist/server.js --stdio`, no initialization
+ * options, no client capabilities, a workspace folder (a temp copy of examples/demo). Waits on real
+ * readiness (`litnotes/indexStatus` says ready), never on a fixed sleep. `npm test` builds first.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+
+const serverPath = join(import.meta.dirname, '../../dist/server.js');
+const demo = join(import.meta.dirname, '../../examples/demo');
+
+describe('server over stdio, no initialization options', () => {
+  let folder: string;
+  let server: ChildProcess;
+  let connection: ProtocolConnection;
+  const logs: string[] = [];
+  const diagnostics = new Map<string, { code: string; message: string; range: unknown }[]>();
+
+  before(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'litnotes-stdio-'));
+    cpSync(demo, folder, { recursive: true });
+    // What discovery must skip: a symlink loop, node_modules, a JSON file that is not a CSL list.
+    symlinkSync(folder, join(folder, 'loop'));
+    mkdirSync(join(folder, 'node_modules/pkg'), { recursive: true });
+    writeFileSync(join(folder, 'node_modules/pkg/refs.bib'), '@misc{hidden, title = {Hidden}}\n');
+    writeFileSync(join(folder, 'node_modules/pkg/README.md'), '# not a note\n');
+    writeFileSync(join(folder, 'package.json'), '{ "name": "not-a-catalog", "type": "module" }\n');
+    server = spawn(process.execPath, [serverPath, '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'inherit'] });
+    connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
+    connection.onNotification('window/logMessage', (params: { message: string }) => {
+      logs.push(params.message);
+    });
+    connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: { code: string; message: string; range: unknown }[] }) => {
+      diagnostics.set(params.uri, params.diagnostics);
+    });
+    connection.listen();
+    const result = await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(folder).href, capabilities: {} });
+    assert.equal((result as { serverInfo: { name: string } }).serverInfo.name, 'litnotes');
+    await connection.sendNotification('initialized', {});
+    await waitUntilReady(connection);
+  });
+
+  after(async () => {
+    await connection.sendRequest('shutdown');
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    await connection.sendNotification('exit');
+    assert.equal(await exited, 0);
+    connection.dispose();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('indexes the demo catalog and notes and logs per catalog file', async () => {
+    const status = (await connection.sendRequest('litnotes/indexStatus')) as { state: string; papers: number; notes: number; problems: number };
+    assert.deepEqual({ state: status.state, papers: status.papers, notes: status.notes, problems: status.problems }, { state: 'ready', papers: 64, notes: 4, problems: 0 });
+    assert.ok(logs.some((line) => /^papers\.bib: read 64 entries \(0 problems\) in \d+ ms\.$/.test(line)), logs.join('\n'));
+  });
+
+  test('publishes the unknown key of a closed note once indexing is done', async () => {
+    const uri = pathToFileURL(join(folder, 'reading-list.md')).href;
+    const deadline = Date.now() + 10_000;
+    while (!diagnostics.has(uri) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(diagnostics.get(uri), [
+      {
+        range: { start: { line: 6, character: 34 }, end: { line: 6, character: 46 } },
+        severity: 2,
+        code: 'citation.unknown-key',
+        source: 'litnotes',
+        message: "Unknown citation key 'SeerAtention': no paper in the catalogs has it. Did you mean 'SeerAttention'?",
+      },
+    ]);
+    assert.equal([...diagnostics.keys()].length, 1, [...diagnostics.keys()].join(', '));
+  });
+
+  test('a catalog rewritten on disk is read again (no client watching: fs.watch)', async () => {
+    appendFileSync(join(folder, 'papers.bib'), '\n@misc{addedLater, title = {Added Later on Disk}}\n');
+    const deadline = Date.now() + 10_000;
+    let papers = 0;
+    while (Date.now() < deadline) {
+      papers = ((await connection.sendRequest('litnotes/indexStatus')) as { papers: number }).papers;
+      if (papers === 65) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(papers, 65);
+  });
+
+  test('completion at [@gauss gives the Gaussian-splatting papers first', async () => {
+    const uri = pathToFileURL(join(folder, 'notes/gaussian-splatting.md')).href;
+    const text = readFileSync(join(folder, 'notes/gaussian-splatting.md'), 'utf8') + '\nAlso [@gauss\n';
+    const line = text.split('\n').length - 2;
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text } });
+    const list = (await connection.sendRequest('textDocument/completion', {
+      textDocument: { uri },
+      position: { line, character: 'Also [@gauss'.length },
+    })) as { isIncomplete: boolean; items: { label: string; textEdit: { newText: string; range: unknown } }[] };
+    assert.equal(list.isIncomplete, true);
+    assert.deepEqual(list.items.slice(0, 4).map((i) => i.label).sort(), ['Feat2GS', 'LM-Gaussian', 'LangSplatV2', 'SparseGS-W']);
+    assert.deepEqual(list.items[0].textEdit.range, { start: { line, character: 6 }, end: { line, character: 12 } });
+  });
+
+  test('hover on a citation shows the title and the abstract', async () => {
+    const uri = pathToFileURL(join(folder, 'notes/Feat2GS.md')).href;
+    const text = readFileSync(join(folder, 'notes/Feat2GS.md'), 'utf8');
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('@Feat2GS'));
+    assert.ok(line >= 0, 'the demo note cites @Feat2GS');
+    const hover = (await connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line, character: lines[line].indexOf('@Feat2GS') + 2 },
+    })) as { contents: { kind: string; value: string } };
+    assert.equal(hover.contents.kind, 'markdown');
+    assert.ok(hover.contents.value.startsWith('**Feat2GS: Probing Visual Foundation Models with Gaussian Splatting**\n\n'), hover.contents.value);
+    assert.ok(hover.contents.value.includes('how well do they understand the 3D world?'), hover.contents.value);
+  });
+});
+
+async function waitUntilReady(connection: ProtocolConnection): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const status = (await connection.sendRequest('litnotes/indexStatus')) as { state: string };
+    if (status.state === 'ready') return;
+    if (Date.now() > deadline) throw new Error('the server never became ready');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
