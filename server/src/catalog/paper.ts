@@ -55,6 +55,8 @@ export interface PaperSource {
 export function shortAuthors(authors: readonly Person[]): string | undefined {
   const names = authors.map(personFamily).filter((n): n is string => !!n);
   if (names.length === 0) return undefined;
+  // BibTeX's `and others` means "and more authors": always "et al.".
+  if (names.length > 1 && names[names.length - 1] === 'others') return `${names[0]} et al.`;
   if (names.length === 1) return names[0];
   if (names.length === 2) return `${names[0]} and ${names[1]}`;
   return `${names[0]} et al.`;
