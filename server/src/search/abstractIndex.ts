@@ -1,0 +1,304 @@
+/**
+ * The exact-word index of abstracts, the bulk of a catalog's text (100,000 abstracts ≈ 20 million
+ * words). Tuned for that volume, because a plain term → array-of-postings map spent most of its
+ * time in cache misses and garbage collection:
+ * - words are hashed while the text is scanned and looked up without cutting them out of the text:
+ *   no string per word, no garbage; a spelling maps straight to its term id (or to "stop word"),
+ *   so stop-word test, plural folding and vocabulary lookup happen once per distinct spelling;
+ * - postings are appended to one growing log and sorted by term into flat typed arrays
+ *   (compressed sparse rows) before the next search, in linear time;
+ * - removed papers are skipped while searching and dropped at the next rebuild.
+ */
+import { foldAccents, isStopWord, isWordChar, singular } from './tokenize';
+
+const STOP = -1;
+const INITIAL_LOG = 1 << 16;
+/** After a batch of adds, sort postings in once this share of them is waiting in the log. */
+const EAGER_REBUILD_SHARE = 0.25;
+
+export class AbstractIndex {
+  /** Words as written (folded), each numbered once. */
+  private readonly spellings = new Spellings((spelling) => {
+    this.termOfSpelling.push(this.termOf(spelling));
+  });
+  /** Spelling number → term id, or STOP. */
+  private readonly termOfSpelling: number[] = [];
+  /** Singular form → term id, and back. */
+  private readonly termIds = new Map<string, number>();
+  private readonly terms: string[] = [];
+  /** Per term: the last document that used it and where its posting is in the log, to count repeats. */
+  private lastDocument = new Int32Array(1024).fill(-1);
+  private lastSlot = new Int32Array(1024);
+
+  /** Postings not yet in the rows: term, document, count. */
+  private logTerm = new Int32Array(INITIAL_LOG);
+  private logDocument = new Int32Array(INITIAL_LOG);
+  private logCount = new Uint8Array(INITIAL_LOG);
+  private logLength = 0;
+
+  /** Postings sorted by term: those of term t are at offsets[t] ≤ i < offsets[t + 1]. */
+  private offsets = new Int32Array(1);
+  private rowDocument = new Int32Array(0);
+  private rowCount = new Uint8Array(0);
+
+  /** Words per abstract by document id; 0 for no abstract or removed. */
+  private readonly lengths: number[] = [];
+  private totalLength = 0;
+  private documents = 0;
+  private removedSinceRebuild = 0;
+  /** Terms sorted, for prefix lookups; undefined after new terms arrive. */
+  private sortedTerms: string[] | undefined;
+
+  add(id: number, abstract: string | undefined): void {
+    let length = 0;
+    if (abstract) {
+      this.spellings.forEachWord(foldAccents(abstract), (spelling) => {
+        const term = this.termOfSpelling[spelling];
+        if (term === STOP) return;
+        length++;
+        if (this.lastDocument[term] === id) {
+          const slot = this.lastSlot[term];
+          if (this.logCount[slot] < 255) this.logCount[slot]++;
+        } else {
+          this.lastDocument[term] = id;
+          this.lastSlot[term] = this.append(term, id);
+        }
+      });
+    }
+    this.lengths[id] = length;
+    if (length === 0) return;
+    this.totalLength += length;
+    this.documents++;
+  }
+
+  /** Sorts waiting postings in now if they are many (after a batch of adds), so the log stays small. */
+  settle(): void {
+    if (this.logLength > EAGER_REBUILD_SHARE * this.rowDocument.length) this.rebuild();
+  }
+
+  remove(id: number): void {
+    const length = this.lengths[id] ?? 0;
+    if (length === 0) return;
+    this.lengths[id] = 0;
+    this.totalLength -= length;
+    this.documents--;
+    this.removedSinceRebuild++;
+  }
+
+  /**
+   * Adds the BM25 score (k1 = 1.2, b = 0.75) times `boost` of every abstract holding the word, or
+   * for a prefix a word starting with it, into `scores`; the best matching word counts.
+   */
+  score(word: string, prefix: boolean, boost: number, scores: Float64Array, touched: number[]): void {
+    if (this.documents === 0 || isStopWord(word)) return;
+    this.prepare();
+    const average = this.totalLength / this.documents;
+    for (const [term, quality] of this.expansions(word, prefix)) {
+      const start = this.offsets[term];
+      const end = this.offsets[term + 1];
+      const idf = Math.log(1 + (this.documents - (end - start) + 0.5) / (end - start + 0.5));
+      const weight = boost * quality * idf * 2.2;
+      for (let i = start; i < end; i++) {
+        const id = this.rowDocument[i];
+        const length = this.lengths[id];
+        if (!length) continue;
+        const count = this.rowCount[i];
+        const value = (weight * count) / (count + 1.2 * (0.25 + (0.75 * length) / average));
+        if (value > scores[id]) {
+          if (scores[id] === 0) touched.push(id);
+          scores[id] = value;
+        }
+      }
+    }
+  }
+
+  /** Term ids for a query word with their match quality: the word (1), longer words when it is a prefix. */
+  private expansions(word: string, prefix: boolean): Map<number, number> {
+    const found = new Map<number, number>();
+    const exact = this.termIds.get(singular(word));
+    if (exact !== undefined) found.set(exact, 1);
+    // Short prefixes would pull in half the vocabulary: abstracts only complete from 4 letters on.
+    if (!prefix || word.length < 4) return found;
+    const sorted = this.sortedTerms ?? (this.sortedTerms = [...this.terms].sort());
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] < word) lo = mid + 1;
+      else hi = mid;
+    }
+    const longer: string[] = [];
+    for (let i = lo; i < sorted.length && sorted[i].startsWith(word); i++) longer.push(sorted[i]);
+    longer.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+    for (const term of longer.slice(0, 32)) {
+      const id = this.termIds.get(term) as number;
+      if (!found.has(id)) found.set(id, 0.5 + (0.3 * word.length) / term.length);
+    }
+    return found;
+  }
+
+  /** A spelling seen for the first time: its term, or STOP. */
+  private termOf(spelling: string): number {
+    if (spelling.length < 2 || isStopWord(spelling)) return STOP;
+    const form = singular(spelling);
+    return this.termIds.get(form) ?? this.newTerm(form);
+  }
+
+  private newTerm(form: string): number {
+    const id = this.terms.length;
+    this.terms.push(form);
+    this.termIds.set(form, id);
+    this.sortedTerms = undefined;
+    if (id >= this.lastDocument.length) {
+      this.lastDocument = grow(this.lastDocument, id + 1, -1);
+      this.lastSlot = grow(this.lastSlot, id + 1, 0);
+    }
+    return id;
+  }
+
+  private append(term: number, id: number): number {
+    if (this.logLength === this.logTerm.length) {
+      this.logTerm = grow(this.logTerm, this.logLength + 1, 0);
+      this.logDocument = grow(this.logDocument, this.logLength + 1, 0);
+      this.logCount = grow(this.logCount, this.logLength + 1, 0);
+    }
+    const slot = this.logLength++;
+    this.logTerm[slot] = term;
+    this.logDocument[slot] = id;
+    this.logCount[slot] = 1;
+    return slot;
+  }
+
+  /** Brings waiting postings into the rows before a search. */
+  private prepare(): void {
+    const stale = this.removedSinceRebuild > Math.max(1024, this.documents);
+    if (this.logLength > 0 || this.offsets.length !== this.terms.length + 1 || stale) this.rebuild();
+  }
+
+  /**
+   * Merges the rows and the log into new rows, by counting sort on the term: linear in the number
+   * of postings. Documents stay in id order within a term. Postings of removed papers are dropped.
+   */
+  private rebuild(): void {
+    const termCount = this.terms.length;
+    const live = (id: number) => this.lengths[id] > 0;
+    const sizes = new Int32Array(termCount + 1);
+    for (let t = 0; t + 1 < this.offsets.length; t++) {
+      for (let i = this.offsets[t]; i < this.offsets[t + 1]; i++) if (live(this.rowDocument[i])) sizes[t + 1]++;
+    }
+    for (let i = 0; i < this.logLength; i++) if (live(this.logDocument[i])) sizes[this.logTerm[i] + 1]++;
+    for (let t = 0; t < termCount; t++) sizes[t + 1] += sizes[t];
+
+    const offsets = sizes;
+    const next = offsets.slice(0, termCount);
+    const rowDocument = new Int32Array(offsets[termCount]);
+    const rowCount = new Uint8Array(offsets[termCount]);
+    for (let t = 0; t + 1 < this.offsets.length; t++) {
+      for (let i = this.offsets[t]; i < this.offsets[t + 1]; i++) {
+        const id = this.rowDocument[i];
+        if (!live(id)) continue;
+        rowDocument[next[t]] = id;
+        rowCount[next[t]++] = this.rowCount[i];
+      }
+    }
+    for (let i = 0; i < this.logLength; i++) {
+      const id = this.logDocument[i];
+      if (!live(id)) continue;
+      const t = this.logTerm[i];
+      rowDocument[next[t]] = id;
+      rowCount[next[t]++] = this.logCount[i];
+    }
+    this.offsets = offsets;
+    this.rowDocument = rowDocument;
+    this.rowCount = rowCount;
+    this.logLength = 0;
+    if (this.logTerm.length > INITIAL_LOG) {
+      // The log held a whole catalog: give that memory back.
+      this.logTerm = new Int32Array(INITIAL_LOG);
+      this.logDocument = new Int32Array(INITIAL_LOG);
+      this.logCount = new Uint8Array(INITIAL_LOG);
+    }
+    this.lastDocument.fill(-1);
+    this.removedSinceRebuild = 0;
+  }
+}
+
+function grow<T extends Int32Array | Uint8Array>(array: T, atLeast: number, fill: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(Math.max(atLeast, array.length * 2));
+  bigger.set(array);
+  if (fill !== 0) bigger.fill(fill, array.length);
+  return bigger;
+}
+
+/**
+ * Numbers the distinct words of texts: an open-addressing hash table (FNV-1a) whose entries are
+ * compared against the text in place, so a word already seen costs no allocation.
+ */
+class Spellings {
+  private readonly words: string[] = [];
+  private hashes = new Int32Array(0);
+  /** Slot → word number + 1; 0 is empty. */
+  private table = new Int32Array(1 << 12);
+
+  constructor(private readonly onNew: (spelling: string) => void) {}
+
+  /** Calls `visit` with the number of each word of `folded` (already lower case, accents folded). */
+  forEachWord(folded: string, visit: (spelling: number) => void): void {
+    let start = -1;
+    let hash = 0;
+    for (let i = 0; i <= folded.length; i++) {
+      const code = i < folded.length ? folded.charCodeAt(i) : 32;
+      if (isWordChar(code)) {
+        if (start < 0) {
+          start = i;
+          hash = 0x811c9dc5;
+        }
+        hash = Math.imul(hash ^ code, 0x01000193);
+      } else if (start >= 0) {
+        visit(this.numberOf(folded, start, i, hash));
+        start = -1;
+      }
+    }
+  }
+
+  private numberOf(text: string, start: number, end: number, hash: number): number {
+    const mask = this.table.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.table[slot];
+      if (entry === 0) return this.insert(text.slice(start, end), hash, slot);
+      const n = entry - 1;
+      if (this.hashes[n] === hash && sameWord(this.words[n], text, start, end)) return n;
+    }
+  }
+
+  private insert(word: string, hash: number, slot: number): number {
+    const n = this.words.length;
+    this.words.push(word);
+    if (n >= this.hashes.length) {
+      const hashes = new Int32Array(Math.max(1024, n * 2));
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    this.hashes[n] = hash;
+    this.table[slot] = n + 1;
+    if (this.words.length * 2 > this.table.length) this.rehash();
+    this.onNew(word);
+    return n;
+  }
+
+  private rehash(): void {
+    this.table = new Int32Array(this.table.length * 2);
+    const mask = this.table.length - 1;
+    for (let n = 0; n < this.words.length; n++) {
+      let slot = this.hashes[n] & mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & mask;
+      this.table[slot] = n + 1;
+    }
+  }
+}
+
+function sameWord(word: string, text: string, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
+  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
+}

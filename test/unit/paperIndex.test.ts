@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parseBibtex } from '../../server/src/catalog/bibtex';
+import type { Paper } from '../../server/src/catalog/paper';
+import { PaperIndex } from '../../server/src/search/paperIndex';
+
+const demoPath = join(__dirname, '..', '..', 'examples', 'demo', 'papers.bib');
+const demo = parseBibtex(readFileSync(demoPath, 'utf8'), 'file:///demo/papers.bib').papers;
+
+function demoIndex(): PaperIndex {
+  const index = new PaperIndex();
+  index.add(demo);
+  return index;
+}
+
+function keys(index: PaperIndex, query: string, limit = 10): string[] {
+  return index.search(query, limit).map((hit) => hit.key);
+}
+
+const SPLATTING = ['Feat2GS', 'LM-Gaussian', 'LangSplatV2', 'SparseGS-W'];
+
+/** A small catalog with the fields the demo lacks: authors, years, venues, keywords. */
+const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+function paper(key: string, fields: Partial<Paper>): Paper {
+  return { key, type: 'article', authors: [], keywords: [], files: [], source: { uri: 'file:///a.bib', range: r, keyRange: r }, ...fields };
+}
+const authored = [
+  paper('vaswani2017attention', {
+    title: 'Attention Is All You Need',
+    authors: [{ family: 'Vaswani', given: 'Ashish' }, { family: 'Shazeer', given: 'Noam' }],
+    year: '2017',
+    venue: 'NeurIPS',
+    abstract: 'The dominant sequence transduction models are based on recurrent networks.',
+  }),
+  paper('mueller2020optics', {
+    title: 'Optical Lattices',
+    authors: [{ family: 'Müller', given: 'Jörg' }],
+    year: '2020',
+    venue: 'Physical Review Letters',
+    keywords: ['quantum gases'],
+  }),
+  paper('smith2019transformers', {
+    title: 'Why Vaswani Style Transformers Generalize',
+    authors: [{ family: 'Smith', given: 'Jane' }],
+    year: '2019',
+    abstract: 'We revisit the architecture of Vaswani et al. and the attention of Shazeer.',
+  }),
+  paper('dupont2021gases', {
+    title: 'Ultracold Gases',
+    authors: [{ family: 'Dupont', given: 'Élodie' }],
+    year: '2021',
+    abstract: 'Experiments after Müller on optical lattices.',
+  }),
+];
+
+describe('PaperIndex on the demo catalog', () => {
+  const index = demoIndex();
+
+  test('indexes every paper', () => {
+    assert.equal(demo.length, 64);
+    assert.equal(index.size, 64);
+  });
+
+  test('"gauss": the four Gaussian Splatting titles first, before abstract-only mentions', () => {
+    const hits = keys(index, 'gauss');
+    assert.deepEqual(hits.slice(0, 4).sort(), SPLATTING);
+    // EDGS only speaks of Gaussians in its abstract: it may come, but after the titles.
+    assert.ok(hits.includes('EDGS'), hits.join());
+    assert.ok(hits.indexOf('EDGS') > 3);
+  });
+
+  test('"seer": SeerAttention first (key and title word)', () => {
+    assert.equal(keys(index, 'seer')[0], 'SeerAttention');
+  });
+
+  test('"sparse autoenc": the three sparse autoencoder papers, then only weaker matches', () => {
+    const hits = keys(index, 'sparse autoenc');
+    assert.deepEqual(hits.slice(0, 3).sort(), ['adaptiveSparseAllocation', 'principledEvaluationsSparse', 'probingRepresentationalPower']);
+  });
+
+  test('"retriev": papers with retrieval/retrievers in the title first', () => {
+    const hits = keys(index, 'retriev');
+    assert.deepEqual(hits.slice(0, 6).sort(), [
+      'FineCIR',
+      'Mistral-SPLADE',
+      'OneRec',
+      'competitiveSearchRelevance',
+      'composedImageRetrieval',
+      'interpolateInterpolatePrf',
+    ]);
+  });
+
+  test('typos: "gausian splating" still finds the splatting papers', () => {
+    assert.deepEqual(keys(index, 'gausian splating', 5).slice(0, 4).sort(), SPLATTING);
+  });
+
+  test('"Feat2": key prefix first', () => {
+    assert.equal(keys(index, 'Feat2')[0], 'Feat2GS');
+  });
+
+  test('an exact key (any case) comes before key prefixes and text matches', () => {
+    assert.deepEqual(keys(index, 'moa'), ['MoA']);
+    assert.equal(keys(index, 'r-sparse')[0], 'R-Sparse');
+    // "sparse" is a prefix of several keys: those come before papers that only say "sparse".
+    const keyed = demo.filter((p) => p.key.toLowerCase().startsWith('sparse')).map((p) => p.key);
+    assert.deepEqual(keys(index, 'sparse', keyed.length).sort(), keyed.sort());
+  });
+
+  test('"semantic correspondence": the three semantic correspondence papers on top', () => {
+    assert.deepEqual(keys(index, 'semantic correspondence', 3).sort(), [
+      'distillationDiffusionFeatures',
+      'sparseSemanticMap',
+      'taleTwoFeatures',
+    ]);
+  });
+
+  test('a title word outranks the same word only in the abstract', () => {
+    // "pruning" is in three titles; other papers only mention it in their abstracts.
+    const hits = keys(index, 'pruning ');
+    assert.deepEqual(hits.slice(0, 3).sort(), ['CoreMatching', 'efficientPruningText', 'sparseModelSoups']);
+    assert.ok(hits.length > 3, 'abstract mentions are found too');
+  });
+
+  test('words are AND-ed: every hit has both words when some paper does', () => {
+    const hits = keys(index, 'diffusion pruning', 20);
+    assert.equal(hits[0], 'efficientPruningText');
+    for (const key of hits) {
+      const p = demo.find((paper) => paper.key === key) as Paper;
+      const text = `${p.title} ${p.abstract}`.toLowerCase();
+      assert.ok(text.includes('diffusion') && text.includes('prun'), key);
+    }
+  });
+
+  test('falls back to OR when no paper has every word', () => {
+    const hits = keys(index, 'splatting recommendation ', 20);
+    assert.deepEqual(hits.slice(0, 6).sort(), ['dynamicSparseLearning', 'refiningContrastiveLearning', ...SPLATTING].sort());
+  });
+
+  test('an empty or blank query finds nothing; limit is respected', () => {
+    assert.deepEqual(index.search('', 10), []);
+    assert.deepEqual(index.search('   ', 10), []);
+    assert.equal(index.search('sparse', 3).length, 3);
+    assert.deepEqual(index.search('sparse', 0), []);
+  });
+
+  test('nothing found for words no paper has', () => {
+    assert.deepEqual(index.search('zzzzqqq', 10), []);
+  });
+
+  test('scores never increase down the list and ties are ordered by key', () => {
+    const hits = index.search('sparse', 64);
+    for (let i = 1; i < hits.length; i++) {
+      assert.ok(hits[i - 1].score >= hits[i].score);
+      if (hits[i - 1].score === hits[i].score) assert.ok(hits[i - 1].key < hits[i].key);
+    }
+  });
+
+  test('the same results whatever order the papers were added in', () => {
+    const reversed = new PaperIndex();
+    reversed.add([...demo].reverse());
+    for (const query of ['gauss', 'sparse att', 'retrieval ', 'dense correspondence']) {
+      assert.deepEqual(reversed.search(query, 10), index.search(query, 10), query);
+    }
+  });
+});
+
+describe('PaperIndex on authors, years, venues and keywords', () => {
+  const index = new PaperIndex();
+  index.add(authored);
+
+  test('a surname finds the author first, before a paper naming them in title or abstract', () => {
+    assert.deepEqual(keys(index, 'vaswani'), ['vaswani2017attention', 'smith2019transformers']);
+    assert.deepEqual(keys(index, 'shazeer'), ['vaswani2017attention', 'smith2019transformers']);
+  });
+
+  test('accents fold both ways, and "mueller" finds "Müller"', () => {
+    assert.deepEqual(keys(index, 'muller'), ['mueller2020optics', 'dupont2021gases']);
+    assert.deepEqual(keys(index, 'mueller ')[0], 'mueller2020optics');
+    assert.deepEqual(keys(index, 'Müller')[0], 'mueller2020optics');
+    assert.deepEqual(keys(index, 'elodie'), ['dupont2021gases']);
+    assert.deepEqual(keys(index, 'jorg'), ['mueller2020optics']);
+  });
+
+  test('year, venue and keywords are searchable', () => {
+    assert.deepEqual(keys(index, '2019'), ['smith2019transformers']);
+    assert.deepEqual(keys(index, 'neurips'), ['vaswani2017attention']);
+    assert.deepEqual(keys(index, 'quantum'), ['mueller2020optics']);
+  });
+
+  test('surname and year together narrow to one paper', () => {
+    assert.deepEqual(keys(index, 'vaswani 2017'), ['vaswani2017attention']);
+  });
+
+  test('a key part typed alone finds the paper (doe2020quantum → quantum, 2020)', () => {
+    assert.deepEqual(keys(index, 'optics'), ['mueller2020optics']);
+  });
+});
+
+describe('PaperIndex updates', () => {
+  test('remove takes papers out of results and size', () => {
+    const index = demoIndex();
+    index.remove(['SeerAttention', 'not-a-key']);
+    assert.equal(index.size, 63);
+    assert.ok(!keys(index, 'seer', 64).includes('SeerAttention'));
+    assert.ok(!keys(index, 'sparse attention', 64).includes('SeerAttention'));
+  });
+
+  test('adding a key again replaces the paper', () => {
+    const index = demoIndex();
+    const seer = demo.find((p) => p.key === 'SeerAttention') as Paper;
+    index.add([{ ...seer, title: 'Completely Different Words', abstract: undefined }]);
+    assert.equal(index.size, 64);
+    assert.ok(!keys(index, 'intrinsic', 64).includes('SeerAttention'));
+    assert.deepEqual(keys(index, 'completely different'), ['SeerAttention']);
+  });
+
+  test('replaceAll starts over', () => {
+    const index = demoIndex();
+    index.replaceAll(authored);
+    assert.equal(index.size, 4);
+    assert.deepEqual(index.search('gauss', 10), []);
+    assert.deepEqual(keys(index, 'vaswani')[0], 'vaswani2017attention');
+  });
+
+  test('many removals compact the index without changing results', () => {
+    const index = new PaperIndex();
+    const many: Paper[] = [];
+    for (let i = 0; i < 3000; i++) {
+      many.push(paper(`p${i}`, { title: `Study number ${i} of ${i % 2 === 0 ? 'lattices' : 'gases'}`, abstract: `An abstract about topic${i % 7}.` }));
+    }
+    index.add(many);
+    index.remove(many.slice(0, 2500).map((p) => p.key));
+    assert.equal(index.size, 500);
+    assert.equal(keys(index, 'lattices', 1000).length, 250);
+    assert.equal(keys(index, 'topic3 ', 1000).length, many.slice(2500).filter((_, i) => (i + 2500) % 7 === 3).length);
+  });
+});
