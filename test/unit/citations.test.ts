@@ -77,7 +77,7 @@ describe('findCitations: ranges', () => {
     const citations = findCitations(text);
     assert.equal(citations.length, 5000);
     assert.equal(citations[4999].key, 'p4999');
-    assert.equal(at(citations[4999].keyRange), `0:${text.length - 10}-0:${text.length - 5}`);
+    assert.equal(at(citations[4999].keyRange), `0:${text.length - 11}-0:${text.length - 6}`); // "p4999 says," ends the text
   });
 });
 
@@ -205,20 +205,22 @@ describe('findCitations: robustness', () => {
   };
   for (const [name, make] of Object.entries(pathological)) {
     test(`linear time: ${name}`, () => {
+      // The fastest of several runs: other processes only ever add time. Sizes stay small enough
+      // that the garbage collector's young generation holds everything, so the ratio is the algorithm's.
       const time = (text: string) => {
-        const runs: number[] = [];
-        for (let i = 0; i < 3; i++) {
+        let fastest = Infinity;
+        for (let i = 0; i < 15; i++) {
           const start = performance.now();
           findCitations(text);
-          runs.push(performance.now() - start);
+          fastest = Math.min(fastest, performance.now() - start);
         }
-        return runs.sort((a, b) => a - b)[1];
+        return fastest;
       };
-      const n = 100_000;
+      const n = 10_000;
       time(make(n)); // warm up the JIT
       const small = time(make(n));
       const large = time(make(4 * n));
-      assert.ok(large < 10 * Math.max(small, 1), `${name}: ${small.toFixed(1)} ms for ${n} characters, ${large.toFixed(1)} ms for ${4 * n}`);
+      assert.ok(large < 10 * Math.max(small, 0.2), `${name}: ${small.toFixed(2)} ms for ${n} characters, ${large.toFixed(2)} ms for ${4 * n}`);
     });
   }
 });

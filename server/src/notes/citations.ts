@@ -42,16 +42,13 @@ interface Found {
   end: number;
   suppressAuthor: boolean;
   group?: OffsetRange;
-}
-
-interface MemberNode {
-  found: Found;
-  next: MemberNode | undefined;
+  /** The next citation of the same bracket's member list. */
+  next?: Found;
 }
 
 interface MemberList {
-  head: MemberNode | undefined;
-  tail: MemberNode | undefined;
+  head: Found | undefined;
+  tail: Found | undefined;
 }
 
 /** What a key reads as from its `@`. */
@@ -180,7 +177,7 @@ class SegmentScanner {
           const top = this.brackets[this.brackets.length - 1];
           if (top) {
             top.inSuffix = true;
-            append(top.members, { found: citation, next: undefined });
+            append(top.members, citation);
           }
           i = citation.end;
           // A key wins over what the inline scan saw starting inside it (`@a<b>c` is one key, not a tag).
@@ -231,7 +228,7 @@ class SegmentScanner {
     const isLink = after === 0x28 /* ( */ || after === OPEN_BRACKET;
     if (!bracket.inlineNote && !isLink && !bracket.broken && bracket.inSuffix) {
       const group = { start: bracket.open, end: close + 1 };
-      for (let node = bracket.members.head; node; node = node.next) node.found.group ??= group;
+      for (let member = bracket.members.head; member; member = member.next) member.group ??= group;
     } else {
       this.giveUp(bracket);
     }
@@ -291,10 +288,10 @@ export function readKey(text: string, at: number, end: number, braces: BraceMatc
   return { key: text.slice(first, j), keyStart: first, keyEnd: j, end: j };
 }
 
-function append(list: MemberList, node: MemberNode): void {
-  if (list.tail) list.tail.next = node;
-  else list.head = node;
-  list.tail = node;
+function append(list: MemberList, found: Found): void {
+  if (list.tail) list.tail.next = found;
+  else list.head = found;
+  list.tail = found;
 }
 
 /** A letter, digit or `_`: Pandoc's `regchar`. */

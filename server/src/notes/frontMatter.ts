@@ -82,12 +82,15 @@ export function parseFrontMatter(text: string): FrontMatter | undefined {
   let data: unknown;
   try {
     const document = parseDocument(yamlText, { prettyErrors: false });
+    // An error at the end of the YAML (an unclosed `[`) is shown at the end of its last line, not on the `---`.
+    const yamlEnd = block.contentStart + yamlText.replace(/(?:\r\n|\r|\n)$/, '').length;
+    const clamp = (offset: number) => Math.min(block.contentStart + offset, yamlEnd);
     for (const error of document.errors) {
       const [start, end] = error.pos;
       problems.push({
         code: FRONT_MATTER_PARSE_ERROR,
         message: `The front matter is not valid YAML: ${firstLine(error.message)}`,
-        range: rangeOf(block.contentStart + start, block.contentStart + Math.max(start, end)),
+        range: rangeOf(clamp(start), clamp(Math.max(start, end))),
       });
     }
     if (document.errors.length === 0) data = document.toJS({ maxAliasCount: 100 });
