@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 /** A letter, digit or `_`: what a key starts with and what must follow internal punctuation. */
 const keyChar = String.raw`[\p{L}\p{N}_]`;
 const simpleKey = String.raw`${keyChar}(?:${keyChar}|[:.#$%&\-+?<>~/](?=${keyChar}))*`;
-const bracedKeyBody = String.raw`[^{}\n]+`;
+const bracedKeyBody = String.raw`[^{}\s]+`; // Pandoc: no white space inside braces
 /** Where an `@` may start a citation: not inside a word (e-mail), not escaped. */
 const notAfterWord = String.raw`(?<![\p{L}\p{N}_\\])`;
 /** The start of a citation, for look-aheads: `@` (or `-@`) followed by a key's first character. */

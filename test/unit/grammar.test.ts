@@ -149,7 +149,7 @@ describe('citation grammar', () => {
       '8:1 key', '8:31 smith_04', '8:57 roe.x',
       // `\[` is an escaped bracket, not a group, but the `@esc` after it is an author-in-text citation.
       '11:48 esc',
-      '13:10 odd key', '13:26 https://example.com/bib?name=foobar&date=2000',
+      '13:26 https://example.com/bib?name=foobar&date=2000',
       '14:23 doe', '14:29 doe', '14:35 doe', '14:42 doe', '14:48 doe', '14:55 doe', '14:62 doe', '14:69 x+y', '14:74 a#1', '14:79 b/c/d',
       '15:44 2020survey', '15:56 _private',
       '16:15 Müller2019', '16:31 Дмитриев',
@@ -190,6 +190,10 @@ describe('citation grammar', () => {
     }
     const { findCitations } = (await import(modulePath)) as { findCitations(text: string): Citation[] };
     const serverKeys = findCitations(note).map((c) => `${c.keyRange.start.line}:${c.keyRange.start.character} ${c.key}`);
-    assert.deepEqual(grammarKeys(tokenize(grammar, note)), serverKeys);
+    // Pandoc reads Markdown inside an HTML block and `[@x]: url` as citations; VS Code's Markdown
+    // grammar scopes both as HTML / link definition, where an injection cannot reach. Exactly these differ.
+    const outOfGrammarReach = ['38:20 inhtml', '43:2 deflabel'];
+    assert.deepEqual(outOfGrammarReach.filter((k) => serverKeys.includes(k)), outOfGrammarReach);
+    assert.deepEqual(grammarKeys(tokenize(grammar, note)), serverKeys.filter((k) => !outOfGrammarReach.includes(k)));
   });
 });
