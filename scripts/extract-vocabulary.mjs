@@ -21,7 +21,7 @@ function* bibFiles(dir) {
 function fields(text, name) {
   const out = [];
   const re = new RegExp(`^\\s*${name}\\s*=\\s*\\{`, 'gim');
-  for (let m; (m = re.exec(text)); ) {
+  while (re.exec(text)) {
     let depth = 1, i = re.lastIndex;
     for (; i < text.length && depth > 0; i++) depth += text[i] === '{' ? 1 : text[i] === '}' ? -1 : 0;
     out.push(text.slice(re.lastIndex, i - 1).replace(/\s+/g, ' ').trim());
