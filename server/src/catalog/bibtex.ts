@@ -1,6 +1,6 @@
 /**
- * The BibTeX / BibLaTeX reader: one hand-written pass over the text (the catalogs we must read
- * reach 100,000 entries and 180 MB, where a generic parser is 100× slower than this).
+ * The BibTeX / BibLaTeX reader: one hand-written pass over char codes, because the catalogs we
+ * must read reach 100,000 entries and 180 MB (test/bench/parse-speed.ts measures it).
  *
  * It reads files as they are written: `@string` macros and `#` concatenation, month macros,
  * `@comment`/`@preamble`, text between entries (a comment in BibTeX), `%` comment lines between
@@ -29,6 +29,8 @@ interface RawEntry {
   type: string;
   key: string;
   fields: Map<string, string>;
+  /** Fields whose value is already display text (no LaTeX, no irregular white space): no decoding pass. */
+  plain: Set<string>;
   start: number;
   end: number;
   keyStart: number;
@@ -57,13 +59,57 @@ function isIdentifier(c: number): boolean {
   return c > 32 && c !== C_LBRACE && c !== C_RBRACE && c !== C_LPAREN && c !== C_RPAREN && c !== C_QUOTE && c !== C_COMMA && c !== C_EQUALS && c !== C_HASH && c !== C_PERCENT && c !== 0xfeff;
 }
 
-/** Maps offsets to LSP positions with one line table built once per file. */
+/** Whether `@word{` or `@word(` starts at `at`: a new entry, not an e-mail address in an abstract. */
+function startsEntry(text: string, at: number): boolean {
+  let i = at + 1;
+  while (i < text.length && isLetterCode(text.charCodeAt(i))) i++;
+  if (i === at + 1) return false;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i);
+  return c === C_LBRACE || c === C_LPAREN;
+}
+
+/** Characters after which a value may need LaTeX decoding or white-space collapsing, and the delimiters. */
+const MAYBE_LATEX = new Uint8Array(128);
+for (const ch of '{}"\\$~-`\' \t\n\r\f\v') MAYBE_LATEX[ch.charCodeAt(0)] = 1;
+
+function isBlankCode(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+
+function isLetterCode(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * Maps offsets to LSP positions with one line table built once per file. Entries are read in
+ * order, so a lookup usually starts at the line of the previous one: a few steps, not a search.
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  private last = 0;
+
   constructor(text: string) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
+
   position(offset: number): { line: number; character: number } {
+    const starts = this.starts;
+    let line = this.last;
+    if (starts[line] <= offset) {
+      let steps = 0;
+      while (line + 1 < starts.length && starts[line + 1] <= offset && steps++ < 16) line++;
+      if (line + 1 < starts.length && starts[line + 1] <= offset) line = this.search(offset);
+    } else line = this.search(offset);
+    this.last = line;
+    return { line, character: offset - starts[line] };
+  }
+
+  range(from: number, to: number): Range {
+    return { start: this.position(from), end: this.position(to) };
+  }
+
+  private search(offset: number): number {
     let low = 0;
     let high = this.starts.length - 1;
     while (low < high) {
@@ -71,15 +117,27 @@ export class LineIndex {
       if (this.starts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: offset - this.starts[low] };
-  }
-  range(from: number, to: number): Range {
-    return { start: this.position(from), end: this.position(to) };
+    return low;
   }
 }
 
+/** Reads a BibTeX/BibLaTeX file into papers and problems. Never throws. */
 export function parseBibtex(text: string, uri: string): CatalogFileResult {
-  return new BibtexReader(text, uri).read();
+  try {
+    return new BibtexReader(text, uri).read();
+  } catch (error) {
+    // Every expected failure is a Problem already; this keeps a bug from costing the whole server.
+    return { uri, papers: [], problems: [readerFailure(error)] };
+  }
+}
+
+export function readerFailure(error: unknown): Problem {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    code: 'catalog.parse-error',
+    message: `LitNotes could not read this catalog (${message}). Please report this with the file.`,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  };
 }
 
 class BibtexReader {
@@ -88,6 +146,11 @@ class BibtexReader {
   private readonly entries: RawEntry[] = [];
   private readonly problems: Problem[] = [];
   private lines: LineIndex | undefined;
+  /** Whether the value readValue returned last is display text as it is. */
+  private valueIsPlain = false;
+  /** The line around the last `@` looked at between entries: [lineStart, lineEnd). */
+  private lineStart = 0;
+  private lineEnd = -1;
 
   constructor(
     private readonly text: string,
@@ -177,20 +240,20 @@ class BibtexReader {
     this.skipSpace();
     const open = text.charCodeAt(this.i);
     if (type === 'comment') {
-      if (open === C_LBRACE || open === C_LPAREN) this.skipGroup(open === C_LBRACE ? C_RBRACE : C_RPAREN, start);
+      if (open === C_LBRACE || open === C_LPAREN) this.skipGroup(type, open === C_LBRACE ? C_RBRACE : C_RPAREN, start, this.i);
       return;
     }
     if (open !== C_LBRACE && open !== C_LPAREN) {
       // `@` followed by a word but no delimiter: text, as BibTeX reads it (e-mail addresses in comments).
-      if (this.atLineStart(start)) throw new EntryError('catalog.parse-error', `Entry '@${type}' has no '{' after its type: write '@${type}{key, ...}'.`, start, this.i);
+      if (this.atLineStart(start)) throw new EntryError('catalog.parse-error', `'@${type}' is not followed by '{': an entry is written '@${type}{key, field = {value}}'. LitNotes skips it.`, start, this.i);
       return;
     }
     const close = open === C_LBRACE ? C_RBRACE : C_RPAREN;
-    this.i++;
     if (type === 'preamble') {
-      this.skipGroup(close, start, 1);
+      this.skipGroup(type, close, start, this.i);
       return;
     }
+    this.i++;
     if (type === 'string') {
       this.readStringMacro(close, start);
       return;
@@ -200,11 +263,26 @@ class BibtexReader {
 
   /** Whether the line holding `at` starts with `%` (outside any entry). */
   private inCommentLine(at: number): boolean {
-    let j = at - 1;
-    while (j >= 0 && this.text.charCodeAt(j) !== C_NEWLINE) j--;
-    j++;
+    let j = this.lineStartOf(at);
     while (j < at && (this.text.charCodeAt(j) === 32 || this.text.charCodeAt(j) === 9)) j++;
     return this.text.charCodeAt(j) === C_PERCENT;
+  }
+
+  /**
+   * The start of the line holding `at`, for increasing `at`: remembers the line found last, so a
+   * long line with many `@` (e-mail addresses between entries) is not scanned again for each one.
+   */
+  private lineStartOf(at: number): number {
+    if (at < this.lineStart) {
+      const newline = this.text.lastIndexOf('\n', at - 1);
+      return newline + 1;
+    }
+    while (this.lineEnd < at) {
+      this.lineStart = this.lineEnd + 1;
+      const newline = this.text.indexOf('\n', this.lineStart);
+      this.lineEnd = newline < 0 ? this.text.length : newline;
+    }
+    return this.lineStart;
   }
 
   private atLineStart(at: number): boolean {
@@ -213,38 +291,39 @@ class BibtexReader {
     return j < 0 || this.text.charCodeAt(j) === C_NEWLINE || this.text.charCodeAt(j) === 13;
   }
 
-  /** Skips a balanced group whose opening delimiter was already read (`depth` 1) or is at `i`. */
-  private skipGroup(close: number, start: number, depth = 0): void {
+  /** Skips the balanced body of an @comment or @preamble whose opening delimiter is at `open`. */
+  private skipGroup(type: string, close: number, start: number, open: number): void {
     const text = this.text;
-    if (depth === 0) {
-      this.i++;
-      depth = 1;
-    }
     let braces = 0;
-    for (; this.i < text.length; this.i++) {
-      const c = text.charCodeAt(this.i);
+    for (let i = open + 1; i < text.length; i++) {
+      const c = text.charCodeAt(i);
       if (c === C_LBRACE) braces++;
       else if (c === C_RBRACE && braces > 0) braces--;
       else if (c === close && braces === 0) {
-        this.i++;
+        this.i = i + 1;
         return;
       }
     }
-    throw new EntryError('catalog.parse-error', 'This @comment/@preamble is not closed.', start, text.length);
+    throw new EntryError(
+      'catalog.parse-error',
+      `This @${type} is not closed: its braces do not balance up to the end of the file (an escaped \\{ still counts in BibTeX). LitNotes skips it up to the next line starting with '@'.`,
+      start,
+      open + 1,
+    );
   }
 
   private readStringMacro(close: number, start: number): void {
     this.skipSpaceAndComments();
     const nameStart = this.i;
     const name = this.readIdentifier();
-    if (!name) throw new EntryError('catalog.parse-error', `@string needs a name: write '@string{name = {value}}'.`, start, this.i + 1);
+    if (!name) throw new EntryError('catalog.parse-error', `@string needs a name: write '@string{name = {value}}'. LitNotes skips it.`, start, this.i + 1);
     this.skipSpace();
-    if (this.text.charCodeAt(this.i) !== C_EQUALS) throw new EntryError('catalog.parse-error', `@string '${name}' has no '=' after its name.`, nameStart, this.i + 1);
+    if (this.text.charCodeAt(this.i) !== C_EQUALS) throw new EntryError('catalog.parse-error', `@string '${name}' has no '=' after its name: write '@string{${name} = {value}}'. LitNotes skips it.`, nameStart, this.i + 1);
     this.i++;
     const value = this.readValue('@string');
     this.skipSpaceAndComments();
     if (this.text.charCodeAt(this.i) === close) this.i++;
-    else throw new EntryError('catalog.parse-error', `@string '${name}' is not closed.`, start, this.i);
+    else throw new EntryError('catalog.parse-error', `@string '${name}' is not closed: add a '${String.fromCharCode(close)}' after its value. LitNotes skips it.`, start, this.i);
     this.macros.set(name.toLowerCase(), value);
   }
 
@@ -264,10 +343,11 @@ class BibtexReader {
       throw new EntryError('catalog.missing-key', `Entry '@${type}' has no citation key: write '@${type}{key, ...}'. The entry is skipped.`, start, this.i);
     }
     const fields = new Map<string, string>();
+    const plain = new Set<string>();
     while (true) {
       this.skipSpaceAndComments();
       const c = text.charCodeAt(this.i);
-      if (this.i >= text.length) throw new EntryError('catalog.parse-error', `Entry '${key}' is not closed: a '${String.fromCharCode(close)}' is missing at the end of the file.`, start, text.length);
+      if (this.i >= text.length) throw new EntryError('catalog.parse-error', `Entry '${key}' is not closed: add a '${String.fromCharCode(close)}' at its end. The entry is skipped.`, start, text.length);
       if (c === close) {
         this.i++;
         break;
@@ -277,36 +357,43 @@ class BibtexReader {
         continue;
       }
       if (c === C_AT && this.atLineStart(this.i)) {
-        throw new EntryError('catalog.parse-error', `Entry '${key}' is not closed: a '${String.fromCharCode(close)}' is missing before the next entry.`, start, this.i);
+        throw new EntryError('catalog.parse-error', `Entry '${key}' is not closed: add a '${String.fromCharCode(close)}' before the next entry. The entry is skipped.`, start, this.i);
       }
       const nameStart = this.i;
       const name = this.readIdentifier().toLowerCase();
-      if (!name) throw new EntryError('catalog.parse-error', `Entry '${key}': unexpected '${text[this.i]}' where a field name should be.`, this.i, this.i + 1);
+      if (!name) throw new EntryError('catalog.parse-error', `Entry '${key}': unexpected '${text[this.i]}' where a field name should be; fields are written 'name = {value}' and separated by commas. The entry is skipped.`, this.i, this.i + 1);
       this.skipSpace();
       if (text.charCodeAt(this.i) !== C_EQUALS) {
-        throw new EntryError('catalog.parse-error', `Entry '${key}': field '${name}' has no '=' after its name.`, nameStart, this.i);
+        throw new EntryError('catalog.parse-error', `Entry '${key}': field '${name}' has no '=' after its name; write '${name} = {...}'. The entry is skipped.`, nameStart, this.i);
       }
       this.i++;
       fields.set(name, this.readValue(key));
+      if (this.valueIsPlain) plain.add(name);
     }
-    this.entries.push({ type, key, fields, start, end: this.i, keyStart, keyEnd });
+    this.entries.push({ type, key, fields, plain, start, end: this.i, keyStart, keyEnd });
   }
 
   /** A field value: parts joined by `#` — braced, quoted, a number or a macro name. */
   private readValue(key: string): string {
     const text = this.text;
     let value = '';
+    let parts = 0;
     while (true) {
+      parts++;
       this.skipSpace();
       const c = text.charCodeAt(this.i);
       if (c === C_LBRACE) value += this.readDelimited(C_RBRACE, key);
+      // readDelimited sets valueIsPlain for the part it read.
       else if (c === C_QUOTE) value += this.readDelimited(C_QUOTE, key);
       else {
         const partStart = this.i;
         const word = this.readIdentifier();
-        if (!word) throw new EntryError('catalog.parse-error', `Entry '${key}': a field has no value after '='.`, partStart, partStart + 1);
-        if (/^\d+$/.test(word)) value += word;
-        else {
+        if (!word) throw new EntryError('catalog.parse-error', `Entry '${key}': a field has no value after '='; write the value in braces, in quotes, as a number or as a @string name. The entry is skipped.`, partStart, partStart + 1);
+        if (/^\d+$/.test(word)) {
+          value += word;
+          this.valueIsPlain = true;
+        } else {
+          this.valueIsPlain = false;
           const macro = this.macros.get(word.toLowerCase());
           if (macro === undefined) {
             this.report('catalog.undefined-macro', `Entry '${key}': '${word}' is not a defined @string macro; define it with @string{${word} = {...}} or put the value in braces.`, partStart, this.i);
@@ -315,7 +402,11 @@ class BibtexReader {
         }
       }
       this.skipSpace();
-      if (text.charCodeAt(this.i) !== C_HASH) return value;
+      if (text.charCodeAt(this.i) !== C_HASH) {
+        // Only a single part is known plain; a concatenation is checked when it is decoded.
+        if (parts > 1) this.valueIsPlain = false;
+        return value;
+      }
       this.i++;
     }
   }
@@ -326,24 +417,51 @@ class BibtexReader {
    */
   private readDelimited(close: number, key: string): string {
     const text = this.text;
-    const start = ++this.i;
+    const n = text.length;
+    const start = this.i + 1;
     let depth = 0;
-    for (; this.i < text.length; this.i++) {
-      const c = text.charCodeAt(this.i);
-      if (c === C_LBRACE) depth++;
-      else if (c === C_RBRACE) {
-        if (depth === 0) {
-          if (close === C_RBRACE) return text.slice(start, this.i++);
-          throw new EntryError('catalog.parse-error', `Entry '${key}': unbalanced '}' in a quoted value.`, this.i, this.i + 1);
+    // Whether the value is display text as it is (see latex.ts): found here, in the pass that
+    // sees every character anyway, so most values are never scanned a second time.
+    let plain = !isBlankCode(text.charCodeAt(start));
+    // A local index: this loop sees every character of every value.
+    for (let i = start; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 128 && MAYBE_LATEX[c] === 1) {
+        if (c === C_LBRACE) {
+          depth++;
+          plain = false;
+          continue;
         }
-        depth--;
-      } else if (c === C_QUOTE && close === C_QUOTE && depth === 0) {
-        return text.slice(start, this.i++);
-      } else if (c === C_NEWLINE && text.charCodeAt(this.i + 1) === C_AT && /^@[A-Za-z]+\s*[{(]/.test(text.slice(this.i + 1, this.i + 40))) {
-        throw new EntryError('catalog.parse-error', `Entry '${key}' is not closed: a value opened here has no closing '${close === C_QUOTE ? '"' : '}'}' before the next entry.`, start - 1, this.i);
+        if (c === C_RBRACE) {
+          if (depth === 0) {
+            this.i = i + 1;
+            this.valueIsPlain = plain && !isBlankCode(text.charCodeAt(i - 1));
+            if (close === C_RBRACE) return text.slice(start, i);
+            throw new EntryError('catalog.parse-error', `Entry '${key}': a '}' without its '{' in a quoted value; balance the braces. The entry is skipped.`, i, i + 1);
+          }
+          depth--;
+          continue;
+        }
+        if (c === C_QUOTE) {
+          if (close === C_QUOTE && depth === 0) {
+            this.i = i + 1;
+            this.valueIsPlain = plain && !isBlankCode(text.charCodeAt(i - 1));
+            return text.slice(start, i);
+          }
+          continue;
+        }
+        if (c === C_NEWLINE && text.charCodeAt(i + 1) === C_AT && startsEntry(text, i + 1)) {
+          throw new EntryError('catalog.parse-error', `Entry '${key}' is not closed: the value that starts here has no closing '${close === C_QUOTE ? '"' : '}'}' before the next entry; add it. The entry is skipped.`, start - 1, i);
+        }
+        // A space is plain unless another blank follows; `-`, `` ` `` and `'` only when doubled.
+        if (c === 32) {
+          if (isBlankCode(text.charCodeAt(i + 1))) plain = false;
+        } else if (c === 45 || c === 96 || c === 39) {
+          if (text.charCodeAt(i + 1) === c) plain = false;
+        } else plain = false;
       }
     }
-    throw new EntryError('catalog.parse-error', `Entry '${key}' is not closed: a value opened here has no closing '${close === C_QUOTE ? '"' : '}'}'.`, start - 1, text.length);
+    throw new EntryError('catalog.parse-error', `Entry '${key}' is not closed: the value that starts here has no closing '${close === C_QUOTE ? '"' : '}'}' before the end of the file; add it. The entry is skipped.`, start - 1, n);
   }
 
   private buildPapers(): Paper[] {
@@ -351,7 +469,7 @@ class BibtexReader {
     for (const entry of this.entries) {
       const first = byKey.get(entry.key);
       if (first) {
-        this.report('catalog.duplicate-key', `Duplicate key '${entry.key}': another entry in this file has the same key; citations use the first one.`, entry.keyStart, entry.keyEnd, [
+        this.report('catalog.duplicate-key', `Duplicate key '${entry.key}': an entry on line ${this.lineIndex.position(first.keyStart).line + 1} of this file has the same key; rename one of them.`, entry.keyStart, entry.keyEnd, [
           { location: { uri: this.uri, range: this.lineIndex.range(first.keyStart, first.keyEnd) }, message: `First definition of '${entry.key}'` },
         ]);
       } else byKey.set(entry.key, entry);
@@ -361,16 +479,22 @@ class BibtexReader {
     for (const entry of byKey.values()) if (!byLowerKey.has(entry.key.toLowerCase())) byLowerKey.set(entry.key.toLowerCase(), entry);
     const papers: Paper[] = [];
     for (const entry of this.entries) {
+      // BibLaTeX @xdata entries only hold fields for others to inherit: they cannot be cited.
+      if (entry.type === 'xdata') continue;
       const fields = entry.fields.has('crossref') || entry.fields.has('xdata') ? inherit(entry, byLowerKey) : entry.fields;
-      papers.push(toPaper(entry, fields, this.uri, this.lineIndex));
+      papers.push(toPaper(entry, fields, entry.plain, this.uri, this.lineIndex));
     }
     return papers;
   }
 }
 
+const MAX_INHERITANCE_DEPTH = 32;
+
 /** crossref/xdata inheritance: the child's own fields win; a parent's title becomes the booktitle. */
 function inherit(entry: RawEntry, byLowerKey: Map<string, RawEntry>, seen = new Set<string>()): Map<string, string> {
   seen.add(entry.key);
+  // Cycles stop at a key already seen; absurdly long chains stop here instead of exhausting the stack.
+  if (seen.size > MAX_INHERITANCE_DEPTH) return entry.fields;
   const fields = new Map(entry.fields);
   const parents = [...(entry.fields.get('xdata')?.split(',') ?? []), entry.fields.get('crossref') ?? ''].map((k) => k.trim()).filter(Boolean);
   for (const parentKey of parents) {
@@ -389,11 +513,11 @@ function inherit(entry: RawEntry, byLowerKey: Map<string, RawEntry>, seen = new 
   return fields;
 }
 
-function toPaper(entry: RawEntry, fields: Map<string, string>, uri: string, lines: LineIndex): Paper {
+function toPaper(entry: RawEntry, fields: Map<string, string>, plain: ReadonlySet<string>, uri: string, lines: LineIndex): Paper {
   const get = (name: string): string | undefined => {
     const raw = fields.get(name);
     if (raw === undefined) return undefined;
-    const value = latexToUnicode(raw);
+    const value = plain.has(name) ? raw : latexToUnicode(raw);
     return value || undefined;
   };
   const date = get('date');
@@ -403,33 +527,39 @@ function toPaper(entry: RawEntry, fields: Map<string, string>, uri: string, line
   const monthNumber = month ? (MONTH_NUMBERS[month.toLowerCase()] ?? (/^\d{1,2}$/.test(month) ? month.padStart(2, '0') : undefined)) : undefined;
   const url = get('url');
   const doi = normalizeDoi(get('doi'));
-  const eprint = get('eprint');
+  const eprint = get('eprint')?.replace(/^arxiv:\s*/i, '');
   const archive = (get('archiveprefix') ?? get('eprinttype') ?? '').toLowerCase();
   const arxiv = (eprint && (archive === 'arxiv' || /^\d{4}\.\d{4,5}(v\d+)?$/.test(eprint)) ? eprint : undefined) ?? arxivFromUrl(url) ?? arxivFromDoi(doi);
+  const pages = get('pages');
+  // Optional fields are only set when present: `delete` would turn 100,000 papers into slow dictionaries.
   const paper: Paper = {
     key: entry.key,
     type: entry.type,
-    title: get('title'),
     authors: fields.has('author') ? parseNames(fields.get('author')!) : [],
-    year,
-    date: date ?? (year && monthNumber ? `${year}-${monthNumber}` : undefined),
-    venue: get('journal') ?? get('journaltitle') ?? get('booktitle') ?? get('eventtitle'),
-    publisher: get('publisher') ?? get('institution') ?? get('school') ?? get('organization'),
-    volume: get('volume'),
-    issue: get('number') ?? get('issue'),
-    pages: get('pages'),
-    abstract: get('abstract'),
-    doi,
-    url,
-    arxiv,
     keywords: splitKeywords([get('keywords'), get('groups'), get('tags')]),
     files: fields.has('file') ? splitFiles(fields.get('file')!) : [],
-    note: get('note') ?? get('annote'),
     source: { uri, range: lines.range(entry.start, entry.end), keyRange: lines.range(entry.keyStart, entry.keyEnd) },
   };
+  setDefined(paper, 'title', get('title'));
   if (fields.has('editor')) paper.editors = parseNames(fields.get('editor')!);
-  for (const name of Object.keys(paper) as (keyof Paper)[]) if (paper[name] === undefined) delete paper[name];
+  setDefined(paper, 'year', year);
+  setDefined(paper, 'date', date ?? (year && monthNumber ? `${year}-${monthNumber}` : undefined));
+  setDefined(paper, 'venue', get('journal') ?? get('journaltitle') ?? get('booktitle') ?? get('eventtitle'));
+  setDefined(paper, 'publisher', get('publisher') ?? get('institution') ?? get('school') ?? get('organization'));
+  setDefined(paper, 'volume', get('volume'));
+  setDefined(paper, 'issue', get('number') ?? get('issue'));
+  // A page range reads with an en dash whether it was written `1--10`, `1-10` or `1 - 10`.
+  setDefined(paper, 'pages', pages?.replace(/(\d)\s*[-–]\s*(\d)/g, '$1–$2'));
+  setDefined(paper, 'abstract', get('abstract'));
+  setDefined(paper, 'doi', doi);
+  setDefined(paper, 'url', url);
+  setDefined(paper, 'arxiv', arxiv);
+  setDefined(paper, 'note', get('note') ?? get('annote'));
   return paper;
+}
+
+function setDefined<K extends keyof Paper>(paper: Paper, name: K, value: Paper[K] | undefined): void {
+  if (value !== undefined) paper[name] = value;
 }
 
 /** Zotero/JabRef `file` fields: `description:path:type;...` (with `\:` and `\;` escapes). */

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Problem } from '../core/types';
-import { LineIndex } from './bibtex';
+import { LineIndex, readerFailure } from './bibtex';
 import type { CatalogFileResult } from './catalogFile';
 import { arxivFromDoi, arxivFromUrl, normalizeDoi, splitKeywords } from './identifiers';
 import type { Paper, Person } from './paper';
@@ -17,30 +17,52 @@ interface ItemSpan {
   idEnd?: number;
 }
 
+/** Reads a CSL-JSON file (a list of items, or `{ "items": [...] }`). Never throws. */
 export function parseCslJson(text: string, uri: string): CatalogFileResult {
+  try {
+    return readCslJson(text, uri);
+  } catch (error) {
+    return { uri, papers: [], problems: [readerFailure(error)] };
+  }
+}
+
+/** Reads a CSL-YAML file (a list of items, or Pandoc's `references:`). Never throws. */
+export function parseCslYaml(text: string, uri: string): CatalogFileResult {
+  try {
+    return readCslYaml(text, uri);
+  } catch (error) {
+    return { uri, papers: [], problems: [readerFailure(error)] };
+  }
+}
+
+function readCslJson(text: string, uri: string): CatalogFileResult {
   const lines = new LineIndex(text);
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const at = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
-    return { uri, papers: [], problems: [{ code: 'catalog.parse-error', message: `This CSL-JSON file is not valid JSON (${message}); fix it or export it again. The last good version stays in use.`, range: lines.range(at, at + 1) }] };
+  } catch {
+    const error = jsonSyntaxError(text);
+    return {
+      uri,
+      papers: [],
+      problems: [{ code: 'catalog.parse-error', message: `This CSL-JSON file is not valid JSON: ${error.message}. Fix it there or export the catalog again.`, range: lines.range(error.offset, Math.min(error.offset + 1, text.length)) }],
+    };
   }
   const items = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.items) ? data.items : undefined;
   if (!items) {
     return { uri, papers: [], problems: [{ code: 'catalog.parse-error', message: 'A CSL-JSON catalog is a list of items ([ {"id": ...}, ... ]).', range: lines.range(0, 1) }] };
   }
-  const spans = scanJsonItems(text, Array.isArray(data) ? 1 : 2);
-  return toResult(items, (index) => spans[index], uri, lines);
+  const spans = scanJsonItems(text, !Array.isArray(data));
+  return toResult(text, items, (index) => spans[index], uri, lines);
 }
 
-export function parseCslYaml(text: string, uri: string): CatalogFileResult {
+function readCslYaml(text: string, uri: string): CatalogFileResult {
   const lines = new LineIndex(text);
   const document = parseDocument(text, { uniqueKeys: false });
   const problems: Problem[] = document.errors.map((error) => ({
     code: 'catalog.parse-error',
-    message: `CSL-YAML: ${error.message.split('\n')[0]}`,
+    // yaml's message repeats the place ("at line 3, column 1:"); the range already shows it.
+    message: `This CSL-YAML file has a syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}. Fix it there; the items around it still read.`,
     range: lines.range(error.pos[0], error.pos[1]),
   }));
   let sequence = document.contents as YamlNode | null;
@@ -51,10 +73,13 @@ export function parseCslYaml(text: string, uri: string): CatalogFileResult {
   }
   const nodes = sequence.items as YamlNode[];
   const items = nodes.map((node) => (node && typeof (node as { toJSON?: unknown }).toJSON === 'function' ? (node as { toJSON(): unknown }).toJSON() : node));
-  const result = toResult(items, (index) => {
+  const result = toResult(text, items, (index) => {
     const node = nodes[index];
     if (!node?.range) return undefined;
-    const span: ItemSpan = { start: node.range[0], end: node.range[1] };
+    // A block node's range runs to the next item's line; the item ends at its last character.
+    let end = node.range[1];
+    while (end > node.range[0] && /\s/.test(text[end - 1])) end--;
+    const span: ItemSpan = { start: node.range[0], end };
     if (isMap(node)) {
       const id = node.get('id', true);
       if (isScalar(id) && id.range) {
@@ -74,7 +99,7 @@ export function parseCslYaml(text: string, uri: string): CatalogFileResult {
   return result;
 }
 
-function toResult(items: unknown[], spanOf: (index: number) => ItemSpan | undefined, uri: string, lines: LineIndex): CatalogFileResult {
+function toResult(text: string, items: unknown[], spanOf: (index: number) => ItemSpan | undefined, uri: string, lines: LineIndex): CatalogFileResult {
   const papers: Paper[] = [];
   const problems: Problem[] = [];
   const first = new Map<string, Paper>();
@@ -82,7 +107,13 @@ function toResult(items: unknown[], spanOf: (index: number) => ItemSpan | undefi
     const span = spanOf(index) ?? { start: 0, end: 0 };
     const range = lines.range(span.start, span.end);
     if (!isObject(item) || item.id === undefined || item.id === null || String(item.id).trim() === '') {
-      problems.push({ code: 'catalog.missing-key', message: `Item ${index + 1} has no "id": CSL items need an id to be cited. The item is skipped.`, range: lines.range(span.start, Math.min(span.end, span.start + 1)) });
+      // The item's first line: enough to find it, not a squiggle over a whole abstract.
+      const firstLineEnd = Math.min(span.end, lineEndAfter(text, span.start));
+      problems.push({
+        code: 'catalog.missing-key',
+        message: `Item ${index + 1} has no "id": CSL items need an id to be cited. Add "id: yourKey" to it; until then it is skipped.`,
+        range: lines.range(span.start, firstLineEnd),
+      });
       return;
     }
     const keyRange = span.idStart !== undefined && span.idEnd !== undefined ? lines.range(span.idStart, span.idEnd) : range;
@@ -91,7 +122,7 @@ function toResult(items: unknown[], spanOf: (index: number) => ItemSpan | undefi
     if (earlier) {
       problems.push({
         code: 'catalog.duplicate-key',
-        message: `Duplicate key '${paper.key}': another item in this file has the same id; citations use the first one.`,
+        message: `Duplicate key '${paper.key}': an item on line ${earlier.source.keyRange.start.line + 1} of this file has the same id; rename one of them.`,
         range: keyRange,
         related: [{ location: { uri, range: earlier.source.keyRange }, message: `First definition of '${paper.key}'` }],
       });
@@ -101,15 +132,37 @@ function toResult(items: unknown[], spanOf: (index: number) => ItemSpan | undefi
   return { uri, papers, problems };
 }
 
+function lineEndAfter(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline < 0 ? text.length : newline > offset && text[newline - 1] === '\r' ? newline - 1 : newline;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A field as display text: strings and numbers; a list gives its first entry; objects are not text. */
 function text(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return text(value[0]);
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
   const string = String(value).replace(/\s+/g, ' ').trim();
   return string || undefined;
+}
+
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
+
+/**
+ * CSL's rich-text tags in titles (`<i>`, `<b>`, `<sup>`, `<sub>`, `<span class="nocase">`) → plain
+ * display text: the tags are markup for formatters, and catalog text never becomes markup here.
+ */
+function richText(title: string | undefined): string | undefined {
+  if (!title || !title.includes('<')) return title;
+  return title
+    .replace(/<(sup|sub)>(\d+)<\/\1>/g, (_, tag: string, digits: string) =>
+      [...digits].map((d) => (tag === 'sup' ? SUPERSCRIPT_DIGITS : SUBSCRIPT_DIGITS)[Number(d)]).join(''),
+    )
+    .replace(/<\/?(?:i|b|sup|sub|span)(?:\s[^>]*)?>/g, '');
 }
 
 function persons(value: unknown): Person[] {
@@ -129,7 +182,9 @@ function persons(value: unknown): Person[] {
 }
 
 function issued(value: unknown): { year?: string; date?: string } {
-  if (!isObject(value)) return typeof value === 'string' ? { year: /\d{4}/.exec(value)?.[0], date: value } : {};
+  if (typeof value === 'number') return { year: String(value), date: String(value) };
+  if (typeof value === 'string') return { year: /\d{4}/.exec(value)?.[0], date: value.trim() };
+  if (!isObject(value)) return {};
   const parts = Array.isArray(value['date-parts']) && Array.isArray(value['date-parts'][0]) ? (value['date-parts'][0] as unknown[]) : undefined;
   if (parts && parts.length > 0 && parts[0] !== null && parts[0] !== undefined && String(parts[0]) !== '') {
     const [y, m, d] = parts.map((p) => String(p));
@@ -147,7 +202,7 @@ export function cslToPaper(item: Record<string, unknown>, source: Paper['source'
   const paper: Paper = {
     key: String(item.id),
     type: text(item.type) ?? 'document',
-    title: text(item.title),
+    title: richText(text(item.title)),
     authors: persons(item.author),
     year,
     date,
@@ -172,59 +227,124 @@ export function cslToPaper(item: Record<string, unknown>, source: Paper['source'
 }
 
 /**
- * Finds the ranges of the items of a CSL-JSON list (objects at `itemDepth` containers deep) and
- * of each item's own `"id"` value. Strings are skipped with their escapes; one linear pass.
+ * Finds the range of each item of a CSL-JSON list (the top-level array, or the `items` array of
+ * a wrapping object) and of each item's own `"id"` value. One linear pass over char codes;
+ * strings are skipped with their escapes. Runs only on text JSON.parse accepted.
  */
-function scanJsonItems(text: string, itemDepth: number): ItemSpan[] {
+function scanJsonItems(text: string, wrapped: boolean): ItemSpan[] {
   const spans: ItemSpan[] = [];
   let depth = 0;
+  // Depth inside the items list: 1 for a top-level array; found at its `[` for `{"items": [...]}`.
+  let listDepth = wrapped ? -1 : 1;
   let current: ItemSpan | undefined;
-  let lastKeyAtItemLevel: string | undefined;
-  let expectingValue = false;
-  for (let i = 0; i < text.length; i++) {
+  let key: string | undefined; // last key read at depth 1 (wrapper) or at the item's top level
+  let afterColon = false;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
+    if (c === 32 || c === 10 || c === 13 || c === 9 || c === 44 /* , */) continue;
+    if (c === 58 /* : */) {
+      afterColon = true;
+      continue;
+    }
+    const valueStart = i;
+    const isValue = afterColon || depth === listDepth;
+    const atItemTop = current !== undefined && depth === listDepth + 1;
+    if (depth === listDepth && c !== 93 /* ] */) {
+      current = { start: i, end: i };
+      spans.push(current);
+    }
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (c === 91 && wrapped && depth === 1 && afterColon && key === 'items' && listDepth < 0) listDepth = 2;
+      depth++;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+      if (depth === listDepth && current) current.end = i + 1;
+      if (depth < listDepth) current = undefined;
+    } else {
+      // A string, number or literal: skip it whole.
+      if (c === 34 /* " */) {
+        for (i++; i < n; i++) {
+          const d = text.charCodeAt(i);
+          if (d === 92 /* \ */) i++;
+          else if (d === 34) break;
+        }
+      } else {
+        while (i + 1 < n && !/[\s,:\]}]/.test(text[i + 1])) i++;
+      }
+      if (!isValue && (depth === 1 || atItemTop)) key = c === 34 ? text.slice(valueStart + 1, i) : undefined;
+      if (isValue && atItemTop && key === 'id' && current && current.idStart === undefined) {
+        current.idStart = c === 34 ? valueStart + 1 : valueStart;
+        current.idEnd = c === 34 ? i : i + 1;
+      }
+      if (depth === listDepth && current) current.end = i + 1;
+    }
+    afterColon = false;
+  }
+  return spans;
+}
+
+/**
+ * Where and why JSON.parse failed: Node's messages give no position for most errors, and a user
+ * needs the place. Runs only after a failure; one pass with an explicit stack (no recursion).
+ */
+export function jsonSyntaxError(text: string): { offset: number; message: string } {
+  const n = text.length;
+  const stack: number[] = []; // 123 for an object, 91 for an array
+  // What may come next: a value, a key (or `}` right after `{`), `:`, or `,`/closer.
+  let expect: 'value' | 'firstValue' | 'key' | 'firstKey' | 'colon' | 'next' | 'end' = 'value';
+  const unexpected = (i: number, wanted: string) => ({ offset: i, message: `expected ${wanted} but found '${text[i]}'` });
+  let i = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0xfeff) continue;
+    if (expect === 'end') return unexpected(i, 'the end of the file after the list');
+    if (expect === 'colon') {
+      if (c !== 58) return unexpected(i, "':' after a property name");
+      expect = 'value';
+      continue;
+    }
+    if (expect === 'next') {
+      const top = stack[stack.length - 1];
+      if (c === 44) expect = top === 123 ? 'key' : 'value';
+      else if ((c === 125 && top === 123) || (c === 93 && top === 91)) {
+        stack.pop();
+        expect = stack.length ? 'next' : 'end';
+      } else return unexpected(i, top === 123 ? "',' or '}'" : "',' or ']'");
+      continue;
+    }
+    if ((expect === 'firstKey' && c === 125) || (expect === 'firstValue' && c === 93)) {
+      stack.pop();
+      expect = stack.length ? 'next' : 'end';
+      continue;
+    }
+    const wantKey: boolean = expect === 'key' || expect === 'firstKey';
+    if (wantKey) {
+      if (c === 125 && expect === 'key') return { offset: i, message: "a trailing comma before '}'" };
+      if (c !== 34) return unexpected(i, 'a property name in double quotes');
+    }
+    if (c === 34) {
       const start = i;
-      for (i++; i < text.length; i++) {
+      for (i++; i < n; i++) {
         const d = text.charCodeAt(i);
         if (d === 92) i++;
         else if (d === 34) break;
+        else if (d < 32) return { offset: i, message: 'a line break or control character inside a string (escape it as \\n)' };
       }
-      if (current && depth === itemDepth + 1) {
-        if (expectingValue) {
-          if (lastKeyAtItemLevel === 'id' && current.idStart === undefined) {
-            current.idStart = start + 1;
-            current.idEnd = i;
-          }
-          expectingValue = false;
-        } else lastKeyAtItemLevel = text.slice(start + 1, i);
-      }
-    } else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (c === 123 && depth === itemDepth) {
-        current = { start: i, end: i };
-        spans.push(current);
-      }
-      depth++;
-      expectingValue = false;
-    } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      depth--;
-      if (c === 125 && depth === itemDepth && current) {
-        current.end = i + 1;
-        current = undefined;
-      }
-    } else if (c === 58 /* : */ && current && depth === itemDepth + 1) {
-      expectingValue = true;
-    } else if (c === 44 /* , */ && current && depth === itemDepth + 1) {
-      expectingValue = false;
-    } else if (expectingValue && current && depth === itemDepth + 1 && c > 32 && lastKeyAtItemLevel === 'id' && current.idStart === undefined) {
-      // A numeric id: `"id": 42`.
-      let j = i;
-      while (j < text.length && /[0-9A-Za-z.+-]/.test(text[j])) j++;
-      current.idStart = i;
-      current.idEnd = j;
-      i = j - 1;
-      expectingValue = false;
+      if (i >= n) return { offset: start, message: 'a string that is never closed' };
+      expect = wantKey ? 'colon' : 'next';
+    } else if (c === 123 || c === 91) {
+      stack.push(c);
+      expect = c === 123 ? 'firstKey' : 'firstValue';
+    } else if (c === 93 && expect === 'value' && stack[stack.length - 1] === 91) {
+      return { offset: i, message: "a trailing comma before ']'" };
+    } else {
+      const literal = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 64));
+      if (!literal) return unexpected(i, 'a value');
+      i += literal[0].length - 1;
+      expect = 'next';
     }
   }
-  return spans;
+  if (stack.length) return { offset: n, message: `the file ends before its ${stack[stack.length - 1] === 123 ? "'}'" : "']'"} is closed` };
+  return { offset: 0, message: expect === 'value' ? 'the file is empty' : 'unknown error' };
 }

@@ -21,7 +21,7 @@ const SYMBOLS: Record<string, string> = {
   textless: '<', textgreater: '>', textquoteleft: '‘', textquoteright: '’', textquotedblleft: '“', textquotedblright: '”',
   S: '§', P: '¶', dag: '†', ddag: '‡', textbullet: '•', textperthousand: '‰', euro: '€', pounds: '£', textsterling: '£',
   quad: ' ', qquad: ' ', space: ' ', newline: ' ', par: ' ', noindent: '', relax: '', protect: '', xspace: '', '/': '',
-  LaTeX: 'LaTeX', TeX: 'TeX', BibTeX: 'BibTeX', textmu: 'µ', micro: 'µ', ohm: 'Ω', angstrom: 'Å', AA_: 'Å',
+  LaTeX: 'LaTeX', TeX: 'TeX', BibTeX: 'BibTeX', textmu: 'µ', micro: 'µ', ohm: 'Ω', angstrom: 'Å',
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ϵ', varepsilon: 'ε', zeta: 'ζ', eta: 'η', theta: 'θ',
   vartheta: 'ϑ', iota: 'ι', kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π', varpi: 'ϖ', rho: 'ρ',
   varrho: 'ϱ', sigma: 'σ', varsigma: 'ς', tau: 'τ', upsilon: 'υ', phi: 'ϕ', varphi: 'φ', chi: 'χ', psi: 'ψ', omega: 'ω',
@@ -33,9 +33,9 @@ const SYMBOLS: Record<string, string> = {
 const TEXT_COMMANDS = new Set([
   'textit', 'emph', 'textbf', 'textrm', 'textsf', 'texttt', 'textsc', 'textup', 'textnormal', 'textsl', 'textmd',
   'mathrm', 'mathit', 'mathbf', 'mathsf', 'mathtt', 'mathcal', 'mathbb', 'mathfrak', 'mathscr', 'boldsymbol', 'bm',
-  'ensuremath', 'text', 'mbox', 'hbox', 'url', 'ch', 'ce', 'uppercase', 'lowercase', 'MakeUppercase', 'MakeLowercase',
-  'NoCaseChange', 'enquote', 'textit', 'underline', 'uline', 'operatorname', 'isotope', 'nuclide', 'chem', 'texorpdfstring',
-  'mathup', 'textbfit', 'acs', 'acrshort', 'acrlong', 'gls', 'emph', 'hl', 'footnotesize', 'small', 'large',
+  'ensuremath', 'text', 'mbox', 'hbox', 'uppercase', 'lowercase', 'MakeUppercase', 'MakeLowercase', 'NoCaseChange',
+  'enquote', 'underline', 'uline', 'operatorname', 'nuclide', 'chem', 'texorpdfstring', 'mathup', 'textbfit', 'acs',
+  'acrshort', 'acrlong', 'gls', 'hl',
 ]);
 /** Font switches written as `{\em x}`: dropped, their text stays. */
 const SWITCHES = new Set(['em', 'it', 'bf', 'rm', 'sf', 'tt', 'sc', 'sl', 'normalfont', 'bfseries', 'itshape', 'scshape', 'upshape', 'mdseries', 'selectfont', 'centering']);
@@ -58,92 +58,159 @@ const SUBSCRIPTS: Record<string, string> = {
   '+': '₊', '-': '₋', '=': '₌', '(': '₍', ')': '₎', a: 'ₐ', e: 'ₑ', o: 'ₒ', x: 'ₓ', i: 'ᵢ', j: 'ⱼ', k: 'ₖ', n: 'ₙ', p: 'ₚ', s: 'ₛ', t: 'ₜ',
 };
 
-const NEEDS_DECODING = /[\\{}$~]|--|``|''/;
-
 export function latexToUnicode(text: string): string {
-  if (!NEEDS_DECODING.test(text)) return collapseWhitespace(text);
-  return collapseWhitespace(new LatexDecoder(text).decode(0, text.length, false).normalize('NFC'));
+  switch (scan(text)) {
+    case Plain.Clean:
+      return text;
+    case Plain.Spaces:
+      return collapseWhitespace(text);
+    default: {
+      const decoder = new LatexDecoder(text);
+      const decoded = decoder.decode(0, text.length, false);
+      // Accents are written as combining marks; composing them (o + ¨ → ö) is only needed then.
+      return collapseWhitespace(decoder.combining ? decoded.normalize('NFC') : decoded);
+    }
+  }
 }
 
+const enum Plain {
+  /** Nothing to change: the common case for most fields, returned without a copy. */
+  Clean,
+  /** Only white space to collapse. */
+  Spaces,
+  /** LaTeX to decode. */
+  Latex,
+}
+
+/** One pass over char codes deciding how much work a value needs (no regex: this runs per field). */
+function scan(text: string): Plain {
+  let result = Plain.Clean;
+  const n = text.length;
+  if (n > 0 && (isBlank(text.charCodeAt(0)) || isBlank(text.charCodeAt(n - 1)))) result = Plain.Spaces;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */ || c === 123 /* { */ || c === 125 /* } */ || c === 36 /* $ */ || c === 126 /* ~ */) return Plain.Latex;
+    if ((c === 45 /* - */ || c === 96 /* ` */ || c === 39 /* ' */) && text.charCodeAt(i + 1) === c) return Plain.Latex;
+    if (c <= 32 && isBlank(c) && (c !== 32 || isBlank(text.charCodeAt(i + 1)))) result = Plain.Spaces;
+  }
+  return result;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+
+/** Runs of ordinary white space become one space, none at the ends; `~` became a no-break space on purpose. */
 function collapseWhitespace(text: string): string {
-  // Ordinary white space only: `~` became a no-break space on purpose.
-  return text.replace(/[ \t\n\r\f\v]+/g, ' ').replace(/^ | $/g, '');
+  // Copies the stretches between irregular white space as slices, not character by character.
+  const n = text.length;
+  let out = '';
+  let i = 0;
+  while (i < n && isBlank(text.charCodeAt(i))) i++;
+  let from = i;
+  while (i < n) {
+    if (!isBlank(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && isBlank(text.charCodeAt(j))) j++;
+    if (j === n) {
+      out += text.slice(from, i);
+      return out;
+    }
+    if (j - i > 1 || text.charCodeAt(i) !== 32) {
+      out += text.slice(from, i) + ' ';
+      from = j;
+    }
+    i = j;
+  }
+  return out + text.slice(from);
 }
 
 function isLetter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
+/**
+ * `text` in Unicode sub/superscript letters, or undefined when one has none (then `x_{...}` stays).
+ * A decimal point or comma stays as it is between mapped digits: Li_{0.33} → Li₀.₃₃.
+ */
 function mapScript(text: string, table: Record<string, string>): string | undefined {
   let out = '';
+  let mapped = false;
   for (const ch of text) {
-    const mapped = table[ch];
-    if (mapped === undefined) return undefined;
-    out += mapped;
+    const script = table[ch];
+    if (script !== undefined) {
+      out += script;
+      mapped = true;
+    } else if (ch === '.' || ch === ',') out += ch;
+    else return undefined;
   }
-  return out;
+  return mapped ? out : undefined;
 }
 
+const MAX_NESTING = 64;
+
 class LatexDecoder {
+  /** Whether an accent was decoded as a combining mark. */
+  combining = false;
+  /** Closing delimiters known to be absent after some offset, so unclosed ones cost one search. */
+  private readonly missing = new Map<string, number>();
+  /** Commands inside command arguments, to bound the recursion. */
+  private nesting = 0;
+
   constructor(private readonly s: string) {}
 
   /** Decodes s[from, to); `math` is true inside `$...$`. */
   decode(from: number, to: number, math: boolean): string {
     const s = this.s;
     let out = '';
+    // Plain text is copied as slices between the characters that mean something.
+    let plain = from;
     let i = from;
     while (i < to) {
-      const ch = s[i];
-      if (ch === '\\') {
-        const [text, next] = this.command(i, to, math);
-        out += text;
-        i = next;
-      } else if (ch === '{') {
-        const end = this.groupEnd(i, to);
-        out += this.decode(i + 1, end, math);
-        i = Math.min(end + 1, to);
-      } else if (ch === '}') {
-        i++;
-      } else if (ch === '$') {
-        if (math) {
-          i++;
-          continue;
-        }
-        const close = s.indexOf('$', i + 1);
-        if (close < 0 || close >= to) {
-          i++;
-          continue;
-        }
-        out += this.decode(i + 1, close, true);
-        i = close + 1;
-      } else if (ch === '~') {
-        out += '\u00a0';
-        i++;
-      } else if (ch === '-' && s[i + 1] === '-') {
-        if (s[i + 2] === '-') {
-          out += '—';
-          i += 3;
-        } else {
-          out += '–';
-          i += 2;
-        }
-      } else if (ch === '`' && s[i + 1] === '`') {
-        out += '“';
-        i += 2;
-      } else if (ch === "'" && s[i + 1] === "'") {
-        out += '”';
-        i += 2;
-      } else if (math && (ch === '^' || ch === '_') && i + 1 < to) {
-        const [argument, next] = this.argument(i + 1, to, math);
-        const mapped = mapScript(argument, ch === '^' ? SUPERSCRIPTS : SUBSCRIPTS);
-        out += mapped ?? (ch === '^' ? `^${argument}` : `_${argument}`);
-        i = next;
+      const c = s.charCodeAt(i);
+      let text: string;
+      let next: number;
+      if (c === 92 /* \ */) {
+        [text, next] = this.command(i, to, math);
+      } else if (c === 123 /* { */ || c === 125 /* } */) {
+        // Protective braces only group: dropping them keeps one linear pass.
+        [text, next] = ['', i + 1];
+      } else if (c === 36 /* $ */) {
+        const close = math ? -1 : this.find('$', i + 1);
+        if (close < 0 || close >= to) [text, next] = ['', i + 1];
+        else [text, next] = [this.decode(i + 1, close, true), close + 1];
+      } else if (c === 126 /* ~ */) {
+        [text, next] = ['\u00a0', i + 1];
+      } else if (c === 45 /* - */ && s.charCodeAt(i + 1) === 45) {
+        [text, next] = s.charCodeAt(i + 2) === 45 ? ['—', i + 3] : ['–', i + 2];
+      } else if (c === 96 /* ` */ && s.charCodeAt(i + 1) === 96) {
+        [text, next] = ['“', i + 2];
+      } else if (c === 39 /* ' */ && s.charCodeAt(i + 1) === 39) {
+        [text, next] = ['”', i + 2];
+      } else if (math && (c === 94 /* ^ */ || c === 95 /* _ */) && i + 1 < to) {
+        const [argument, after] = this.argument(i + 1, to, math);
+        const mapped = mapScript(argument, c === 94 ? SUPERSCRIPTS : SUBSCRIPTS);
+        [text, next] = [mapped ?? (c === 94 ? `^${argument}` : `_${argument}`), after];
       } else {
-        out += ch;
         i++;
+        continue;
       }
+      out += s.slice(plain, i) + text;
+      i = plain = next;
     }
-    return out;
+    return out + s.slice(plain, to);
+  }
+
+  /** `s.indexOf(delimiter, from)`, remembering a failure: searches start ever later, so they fail too. */
+  private find(delimiter: string, from: number): number {
+    const missingAfter = this.missing.get(delimiter);
+    if (missingAfter !== undefined && from >= missingAfter) return -1;
+    const at = this.s.indexOf(delimiter, from);
+    if (at < 0) this.missing.set(delimiter, from);
+    return at;
   }
 
   /** The index of the `}` closing the group opened at `open`, or `to` if it is never closed. */
@@ -163,12 +230,21 @@ class LatexDecoder {
     let i = at;
     while (i < to && (this.s[i] === ' ' || this.s[i] === '\n' || this.s[i] === '\t')) i++;
     if (i >= to) return ['', to];
-    if (this.s[i] === '{') {
-      const end = this.groupEnd(i, to);
-      return [this.decode(i + 1, end, math), Math.min(end + 1, to)];
+    if (this.nesting >= MAX_NESTING) {
+      // Thousands of nested commands are not a title: show the rest as plain text, never overflow the stack.
+      return [this.s.slice(i, to).replace(/\\[A-Za-z]*|[{}]/g, ''), to];
     }
-    if (this.s[i] === '\\') return this.command(i, to, math);
-    return [this.s[i], i + 1];
+    this.nesting++;
+    try {
+      if (this.s[i] === '{') {
+        const end = this.groupEnd(i, to);
+        return [this.decode(i + 1, end, math), Math.min(end + 1, to)];
+      }
+      if (this.s[i] === '\\') return this.command(i, to, math);
+      return [this.s[i], i + 1];
+    } finally {
+      this.nesting--;
+    }
   }
 
   command(at: number, to: number, math: boolean): [string, number] {
@@ -185,11 +261,19 @@ class LatexDecoder {
       i++;
       const escaped = '&%$#_{}\\ ,;:!'.includes(name);
       if (escaped && !(name in ACCENTS)) return [name === '\\' || name === ' ' || name === ',' || name === ';' || name === ':' ? ' ' : name === '!' ? '' : name, i];
+      if (name === '(' || name === '[') {
+        // LaTeX's own math delimiters \( x^2 \) and \[ ... \], read like $...$.
+        const close = this.find(name === '(' ? '\\)' : '\\]', i);
+        if (close < 0 || close >= to) return ['', i];
+        return [this.decode(i, close, true), close + 2];
+      }
+      if (name === ')' || name === ']') return ['', i];
     }
     const accent = ACCENTS[name];
     if (accent !== undefined && !(name.length > 1)) {
       const [base, next] = this.argument(i, to, math);
       if (!base) return ['', next];
+      this.combining = true;
       // An accent on a dotless i/j is the ordinary accented letter (\'{\i} → í).
       const letter = base[0] === 'ı' ? 'i' : base[0] === 'ȷ' ? 'j' : base[0];
       return [letter + accent + base.slice(1), next];
@@ -205,8 +289,13 @@ class LatexDecoder {
       const [url, next] = this.rawArgument(i, to);
       return [url.replace(/\\([%#_&~])/g, '$1'), next];
     }
-    // Chemical formulas read sub/superscripts as math does: \ch{^{8}Li} → ⁸Li.
-    if (name === 'ch' || name === 'ce' || name === 'isotope') return this.argument(i, to, true);
+    if (name === 'ch' || name === 'ce') {
+      // A formula reads ^ and _ as math does (\ch{^{8}Li} → ⁸Li), and counts after an element or
+      // a group are subscripts (\ch{Li2CO3} → Li₂CO₃).
+      const [formula, next] = this.argument(i, to, true);
+      return [formula.replace(/(?<=[A-Za-z)\]])\d+/g, (digits) => mapScript(digits, SUBSCRIPTS) ?? digits), next];
+    }
+    if (name === 'isotope') return this.argument(i, to, true);
     if (name === 'href') {
       const [, afterUrl] = this.rawArgument(i, to);
       return this.argument(afterUrl, to, math);
@@ -223,10 +312,8 @@ class LatexDecoder {
     if (name === 'si' || name === 'unit') return this.unitArgument(i, to);
     if (name === 'num') return this.argument(i, to, math);
     if (UNITS[name] !== undefined) return [UNITS[name], i];
-    if (TEXT_COMMANDS.has(name) || s[i] === '{') {
-      // Known text commands and unknown commands with an argument: keep the argument's text.
-      return s[i] === '{' || TEXT_COMMANDS.has(name) ? this.argument(i, to, math) : ['', i];
-    }
+    // Known text commands and unknown commands with an argument: keep the argument's text.
+    if (TEXT_COMMANDS.has(name) || s[i] === '{') return this.argument(i, to, math);
     // An unknown command without argument carries no text we can show.
     return ['', i];
   }

@@ -2,25 +2,28 @@ import { latexToUnicode } from './latex';
 import type { Person } from './paper';
 
 /**
- * Splits a BibTeX name list the BibTeX way: `and` at brace depth 0 separates names; each name is
- * `First von Last`, `von Last, First` or `von Last, Jr, First`; a name wrapped in braces
- * (`{Company, Inc.}`) is one literal; `others` stays as the literal "others".
+ * Splits a BibTeX name list the BibTeX way: `and` at brace depth 0 (any case) separates names;
+ * each name is `First von Last`, `von Last, First` or `von Last, Jr, First`; a name wrapped in
+ * braces (`{Company, Inc.}`) is one literal; `others` stays as the literal "others", which
+ * `shortAuthors` reads as "et al.".
  */
 export function parseNames(text: string): Person[] {
-  return splitAtDepthZero(text, /\s+and\s+/iy)
-    .map((name) => name.trim())
-    .filter((name) => name.length > 0)
-    .map(parseName);
+  const people: Person[] = [];
+  for (const raw of splitOnAnd(text)) {
+    const name = raw.trim();
+    if (name) people.push(parseName(name));
+  }
+  return people;
 }
 
 function parseName(name: string): Person {
   if (name === 'others') return { literal: 'others' };
-  if (name.startsWith('{') && groupEnd(name, 0) === name.length - 1) return { literal: latexToUnicode(name) };
-  const parts = splitAtDepthZero(name, /\s*,\s*/y).map((p) => p.trim());
+  if (name.charCodeAt(0) === BRACE_OPEN && groupEnd(name, 0) === name.length - 1) return { literal: latexToUnicode(name) };
+  const parts = splitOnCommas(name);
   if (parts.length === 1) {
-    const words = words0(parts[0]);
+    const words = withoutHomonymNumber(splitWords(parts[0]));
     if (words.length === 1) return clean({ family: words[0] });
-    // First von Last: von starts at the first lower-case word, Last is at least the last word.
+    // First von Last: von runs from the first to the last lower-case word before the last word.
     let vonStart = -1;
     let vonEnd = -1;
     for (let i = 0; i < words.length - 1; i++) {
@@ -32,10 +35,17 @@ function parseName(name: string): Person {
     if (vonStart < 0) return clean({ given: words.slice(0, -1).join(' '), family: words[words.length - 1] });
     return clean({ given: words.slice(0, vonStart).join(' '), particle: words.slice(vonStart, vonEnd).join(' '), family: words.slice(vonEnd).join(' ') });
   }
-  const [vonLast, second, third] = parts;
-  const { particle, family } = splitVonLast(words0(vonLast));
-  if (parts.length === 2) return clean({ particle, family, given: second });
-  return clean({ particle, family, suffix: second, given: third });
+  const { particle, family } = splitVonLast(withoutHomonymNumber(splitWords(parts[0])));
+  if (parts.length === 2) return clean({ particle, family, given: parts[1] });
+  return clean({ particle, family, suffix: parts[1], given: parts.slice(2).join(', ') });
+}
+
+/**
+ * DBLP exports tell homonyms apart with a number (`Sebastian Gruber 0001`): it is not part of
+ * the name, and a family name "0001" would show as "0001 et al.".
+ */
+function withoutHomonymNumber(words: string[]): string[] {
+  return words.length > 1 && /^\d{4}$/.test(words[words.length - 1]) ? words.slice(0, -1) : words;
 }
 
 function splitVonLast(words: string[]): { particle?: string; family: string } {
@@ -74,40 +84,79 @@ function isLowerCaseWord(word: string): boolean {
   return false;
 }
 
-/** Words split at white space (and `~`) outside braces. */
-function words0(text: string): string[] {
-  return splitAtDepthZero(text, /[\s~]+/y).filter((w) => w.length > 0);
+const BRACE_OPEN = 123;
+const BRACE_CLOSE = 125;
+
+function isNameSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13 || c === 126 /* ~ */;
 }
 
 function groupEnd(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
-    if (text[i] === '{') depth++;
-    else if (text[i] === '}' && --depth === 0) return i;
+    const c = text.charCodeAt(i);
+    if (c === BRACE_OPEN) depth++;
+    else if (c === BRACE_CLOSE && --depth === 0) return i;
   }
   return -1;
 }
 
-/** Splits where `separator` (a sticky regex) matches at brace depth 0. */
-function splitAtDepthZero(text: string, separator: RegExp): string[] {
-  const parts: string[] = [];
+/** Splits at ` and ` (any case, any white space around it) outside braces. */
+function splitOnAnd(text: string): string[] {
+  const names: string[] = [];
   let depth = 0;
   let start = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '{') depth++;
-    else if (ch === '}') depth = Math.max(0, depth - 1);
-    else if (depth === 0 && (ch === ' ' || ch === ',' || ch === '~' || ch === '\n' || ch === '\t' || ch === '\r')) {
-      // Every separator starts with white space, a comma or `~`: skip the regex elsewhere.
-      separator.lastIndex = i;
-      const match = separator.exec(text);
-      if (match && match[0].length > 0) {
-        parts.push(text.slice(start, i));
-        i += match[0].length - 1;
-        start = i + 1;
+    const c = text.charCodeAt(i);
+    if (c === BRACE_OPEN) depth++;
+    else if (c === BRACE_CLOSE) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && isNameSpace(c) && c !== 126 && (text.charCodeAt(i + 1) | 32) === 97 /* a */ && (text.charCodeAt(i + 2) | 32) === 110 /* n */ && (text.charCodeAt(i + 3) | 32) === 100 /* d */) {
+      const after = text.charCodeAt(i + 4);
+      if (after === 32 || after === 10 || after === 9 || after === 13) {
+        names.push(text.slice(start, i));
+        start = i + 4;
+        i += 3;
       }
     }
   }
-  parts.push(text.slice(start));
+  names.push(text.slice(start));
+  return names;
+}
+
+/** The comma-separated parts of one name (`von Last, Jr, First`), trimmed, outside braces. */
+function splitOnCommas(name: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === BRACE_OPEN) depth++;
+    else if (c === BRACE_CLOSE) depth = Math.max(0, depth - 1);
+    else if (c === 44 /* , */ && depth === 0) {
+      parts.push(name.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  parts.push(name.slice(start).trim());
   return parts;
+}
+
+/** Words split at white space and `~` outside braces. */
+function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let depth = 0;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BRACE_OPEN) depth++;
+    else if (c === BRACE_CLOSE) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && isNameSpace(c)) {
+      if (start >= 0) words.push(text.slice(start, i));
+      start = -1;
+      continue;
+    }
+    if (start < 0) start = i;
+  }
+  if (start >= 0) words.push(text.slice(start));
+  return words;
 }

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { latexToUnicode } from '../../server/src/catalog/latex';
+
+function expectDecoded(cases: [string, string][]): void {
+  for (const [input, expected] of cases) test(JSON.stringify(input), () => assert.equal(latexToUnicode(input), expected));
+}
+
+describe('LaTeX to Unicode: accents in all their forms', () => {
+  expectDecoded([
+    ['{\\"o}', 'ö'],
+    ['\\"{o}', 'ö'],
+    ['\\"o', 'ö'],
+    ['{\\"{O}}', 'Ö'],
+    ["{\\'e}", 'é'],
+    ["\\'{E}", 'É'],
+    ['\\`a', 'à'],
+    ['\\c{c}', 'ç'],
+    ['{\\c C}', 'Ç'],
+    ['\\v{s}', 'š'],
+    ['\\v s', 'š'],
+    ['\\~n', 'ñ'],
+    ['\\^o', 'ô'],
+    ['\\=a', 'ā'],
+    ['\\.z', 'ż'],
+    ['\\u{g}', 'ğ'],
+    ['Erd\\H{o}s', 'Erdős'],
+    ['\\r{a}', 'å'],
+    ['\\k{a}', 'ą'],
+    ['\\d{s}', 'ṣ'],
+    ["\\'{\\i}", 'í'],
+    ['\\"\\i', 'ï'],
+    ['\\v{\\j}', 'ǰ'],
+    ['Ryt\\"{\\i}', 'Rytï'],
+    ['Ho\\v{z}ek {\\v{Z}}i\\v{z}ek', 'Hožek Žižek'],
+  ]);
+});
+
+describe('LaTeX to Unicode: special letters and escapes', () => {
+  expectDecoded([
+    ['Stra\\ss{}e', 'Straße'],
+    ['\\ss e', 'ße'],
+    ['{\\o}', 'ø'],
+    ['\\O', 'Ø'],
+    ['\\ae{} \\AE', 'æ Æ'],
+    ['\\oe', 'œ'],
+    ['{\\aa}ngstr{\\"o}m \\AA', 'ångström Å'],
+    ["{\\l}{\\'o}d{\\'z} \\L", 'łódź Ł'],
+    ['pp. 1--10', 'pp. 1–10'],
+    ['a---b', 'a—b'],
+    ['\\& \\% \\$ \\# \\_ \\{ \\}', '& % $ # _ { }'],
+    ['a~b', 'a\u00a0b'],
+    ["``quoted''", '“quoted”'],
+    ['\\textbackslash{}', '\\'],
+  ]);
+});
+
+describe('LaTeX to Unicode: commands, math, units', () => {
+  expectDecoded([
+    ['\\emph{Hi} {\\em there}', 'Hi there'],
+    ['\\textit{x} \\textbf{y} \\texttt{z} \\textsc{w}', 'x y z w'],
+    ['$\\mathrm{d}x$', 'dx'],
+    ['S\\textsuperscript{2}FT', 'S²FT'],
+    ['H\\textsubscript{2}O', 'H₂O'],
+    ['$x^2$ and $\\alpha_{1}$', 'x² and α₁'],
+    ['$\\beta$-NMR, $\\Delta E$', 'β-NMR, ΔE'],
+    ['$T_{c}$ and $x^{n+1}$', 'T_c and xⁿ⁺¹'],
+    ['$H_{c2}$', 'H_c2'],
+    ['\\(L_1\\) and \\[ x^2 \\]', 'L₁ and x²'],
+    ['$\\ell_1$-norm', 'ℓ₁-norm'],
+    ['\\SI{1.2}{\\milli\\kelvin}', '1.2\u00a0mK'],
+    ['\\SI{5}{\\kilo\\electronvolt}', '5\u00a0keV'],
+    ['\\si{\\tesla}', 'T'],
+    ['\\num{3e4}', '3e4'],
+    ['\\ch{^{8}Li}', '⁸Li'],
+    ['\\ch{Li^{+}} in \\ch{TiO2}', 'Li⁺ in TiO₂'],
+    ['\\ch{Li_{0.33}TiS2}', 'Li₀.₃₃TiS₂'],
+    ['\\href{http://x.org}{the text}', 'the text'],
+    ['\\url{https://a.org/x_y\\%20}', 'https://a.org/x_y%20'],
+    ['{{PEMF}-{VVTO}}', 'PEMF-VVTO'],
+    ['\\unknowncommand{kept} \\dropped', 'kept'],
+    ['{\\relax Th}e', 'The'],
+  ]);
+});
+
+describe('LaTeX to Unicode: robustness', () => {
+  expectDecoded([
+    ['  many\n  spaces\t', 'many spaces'],
+    ['plain text stays', 'plain text stays'],
+    ['unbalanced { brace', 'unbalanced brace'],
+    ['closing } only', 'closing only'],
+    ['trailing \\', 'trailing'],
+    ['a lone $ sign', 'a lone sign'],
+    ['\\"', ''],
+    ['$', ''],
+    ['{', ''],
+    ['\\(', ''],
+  ]);
+
+  test('plain text is returned as the same string (no copy)', () => {
+    const text = 'Attention Is All You Need';
+    assert.equal(latexToUnicode(text), text);
+  });
+
+  // Each of these is quadratic or overflows the stack in a naive decoder; they must finish and keep the text.
+  test('deep nesting and unclosed delimiters stay linear and never overflow the stack', () => {
+    assert.equal(latexToUnicode('{'.repeat(50_000) + 'x' + '}'.repeat(50_000)), 'x');
+    assert.equal(latexToUnicode('\\emph{'.repeat(20_000) + 'x' + '}'.repeat(20_000)), 'x');
+    assert.equal(latexToUnicode('\\( a '.repeat(20_000)), ('a '.repeat(20_000)).trim());
+    assert.equal(latexToUnicode('$ b '.repeat(20_001)), Array(20_001).fill('b').join(' '));
+  });
+});
