@@ -148,6 +148,13 @@ class BibtexReader {
   private lines: LineIndex | undefined;
   /** Whether the value readValue returned last is display text as it is. */
   private valueIsPlain = false;
+  /**
+   * Macros that repeat each other (`@string{b = a # a}` thirty times) would grow to gigabytes from
+   * a few lines: no value may grow past `valueLimit`, and macros may add at most `expansionBudget`
+   * characters to the entries of the file in all.
+   */
+  private readonly valueLimit: number;
+  private expansionBudget: number;
   /** The line around the last `@` looked at between entries: [lineStart, lineEnd). */
   private lineStart = 0;
   private lineEnd = -1;
@@ -155,7 +162,10 @@ class BibtexReader {
   constructor(
     private readonly text: string,
     private readonly uri: string,
-  ) {}
+  ) {
+    this.valueLimit = Math.min(MACRO_EXPANSION_FACTOR * text.length + MACRO_EXPANSION_MIN, MACRO_EXPANSION_MAX);
+    this.expansionBudget = this.valueLimit;
+  }
 
   private get lineIndex(): LineIndex {
     return (this.lines ??= new LineIndex(this.text));
@@ -185,7 +195,9 @@ class BibtexReader {
   }
 
   private report(code: string, message: string, from: number, to: number, related?: Problem['related']): void {
-    this.problems.push({ code, message, range: this.lineIndex.range(from, Math.max(from, to)), ...(related ? { related } : {}) });
+    // Some problems cover "the next character", which a truncated file does not have.
+    const start = Math.min(from, this.text.length);
+    this.problems.push({ code, message, range: this.lineIndex.range(start, Math.min(Math.max(start, to), this.text.length)), ...(related ? { related } : {}) });
   }
 
   /** The next `@` at the start of a line (after optional indentation): where reading resumes. */
@@ -320,7 +332,7 @@ class BibtexReader {
     this.skipSpace();
     if (this.text.charCodeAt(this.i) !== C_EQUALS) throw new EntryError('catalog.parse-error', `@string '${name}' has no '=' after its name: write '@string{${name} = {value}}'. LitNotes skips it.`, nameStart, this.i + 1);
     this.i++;
-    const value = this.readValue('@string');
+    const value = this.readValue('@string', true);
     this.skipSpaceAndComments();
     if (this.text.charCodeAt(this.i) === close) this.i++;
     else throw new EntryError('catalog.parse-error', `@string '${name}' is not closed: add a '${String.fromCharCode(close)}' after its value. LitNotes skips it.`, start, this.i);
@@ -374,7 +386,7 @@ class BibtexReader {
   }
 
   /** A field value: parts joined by `#` — braced, quoted, a number or a macro name. */
-  private readValue(key: string): string {
+  private readValue(key: string, isMacro = false): string {
     const text = this.text;
     let value = '';
     let parts = 0;
@@ -398,7 +410,14 @@ class BibtexReader {
           if (macro === undefined) {
             this.report('catalog.undefined-macro', `Entry '${key}': '${word}' is not a defined @string macro; define it with @string{${word} = {...}} or put the value in braces.`, partStart, this.i);
             value += word;
-          } else value += macro;
+          } else if (value.length + macro.length > this.valueLimit || (!isMacro && macro.length > this.expansionBudget)) {
+            this.report('catalog.macro-expansion', `${isMacro ? '@string' : `Entry '${key}'`}: expanding @string '${word}' here would make this catalog's values far larger than the file (macros that repeat each other); LitNotes leaves it unexpanded.`, partStart, this.i);
+            value += word;
+          } else {
+            // Within @string definitions V8 shares the parts of concatenated strings; entries' values are decoded, so they count.
+            if (!isMacro) this.expansionBudget -= macro.length;
+            value += macro;
+          }
         }
       }
       this.skipSpace();
@@ -487,6 +506,11 @@ class BibtexReader {
     return papers;
   }
 }
+
+/** Macro expansion may add at most 16 times the file's length (plus 1M characters, at most 64M in all). */
+const MACRO_EXPANSION_FACTOR = 16;
+const MACRO_EXPANSION_MIN = 1 << 20;
+const MACRO_EXPANSION_MAX = 1 << 26;
 
 const MAX_INHERITANCE_DEPTH = 32;
 

@@ -2,10 +2,10 @@
  * The full-text index of the catalog: what citation completion, the Papers filter and workspace
  * symbols search in. A typed title word, author surname or key finds its paper first.
  *
- * Built for 100,000 papers with abstracts (≤ 8 s, p99 ≤ 15 ms, ≤ 500 MB). MiniSearch itself took
- * 3.3 s for the titles alone of 100k papers and ~10 GB/s of garbage, so the postings are our own
- * flat number arrays; MiniSearch's radix tree (`SearchableMap`) still answers prefix and fuzzy
- * lookups over the vocabulary. Two vocabularies: the short fields (key, title, authors, keywords,
+ * Built for 100,000 papers with abstracts (goal: ≤ 8 s, p99 ≤ 15 ms, ≤ 500 MB). MiniSearch itself
+ * took 3.3 s for the titles alone of 100k papers (30 s and 1.2 GB with abstracts), so the postings
+ * are our own flat arrays; MiniSearch's radix tree (`SearchableMap`) still answers prefix and
+ * fuzzy lookups over the vocabulary. Two vocabularies: the short fields (key, title, authors, keywords,
  * venue, year) with prefixes and typos, and the abstracts, which hold almost all words, with exact
  * words (and long prefixes) only, so typo search never walks the abstract vocabulary.
  * No paper is stored: a hit is a key.
