@@ -1,0 +1,244 @@
+/**
+ * Library-scale benchmark: `npm run bench -- --size 1k|10k|100k [--json] [--profile]`.
+ *
+ * In this process: the floor of catalog reading (read + one regex pass), our reader on the same
+ * file, two public parsers on a sample, and recall of the full-text index. Then the built server
+ * (`dist/server.js --stdio`, so run `npm run build` first) through LSP: first completion after a
+ * cold start, full index, the longest block meanwhile, completion and hover latency, memory,
+ * edits. Prints a table with every target; `--json` adds one JSON object on the last line.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Paper } from '../../server/src/catalog/paper';
+import { measureBaselines, measureParse, measureScanFloor, type Baseline } from './catalogReading';
+import { collectGarbage } from './gc';
+import { benchDataDir, SIZES, writeCatalog } from './generate';
+import { asTyped, hoverKeys, recallSample, typingQueries } from './queries';
+import { buildIndex, measureRecall } from './recall';
+import { runServer, type ServerRunResult } from './serverRun';
+import { median, percentile, round } from './stats';
+import { formatTable, type Row } from './targets';
+
+interface Options {
+  size: string;
+  json: boolean;
+  profile: boolean;
+  recallQueries: number;
+  typingQueries: number;
+  hovers: number;
+  baselineSample: number;
+  retorqueSample: number;
+  skipServer: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const value = (name: string) => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const number = (name: string, fallback: number) => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} wants a positive whole number, not '${raw}'.`);
+    return n;
+  };
+  const size = value('--size') ?? '10k';
+  if (!SIZES[size]) throw new Error(`Unknown size '${size}': use one of ${Object.keys(SIZES).join(', ')}.`);
+  return {
+    size,
+    json: argv.includes('--json'),
+    profile: argv.includes('--profile'),
+    recallQueries: number('--recall', 1000),
+    typingQueries: number('--queries', 60),
+    hovers: number('--hovers', 300),
+    baselineSample: number('--baseline-sample', 2000),
+    retorqueSample: number('--retorque-sample', 100),
+    skipServer: argv.includes('--no-server'),
+  };
+}
+
+const heapMB = () => process.memoryUsage().heapUsed / 2 ** 20;
+
+/** Recall through `PaperIndex.search` in this process; the index is garbage once this returns. */
+function recallPhase(papers: readonly Paper[], count: number) {
+  const sample = recallSample(papers, count);
+  collectGarbage();
+  const heapBefore = heapMB();
+  const { index, ms: indexBuildMs } = buildIndex(papers);
+  collectGarbage();
+  const indexHeapMB = heapMB() - heapBefore;
+  const recall = measureRecall(index, sample.queries, 5);
+  const typoRecall = measureRecall(index, sample.typoQueries, 10);
+  return { sample, recall, typoRecall, indexBuildMs, indexHeapMB };
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  // With --json the table goes to stderr, so stdout's last line is the JSON object alone.
+  const out = options.json ? (line: string) => process.stderr.write(line + '\n') : (line: string) => console.log(line);
+  const root = benchDataDir(options.size);
+  const bibPath = join(root, 'catalog.bib');
+  if (!existsSync(bibPath)) {
+    out(`Generating ${options.size} bench data in ${root}…`);
+    const spec = SIZES[options.size];
+    writeCatalog(root, spec.entries, spec.notes);
+  }
+  if (!options.skipServer && !existsSync(join(__dirname, '..', '..', 'dist', 'server.js'))) {
+    throw new Error('dist/server.js is missing: run `npm run build` first.');
+  }
+  const big = options.size === '100k';
+  const runs = big ? 1 : 3;
+
+  // ---- catalog reading (the baselines come first: they warm up our reader's JIT too) ----------
+  out(`baselines on the first ${options.baselineSample} entries (@retorquere: ${options.retorqueSample})…`);
+  const baselines = await measureBaselines(bibPath, options.baselineSample, options.retorqueSample);
+  collectGarbage();
+  out('scan floor and parse…');
+  const floor = measureScanFloor(bibPath, runs);
+  collectGarbage();
+  const heapBeforeParse = heapMB();
+  const parsed = measureParse(bibPath, runs);
+  collectGarbage();
+  const papersHeapMB = heapMB() - heapBeforeParse;
+
+  // ---- recall, in-process through PaperIndex.search --------------------------------------------
+  out(`recall over ${options.recallQueries} sampled papers…`);
+  const { sample, recall, typoRecall, indexBuildMs, indexHeapMB } = recallPhase(parsed.papers, options.recallQueries);
+
+  const typing = typingQueries(parsed.papers, options.typingQueries);
+  const hovers = hoverKeys(parsed.papers, options.hovers);
+  const noteKeys = hoverKeys(parsed.papers, 30, 4);
+  const entries = parsed.papers.length;
+  const problems = parsed.problems;
+  parsed.papers.length = 0; // the server phase must not pay for this process's garbage
+  collectGarbage();
+
+  let server: ServerRunResult | undefined;
+  if (!options.skipServer) {
+    server = await runServer({
+      root,
+      catalogFile: 'catalog.bib',
+      firstQuery: asTyped(sample.queries[0].words),
+      typing,
+      hoverKeys: hovers,
+      recallChecks: sample.queries.slice(0, 20),
+      typoChecks: sample.typoQueries.slice(0, 10),
+      noteKeys,
+      nodeFlags: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(root, '..', 'profiles')}`] : undefined,
+      log: out,
+    });
+  }
+
+  // ---- report ----------------------------------------------------------------------------------
+  const baseline = (name: string): Baseline | undefined => baselines.find((b) => b.name.startsWith(name));
+  const ours = baseline('parseBibtex');
+  const rows: Row[] = [
+    { label: 'entries', value: entries, unit: '', note: `${floor.entries} entry starts, ${floor.fields} fields, ${round(floor.bytes / 1e6)} M chars, ${problems} problems` },
+    { label: 'scan floor (read + regex)', value: floor.ms, unit: 'ms' },
+    { label: 'parseBibtex (read + parse)', value: parsed.ms, unit: 'ms', note: `${round(papersHeapMB)} MB heap for the papers` },
+    { label: 'parse / floor', value: parsed.ms / floor.ms, unit: '×', target: { op: '≤', limit: 3 } },
+    ...baselines.map((b): Row => ({
+      label: `  ${b.name} per 1k entries`,
+      value: b.msPer1000,
+      unit: 'ms',
+      note: `${b.sampleEntries} entries sampled${ours && b !== ours ? `, ${round(b.msPer1000 / ours.msPer1000)}× ours` : ''}`,
+    })),
+    { label: 'index build in-process', value: indexBuildMs, unit: 'ms', note: `${round(indexHeapMB)} MB heap` },
+    {
+      label: 'recallTop5 (title words)',
+      value: recall.recall,
+      unit: '%',
+      target: { op: '≥', limit: 0.99 },
+      note: `${recall.found}/${recall.total}${sample.ambiguous ? `, ${sample.ambiguous} ambiguous titles skipped` : ''}; search p50 ${round(median(recall.searchMs))} ms, p99 ${round(percentile(recall.searchMs, 99))} ms`,
+    },
+    { label: 'typoRecallTop10 (one typo)', value: typoRecall.recall, unit: '%', target: { op: '≥', limit: 0.95 }, note: `${typoRecall.found}/${typoRecall.total}` },
+  ];
+  if (server) {
+    rows.push(
+      { label: 'first completion, cold start', value: server.firstCompletionColdMs, unit: 'ms', target: { op: '≤', limit: 2000 } },
+      {
+        label: 'first completion, warm start',
+        value: server.firstCompletionWarmMs,
+        unit: 'ms',
+        target: { op: '≤', limit: 500 },
+        note: server.warmFromCache ? 'second start with the on-disk cache' : 'no on-disk cache: reported equal to cold',
+      },
+      { label: 'full index (ready)', value: server.fullIndexMs, unit: 'ms', target: { op: '≤', limit: 8000 }, note: server.serverCatalogMs !== undefined ? `server log: catalog read in ${server.serverCatalogMs} ms` : undefined },
+      { label: 'max block while indexing', value: server.maxBlockMs, unit: 'ms', target: { op: '≤', limit: 50 }, note: `${server.probes} probes every 20 ms` },
+      { label: 'completion p50', value: server.completionP50Ms, unit: 'ms', target: { op: '≤', limit: 3 }, note: `${server.completionRequests} keystrokes, ${typing.length} queries` },
+      {
+        label: 'completion p99',
+        value: server.completionP99Ms,
+        unit: 'ms',
+        target: { op: '≤', limit: 15 },
+        note: `max ${round(server.completionMaxMs)} ms; p99 by kind: ${Object.entries(server.completionP99ByKind).map(([k, v]) => `${k} ${round(v)}`).join(', ')}`,
+      },
+      { label: 'hover p99', value: server.hoverP99Ms, unit: 'ms', target: { op: '≤', limit: 1 }, note: `p50 ${round(server.hoverP50Ms)} ms, ${server.hoverFound}/${server.hoverRequests} hovers with text` },
+      { label: 'server RSS, all indexed', value: server.rssMB, unit: 'MB', target: { op: '≤', limit: 500 }, note: `peak ${round(server.peakRssMB)} MB` },
+      { label: 'one catalog entry edited', value: server.incrementalUpdateMs, unit: 'ms', target: { op: '≤', limit: 300 }, note: server.incrementalNote },
+      { label: '  …edited in the editor', value: server.incrementalDidChangeMs, unit: 'ms', target: { op: '≤', limit: 300 }, note: 'didChange of the open catalog' },
+      { label: 'notes scan', value: server.notesScanMs, unit: 'ms', target: { op: '≤', limit: 3000 }, note: `${SIZES[options.size].notes} notes, from the catalog's log line to ready` },
+      { label: 'one note edited (p50)', value: server.noteEditP50Ms, unit: 'ms', target: { op: '≤', limit: 10 }, note: `max ${round(server.noteEditMaxMs)} ms: didChange + definition on the new citation` },
+      { label: 'recall through LSP', value: undefined, unit: '', note: `top 5: ${server.lspRecallTop5}, typo top 10: ${server.lspTypoRecallTop10}` },
+    );
+  }
+  out('');
+  out(formatTable(`LitNotes bench, ${options.size} (${entries.toLocaleString('en-US')} papers), targets set for 100k`, rows));
+  if (recall.misses.length > 0) {
+    out('\nrecall misses (query → paper, rank, first hits):');
+    for (const miss of recall.misses) out(`  ${miss.query} → ${miss.key}, rank ${miss.rank ?? '>50'}, first: ${miss.first.join(', ')}`);
+  }
+  if (typoRecall.misses.length > 0) {
+    out('typo recall misses:');
+    for (const miss of typoRecall.misses) out(`  ${miss.query} → ${miss.key}, rank ${miss.rank ?? '>50'}, first: ${miss.first.join(', ')}`);
+  }
+  if (!big && server) out('\n(the targets are for 100k: run `npm run bench -- --size 100k` once; it takes minutes and a few GB.)');
+
+  if (options.json) {
+    const baselineJson = Object.fromEntries(baselines.map((b) => [b.name, { ms: round(b.ms), sampleEntries: b.sampleEntries, msPer1000: round(b.msPer1000) }]));
+    const json = {
+      size: options.size,
+      entries,
+      scanMs: round(floor.ms),
+      parseMs: round(parsed.ms),
+      parseRatio: round(parsed.ms / floor.ms),
+      baselines: baselineJson,
+      indexBuildMs: round(indexBuildMs),
+      indexHeapMB: round(indexHeapMB),
+      papersHeapMB: round(papersHeapMB),
+      recallTop5: recall.recall,
+      typoRecallTop10: typoRecall.recall,
+      recallQueries: recall.total,
+      ...(server
+        ? {
+            firstCompletionColdMs: round(server.firstCompletionColdMs),
+            firstCompletionWarmMs: round(server.firstCompletionWarmMs),
+            warmFromCache: server.warmFromCache,
+            fullIndexMs: round(server.fullIndexMs),
+            maxBlockMs: round(server.maxBlockMs),
+            completionP50Ms: round(server.completionP50Ms),
+            completionP99Ms: round(server.completionP99Ms),
+            completionRequests: server.completionRequests,
+            hoverP50Ms: round(server.hoverP50Ms),
+            hoverP99Ms: round(server.hoverP99Ms),
+            rssMB: round(server.rssMB),
+            peakRssMB: round(server.peakRssMB),
+            incrementalUpdateMs: round(server.incrementalUpdateMs),
+            incrementalDidChangeMs: server.incrementalDidChangeMs === undefined ? null : round(server.incrementalDidChangeMs),
+            notesScanMs: round(server.notesScanMs),
+            noteEditP50Ms: round(server.noteEditP50Ms),
+            noteEditMaxMs: round(server.noteEditMaxMs),
+            lspRecallTop5: server.lspRecallTop5,
+            lspTypoRecallTop10: server.lspTypoRecallTop10,
+          }
+        : {}),
+    };
+    console.log(JSON.stringify(json));
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});

@@ -1,0 +1,335 @@
+/**
+ * The server measured through LSP, as an editor uses it: a cold start until the first useful
+ * completion and until everything is indexed (with the longest the server stayed deaf meanwhile),
+ * then completion keystroke by keystroke, hover, memory, an edited note, an edited catalog entry.
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { LspSession } from './lspSession';
+import { asTyped, type RecallQuery, type TypingQuery } from './queries';
+import { percentile } from './stats';
+
+export interface ServerRunInput {
+  root: string;
+  catalogFile: string;
+  /** The query typed while the server starts: must find something once the catalog is read. */
+  firstQuery: string;
+  typing: TypingQuery[];
+  hoverKeys: string[];
+  recallChecks: RecallQuery[];
+  typoChecks: RecallQuery[];
+  /** Keys cited by the note-edit run. */
+  noteKeys: string[];
+  nodeFlags?: string[];
+  log: (line: string) => void;
+}
+
+export interface ServerRunResult {
+  firstCompletionColdMs: number;
+  firstCompletionWarmMs: number;
+  /** Whether the warm figure comes from a second start with an on-disk cache. */
+  warmFromCache: boolean;
+  fullIndexMs: number;
+  /** The server's own log: reading the catalog (parse and index). */
+  serverCatalogMs: number | undefined;
+  notesScanMs: number;
+  maxBlockMs: number;
+  probes: number;
+  completionRequests: number;
+  completionP50Ms: number;
+  completionP99Ms: number;
+  completionMaxMs: number;
+  /** p99 per query kind, to see which kind is slow. */
+  completionP99ByKind: Record<string, number>;
+  hoverRequests: number;
+  hoverFound: number;
+  hoverP50Ms: number;
+  hoverP99Ms: number;
+  rssMB: number;
+  peakRssMB: number;
+  lspRecallTop5: string;
+  lspTypoRecallTop10: string;
+  noteEditP50Ms: number;
+  noteEditMaxMs: number;
+  incrementalUpdateMs: number;
+  incrementalDidChangeMs: number | undefined;
+  incrementalNote: string;
+}
+
+const NOTE = 'bench-note.md';
+const HEADER = '# Bench\n\n';
+/** Beyond this size VS Code does not sync a file to extensions, so no server ever gets didChange for it. */
+const EDITOR_SYNC_LIMIT = 50 * 1024 * 1024;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Files a cache could live in: the workspace's top level and the usual cache folder. */
+function cacheCandidates(root: string): Set<string> {
+  const places = [root, join(homedir(), '.cache', 'litnotes'), join(root, '.litnotes')];
+  const found = new Set<string>();
+  for (const place of places) {
+    if (!existsSync(place) || !statSync(place).isDirectory()) continue;
+    for (const name of readdirSync(place)) found.add(join(place, name));
+  }
+  return found;
+}
+
+/** Sends a cheap request every 20 ms until stopped; the slowest answer is how long the server stayed deaf. */
+function startProbe(session: LspSession, uri: string): { stop(): Promise<{ max: number; count: number }> } {
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const timer = setInterval(() => {
+    pending.push(session.hover(uri, { line: 0, character: 0 }).then((r) => void latencies.push(r.ms)));
+  }, 20);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await Promise.all(pending);
+      return { max: Math.max(0, ...latencies), count: latencies.length };
+    },
+  };
+}
+
+/** Cold start: time to the first non-empty completion, to `ready`, and the longest block meanwhile. */
+async function coldStart(session: LspSession, input: ServerRunInput): Promise<{ firstCompletionMs: number; fullIndexMs: number; maxBlockMs: number; probes: number }> {
+  await session.initialize();
+  const noteUri = session.uriOf(NOTE);
+  const text = `${HEADER}[@${input.firstQuery}`;
+  await session.open(noteUri, text);
+  const probe = startProbe(session, noteUri);
+  const end = { line: 2, character: 2 + input.firstQuery.length };
+  let firstCompletionMs = NaN;
+  while (Number.isNaN(firstCompletionMs)) {
+    const { keys } = await session.complete(noteUri, end);
+    if (keys.length > 0) firstCompletionMs = session.now();
+    else await sleep(10);
+  }
+  input.log(`  first completion after ${Math.round(firstCompletionMs)} ms (${session.isReady ? 'index ready' : 'still indexing'})`);
+  const fullIndexMs = await session.ready();
+  input.log(`  index ready after ${Math.round(fullIndexMs)} ms`);
+  const { max, count } = await probe.stop();
+  return { firstCompletionMs, fullIndexMs, maxBlockMs: max, probes: count };
+}
+
+async function completionLatency(session: LspSession, typing: readonly TypingQuery[]): Promise<{ all: number[]; byKind: Map<string, number[]> }> {
+  const uri = session.uriOf(NOTE);
+  const all: number[] = [];
+  const byKind = new Map<string, number[]>();
+  for (const query of typing) {
+    await session.replace(uri, `${HEADER}[@`);
+    for (let i = 1; i <= query.text.length; i++) {
+      const started = performance.now();
+      await session.edit(uri, { line: 2, character: 1 + i }, { line: 2, character: 1 + i }, query.text[i - 1]);
+      await session.complete(uri, { line: 2, character: 2 + i });
+      const ms = performance.now() - started;
+      all.push(ms);
+      const list = byKind.get(query.kind) ?? [];
+      list.push(ms);
+      byKind.set(query.kind, list);
+    }
+  }
+  return { all, byKind };
+}
+
+async function hoverLatency(session: LspSession, keys: readonly string[]): Promise<{ ms: number[]; found: number }> {
+  const uri = session.uriOf('bench-hover.md');
+  await session.open(uri, keys.map((key) => `- [@${key}]`).join('\n') + '\n');
+  const ms: number[] = [];
+  let found = 0;
+  for (let line = 0; line < keys.length; line++) {
+    const result = await session.hover(uri, { line, character: 5 });
+    ms.push(result.ms);
+    if (result.text) found++;
+  }
+  return { ms, found };
+}
+
+async function lspRecall(session: LspSession, queries: readonly RecallQuery[], k: number): Promise<string> {
+  const uri = session.uriOf(NOTE);
+  let found = 0;
+  for (const query of queries) {
+    const typed = asTyped(query.words);
+    await session.replace(uri, `${HEADER}[@${typed}`);
+    const { keys } = await session.complete(uri, { line: 2, character: 2 + typed.length });
+    if (keys.slice(0, k).includes(query.key)) found++;
+  }
+  return `${found}/${queries.length}`;
+}
+
+/** An edited note: a citation appended, then go to definition on it; the answer proves the note was re-read. */
+async function noteEdits(session: LspSession, root: string, keys: readonly string[]): Promise<number[]> {
+  const notesDir = join(root, 'notes');
+  const name = readdirSync(notesDir).find((n) => n.endsWith('.md'));
+  if (!name) return [];
+  const uri = session.uriOf(`notes/${name}`);
+  let text = readFileSync(join(notesDir, name), 'utf8');
+  await session.open(uri, text);
+  const times: number[] = [];
+  for (const key of keys) {
+    const line = text.split('\n').length - 1;
+    const started = performance.now();
+    await session.edit(uri, { line, character: 0 }, { line, character: 0 }, `[@${key}]\n`);
+    text = text + `[@${key}]\n`;
+    const { uris } = await session.definition(uri, { line, character: 3 });
+    if (uris.length > 0) times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** Where an entry's title line is, near the middle of the catalog: the entry a user edits. */
+function titleNearMiddle(text: string): { offset: number; key: string } {
+  const titleAt = text.indexOf('\n  title = {', Math.floor(text.length / 2)) + '\n  title = {'.length;
+  const entryStart = text.lastIndexOf('\n@', titleAt);
+  const key = /^\n@\w+\{([^,]+),/.exec(text.slice(entryStart, titleAt))![1];
+  return { offset: titleAt, key };
+}
+
+function positionOf(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}
+
+/** Polls completion for `word` until its keys satisfy `done` (or gives up after `timeoutMs`). */
+async function untilCompletion(session: LspSession, word: string, done: (keys: string[]) => boolean, timeoutMs: number): Promise<boolean> {
+  const uri = session.uriOf(NOTE);
+  await session.replace(uri, `${HEADER}[@${word}`);
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const { keys } = await session.complete(uri, { line: 2, character: 2 + word.length });
+    if (done(keys)) return true;
+    await sleep(5);
+  }
+  return false;
+}
+
+/** One entry's title edited on disk (as Zotero's auto-export rewrites the file), then put back. */
+async function diskEdit(session: LspSession, catalogPath: string, catalogUri: string, log: (line: string) => void): Promise<number> {
+  const original = readFileSync(catalogPath, 'utf8');
+  const { offset, key } = titleNearMiddle(original);
+  const word = 'zqxdiskedit';
+  let restored = false;
+  try {
+    writeFileSync(catalogPath, original.slice(0, offset) + word + ' ' + original.slice(offset));
+    const started = performance.now();
+    await session.fileChanged(catalogUri);
+    const ok = await untilCompletion(session, word, (keys) => keys.includes(key), 60_000);
+    const ms = performance.now() - started;
+    log(`  disk edit of ${key} ${ok ? 'reflected' : 'NOT reflected'} after ${Math.round(ms)} ms`);
+    writeFileSync(catalogPath, original);
+    restored = true;
+    await session.fileChanged(catalogUri);
+    // Wait for the server to read the file back, so the next measurement starts from a quiet server.
+    if (!(await untilCompletion(session, word, (keys) => !keys.includes(key), 60_000))) log('  the restored catalog was not read back within 60 s');
+    return ok ? ms : NaN;
+  } finally {
+    if (!restored) writeFileSync(catalogPath, original);
+  }
+}
+
+/** The catalog open in the editor and one entry's title edited there (incremental didChange). */
+async function didChangeEdit(session: LspSession, catalogPath: string, catalogUri: string, log: (line: string) => void): Promise<number> {
+  const original = readFileSync(catalogPath, 'utf8');
+  await session.open(catalogUri, original, 'bibtex');
+  const { offset, key } = titleNearMiddle(original);
+  const at = positionOf(original, offset);
+  const word = 'zqxbufferedit';
+  const started = performance.now();
+  await session.edit(catalogUri, at, at, word + ' ');
+  const ok = await untilCompletion(session, word, (keys) => keys.includes(key), 60_000);
+  const ms = performance.now() - started;
+  log(`  editor edit of ${key} ${ok ? 'reflected' : 'NOT reflected'} after ${Math.round(ms)} ms`);
+  return ok ? ms : NaN;
+}
+
+export async function runServer(input: ServerRunInput): Promise<ServerRunResult> {
+  const catalogPath = join(input.root, input.catalogFile);
+  const settings = { catalogs: [input.catalogFile] };
+  const cacheBefore = cacheCandidates(input.root);
+
+  input.log('cold start…');
+  const session = new LspSession({ root: input.root, settings, nodeFlags: input.nodeFlags });
+  const catalogUri = session.uriOf(input.catalogFile);
+  try {
+    const cold = await coldStart(session, input);
+    const catalogLog = session.logs.find((l) => /: read \d+ entries/.test(l.message));
+    const serverCatalogMs = catalogLog ? Number(/in (\d+) ms/.exec(catalogLog.message)?.[1]) : undefined;
+    const notesScanMs = catalogLog ? cold.fullIndexMs - catalogLog.at : NaN;
+    const memory = session.memory();
+
+    input.log(`completion: ${input.typing.length} queries typed keystroke by keystroke…`);
+    const completion = await completionLatency(session, input.typing);
+    input.log(`hover: ${input.hoverKeys.length} citations…`);
+    const hover = await hoverLatency(session, input.hoverKeys);
+    input.log('recall through LSP…');
+    const lspRecallTop5 = await lspRecall(session, input.recallChecks, 5);
+    const lspTypoRecallTop10 = await lspRecall(session, input.typoChecks, 10);
+    input.log('note edits…');
+    const notes = await noteEdits(session, input.root, input.noteKeys);
+    input.log('catalog entry edited on disk…');
+    const incrementalUpdateMs = await diskEdit(session, catalogPath, catalogUri, input.log);
+    let incrementalDidChangeMs: number | undefined;
+    let incrementalNote = 'disk edit + didChangeWatchedFiles (includes the server’s 100 ms debounce)';
+    if (statSync(catalogPath).size <= EDITOR_SYNC_LIMIT) {
+      input.log('catalog entry edited in the editor…');
+      incrementalDidChangeMs = await didChangeEdit(session, catalogPath, catalogUri, input.log);
+    } else {
+      incrementalNote += '; no didChange run: VS Code does not sync files over 50 MB to extensions';
+    }
+    const finalMemory = session.memory();
+    await session.close();
+
+    // A second start only means something when the first one left a cache behind.
+    const cacheAfter = [...cacheCandidates(input.root)].filter((p) => !cacheBefore.has(p));
+    let firstCompletionWarmMs = cold.firstCompletionMs;
+    const warmFromCache = cacheAfter.length > 0;
+    if (warmFromCache) {
+      input.log(`warm start (cache: ${cacheAfter.join(', ')})…`);
+      const warm = new LspSession({ root: input.root, settings });
+      try {
+        firstCompletionWarmMs = (await coldStart(warm, input)).firstCompletionMs;
+      } finally {
+        await warm.close();
+      }
+    }
+
+    const byKind: Record<string, number> = {};
+    for (const [kind, list] of completion.byKind) byKind[kind] = percentile(list, 99);
+    return {
+      firstCompletionColdMs: cold.firstCompletionMs,
+      firstCompletionWarmMs,
+      warmFromCache,
+      fullIndexMs: cold.fullIndexMs,
+      serverCatalogMs,
+      notesScanMs,
+      maxBlockMs: cold.maxBlockMs,
+      probes: cold.probes,
+      completionRequests: completion.all.length,
+      completionP50Ms: percentile(completion.all, 50),
+      completionP99Ms: percentile(completion.all, 99),
+      completionMaxMs: Math.max(...completion.all),
+      completionP99ByKind: byKind,
+      hoverRequests: hover.ms.length,
+      hoverFound: hover.found,
+      hoverP50Ms: percentile(hover.ms, 50),
+      hoverP99Ms: percentile(hover.ms, 99),
+      rssMB: memory.rssMB,
+      peakRssMB: Math.max(memory.peakMB, finalMemory.peakMB),
+      lspRecallTop5,
+      lspTypoRecallTop10,
+      noteEditP50Ms: percentile(notes, 50),
+      noteEditMaxMs: Math.max(...notes),
+      incrementalUpdateMs,
+      incrementalDidChangeMs,
+      incrementalNote,
+    };
+  } catch (e) {
+    session.process.kill();
+    throw e;
+  }
+}
