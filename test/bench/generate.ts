@@ -28,7 +28,7 @@ export interface GeneratedCatalog {
 const vocabulary: Vocabulary = JSON.parse(readFileSync(join(__dirname, 'vocabulary.json'), 'utf8'));
 
 /** mulberry32: small, fast, good enough, and the same sequence on every machine. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

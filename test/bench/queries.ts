@@ -7,17 +7,10 @@
 import { personFamily, type Paper } from '../../server/src/catalog/paper';
 import { isStopWord, plainWords } from '../../server/src/search/tokenize';
 
-/** mulberry32, as the data generator: the same queries on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The data generator's seeded PRNG: the same queries on every machine. */
+import { prng } from './generate';
+
+export { prng };
 
 export interface RecallQuery {
   key: string;
