@@ -83,6 +83,27 @@ describe('LaTeX to Unicode: commands, math, units', () => {
   ]);
 });
 
+describe('LaTeX to Unicode: what real exports write (APS, Mendeley, siunitx, chemformula)', () => {
+  expectDecoded([
+    // APS: the text branch of \ifmmode, the math branch inside math; without \fi only the command goes.
+    ['Milo\\ifmmode \\check{s}\\else \\v{s}\\fi{}evi\\ifmmode \\acute{c}\\else \\\'{c}\\fi{}', 'Milošević'],
+    ['$\\ifmmode x\\else y\\fi$ and \\ifmmode x\\fi{} z', 'x and z'],
+    ['a \\ifmmode b', 'a b'],
+    ['300\\thinspace K, 5 $\\pm$ 1, 2\\texttimes{}3, \\textpm 4', '300 K, 5 ± 1, 2×3, ±4'],
+    ['$\\langle 110\\rangle$ \\textonehalf{} m\\texttwosuperior{} \\Beta{} \\Mu', '⟨110⟩ ½ m² Β Μ'],
+    ['{\\backslash}n \\textasciitilde{}', '\\n ~'],
+    // Math accents combine with one letter; \bar is an accent here, not siunitx's unit "bar".
+    ['$\\bar{x}$ $\\hat{H}$ $\\tilde{O}(n)$ $\\vec{v}$ $\\dot{q}$ $\\overline{AB}$', 'x̄ Ĥ Õ(n) v⃗ q̇ AB'],
+    ['$\\frac{1}{2}$, $\\frac{a+b}{c}$, $\\tfrac12$', '1/2, (a+b)/c, 1/2'],
+    ['$O(n\\log n)$ and $\\max_i x_i$', 'O(n log n) and maxᵢ xᵢ'],
+    ['\\SIrange[range-units=single]{0.5}{30}{\\kilo\\electronvolt}', '0.5–30\u00a0keV'],
+    ['\\SI[per-mode=symbol]{5}{\\meter\\per\\second} \\si[x]{\\bar} \\num[y]{42} \\ang{30} \\numrange{1}{2}', '5\u00a0m/s bar 42 30° 1–2'],
+    ['\\ch{Li+} \\ch{^{8}Li+} \\ch{O2-} \\ch{Nb-Mo} \\ch{Fe^{3+}}', 'Li⁺ ⁸Li⁺ O₂⁻ Nb-Mo Fe³⁺'],
+    ['\\texorpdfstring{$\\alpha$}{alpha}-decay \\textcolor{red}{hot} \\foreignlanguage{german}{Stra\\ss e}', 'α-decay hot Straße'],
+    ['$^{67}$Cu $\\xrightarrow{\\beta^-}$ $^{67}$Zn', '⁶⁷Cu →β⁻ ⁶⁷Zn'],
+  ]);
+});
+
 describe('LaTeX to Unicode: robustness', () => {
   expectDecoded([
     ['  many\n  spaces\t', 'many spaces'],
@@ -108,5 +129,7 @@ describe('LaTeX to Unicode: robustness', () => {
     assert.equal(latexToUnicode('\\emph{'.repeat(20_000) + 'x' + '}'.repeat(20_000)), 'x');
     assert.equal(latexToUnicode('\\( a '.repeat(20_000)), ('a '.repeat(20_000)).trim());
     assert.equal(latexToUnicode('$ b '.repeat(20_001)), Array(20_001).fill('b').join(' '));
+    assert.equal(latexToUnicode('\\ifmmode a\\fill '.repeat(20_000)), 'a'.repeat(20_000).split('').join(' '));
+    assert.equal(latexToUnicode('\\SI[ '.repeat(20_000)).replace(/\s/g, ''), '['.repeat(20_000));
   });
 });

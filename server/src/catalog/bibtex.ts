@@ -22,6 +22,8 @@ const MONTHS: Record<string, string> = {
 const MONTH_NUMBERS: Record<string, string> = {
   january: '01', february: '02', march: '03', april: '04', may: '05', june: '06', july: '07', august: '08',
   september: '09', october: '10', november: '11', december: '12',
+  // Written in braces or quotes instead of the macro: `month = {Jan.}`, `month = "sept"`.
+  jan: '01', feb: '02', mar: '03', apr: '04', jun: '06', jul: '07', aug: '08', sep: '09', sept: '09', oct: '10', nov: '11', dec: '12',
 };
 
 /** One entry as written: raw field values (macros expanded, outer delimiters removed). */
@@ -379,7 +381,18 @@ class BibtexReader {
         throw new EntryError('catalog.parse-error', `Entry '${key}': field '${name}' has no '=' after its name; write '${name} = {...}'. The entry is skipped.`, nameStart, this.i);
       }
       this.i++;
-      fields.set(name, this.readValue(key));
+      const value = this.readValue(key);
+      const earlier = fields.get(name);
+      if (earlier !== undefined) {
+        // ScienceDirect exports write one `keywords` field per keyword: all of them count.
+        if (LIST_FIELDS.has(name)) {
+          fields.set(name, `${earlier};${value}`);
+          if (!this.valueIsPlain) plain.delete(name);
+        }
+        // Any other field written twice: BibTeX and biber keep the first and ignore the other.
+        continue;
+      }
+      fields.set(name, value);
       if (this.valueIsPlain) plain.add(name);
     }
     this.entries.push({ type, key, fields, plain, start, end: this.i, keyStart, keyEnd });
@@ -514,6 +527,14 @@ const MACRO_EXPANSION_MAX = 1 << 26;
 
 const MAX_INHERITANCE_DEPTH = 32;
 
+/** Fields that hold lists: written twice, their values add up. */
+const LIST_FIELDS = new Set(['keywords', 'groups', 'tags']);
+
+/** A parent of these types lends its title as the child's booktitle (biber's inheritance rules). */
+const CONTAINER_TYPES = new Set(['proceedings', 'mvproceedings', 'book', 'mvbook', 'collection', 'mvcollection', 'reference', 'mvreference']);
+/** A child of these types is a part of its parent: the parent's title is the booktitle, whatever the parent's type. */
+const CONTAINED_TYPES = new Set(['inproceedings', 'conference', 'incollection', 'inbook', 'bookinbook', 'suppbook', 'suppcollection', 'inreference']);
+
 /** crossref/xdata inheritance: the child's own fields win; a parent's title becomes the booktitle. */
 function inherit(entry: RawEntry, byLowerKey: Map<string, RawEntry>, seen = new Set<string>()): Map<string, string> {
   seen.add(entry.key);
@@ -527,7 +548,7 @@ function inherit(entry: RawEntry, byLowerKey: Map<string, RawEntry>, seen = new 
     const parentFields = parent.fields.has('crossref') || parent.fields.has('xdata') ? inherit(parent, byLowerKey, seen) : parent.fields;
     for (const [name, value] of parentFields) {
       if (name === 'crossref' || name === 'xdata' || name === 'ids') continue;
-      if (name === 'title' && (parent.type === 'proceedings' || parent.type === 'book' || parent.type === 'collection' || parent.type === 'mvbook')) {
+      if (name === 'title' && (CONTAINER_TYPES.has(parent.type) || CONTAINED_TYPES.has(entry.type))) {
         if (!fields.has('booktitle')) fields.set('booktitle', value);
         continue;
       }
@@ -548,7 +569,7 @@ function toPaper(entry: RawEntry, fields: Map<string, string>, plain: ReadonlySe
   const yearField = get('year');
   const year = yearField ? (/\d{4}/.exec(yearField)?.[0] ?? yearField) : date ? /\d{4}/.exec(date)?.[0] : undefined;
   const month = get('month');
-  const monthNumber = month ? (MONTH_NUMBERS[month.toLowerCase()] ?? (/^\d{1,2}$/.test(month) ? month.padStart(2, '0') : undefined)) : undefined;
+  const monthNumber = month ? (MONTH_NUMBERS[month.toLowerCase().replace(/\.$/, '')] ?? (/^(?:0?[1-9]|1[0-2])$/.test(month) ? month.padStart(2, '0') : undefined)) : undefined;
   const url = get('url');
   const doi = normalizeDoi(get('doi'));
   const eprint = get('eprint')?.replace(/^arxiv:\s*/i, '');

@@ -50,7 +50,7 @@ function readCslJson(text: string, uri: string): CatalogFileResult {
   }
   const items = Array.isArray(data) ? data : isObject(data) && Array.isArray(data.items) ? data.items : undefined;
   if (!items) {
-    return { uri, papers: [], problems: [{ code: 'catalog.parse-error', message: 'A CSL-JSON catalog is a list of items ([ {"id": ...}, ... ]).', range: lines.range(0, 1) }] };
+    return { uri, papers: [], problems: [{ code: 'catalog.parse-error', message: 'A CSL-JSON catalog is a list of items ([ {"id": ...}, ... ]).', range: lines.range(0, Math.min(1, text.length)) }] };
   }
   const spans = scanJsonItems(text, !Array.isArray(data));
   return toResult(text, items, (index) => spans[index], uri, lines);
@@ -58,17 +58,19 @@ function readCslJson(text: string, uri: string): CatalogFileResult {
 
 function readCslYaml(text: string, uri: string): CatalogFileResult {
   const lines = new LineIndex(text);
-  const document = parseDocument(text, { uniqueKeys: false });
+  // Only the first document: Pandoc's front-matter shape closes it with `---` (and a Markdown body may follow).
+  const document = parseDocument(text.slice(0, firstDocumentEnd(text)), { uniqueKeys: false });
   const problems: Problem[] = document.errors.map((error) => ({
     code: 'catalog.parse-error',
     // yaml's message repeats the place ("at line 3, column 1:"); the range already shows it.
     message: `This CSL-YAML file has a syntax error: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}. Fix it there; the items around it still read.`,
-    range: lines.range(error.pos[0], error.pos[1]),
+    // yaml places errors at the end of the input one character past it.
+    range: lines.range(Math.min(error.pos[0], text.length), Math.min(error.pos[1], text.length)),
   }));
   let sequence = document.contents as YamlNode | null;
   if (isMap(sequence)) sequence = (sequence.get('references', true) as YamlNode | undefined) ?? null;
   if (!isSeq(sequence)) {
-    if (problems.length === 0) problems.push({ code: 'catalog.parse-error', message: 'A CSL-YAML catalog is a list of items, or a `references:` list.', range: lines.range(0, 1) });
+    if (problems.length === 0) problems.push({ code: 'catalog.parse-error', message: 'A CSL-YAML catalog is a list of items, or a `references:` list.', range: lines.range(0, Math.min(1, text.length)) });
     return { uri, papers: [], problems };
   }
   const nodes = sequence.items as YamlNode[];
@@ -97,6 +99,23 @@ function readCslYaml(text: string, uri: string): CatalogFileResult {
   }, uri, lines);
   result.problems.unshift(...problems);
   return result;
+}
+
+/** Where the first YAML document ends: at a `---` line that closes an opening `---`, else the whole text. */
+function firstDocumentEnd(text: string): number {
+  let opened = false;
+  // Line by line: blank and comment lines may come before the opening `---`.
+  for (let start = 0; start < text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const line = text.slice(start, end).trimEnd();
+    if (line === '---') {
+      if (opened) return start;
+      opened = true;
+    } else if (!opened && line.trim() !== '' && !line.trimStart().startsWith('#')) return text.length;
+    start = end + 1;
+  }
+  return text.length;
 }
 
 function toResult(text: string, items: unknown[], spanOf: (index: number) => ItemSpan | undefined, uri: string, lines: LineIndex): CatalogFileResult {
@@ -184,6 +203,11 @@ function persons(value: unknown): Person[] {
 function issued(value: unknown): { year?: string; date?: string } {
   if (typeof value === 'number') return { year: String(value), date: String(value) };
   if (typeof value === 'string') return { year: /\d{4}/.exec(value)?.[0], date: value.trim() };
+  // pandoc-citeproc's older YAML: `issued: [{year: 2019, month: 5}]`.
+  if (Array.isArray(value) && isObject(value[0]) && value[0].year !== undefined) {
+    const { year: y, month: m, day: d } = value[0];
+    return issued({ 'date-parts': [[y, m, d].filter((part) => part !== undefined && part !== null)] });
+  }
   if (!isObject(value)) return {};
   const parts = Array.isArray(value['date-parts']) && Array.isArray(value['date-parts'][0]) ? (value['date-parts'][0] as unknown[]) : undefined;
   if (parts && parts.length > 0 && parts[0] !== null && parts[0] !== undefined && String(parts[0]) !== '') {
@@ -297,7 +321,8 @@ export function jsonSyntaxError(text: string): { offset: number; message: string
   let i = 0;
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0xfeff) continue;
+    // Not 0xfeff: JSON.parse rejects a byte order mark (readCatalog drops the one at the start).
+    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
     if (expect === 'end') return unexpected(i, 'the end of the file after the list');
     if (expect === 'colon') {
       if (c !== 58) return unexpected(i, "':' after a property name");
@@ -327,8 +352,11 @@ export function jsonSyntaxError(text: string): { offset: number; message: string
       const start = i;
       for (i++; i < n; i++) {
         const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
+        if (d === 92) {
+          const escape = /^(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/.exec(text.slice(i + 1, i + 6));
+          if (!escape) return { offset: i, message: `an invalid escape '\\${text[i + 1] ?? ''}' in a string (write a backslash as \\\\)` };
+          i += escape[0].length;
+        } else if (d === 34) break;
         else if (d < 32) return { offset: i, message: 'a line break or control character inside a string (escape it as \\n)' };
       }
       if (i >= n) return { offset: start, message: 'a string that is never closed' };

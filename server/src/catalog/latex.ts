@@ -13,7 +13,7 @@ const SYMBOLS: Record<string, string> = {
   ss: 'ß', o: 'ø', O: 'Ø', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', aa: 'å', AA: 'Å', l: 'ł', L: 'Ł', i: 'ı', j: 'ȷ',
   dh: 'ð', DH: 'Ð', th: 'þ', TH: 'Þ', ng: 'ŋ', NG: 'Ŋ', dj: 'đ', DJ: 'Đ',
   textendash: '–', textemdash: '—', ldots: '…', dots: '…', textellipsis: '…', textregistered: '®', texttrademark: '™',
-  copyright: '©', textcopyright: '©', pm: '±', mp: '∓', times: '×', div: '÷', textdegree: '°', degree: '°', deg: '°',
+  copyright: '©', textcopyright: '©', pm: '±', mp: '∓', times: '×', div: '÷', textdegree: '°', degree: '°',
   infty: '∞', approx: '≈', sim: '∼', simeq: '≃', le: '≤', leq: '≤', ge: '≥', geq: '≥', neq: '≠', ne: '≠',
   rightarrow: '→', to: '→', leftarrow: '←', leftrightarrow: '↔', Rightarrow: '⇒', cdot: '·', circ: '∘', prime: '′',
   hbar: 'ħ', ell: 'ℓ', partial: '∂', nabla: '∇', sum: '∑', prod: '∏', int: '∫', sqrt: '√', propto: '∝', perp: '⊥',
@@ -27,6 +27,39 @@ const SYMBOLS: Record<string, string> = {
   varrho: 'ϱ', sigma: 'σ', varsigma: 'ς', tau: 'τ', upsilon: 'υ', phi: 'ϕ', varphi: 'φ', chi: 'χ', psi: 'ψ', omega: 'ω',
   Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ', Lambda: 'Λ', Xi: 'Ξ', Pi: 'Π', Sigma: 'Σ', Upsilon: 'Υ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω',
   upalpha: 'α', upbeta: 'β', upgamma: 'γ', updelta: 'δ', upmu: 'μ', uppi: 'π', upsigma: 'σ', uptau: 'τ', upomega: 'ω',
+  // Capitals that look Latin have no command in LaTeX, but exporters write them anyway (\Beta, \Mu).
+  Alpha: 'Α', Beta: 'Β', Epsilon: 'Ε', Zeta: 'Ζ', Eta: 'Η', Iota: 'Ι', Kappa: 'Κ', Mu: 'Μ', Nu: 'Ν', Omicron: 'Ο',
+  Rho: 'Ρ', Tau: 'Τ', Chi: 'Χ', omicron: 'ο', digamma: 'ϝ',
+  thinspace: ' ', enspace: ' ', enskip: ' ', nobreakspace: '\u00a0', backslash: '\\', textpm: '±', texttimes: '×',
+  textdiv: '÷', textminus: '−', textonehalf: '½', textonequarter: '¼', textthreequarters: '¾', textonesuperior: '¹',
+  texttwosuperior: '²', textthreesuperior: '³', textlangle: '⟨', textrangle: '⟩', langle: '⟨', rangle: '⟩',
+  textsurd: '√', textperiodcentered: '·', textbrokenbar: '¦', textasciiacute: '´', textasciigrave: '`',
+  textasciidieresis: '¨', textexclamdown: '¡', textquestiondown: '¿', guillemotleft: '«', guillemotright: '»',
+  guillemetleft: '«', guillemetright: '»', textsection: '§', textparagraph: '¶', textdagger: '†', textdaggerdbl: '‡',
+  textordfeminine: 'ª', textordmasculine: 'º', textquotesingle: "'", textquotedbl: '"', textcent: '¢', textyen: '¥',
+  texteuro: '€', textnumero: '№', textcelsius: '℃', textohm: 'Ω', textmho: '℧', textestimated: '℮', textlnot: '¬',
+  cdots: '⋯', vdots: '⋮', ddots: '⋱', lbrace: '{', rbrace: '}', textbraceleft: '{', textbraceright: '}',
+  longrightarrow: '⟶', longleftarrow: '⟵', uparrow: '↑', downarrow: '↓', Leftarrow: '⇐', Leftrightarrow: '⇔',
+  rightleftharpoons: '⇌', mapsto: '↦', in: '∈', notin: '∉', ni: '∋', subset: '⊂', subseteq: '⊆', supset: '⊃',
+  supseteq: '⊇', cup: '∪', cap: '∩', forall: '∀', exists: '∃', emptyset: '∅', varnothing: '∅', lesssim: '≲',
+  gtrsim: '≳', ll: '≪', gg: '≫', equiv: '≡', cong: '≅', doteq: '≐', Re: 'ℜ', Im: 'ℑ', aleph: 'ℵ', wp: '℘',
+  dagger: '†', ddagger: '‡', star: '⋆', ast: '∗', bullet: '•', oplus: '⊕', otimes: '⊗', odot: '⊙', wedge: '∧',
+  vee: '∨', neg: '¬', lnot: '¬', setminus: '∖', mid: '∣', vert: '|', Vert: '‖', lvert: '|', rvert: '|', cdotp: '·',
+  colon: ':', textcolon: ':', square: '□', Box: '□', triangle: '△', angle: '∠', hslash: 'ℏ',
+};
+
+/** Math operators set upright in text (`\log n` → "log n"): unlike symbols, they keep the space after them. */
+const OPERATORS = new Set([
+  'log', 'ln', 'lg', 'exp', 'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'sinh', 'cosh', 'tanh', 'coth', 'arcsin', 'arccos',
+  'arctan', 'max', 'min', 'sup', 'inf', 'lim', 'limsup', 'liminf', 'det', 'dim', 'ker', 'arg', 'deg', 'gcd', 'Pr', 'hom',
+  'argmax', 'argmin', 'mod', 'bmod', 'pmod', 'tr', 'Tr', 'diag', 'sgn', 'erf',
+]);
+
+/** Accents of math mode (`$\hat{x}$` → x̂), as combining marks over their argument. */
+const MATH_ACCENTS: Record<string, string> = {
+  hat: '\u0302', widehat: '\u0302', check: '\u030c', tilde: '\u0303', widetilde: '\u0303', bar: '\u0304',
+  overline: '\u0305', vec: '\u20d7', dot: '\u0307', ddot: '\u0308', acute: '\u0301', grave: '\u0300', breve: '\u0306',
+  mathring: '\u030a',
 };
 
 /** Commands whose one argument is the display text (`\emph{x}` → x). */
@@ -35,7 +68,7 @@ const TEXT_COMMANDS = new Set([
   'mathrm', 'mathit', 'mathbf', 'mathsf', 'mathtt', 'mathcal', 'mathbb', 'mathfrak', 'mathscr', 'boldsymbol', 'bm',
   'ensuremath', 'text', 'mbox', 'hbox', 'uppercase', 'lowercase', 'MakeUppercase', 'MakeLowercase', 'NoCaseChange',
   'enquote', 'underline', 'uline', 'operatorname', 'nuclide', 'chem', 'texorpdfstring', 'mathup', 'textbfit', 'acs',
-  'acrshort', 'acrlong', 'gls', 'hl',
+  'acrshort', 'acrlong', 'gls', 'hl', 'mathnormal', 'mathsfit', 'pmb',
 ]);
 /** Font switches written as `{\em x}`: dropped, their text stays. */
 const SWITCHES = new Set(['em', 'it', 'bf', 'rm', 'sf', 'tt', 'sc', 'sl', 'normalfont', 'bfseries', 'itshape', 'scshape', 'upshape', 'mdseries', 'selectfont', 'centering']);
@@ -128,6 +161,10 @@ function collapseWhitespace(text: string): string {
   return out + text.slice(from);
 }
 
+function isLetterOrDigit(code: number): boolean {
+  return isLetter(code) || (code >= 48 && code <= 57);
+}
+
 function isLetter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
@@ -150,6 +187,11 @@ function mapScript(text: string, table: Record<string, string>): string | undefi
   return mapped ? out : undefined;
 }
 
+/** A numerator or denominator of more than one term reads with parentheses: (a+b)/2. */
+function fractionPart(text: string): string {
+  return /[\s+\-−±·×/]/.test(text.trim()) ? `(${text.trim()})` : text;
+}
+
 const MAX_NESTING = 64;
 
 class LatexDecoder {
@@ -157,6 +199,8 @@ class LatexDecoder {
   combining = false;
   /** Closing delimiters known to be absent after some offset, so unclosed ones cost one search. */
   private readonly missing = new Map<string, number>();
+  /** findWord's last answer per word: the first real occurrence at or after `from`. */
+  private readonly foundWords = new Map<string, { from: number; at: number }>();
   /** Commands inside command arguments, to bound the recursion. */
   private nesting = 0;
 
@@ -278,13 +322,40 @@ class LatexDecoder {
       const letter = base[0] === 'ı' ? 'i' : base[0] === 'ȷ' ? 'j' : base[0];
       return [letter + accent + base.slice(1), next];
     }
+    const mathAccent = MATH_ACCENTS[name];
+    if (mathAccent !== undefined) {
+      const [base, next] = this.argument(i, to, math);
+      // One letter takes the mark (x̂); a longer argument is shown as it is.
+      if (base.length !== 1) return [base, next];
+      this.combining = true;
+      return [base + mathAccent, next];
+    }
+    if (name === 'ifmmode') return this.ifmmode(i, to, math);
     if (SYMBOLS[name] !== undefined) {
       // A control word eats the spaces after it (`\ss e` → ße), as TeX does; `{}` ends it too.
       while (i < to && s[i] === ' ') i++;
       if (s[i] === '{' && s[i + 1] === '}') i += 2;
       return [SYMBOLS[name], i];
     }
+    // `\log n` keeps its space, and `n\log n` gets one before: TeX sets thin spaces there.
+    if (OPERATORS.has(name)) return [at > 0 && isLetterOrDigit(s.charCodeAt(at - 1)) ? ` ${name}` : name, i];
     if (SWITCHES.has(name)) return ['', i];
+    if (name === 'frac' || name === 'dfrac' || name === 'tfrac' || name === 'nicefrac' || name === 'sfrac') {
+      const [numerator, afterNumerator] = this.argument(i, to, math);
+      const [denominator, next] = this.argument(afterNumerator, to, math);
+      return [`${fractionPart(numerator)}/${fractionPart(denominator)}`, next];
+    }
+    if (name === 'texorpdfstring') {
+      // The first argument is what TeX typesets; the second a plain copy for PDF bookmarks.
+      const [typeset, afterTypeset] = this.argument(i, to, math);
+      return [typeset, this.argument(afterTypeset, to, math)[1]];
+    }
+    if (name === 'textcolor' || name === 'colorbox' || name === 'foreignlanguage' || name === 'hyperref' || name === 'xrightarrow' || name === 'xleftarrow') {
+      // The first argument is a colour, a language, a target or the text over an arrow.
+      const [first, afterFirst] = name === 'xrightarrow' || name === 'xleftarrow' ? this.argument(this.skipOptions(i, to), to, math) : this.rawArgument(this.skipOptions(i, to), to);
+      if (name === 'xrightarrow' || name === 'xleftarrow') return [`${name === 'xrightarrow' ? '→' : '←'}${first}`, afterFirst];
+      return this.argument(afterFirst, to, math);
+    }
     if (name === 'url') {
       const [url, next] = this.rawArgument(i, to);
       return [url.replace(/\\([%#_&~])/g, '$1'), next];
@@ -293,7 +364,9 @@ class LatexDecoder {
       // A formula reads ^ and _ as math does (\ch{^{8}Li} → ⁸Li), and counts after an element or
       // a group are subscripts (\ch{Li2CO3} → Li₂CO₃).
       const [formula, next] = this.argument(i, to, true);
-      return [formula.replace(/(?<=[A-Za-z)\]])\d+/g, (digits) => mapScript(digits, SUBSCRIPTS) ?? digits), next];
+      const counted = formula.replace(/(?<=[A-Za-z)\]])\d+/g, (digits) => mapScript(digits, SUBSCRIPTS) ?? digits);
+      // A sign that ends a formula is its charge (\ch{Li+} → Li⁺); elsewhere it is a bond (Nb-Mo).
+      return [counted.replace(/(?<=[A-Za-z)\]₀-₉])[+-](?=$|\s)/g, (sign) => (sign === '+' ? '⁺' : '⁻')), next];
     }
     if (name === 'isotope') return this.argument(i, to, true);
     if (name === 'href') {
@@ -305,17 +378,71 @@ class LatexDecoder {
       return [mapScript(argument, name === 'textsuperscript' ? SUPERSCRIPTS : SUBSCRIPTS) ?? argument, next];
     }
     if (name === 'SI' || name === 'qty') {
-      const [value, afterValue] = this.argument(i, to, math);
+      const [value, afterValue] = this.argument(this.skipOptions(i, to), to, math);
       const [unit, next] = this.unitArgument(afterValue, to);
       return [`${value}\u00a0${unit}`, next];
     }
-    if (name === 'si' || name === 'unit') return this.unitArgument(i, to);
-    if (name === 'num') return this.argument(i, to, math);
+    if (name === 'SIrange' || name === 'qtyrange' || name === 'numrange') {
+      const [from, afterFrom] = this.argument(this.skipOptions(i, to), to, math);
+      const [until, afterUntil] = this.argument(afterFrom, to, math);
+      if (name === 'numrange') return [`${from}–${until}`, afterUntil];
+      const [unit, next] = this.unitArgument(afterUntil, to);
+      return [`${from}–${until}\u00a0${unit}`, next];
+    }
+    if (name === 'si' || name === 'unit') return this.unitArgument(this.skipOptions(i, to), to);
+    if (name === 'num') return this.argument(this.skipOptions(i, to), to, math);
+    if (name === 'ang') {
+      const [angle, next] = this.argument(this.skipOptions(i, to), to, math);
+      return [`${angle}°`, next];
+    }
     if (UNITS[name] !== undefined) return [UNITS[name], i];
     // Known text commands and unknown commands with an argument: keep the argument's text.
     if (TEXT_COMMANDS.has(name) || s[i] === '{') return this.argument(i, to, math);
     // An unknown command without argument carries no text we can show.
     return ['', i];
+  }
+
+  /**
+   * `\ifmmode A\else B\fi` (APS exports write accents so): B in text, A in math. Without its
+   * `\fi` the command is dropped and the text after it stays.
+   */
+  ifmmode(at: number, to: number, math: boolean): [string, number] {
+    const fi = this.findWord('\\fi', at, to);
+    if (fi < 0) return ['', at];
+    const otherwise = this.findWord('\\else', at, fi);
+    const until = math && otherwise >= 0 ? otherwise : fi;
+    let from = math ? at : otherwise < 0 ? fi : otherwise + 5;
+    // Control words eat the spaces after them.
+    while (from < until && this.s[from] === ' ') from++;
+    let next = fi + 3;
+    while (next < to && this.s[next] === ' ') next++;
+    if (this.s[next] === '{' && this.s[next + 1] === '}') next += 2;
+    return [this.decode(from, until, math), next];
+  }
+
+  /** The next control word `word` in [from, to) that is not the start of a longer one (`\fi`, not `\fill`), or -1. */
+  private findWord(word: string, from: number, to: number): number {
+    // The last answer holds for any later start before it: without it, `\ifmmode` after `\ifmmode`
+    // would step over the same thousand `\fill`s again and again.
+    const last = this.foundWords.get(word);
+    let at: number;
+    if (last && last.from <= from && (last.at < 0 || last.at >= from)) {
+      at = last.at;
+    } else {
+      at = this.find(word, from);
+      while (at >= 0 && isLetter(this.s.charCodeAt(at + word.length))) at = this.find(word, at + 1);
+      this.foundWords.set(word, { from, at });
+    }
+    return at >= 0 && at < to ? at : -1;
+  }
+
+  /** Skips siunitx's `[options]` before the arguments. */
+  skipOptions(at: number, to: number): number {
+    let i = at;
+    while (i < to && this.s[i] === ' ') i++;
+    if (this.s[i] !== '[') return at;
+    const close = this.find(']', i + 1);
+    return close >= 0 && close < to ? close + 1 : at;
   }
 
   rawArgument(at: number, to: number): [string, number] {

@@ -9,7 +9,7 @@ import type { Person } from './paper';
  */
 export function parseNames(text: string): Person[] {
   const people: Person[] = [];
-  for (const raw of splitOnAnd(text)) {
+  for (const raw of splitOnAnd(text.includes('\\ifmmode') ? textBranches(text) : text)) {
     const name = raw.trim();
     if (name) people.push(parseName(name));
   }
@@ -66,11 +66,37 @@ function clean(raw: Person): Person {
   return person;
 }
 
+/**
+ * APS exports write accented letters as `Dra\ifmmode \check{s}\else \v{s}\fi{}ar`. Its spaces
+ * would split the name into words; the text branch, braced as one special character, does not.
+ * One pass: at the first `\ifmmode` without `\else`/`\fi` the rest is left as it is.
+ */
+function textBranches(text: string): string {
+  let out = '';
+  let from = 0;
+  while (true) {
+    const start = text.indexOf('\\ifmmode', from);
+    const otherwise = start < 0 ? -1 : text.indexOf('\\else', start);
+    const fi = otherwise < 0 ? -1 : text.indexOf('\\fi', otherwise);
+    if (fi < 0) return out + text.slice(from);
+    const branch = text.slice(otherwise + 5, fi).trim();
+    let next = fi + 3;
+    if (text.startsWith('{}', next)) next += 2;
+    out += text.slice(from, start) + (branch.startsWith('\\') ? `{${branch}}` : branch);
+    from = next;
+  }
+}
+
 /** BibTeX's rule: a word is lower case when its first letter at brace depth 0 is lower case. */
 function isLowerCaseWord(word: string): boolean {
   let depth = 0;
   for (let i = 0; i < word.length; i++) {
     const ch = word[i];
+    if (ch === '\\' && depth === 0) {
+      // A bare accent or special letter (`\v{S}koda`, `\"Ozg\"ur`): the letter it makes decides.
+      const letter = /\p{L}/u.exec(latexToUnicode(word.slice(i)))?.[0];
+      return letter !== undefined && letter === letter.toLowerCase() && letter !== letter.toUpperCase();
+    }
     if (ch === '{') {
       // `{\v{s}...}` special characters count by their letter; other braced text is "not lower".
       if (depth === 0 && word[i + 1] === '\\') {
