@@ -11,8 +11,8 @@
  *   tracks this as "right after a string", so it also holds after a `.` that is not part of `...`,
  *   but not after a citation (`@a@b` is two), code, math or an escape.
  * - `[prefix @key, locator; -@key2]` is a group when it reads as Pandoc's list of citations (each
- *   item has a key; `;` only after a key, separating items) and is not a link (`](`, `][`) or an
- *   inline note `^[…]`. Keys inside brackets that are not a group are author-in-text citations.
+ *   item has a key; `;` only after a key, separating items) and is not a link (`](`, `][`), an
+ *   image `![…]`, an inline note `^[…]` or a note reference `[^label]`. Keys inside brackets that are not a group are author-in-text citations.
  * - Example list labels (`(@good)`, `@good.` starting a list item) and references to them are not citations.
  * Code, HTML, URLs, link destinations, math and front matter are skipped (see noCitationRanges.ts).
  *
@@ -64,6 +64,10 @@ interface Bracket {
   open: number;
   /** `^[…]` is an inline note, never a group. */
   inlineNote: boolean;
+  /** `![…]` is an image, never a group. */
+  image: boolean;
+  /** Right after a `]`: see `close`. */
+  afterCloseBracket: boolean;
   /**
    * Pandoc's `citeList` reads items `prefix @key suffix` separated by `;`. `inSuffix`: a key was
    * read and no `;` since, so a `;` now separates items and a `]` closes a good list.
@@ -158,9 +162,17 @@ class SegmentScanner {
       if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) {
         lineStart = true;
       } else if (c === OPEN_BRACKET) {
-        // `\^[` is an escaped caret (skipped just before), not an inline note.
-        const inlineNote = i > this.segment.start && text.charCodeAt(i - 1) === CARET && this.lastNonStringEnd !== i;
-        this.brackets.push({ open: i, inlineNote, inSuffix: false, broken: false, members: { head: undefined, tail: undefined } });
+        // `\^[` is an escaped caret (skipped just before), not an inline note; the same for `\![`.
+        const before = i > this.segment.start && this.lastNonStringEnd !== i ? text.charCodeAt(i - 1) : -1;
+        this.brackets.push({
+          open: i,
+          inlineNote: before === CARET,
+          image: before === 0x21 /* ! */,
+          afterCloseBracket: before === CLOSE_BRACKET,
+          inSuffix: false,
+          broken: false,
+          members: { head: undefined, tail: undefined },
+        });
       } else if (c === CLOSE_BRACKET) {
         const bracket = this.brackets.pop();
         if (bracket) this.close(bracket, i);
@@ -184,6 +196,17 @@ class SegmentScanner {
           while (next < opaque.length && opaque[next].start < i) next += 1;
           this.lastNonStringEnd = i;
           continue;
+        }
+        if (c === AT) {
+          // Pandoc's `exampleRef` then reads `@label` as text that is not a "string", so in
+          // `x@r@s` (an e-mail-like word) `@s` is a citation while `@r` is not.
+          const labelEnd = exampleLabelEnd(text, i + 1, end);
+          if (labelEnd > i + 1) {
+            i = labelEnd;
+            while (next < opaque.length && opaque[next].start < i) next += 1;
+            this.lastNonStringEnd = i;
+            continue;
+          }
         }
       }
       i += 1;
@@ -225,8 +248,10 @@ class SegmentScanner {
   /** At `]`: a group when Pandoc would read a list of citations, else its citations go to the enclosing bracket. */
   private close(bracket: Bracket, close: number): void {
     const after = this.text.charCodeAt(close + 1);
-    const isLink = after === 0x28 /* ( */ || after === OPEN_BRACKET;
-    if (!bracket.inlineNote && !isLink && !bracket.broken && bracket.inSuffix) {
+    // `[…](` and `[…][` read as links, never as groups, whatever follows, except `[x][@a](`
+    // (Pandoc read `[x][@a]` as a reference link first, and then no longer checks the `(`).
+    const isLink = (after === 0x28 /* ( */ && !bracket.afterCloseBracket) || after === OPEN_BRACKET;
+    if (!bracket.inlineNote && !bracket.image && !isLink && !bracket.broken && bracket.inSuffix) {
       const group = { start: bracket.open, end: close + 1 };
       for (let member = bracket.members.head; member; member = member.next) member.group ??= group;
     } else {
@@ -286,6 +311,17 @@ export function readKey(text: string, at: number, end: number, braces: BraceMatc
     break;
   }
   return { key: text.slice(first, j), keyStart: first, keyEnd: j, end: j };
+}
+
+/** The end of the label chars (letters, digits, `-`, `_`) of an example reference from `i`. */
+function exampleLabelEnd(text: string, i: number, end: number): number {
+  let j = i;
+  while (j < end) {
+    const c = text.charCodeAt(j);
+    if (c === DASH || isKeyChar(text, j)) j += codePointLength(text, j);
+    else break;
+  }
+  return j;
 }
 
 function append(list: MemberList, found: Found): void {

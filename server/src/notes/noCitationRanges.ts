@@ -16,7 +16,7 @@
  * Everything is linear in the text length: searches for closing delimiters remember where they
  * failed, so a line of a million unmatched backticks costs no more than one pass.
  */
-import MarkdownIt from 'markdown-it';
+import MarkdownIt, { type StateBlock } from 'markdown-it';
 import type { Position } from '../core/types';
 import { frontMatterBlock } from './frontMatter';
 
@@ -40,8 +40,19 @@ export interface NoteLayout {
 const markdown = new MarkdownIt('default', { html: true });
 markdown.core.ruler.enableOnly(['normalize', 'block']);
 
-/** HTML blocks whose content Pandoc keeps verbatim (the CommonMark HTML block kinds 1 to 5). */
-const VERBATIM_HTML_BLOCK = /^[ \t]*<(?:!--|\?|![A-Za-z]|!\[CDATA\[|(?:script|pre|style|textarea)(?:[\s>]|$))/i;
+/**
+ * HTML blocks whose content Pandoc keeps verbatim (the CommonMark HTML block kinds 1 to 5): how
+ * each opens, and what closes it (markdown-it's end conditions).
+ */
+const VERBATIM_HTML_BLOCKS: readonly { open: RegExp; close: RegExp }[] = [
+  { open: /^<(?:script|pre|style|textarea)(?=[\s>]|$)/i, close: /<\/(?:script|pre|style|textarea)>/i },
+  { open: /^<!--/, close: /-->/ },
+  { open: /^<\?/, close: /\?>/ },
+  { open: /^<![A-Za-z]/, close: />/ },
+  { open: /^<!\[CDATA\[/, close: /\]\]>/ },
+];
+installPandocHtmlBlocks(markdown);
+installPandocInterruptions(markdown);
 /**
  * A paragraph starting a footnote (`[^1]: …`) or a definition (`:   …`): Pandoc reads the
  * indented paragraphs after it as more of it, where CommonMark sees indented code.
@@ -84,10 +95,19 @@ export function noteLayout(text: string): NoteLayout {
       case 'code_block':
         (continuedByIndentedText ? segments : excludedBlocks).push(lines(map));
         break;
-      case 'html_block':
-        (VERBATIM_HTML_BLOCK.test(token.content) ? excludedBlocks : segments).push(lines(map));
+      case 'html_block': {
+        const block = lines(map);
+        const verbatimEnd = verbatimHtmlEnd(text, block);
+        if (verbatimEnd < 0) {
+          segments.push(block);
+        } else {
+          // Pandoc reads what follows the closing `-->` or `</pre>` on its line as Markdown.
+          excludedBlocks.push({ start: block.start, end: verbatimEnd });
+          if (verbatimEnd < block.end) segments.push({ start: verbatimEnd, end: block.end });
+        }
         continuedByIndentedText = false;
         break;
+      }
       case 'reference_definition': {
         // Pandoc reads `[^1]: text` as a footnote and `[@key]: …` as a citation, not as a definition.
         const label = typeof token.meta?.label === 'string' ? token.meta.label : '';
@@ -110,6 +130,94 @@ export function noteLayout(text: string): NoteLayout {
   segments.sort((a, b) => a.start - b.start);
   excludedBlocks.sort((a, b) => a.start - b.start);
   return { lineStarts, segments, excludedBlocks };
+}
+
+/**
+ * Pandoc keeps a comment, `<pre>`, `<script>`, `<?…?>` or `<!…>` block verbatim only when it is
+ * closed; an unclosed one is Markdown text (markdown-it, as CommonMark, runs it to the end of the
+ * note). markdown-it's own rule still does the work; this refuses its verbatim blocks that do not
+ * close.
+ */
+function installPandocHtmlBlocks(md: typeof markdown): void {
+  wrapBlockRule(md, 'html_block', (htmlBlock) => (state, startLine, endLine, silent) => {
+    const start = state.bMarks[startLine] + state.tShift[startLine];
+    const kind = VERBATIM_HTML_BLOCKS.find((k) => k.open.test(state.src.slice(start, Math.min(start + 12, state.eMarks[startLine]))));
+    if (kind && !closesLater(state, kind.close, start)) return false;
+    const tokenCount = state.tokens.length;
+    if (!htmlBlock(state, startLine, endLine, silent)) return false;
+    if (silent || !kind) return true;
+    // Closed later in the note, but not inside this block (its list item or quote ended first).
+    const token = state.tokens[tokenCount];
+    if (kind.close.test(token.content.slice(token.content.search(kind.open) + 2))) return true;
+    state.tokens.length = tokenCount;
+    state.line = startLine;
+    return false;
+  });
+}
+
+type BlockRule = (state: StateBlock, startLine: number, endLine: number, silent: boolean) => boolean;
+
+/** Replaces markdown-it's block rule `name` (reached through its internal `__rules__`) by `wrap(original)`. */
+function wrapBlockRule(md: typeof markdown, name: string, wrap: (original: BlockRule) => BlockRule): void {
+  const original = md.block.ruler.__rules__.find((rule) => rule.name === name);
+  if (!original) throw new Error(`markdown-it has no ${name} rule`);
+  md.block.ruler.at(name, wrap(original.fn), { alt: original.alt });
+}
+
+/**
+ * Pandoc needs a blank line before most blocks where CommonMark does not: `text` then `# h`,
+ * `> q`, `- item` or a `~~~` fence on the next line is more of the paragraph (and a lazy line of a
+ * quote); a ``` fence does interrupt it (Pandoc 2.17, as the oracle test runs it). A line outdented
+ * from its list item still ends the item, and a sublist may start right after a list item's text.
+ * markdown-it asks a rule whether a line interrupts the block before it by calling it `silent`.
+ */
+function installPandocInterruptions(md: typeof markdown): void {
+  const sameLevel = (state: StateBlock, line: number) => state.sCount[line] >= state.blkIndent;
+  const refuseInterrupting =
+    (refuse: (state: StateBlock, line: number) => boolean) =>
+    (original: BlockRule): BlockRule =>
+    (state, startLine, endLine, silent) =>
+      silent && sameLevel(state, startLine) && refuse(state, startLine) ? false : original(state, startLine, endLine, silent);
+  wrapBlockRule(md, 'heading', refuseInterrupting(() => true));
+  wrapBlockRule(md, 'blockquote', refuseInterrupting(() => true));
+  // Inside a list item (`blkIndent > 0`) a sublist may follow the item's text directly.
+  wrapBlockRule(md, 'list', refuseInterrupting((state) => state.blkIndent === 0));
+  wrapBlockRule(
+    md,
+    'fence',
+    refuseInterrupting((state, line) => state.src.charCodeAt(state.bMarks[line] + state.tShift[line]) === 0x7e /* ~ */),
+  );
+}
+
+/** Whether `close` matches after `from` somewhere in the note (one search per delimiter and parse, so linear). */
+function closesLater(state: StateBlock, close: RegExp, from: number): boolean {
+  const env = state.env as { lastClose?: Map<RegExp, number> };
+  env.lastClose ??= new Map();
+  let last = env.lastClose.get(close);
+  if (last === undefined) {
+    last = -1;
+    const all = new RegExp(close.source, close.flags + 'g');
+    for (let match = all.exec(state.src); match; match = all.exec(state.src)) last = match.index;
+    env.lastClose.set(close, last);
+  }
+  return last > from + 1;
+}
+
+/**
+ * Where the verbatim part of an HTML block ends (after its closing delimiter), or -1 when the
+ * block is not verbatim (`<div>` and other blocks whose content Pandoc reads as Markdown).
+ */
+function verbatimHtmlEnd(text: string, block: OffsetRange): number {
+  const content = text.slice(block.start, block.end);
+  const open = /<[!?A-Za-z]/.exec(content);
+  if (!open) return -1;
+  const kind = VERBATIM_HTML_BLOCKS.find((k) => k.open.test(content.slice(open.index, open.index + 12)));
+  if (!kind) return -1;
+  const afterOpen = open.index + 2;
+  const close = kind.close.exec(content.slice(afterOpen));
+  if (!close) return block.end;
+  const end = afterOpen + close.index + close[0].length;
+  return content.slice(end).trim() === '' ? block.end : block.start + end;
 }
 
 /** All the ranges where citations cannot be: excluded blocks and the inline ranges of every segment, sorted. */
@@ -144,6 +252,7 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const OPEN_PAREN = 0x28;
 const CLOSE_PAREN = 0x29;
+const CARET = 0x5e;
 
 /**
  * Appends to `out` the inline ranges of `segment` where citations cannot be, in order.
@@ -162,13 +271,16 @@ export function inlineNoCitationRanges(text: string, segment: OffsetRange, out: 
         rangeEnd = isAsciiLetter(text.charCodeAt(i + 1)) ? scanner.latexCommandEnd(i) : isAsciiPunctuation(text.charCodeAt(i + 1)) && i + 1 < end ? i + 2 : -1;
         break;
       case BACKTICK: {
+        // Pandoc, unlike CommonMark, gives up one backtick of an unmatched run and tries the
+        // rest: in ``@x` the code span is `@x`. The rest of the run is literal when nothing closes it.
         const run = runLength(text, i, end, BACKTICK);
-        rangeEnd = scanner.codeSpanEnd(i, run);
+        let k = 0;
+        while (k < run && (rangeEnd = scanner.codeSpanEnd(i + k, run - k)) < 0) k += 1;
         if (rangeEnd < 0) {
-          // Unmatched backticks are literal, all of them: a shorter run inside is not an opener.
           i += run;
           continue;
         }
+        i += k;
         break;
       }
       case LESS_THAN:
@@ -182,7 +294,8 @@ export function inlineNoCitationRanges(text: string, segment: OffsetRange, out: 
         }
         break;
       case OPEN_BRACKET:
-        bracketDepth += 1;
+        if (text.charCodeAt(i + 1) === CARET) rangeEnd = scanner.noteReferenceEnd(i);
+        if (rangeEnd < 0) bracketDepth += 1;
         break;
       case CLOSE_BRACKET:
         if (bracketDepth > 0) {
@@ -223,8 +336,11 @@ const EMAIL_AUTOLINK = /<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0
 
 /** The searches of one segment, with what they learnt, so no stretch of text is searched twice for nothing. */
 class InlineScanner {
-  /** Backtick run length → offset from which no run of that length follows. */
-  private readonly noBacktickRunFrom = new Map<number, number>();
+  /** Run length → start of the last backtick run of that length, computed at the first backtick. */
+  private lastBacktickRun: Map<number, number> | undefined;
+  /** Where the last search for a note reference's `]` stopped, and whether it found one. */
+  private noteSearchEnd = -1;
+  private noteSearchClosed = false;
   /** Delimiter (`-->`, `?>`, `>`, `]]>`, `$$`) → offset from which it does not occur in the segment. */
   private readonly notFoundFrom = new Map<string, number>();
   /** Offset of each `(` → offset of its `)`, computed on the first link destination. */
@@ -236,11 +352,16 @@ class InlineScanner {
     private readonly end: number,
   ) {}
 
-  /** End of the code span opened by the backtick run of length `run` at `i`, or -1. */
+  /**
+   * End of the code span opened by `run` backticks at `i` (ending a run of backticks), or -1. It
+   * closes at the next run of exactly that length; whether there is one is known in constant time
+   * (the start of the last run of each length), so trying every suffix of a long run stays linear.
+   */
   codeSpanEnd(i: number, run: number): number {
     const text = this.text;
+    this.lastBacktickRun ??= this.backtickRuns();
+    if ((this.lastBacktickRun.get(run) ?? -1) <= i) return -1;
     let from = i + run;
-    if ((this.noBacktickRunFrom.get(run) ?? Infinity) <= from) return -1;
     while (from < this.end) {
       const next = text.indexOf('`', from);
       if (next < 0 || next >= this.end) break;
@@ -248,8 +369,33 @@ class InlineScanner {
       if (length === run) return next + run;
       from = next + length;
     }
-    this.noBacktickRunFrom.set(run, i + run);
     return -1;
+  }
+
+  /** Run length → start of the segment's last backtick run of that length. */
+  private backtickRuns(): Map<number, number> {
+    const last = new Map<number, number>();
+    for (let j = this.text.indexOf('`', this.start); j >= 0 && j < this.end; j = this.text.indexOf('`', j)) {
+      const length = runLength(this.text, j, this.end, BACKTICK);
+      last.set(length, j);
+      j += length;
+    }
+    return last;
+  }
+
+  /**
+   * A note reference `[^label]` (label without blanks) from the `[` at `i`: its end, or -1. Pandoc
+   * reads it so even when no note has that label, so `[^@key]` is not a citation.
+   */
+  noteReferenceEnd(i: number): number {
+    // Every `[^` in a run without blanks ends at the same `]` or blank: search once.
+    if (i >= this.noteSearchEnd) {
+      let j = i + 2;
+      while (j < this.end && !isBlank(this.text.charCodeAt(j)) && this.text.charCodeAt(j) !== CLOSE_BRACKET) j += 1;
+      this.noteSearchEnd = j;
+      this.noteSearchClosed = j < this.end && this.text.charCodeAt(j) === CLOSE_BRACKET;
+    }
+    return this.noteSearchClosed && this.noteSearchEnd > i + 2 ? this.noteSearchEnd + 1 : -1;
   }
 
   /** `<` starts a comment, an autolink, an HTML tag or nothing; the end of what it starts, or -1. */
@@ -501,6 +647,11 @@ function isAsciiPunctuation(c: number): boolean {
 
 function isSchemeChar(c: number): boolean {
   return isAsciiLetter(c) || isDigit(c) || c === 0x2b || c === 0x2d || c === 0x2e;
+}
+
+/** Pandoc's `isBlank`: space, tab or line break. */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
 export function isSpace(c: number): boolean {
