@@ -34,14 +34,20 @@ export async function findWorkspaceFiles(root: string, options: WalkOptions): Pr
   } catch {
     return found;
   }
-  const visited = new Set<string>([rootReal]);
+  // Folders by real path: a folder reached twice (through a symbolic link) is walked once.
+  const visited = new Set<string>();
   const queue: string[] = [root];
+  // Linked folders are walked after the real ones, so a note has its real path when it has both.
+  const linked: string[] = [];
   const maxFiles = options.maxFiles ?? 200_000;
   let files = 0;
 
-  while (queue.length > 0) {
+  while (queue.length > 0 || linked.length > 0) {
     if (options.isCancelled?.()) break;
-    const dir = queue.shift()!;
+    const dir = queue.shift() ?? linked.shift()!;
+    const real = dir === root ? rootReal : await fs.realpath(dir).catch(() => undefined);
+    if (!real || visited.has(real)) continue;
+    visited.add(real);
     let entries: import('node:fs').Dirent[];
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
@@ -58,12 +64,12 @@ export async function findWorkspaceFiles(root: string, options: WalkOptions): Pr
       if (entry.isSymbolicLink()) {
         const target = await realTarget(full);
         if (!target || !isInside(target.real, rootReal)) continue;
-        isDir = target.isDir;
+        if (target.isDir) {
+          if (!visited.has(target.real)) linked.push(full);
+          continue;
+        }
+        isDir = false;
         isFile = target.isFile;
-        if (isDir && visited.has(target.real)) continue;
-        if (isDir) visited.add(target.real);
-      } else if (isDir) {
-        visited.add(full);
       }
       if (isDir) {
         queue.push(full);

@@ -30,8 +30,23 @@ export function normalizeUri(uri: string): string {
   return p === undefined ? uri : pathToUri(p);
 }
 
-export async function readText(filePath: string): Promise<string> {
+/**
+ * The largest file LitNotes reads. A catalog of 100,000 entries is under 200 MB; past this, reading
+ * would only exhaust the server's memory (and V8 cannot hold a string of more than 512 MB).
+ */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** A file's text (invalid UTF-8 becomes U+FFFD); refuses files larger than `maxBytes` with a message for the user. */
+export async function readText(filePath: string, maxBytes = MAX_FILE_BYTES): Promise<string> {
+  const { size } = await fs.stat(filePath);
+  if (size > maxBytes) {
+    throw new Error(`the file is ${megabytes(size)}, larger than the ${megabytes(maxBytes)} LitNotes reads; split it or exclude it with litnotes.exclude`);
+  }
   return fs.readFile(filePath, 'utf8');
+}
+
+function megabytes(bytes: number): string {
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
 }
 
 /** The first `bytes` bytes as text: enough to sniff a file's format without reading it all. */
