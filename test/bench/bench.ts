@@ -7,14 +7,15 @@
  * cold start, full index, the longest block meanwhile, completion and hover latency, memory,
  * edits. Prints a table with every target; `--json` adds one JSON object on the last line.
  */
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Paper } from '../../server/src/catalog/paper';
 import { measureBaselines, measureParse, measureScanFloor, type Baseline } from './catalogReading';
 import { collectGarbage } from './gc';
+import { BUILT_SERVER } from './lspSession';
 import { benchDataDir, SIZES, writeCatalog } from './generate';
-import { asTyped, hoverKeys, recallSample, typingQueries } from './queries';
-import { buildIndex, measureRecall } from './recall';
+import { asTyped, hoverKeys, recallSample, typingQueries, type TypingQuery } from './queries';
+import { buildIndex, measureRecall, measureTypingSearch } from './recall';
 import { runServer, type ServerRunResult } from './serverRun';
 import { median, percentile, round } from './stats';
 import { formatTable, type Row } from './targets';
@@ -61,7 +62,7 @@ function parseArgs(argv: readonly string[]): Options {
 const heapMB = () => process.memoryUsage().heapUsed / 2 ** 20;
 
 /** Recall through `PaperIndex.search` in this process; the index is garbage once this returns. */
-function recallPhase(papers: readonly Paper[], count: number) {
+function recallPhase(papers: readonly Paper[], count: number, typing: readonly TypingQuery[]) {
   const sample = recallSample(papers, count);
   collectGarbage();
   const heapBefore = heapMB();
@@ -70,7 +71,8 @@ function recallPhase(papers: readonly Paper[], count: number) {
   const indexHeapMB = heapMB() - heapBefore;
   const recall = measureRecall(index, sample.queries, 5);
   const typoRecall = measureRecall(index, sample.typoQueries, 10);
-  return { sample, recall, typoRecall, indexBuildMs, indexHeapMB };
+  const typingSearch = measureTypingSearch(index, typing.map((q) => q.text));
+  return { sample, recall, typoRecall, indexBuildMs, indexHeapMB, typingSearch };
 }
 
 async function main(): Promise<void> {
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     const spec = SIZES[options.size];
     writeCatalog(root, spec.entries, spec.notes);
   }
-  if (!options.skipServer && !existsSync(join(__dirname, '..', '..', 'dist', 'server.js'))) {
+  if (!options.skipServer && !existsSync(BUILT_SERVER)) {
     throw new Error('dist/server.js is missing: run `npm run build` first.');
   }
   const big = options.size === '100k';
@@ -104,9 +106,9 @@ async function main(): Promise<void> {
 
   // ---- recall, in-process through PaperIndex.search --------------------------------------------
   out(`recall over ${options.recallQueries} sampled papers…`);
-  const { sample, recall, typoRecall, indexBuildMs, indexHeapMB } = recallPhase(parsed.papers, options.recallQueries);
-
   const typing = typingQueries(parsed.papers, options.typingQueries);
+  const { sample, recall, typoRecall, indexBuildMs, indexHeapMB, typingSearch } = recallPhase(parsed.papers, options.recallQueries, typing);
+
   const hovers = hoverKeys(parsed.papers, options.hovers);
   const noteKeys = hoverKeys(parsed.papers, 30, 4);
   const entries = parsed.papers.length;
@@ -116,6 +118,12 @@ async function main(): Promise<void> {
 
   let server: ServerRunResult | undefined;
   if (!options.skipServer) {
+    // The bundle is copied: others may rebuild dist/ meanwhile, and a profile needs the bundle it ran.
+    const runDir = join(root, '..', `run-${options.size}`);
+    rmSync(runDir, { recursive: true, force: true });
+    mkdirSync(runDir, { recursive: true });
+    const serverPath = join(runDir, 'server.js');
+    copyFileSync(BUILT_SERVER, serverPath);
     server = await runServer({
       root,
       catalogFile: 'catalog.bib',
@@ -125,9 +133,11 @@ async function main(): Promise<void> {
       recallChecks: sample.queries.slice(0, 20),
       typoChecks: sample.typoQueries.slice(0, 10),
       noteKeys,
-      nodeFlags: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(root, '..', 'profiles')}`] : undefined,
+      nodeFlags: options.profile ? ['--cpu-prof', `--cpu-prof-dir=${runDir}`] : undefined,
+      serverPath,
       log: out,
     });
+    if (options.profile) out(`server CPU profile in ${runDir}: npx tsx test/bench/profileSummary.ts ${runDir}/<file>.cpuprofile`);
   }
 
   // ---- report ----------------------------------------------------------------------------------
@@ -135,9 +145,9 @@ async function main(): Promise<void> {
   const ours = baseline('parseBibtex');
   const rows: Row[] = [
     { label: 'entries', value: entries, unit: '', note: `${floor.entries} entry starts, ${floor.fields} fields, ${round(floor.bytes / 1e6)} M chars, ${problems} problems` },
-    { label: 'scan floor (read + regex)', value: floor.ms, unit: 'ms' },
-    { label: 'parseBibtex (read + parse)', value: parsed.ms, unit: 'ms', note: `${round(papersHeapMB)} MB heap for the papers` },
-    { label: 'parse / floor', value: parsed.ms / floor.ms, unit: '×', target: { op: '≤', limit: 3 } },
+    { label: 'scan floor (read + regex)', value: floor.ms, unit: 'ms', note: `${round(floor.cpuMs)} ms CPU` },
+    { label: 'parseBibtex (read + parse)', value: parsed.ms, unit: 'ms', note: `${round(parsed.cpuMs)} ms CPU; ${round(papersHeapMB)} MB heap for the papers` },
+    { label: 'parse / floor', value: parsed.ms / floor.ms, unit: '×', target: { op: '≤', limit: 3 }, note: `${round(parsed.cpuMs / floor.cpuMs)}× in CPU time` },
     ...baselines.map((b): Row => ({
       label: `  ${b.name} per 1k entries`,
       value: b.msPer1000,
@@ -153,10 +163,16 @@ async function main(): Promise<void> {
       note: `${recall.found}/${recall.total}${sample.ambiguous ? `, ${sample.ambiguous} ambiguous titles skipped` : ''}; search p50 ${round(median(recall.searchMs))} ms, p99 ${round(percentile(recall.searchMs, 99))} ms`,
     },
     { label: 'typoRecallTop10 (one typo)', value: typoRecall.recall, unit: '%', target: { op: '≥', limit: 0.95 }, note: `${typoRecall.found}/${typoRecall.total}` },
+    {
+      label: 'search alone p99 (in-process)',
+      value: percentile(typingSearch.all, 99),
+      unit: 'ms',
+      note: `p50 ${round(median(typingSearch.all))} ms over the completion keystrokes; p99 by typed length: ${[...typingSearch.byLength].map(([k, v]) => `${k} ${round(percentile(v, 99))}`).join(', ')}`,
+    },
   ];
   if (server) {
     rows.push(
-      { label: 'first completion, cold start', value: server.firstCompletionColdMs, unit: 'ms', target: { op: '≤', limit: 2000 } },
+      { label: 'first completion, cold start', value: server.firstCompletionColdMs, unit: 'ms', target: { op: '≤', limit: 2000 }, note: `server CPU ${round(server.cpuAtFirstCompletionMs)} ms` },
       {
         label: 'first completion, warm start',
         value: server.firstCompletionWarmMs,
@@ -164,7 +180,13 @@ async function main(): Promise<void> {
         target: { op: '≤', limit: 500 },
         note: server.warmFromCache ? 'second start with the on-disk cache' : 'no on-disk cache: reported equal to cold',
       },
-      { label: 'full index (ready)', value: server.fullIndexMs, unit: 'ms', target: { op: '≤', limit: 8000 }, note: server.serverCatalogMs !== undefined ? `server log: catalog read in ${server.serverCatalogMs} ms` : undefined },
+      {
+        label: 'full index (ready)',
+        value: server.fullIndexMs,
+        unit: 'ms',
+        target: { op: '≤', limit: 8000 },
+        note: `server CPU ${round(server.cpuAtReadyMs)} ms${server.serverCatalogMs !== undefined ? `; server log: catalog read in ${server.serverCatalogMs} ms` : ''}`,
+      },
       { label: 'max block while indexing', value: server.maxBlockMs, unit: 'ms', target: { op: '≤', limit: 50 }, note: `${server.probes} probes every 20 ms` },
       { label: 'completion p50', value: server.completionP50Ms, unit: 'ms', target: { op: '≤', limit: 3 }, note: `${server.completionRequests} keystrokes, ${typing.length} queries` },
       {
@@ -203,6 +225,8 @@ async function main(): Promise<void> {
       scanMs: round(floor.ms),
       parseMs: round(parsed.ms),
       parseRatio: round(parsed.ms / floor.ms),
+      scanCpuMs: round(floor.cpuMs),
+      parseCpuMs: round(parsed.cpuMs),
       baselines: baselineJson,
       indexBuildMs: round(indexBuildMs),
       indexHeapMB: round(indexHeapMB),
@@ -210,12 +234,16 @@ async function main(): Promise<void> {
       recallTop5: recall.recall,
       typoRecallTop10: typoRecall.recall,
       recallQueries: recall.total,
+      searchP50Ms: round(median(typingSearch.all)),
+      searchP99Ms: round(percentile(typingSearch.all, 99)),
       ...(server
         ? {
             firstCompletionColdMs: round(server.firstCompletionColdMs),
             firstCompletionWarmMs: round(server.firstCompletionWarmMs),
             warmFromCache: server.warmFromCache,
             fullIndexMs: round(server.fullIndexMs),
+            serverCpuAtFirstCompletionMs: round(server.cpuAtFirstCompletionMs),
+            serverCpuAtReadyMs: round(server.cpuAtReadyMs),
             maxBlockMs: round(server.maxBlockMs),
             completionP50Ms: round(server.completionP50Ms),
             completionP99Ms: round(server.completionP99Ms),

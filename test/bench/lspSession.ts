@@ -44,6 +44,8 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   /** Extra node flags for the server process (`--cpu-prof`, ...). */
   nodeFlags?: string[];
+  /** The bundle to run; default dist/server.js. */
+  serverPath?: string;
 }
 
 export interface LogLine {
@@ -52,7 +54,10 @@ export interface LogLine {
   message: string;
 }
 
-const SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+export const BUILT_SERVER = join(__dirname, '..', '..', 'dist', 'server.js');
+
+/** USER_HZ: 100 on every Linux we run on. */
+const CLOCK_TICKS = 100;
 
 export class LspSession {
   readonly process: ChildProcess;
@@ -66,7 +71,7 @@ export class LspSession {
   lastStatus: IndexStatus | undefined;
 
   constructor(private readonly options: SessionOptions) {
-    this.process = spawn(process.execPath, [...(options.nodeFlags ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.process = spawn(process.execPath, [...(options.nodeFlags ?? []), options.serverPath ?? BUILT_SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification(LogMessageNotification.method, (params: LogMessageParams) => {
       this.logs.push({ at: this.now(), message: params.message });
@@ -179,6 +184,14 @@ export class LspSession {
     const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
     const kB = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
     return { rssMB: kB('VmRSS') / 1024, peakMB: kB('VmHWM') / 1024 };
+  }
+
+  /** CPU time (user + system) the server has used so far, from /proc (Linux): steadier than wall time on a busy machine. */
+  cpuMs(): number {
+    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   }
 
   async close(): Promise<void> {

@@ -129,7 +129,7 @@ export function withTypo(word: string, random: () => number): string {
   if (word.length < 3) return word;
   const at = 1 + Math.floor(random() * (word.length - 1));
   const kind = Math.floor(random() * 4);
-  if (kind === 0 && at < word.length - 1) return word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2);
+  if (kind === 0 && at < word.length - 1 && word[at] !== word[at + 1]) return word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2);
   if (kind === 1) return word.slice(0, at) + word.slice(at + 1);
   if (kind === 2) return word.slice(0, at) + word[at] + word.slice(at);
   let replacement = word[at];

@@ -37,3 +37,25 @@ export function measureRecall(index: PaperIndex, queries: readonly RecallQuery[]
   }
   return { found, total: queries.length, recall: queries.length === 0 ? NaN : found / queries.length, misses, searchMs };
 }
+
+/**
+ * The search alone, keystroke by keystroke as the LSP run types (50 hits, as completion asks):
+ * what is left of the LSP latency is the protocol, the items and the machine.
+ */
+export function measureTypingSearch(index: PaperIndex, typed: readonly string[]): { all: number[]; byLength: Map<string, number[]> } {
+  const all: number[] = [];
+  const byLength = new Map<string, number[]>();
+  for (const text of typed) {
+    for (let i = 1; i <= text.length; i++) {
+      const started = performance.now();
+      index.search(text.slice(0, i), 50);
+      const ms = performance.now() - started;
+      all.push(ms);
+      const bucket = i === 1 ? '1 char' : i === 2 ? '2 chars' : i <= 4 ? '3–4 chars' : '5+ chars';
+      const list = byLength.get(bucket) ?? [];
+      list.push(ms);
+      byLength.set(bucket, list);
+    }
+  }
+  return { all, byLength };
+}
