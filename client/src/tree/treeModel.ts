@@ -12,6 +12,8 @@ export interface TopicNode {
   kind: 'topic';
   id: string;
   topic: Topic;
+  /** Under a filter topics open by themselves: the matches are what the user asked to see. */
+  expanded: boolean;
 }
 
 export interface PaperNode {
@@ -52,7 +54,7 @@ export interface NodeView {
   tooltip?: string;
   icon: NodeIcon;
   contextValue: NodeContext;
-  collapsible: 'none' | 'collapsed';
+  collapsible: 'none' | 'collapsed' | 'expanded';
   open?: OpenTarget;
 }
 
@@ -61,8 +63,14 @@ export interface NodeView {
  * the expansion state across refreshes. Each part is encoded so `/` inside a part cannot make two
  * different nodes collide.
  */
-export function topicNode(topic: Topic): TopicNode {
-  return { kind: 'topic', id: encodeId(topic.id), topic };
+/**
+ * A filtered topic gets its own id (VS Code remembers expansion per id, and would otherwise keep
+ * the unfiltered tree's collapsed state), so it opens on every new filter and closes again after.
+ */
+export function topicNode(topic: Topic, filter = ''): TopicNode {
+  return filter === ''
+    ? { kind: 'topic', id: encodeId(topic.id), topic, expanded: false }
+    : { kind: 'topic', id: `${encodeId(topic.id)}?${encodeId(filter)}`, topic, expanded: true };
 }
 
 export function paperNode(topicId: string, paper: PaperSummary): PaperNode {
@@ -118,7 +126,7 @@ function describeTopic(node: TopicNode): NodeView {
     tooltip: `**${escapeMarkdown(topic.label)}**\n\n${topic.count} ${plural(topic.count, 'paper', 'papers')} · ${origin}`,
     icon: topic.source === 'catalog' ? 'tag' : topic.source === 'derived' ? 'lightbulb' : 'library',
     contextValue: 'topic',
-    collapsible: 'collapsed',
+    collapsible: node.expanded ? 'expanded' : 'collapsed',
   };
 }
 

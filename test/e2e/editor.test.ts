@@ -1,0 +1,320 @@
+// The real-editor suite: the PACKAGED VSIX in code-server (VS Code 1.139), driven by Playwright in
+// Debian's Chromium. One code-server per run (fresh user data under .e2e/), one browser context
+// and one fresh copy of examples/demo per scenario. Each scenario leaves a screenshot in
+// test-results/e2e/<name>.png; a failing one also leaves the extension host logs (the LitNotes
+// output channel among them) in test-results/e2e/<name>-logs/.
+// Run with scripts/e2e.sh (installs code-server, packages the VSIX), or after both:
+//   node --import tsx --test test/e2e/editor.test.ts
+import assert from 'node:assert/strict';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { parseBibtex } from '../../server/src/catalog/bibtex';
+import { renderNote } from '../../server/src/notes/noteTemplate';
+import { extensionHostLogDirs, litnotesServerPids, projectRoot, startCodeServer, waitFor, type CodeServer } from './codeServer';
+import { fileWhen, positionOf, Workbench } from './workbench';
+
+const results = join(projectRoot, 'test-results', 'e2e');
+const vsix = process.env.LITNOTES_VSIX ?? join(projectRoot, `litnotes-${packageVersion()}.vsix`);
+const demoPapers = 64;
+const gaussianSplatting = ['Feat2GS', 'LM-Gaussian', 'LangSplatV2', 'SparseGS-W'];
+const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let runDir: string;
+let browser: Browser;
+let trusted: CodeServer;
+let failures = 0;
+
+/**
+ * One scenario in its own browser context and workspace copy. Screenshot always; on failure the
+ * extension host logs too, so a red CI run says why without a rerun.
+ */
+function scenario(name: string, body: (workbench: Workbench) => Promise<void>, server: () => CodeServer = () => trusted): void {
+  test(name, { timeout: 300_000 }, async () => {
+    const code = server();
+    const folder = code.newWorkspace(name);
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    const workbench = new Workbench(page, folder);
+    try {
+      await page.goto(code.url(folder), { timeout: 120_000 });
+      await body(workbench);
+      await page.screenshot({ path: join(results, `${name}.png`) });
+    } catch (error) {
+      failures++;
+      await page.screenshot({ path: join(results, `${name}.png`) }).catch(() => undefined);
+      const logs = join(results, `${name}-logs`);
+      for (const dir of extensionHostLogDirs(code.userDataDir)) cpSync(dir, join(logs, dir.slice(code.userDataDir.length)), { recursive: true });
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () => {
+  before(async () => {
+    rmSync(results, { recursive: true, force: true });
+    mkdirSync(results, { recursive: true });
+    mkdirSync(join(projectRoot, '.e2e'), { recursive: true });
+    runDir = mkdtempSync(join(projectRoot, '.e2e', 'run-'));
+    trusted = await startCodeServer({ stateDir: join(runDir, 'trusted'), vsix, workspaceTrust: false });
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await trusted?.stop();
+    // Kept on failure for a look (workspaces, code-server.log); a passing run leaves nothing behind.
+    if (runDir && failures === 0 && !process.env.LITNOTES_KEEP_E2E) rmSync(runDir, { recursive: true, force: true });
+  });
+
+  scenario('completion', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    await wb.openFile('reading-list.md');
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('See [@gauss', { delay: 20 });
+    const items = await wb.suggestions(4);
+    assert.deepEqual(items.slice(0, 4).map((item) => item.label).sort(), gaussianSplatting);
+    assert.match(items[0].details, /Gaussian Splatting/);
+    await wb.page.screenshot({ path: join(results, 'completion-widget.png') });
+    await wb.page.keyboard.press('Enter');
+    await waitFor('the key in the editor', async () => (await wb.editorText()).includes(`See [@${items[0].label}`));
+    await wb.page.keyboard.press('Control+S');
+    const saved = await fileWhen(join(wb.folder, 'reading-list.md'), 'the saved note', (text) => text.includes('See [@'));
+    // Accepting replaced the typed `@gauss` with `@key` (no `@@key`, nothing left of "gauss");
+    // the `]` is there when the editor auto-closed the bracket while typing.
+    assert.match(saved.split('\n').at(-1) ?? '', new RegExp(`^See \\[@${items[0].label}\\]?$`));
+  });
+
+  scenario('hover', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    await wb.openFile('reading-list.md');
+    const hover = await wb.hover('Mistral-SPLADE', 'Mistral-SPLADE: LLMs for better Learned Sparse Retrieval');
+    assert.match(hover, /Learned Sparse Retrievers \(LSR\) have evolved into an effective retrieval strategy/);
+  });
+
+  scenario('unknown-key', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    await wb.openFile('reading-list.md');
+    // The squiggle sits under the unknown key, on the typo's line.
+    const typoLine = wb.page.locator('.editor-instance .view-line', { hasText: 'SeerAtention' });
+    const squiggle = wb.page.locator('.editor-instance .squiggly-warning').first();
+    await squiggle.waitFor({ timeout: 30_000 });
+    const [lineBox, squiggleBox] = [await typoLine.boundingBox(), await squiggle.boundingBox()];
+    assert.ok(lineBox && squiggleBox && Math.abs(lineBox.y - squiggleBox.y) < lineBox.height, 'the warning squiggle is not on the typo line');
+
+    await wb.page.keyboard.press('Control+Shift+M');
+    const problem = wb.page.locator('.markers-panel .monaco-list-row', { hasText: "Unknown citation key 'SeerAtention'" });
+    await problem.waitFor({ timeout: 15_000 });
+    assert.match(await problem.innerText(), /Did you mean 'SeerAttention'\?/);
+
+    await wb.page.locator('.editor-instance .view-lines').first().click();
+    await wb.cursorOn('reading-list.md', 'SeerAtention', 3);
+    await wb.page.keyboard.press('Control+.');
+    const fix = wb.page.locator('.action-widget .monaco-list-row', { hasText: "Replace with 'SeerAttention'" });
+    await fix.waitFor({ timeout: 15_000 });
+    await wb.page.screenshot({ path: join(results, 'unknown-key-quick-fix.png') });
+    await fix.click();
+    await wb.page.keyboard.press('Control+S');
+    const saved = await fileWhen(join(wb.folder, 'reading-list.md'), 'the fixed note', (text) => !text.includes('SeerAtention'));
+    assert.equal(saved.split('\n').at(-2), 'A typo to try the quick fix on: [@SeerAttention].');
+    await waitFor('the warning to go away', async () => (await wb.page.locator('.editor-instance .squiggly-warning').count()) === 0);
+  });
+
+  scenario('definition-and-rename', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    const bib = readFileSync(join(wb.folder, 'papers.bib'), 'utf8');
+
+    // F12 on a citation opens papers.bib at the entry.
+    await wb.openFile('reading-list.md');
+    await wb.cursorOn('reading-list.md', 'Mistral-SPLADE', 4);
+    await wb.page.keyboard.press('F12');
+    await wb.activeTab('papers.bib');
+    const entry = positionOf(bib, '@misc{Mistral-SPLADE,');
+    await waitFor('the cursor on the entry', async () => (await wb.cursor()).startsWith(`Ln ${entry.line},`));
+
+    // F2 on a citation renames the key in every note and in the catalog.
+    await wb.openFile('notes/gaussian-splatting.md');
+    await wb.cursorOn('notes/gaussian-splatting.md', 'LM-Gaussian', 3);
+    await wb.page.keyboard.press('F2');
+    const input = wb.page.locator('.rename-box input');
+    await input.waitFor({ timeout: 15_000 });
+    assert.equal(await input.inputValue(), 'LM-Gaussian');
+    await input.fill('LMGaussian2024');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'gaussian-splatting.md' }).waitFor();
+    await wb.runCommand('File: Save All');
+    const read = (file: string) => fileWhen(join(wb.folder, file), `${file} renamed`, (text) => text.includes('LMGaussian2024'));
+    assert.equal((await read('notes/gaussian-splatting.md')).split('\n')[2], '- [@LMGaussian2024] adds large-model priors for sparse-view reconstruction.');
+    assert.match(await read('notes/Feat2GS.md'), /^\[@LMGaussian2024; @SparseGS-W\]\.$/m);
+    const renamedBib = await read('papers.bib');
+    assert.ok(renamedBib.includes('@misc{LMGaussian2024,'));
+    // The old key is gone as a key; the abstract's prose ("we introduce LM-Gaussian, a method") stays.
+    assert.ok(!renamedBib.includes('{LM-Gaussian,'), 'papers.bib still defines the old key');
+    for (const file of ['notes/gaussian-splatting.md', 'notes/Feat2GS.md', 'reading-list.md']) {
+      assert.ok(!readFileSync(join(wb.folder, file), 'utf8').includes('@LM-Gaussian'), `${file} still cites the old key`);
+    }
+  });
+
+  scenario('papers-view', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    const rows = await wb.showPapers();
+    const topic = rows.filter({ hasText: /^Gaussian Splatting\s*4$/ });
+    await topic.waitFor({ timeout: 30_000 });
+    const topics = await rows.allInnerTexts();
+    assert.ok(topics.length >= 5, `too few topics: ${topics.join(' | ')}`);
+    for (const row of topics) assert.match(row, /\n?\s*\d+$/, `a topic without its count: ${row}`);
+
+    // Topic → its papers → the notes citing them.
+    await topic.locator('.monaco-tl-twistie').click();
+    const paper = rows.filter({ hasText: 'LM-Gaussian: Boost Sparse-view 3D Gaussian Splatting' });
+    await paper.waitFor();
+    for (const title of ['Feat2GS: Probing Visual Foundation Models', 'SparseGS-W', 'LangSplatV2: High-dimensional 3D Language Gaussian Splatting']) {
+      await rows.filter({ hasText: title }).first().waitFor();
+    }
+    await paper.locator('.monaco-tl-twistie').click();
+    await rows.filter({ hasText: /gaussian-splatting\.md\s*cites it/ }).waitFor();
+    await rows.filter({ hasText: /Feat2GS\.md\s*cites it/ }).waitFor();
+
+    // "Create Literature Note" from a paper's context menu writes notes/<key>.md from the template.
+    const langSplat = rows.filter({ hasText: 'LangSplatV2: High-dimensional' });
+    await langSplat.click({ button: 'right' });
+    await wb.page.locator('.context-view .monaco-menu .action-item', { hasText: 'Create Literature Note' }).click();
+    const notePath = join(wb.folder, 'notes', 'LangSplatV2.md');
+    const note = await waitFor('notes/LangSplatV2.md on disk', async () => existsSync(notePath) && readFileSync(notePath, 'utf8'));
+    const paperEntry = parseBibtex(readFileSync(join(wb.folder, 'papers.bib'), 'utf8'), 'file:///papers.bib').papers.find((p) => p.key === 'LangSplatV2');
+    assert.ok(paperEntry);
+    const date = /\d{4}-\d{2}-\d{2}/.exec(note)?.[0];
+    assert.equal(note, renderNote(paperEntry, undefined, date));
+    await wb.activeTab('LangSplatV2.md');
+    // The tree shows the new note under its paper.
+    await waitFor('the new note in the tree', async () => {
+      if ((await rows.filter({ hasText: /LangSplatV2\.md\s*literature note/ }).count()) > 0) return true;
+      const twistie = langSplat.locator('.monaco-tl-twistie.collapsed');
+      if ((await twistie.count()) > 0) await twistie.click();
+      return false;
+    });
+  });
+
+  scenario('insert-citation', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    await wb.openFile('notes/gaussian-splatting.md');
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.type('More in', { delay: 20 });
+    await wb.runCommand('LitNotes: Insert Citation', 'Insert Citation');
+    // One change of the query, so one search, and its answer in place: a late answer would re-order
+    // the rows between finding one and clicking it.
+    await wb.page.locator('.quick-input-widget .quick-input-box input').fill('gaussian splatting');
+    const rows = await wb.settledPickRows();
+    // Tick two boxes of the multi-select pick; the count beside the input follows.
+    const picked = ['LangSplatV2: High-dimensional', 'Feat2GS: Probing'];
+    for (const [i, title] of picked.entries()) {
+      // The label's hover tooltip of the row just ticked covers the next row: move it away first.
+      await wb.page.mouse.move(5, 500);
+      await wb.page.locator('.context-view .hover-contents').waitFor({ state: 'hidden' });
+      // Two quick clicks on the list read as a double click: let the widget settle in between.
+      await wb.page.waitForTimeout(600);
+      await rows.filter({ hasText: title }).first().locator('.monaco-checkbox').click();
+      await wb.page.locator('.quick-input-widget .quick-input-count', { hasText: `${i + 1} Selected` }).waitFor({ timeout: 10_000 });
+    }
+    await wb.page.screenshot({ path: join(results, 'insert-citation-pick.png') });
+    // OK, as a mouse user accepts (Enter would toggle the focused checkbox instead).
+    await wb.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
+    await waitFor('the citation in the editor', async () => (await wb.editorText()).includes('More in [@'));
+    await wb.page.keyboard.press('Control+S');
+    const saved = await fileWhen(join(wb.folder, 'notes/gaussian-splatting.md'), 'the saved note', (text) => text.includes('More in [@'));
+    assert.equal(saved.split('\n').filter((line) => line.startsWith('More in')).join('\n'), 'More in [@LangSplatV2; @Feat2GS]');
+  });
+
+  scenario('catalog-change-on-disk', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    await wb.showPapers();
+    // Another program (Zotero's auto-export, a git pull) changes the catalog behind the editor's back.
+    appendFileSync(join(wb.folder, 'papers.bib'), '\n@misc{Hyperwombat2031,\n  title = {Hyperwombat: Splatting Marsupials at Scale},\n  abstract = {We splat wombats with cubic Gaussians.},\n}\n');
+    await wb.waitForPapers(demoPapers + 1, 30_000);
+    await wb.openFile('reading-list.md');
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('[@wombat', { delay: 20 });
+    const items = await wb.suggestions(1);
+    assert.equal(items[0].label, 'Hyperwombat2031');
+    await wb.page.keyboard.press('Escape');
+    // The tree has it too: search it with the view's filter.
+    await wb.showPapers();
+    await wb.runCommand('LitNotes: Filter Papers', 'Filter Papers');
+    await wb.page.keyboard.type('wombat');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Hyperwombat: Splatting Marsupials at Scale' }).waitFor({ timeout: 15_000 });
+  });
+
+  scenario('server-killed', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    await wb.openFile('reading-list.md');
+    const warnings = wb.page.locator('.editor-instance .squiggly-warning');
+    await warnings.first().waitFor({ timeout: 30_000 });
+    const rows = await wb.showPapers();
+    const gaussian = rows.filter({ hasText: /^Gaussian Splatting\s*4$/ });
+    await gaussian.waitFor({ timeout: 30_000 });
+    const problemsBefore = await wb.page.locator('#status\\.problems').innerText();
+
+    // The server dies mid-work (out of memory, killed by the user): the client starts a new one.
+    const killed = litnotesServerPids(trusted);
+    assert.ok(killed.length > 0, 'no LitNotes server process found');
+    for (const pid of killed) process.kill(pid, 'SIGKILL');
+    const restarted = await waitFor('a new LitNotes server', async () => {
+      const now = litnotesServerPids(trusted).filter((pid) => !killed.includes(pid));
+      return now.length > 0 && now;
+    }, 60_000);
+    assert.equal(restarted.length, 1, 'one new server, not one per restart attempt');
+    await wb.waitForPapers(demoPapers, 60_000);
+
+    // Everything is back, once: the warning, the Problems count, the tree, hover and completion.
+    await waitFor('the warning back', async () => (await warnings.count()) > 0);
+    await waitFor('the same Problems count', async () => (await wb.page.locator('#status\\.problems').innerText()) === problemsBefore);
+    await waitFor('the tree back, each topic once', async () => (await gaussian.count()) === 1);
+    await wb.hover('Mistral-SPLADE', 'Mistral-SPLADE: LLMs for better Learned Sparse Retrieval');
+    await wb.page.keyboard.press('Escape');
+    await wb.page.locator('.editor-instance .view-lines').first().click();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('[@gauss', { delay: 20 });
+    assert.deepEqual((await wb.suggestions(4)).slice(0, 4).map((item) => item.label).sort(), gaussianSplatting);
+  });
+
+  describe('Restricted Mode', () => {
+    let untrusted: CodeServer;
+    before(async () => {
+      untrusted = await startCodeServer({ stateDir: join(runDir, 'untrusted'), vsix, workspaceTrust: true });
+    });
+    after(async () => {
+      await untrusted?.stop();
+    });
+
+    scenario('restricted-mode', async (wb) => {
+      // A folder opened for the first time: VS Code asks (desktop) or opens it in Restricted Mode
+      // with a banner (code-server). Either way the user does not trust it.
+      const decline = wb.page.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" });
+      const restricted = wb.page.locator('.statusbar', { hasText: 'Restricted Mode' });
+      await waitFor('the trust dialog or Restricted Mode', async () => (await decline.isVisible()) || (await restricted.isVisible()), 60_000);
+      if (await decline.isVisible()) await decline.click();
+      await restricted.waitFor();
+      await wb.waitForPapers(demoPapers);
+      await wb.openFile('reading-list.md');
+      await wb.hover('OneRec', 'OneRec: Unifying Retrieve and Rank with Generative Recommender');
+      await wb.page.keyboard.press('Escape');
+      await wb.page.locator('.editor-instance .view-lines').first().click();
+      await wb.page.keyboard.press('Control+End');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.keyboard.type('[@gauss', { delay: 20 });
+      const items = await wb.suggestions(4);
+      assert.deepEqual(items.slice(0, 4).map((item) => item.label).sort(), gaussianSplatting);
+    }, () => untrusted);
+  });
+});
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}

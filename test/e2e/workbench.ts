@@ -1,0 +1,163 @@
+/**
+ * What a user does in the VS Code workbench, in Playwright terms: open a file, put the cursor on a
+ * word, run a command, read the status bar. Every wait polls the real UI; no fixed sleeps beyond
+ * letting a widget settle.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { waitFor } from './codeServer';
+
+export class Workbench {
+  constructor(readonly page: Page, readonly folder: string) {}
+
+  /** The workbench loaded and LitNotes' status item reports its index. */
+  async waitForPapers(count: number, timeoutMs = 180_000): Promise<void> {
+    await this.page.waitForSelector('.monaco-workbench', { timeout: timeoutMs });
+    await waitFor(`the status item "${count} papers"`, async () => new RegExp(`\\b${count} papers\\b`).test(await this.statusBarText()), timeoutMs);
+  }
+
+  statusBarText(): Promise<string> {
+    return this.page.locator('.statusbar').innerText();
+  }
+
+  /** Shows the LitNotes container's Papers view (its activity-bar icon toggles: click only when hidden). */
+  async showPapers(): Promise<Locator> {
+    const sidebar = this.page.locator('.part.sidebar');
+    const title = sidebar.locator('.composite.title', { hasText: /LitNotes|Papers/i });
+    if (!(await title.isVisible().catch(() => false))) await this.page.locator('.activitybar .action-item a[aria-label^="LitNotes"]').click();
+    await title.waitFor({ timeout: 15_000 });
+    const rows = sidebar.locator('.monaco-list-row');
+    await rows.first().waitFor({ timeout: 30_000 });
+    return rows;
+  }
+
+  /** Quick Open (Ctrl+P) by workspace-relative path, then wait until its editor is active. */
+  async openFile(relativePath: string): Promise<void> {
+    const name = relativePath.split('/').pop() ?? relativePath;
+    await waitFor(`quick open for ${relativePath}`, async () => {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('Control+P');
+      await this.page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 3000 });
+      return true;
+    });
+    await this.page.keyboard.type(relativePath);
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+    await this.page.keyboard.press('Enter');
+    await this.activeTab(name);
+  }
+
+  /** Waits until the active editor tab is `name`. */
+  async activeTab(name: string, timeoutMs = 60_000): Promise<void> {
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: timeoutMs });
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** The visible lines of the active editor, as the user reads them. */
+  async editorText(): Promise<string> {
+    const text = await this.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+    return text.replace(/\u00a0/g, ' ');
+  }
+
+  /** Go to Line (Ctrl+G) with 1-based line and column, the way the status bar counts. */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await this.page.keyboard.type(`${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await waitFor(`the cursor at ${line}:${column}`, async () => (await this.cursor()) === `Ln ${line}, Col ${column}`);
+  }
+
+  /** Puts the cursor `offset` characters into the first `needle` of the open file `relativePath` (as on disk). */
+  async cursorOn(relativePath: string, needle: string, offset = 1): Promise<void> {
+    const { line, column } = positionOf(readFileSync(join(this.folder, relativePath), 'utf8'), needle, offset);
+    await this.goTo(line, column);
+  }
+
+  /** "Ln 12, Col 5" from the status bar. */
+  async cursor(): Promise<string> {
+    return (await this.page.locator('#status\\.editor\\.selection').innerText()).trim();
+  }
+
+  /** A word in the active editor, for the mouse. */
+  word(text: string): Locator {
+    return this.page.locator('.editor-instance .monaco-editor .view-lines').first().getByText(text, { exact: true }).first();
+  }
+
+  /** F1, the command's title as the palette shows it, Enter; then the quick input titled `asks` when given. */
+  async runCommand(title: string, asks?: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    await this.page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible' });
+    await this.page.keyboard.type(title);
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    if (asks) await this.page.locator('.quick-input-widget .quick-input-title', { hasText: asks }).waitFor({ timeout: 30_000 });
+  }
+
+  /** The quick input's rows once its search has settled: the same rows twice, 400 ms apart. */
+  async settledPickRows(): Promise<Locator> {
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    let last = '';
+    await waitFor('the quick pick to settle', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const now = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).join('\n');
+      const settled = now !== '' && now === last;
+      last = now;
+      return settled;
+    });
+    return rows;
+  }
+
+  /** The rows of the suggest widget once it shows at least `min` of them: [label, details]. */
+  async suggestions(min: number): Promise<{ label: string; details: string }[]> {
+    return waitFor(`${min} completion items`, async () => {
+      const rows = this.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+      const count = await rows.count();
+      if (count < min) return undefined;
+      const items = [];
+      for (let i = 0; i < count; i++) {
+        const row = rows.nth(i);
+        items.push({ label: await row.locator('.label-name').innerText(), details: await row.locator('.details-label').innerText().catch(() => '') });
+      }
+      return items;
+    });
+  }
+
+  /** The text of the visible hover once it contains `expected`. */
+  async hoverContaining(expected: string, timeoutMs = 20_000): Promise<string> {
+    return waitFor(`a hover with "${expected}"`, async () => {
+      const text = (await this.page.locator('.monaco-hover-content').allInnerTexts()).join('\n');
+      return text.includes(expected) ? text : undefined;
+    }, timeoutMs);
+  }
+
+  /** Moves the mouse over a word until its hover shows `expected` (hovers can be dismissed by the first move). */
+  async hover(word: string, expected: string): Promise<string> {
+    const target = this.word(word);
+    return waitFor(`the hover of ${word}`, async () => {
+      const box = await target.boundingBox();
+      if (!box) return undefined;
+      await this.page.mouse.move(box.x + 2, box.y + box.height / 2);
+      await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+      return this.hoverContaining(expected, 4000);
+    }, 30_000);
+  }
+}
+
+/** 1-based line and column of `offset` characters into the first `needle` in `text`. */
+export function positionOf(text: string, needle: string, offset = 0): { line: number; column: number } {
+  const index = text.indexOf(needle);
+  if (index < 0) throw new Error(`"${needle}" is not in the file`);
+  const before = text.slice(0, index + offset).split('\n');
+  return { line: before.length, column: (before.at(-1) ?? '').length + 1 };
+}
+
+/** Reads a workspace file until `check` accepts it: saving reaches the disk a moment after the keypress. */
+export function fileWhen(path: string, what: string, check: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  return waitFor(what, async () => {
+    const text = readFileSync(path, 'utf8');
+    return check(text) ? text : undefined;
+  }, timeoutMs);
+}
