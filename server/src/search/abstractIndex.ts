@@ -6,7 +6,8 @@
  *   no string per word, no garbage; a spelling maps straight to its term id (or to "stop word"),
  *   so stop-word test, plural folding and vocabulary lookup happen once per distinct spelling;
  * - postings are appended to one growing log and sorted by term into flat typed arrays
- *   (compressed sparse rows) before the next search, in linear time;
+ *   (compressed sparse rows) in linear time, in bounded steps for a bulk load; a short log (an
+ *   edited entry) is searched as it is, so an edit never re-sorts 20 million postings;
  * - removed papers are skipped while searching and dropped at the next rebuild.
  */
 import { foldAccents, isStopWord, isWordChar, singular } from './tokenize';
@@ -15,6 +16,10 @@ const STOP = -1;
 const INITIAL_LOG = 1 << 16;
 /** After a batch of adds, sort postings in once this share of them is waiting in the log. */
 const EAGER_REBUILD_SHARE = 0.25;
+/** A log up to this long is scanned by searches instead of being sorted into the rows first. */
+const SCANNED_LOG = 1 << 14;
+/** Postings moved per step of a sliced rebuild (a few milliseconds). */
+const POSTINGS_PER_STEP = 1 << 19;
 
 export class AbstractIndex {
   /** Words as written (folded), each numbered once. */
@@ -73,7 +78,12 @@ export class AbstractIndex {
 
   /** Sorts waiting postings in now if they are many (after a batch of adds), so the log stays small. */
   settle(): void {
-    if (this.logLength > EAGER_REBUILD_SHARE * this.rowDocument.length) this.rebuild();
+    if (this.logLength > EAGER_REBUILD_SHARE * this.rowDocument.length && this.logLength > SCANNED_LOG) this.rebuild();
+  }
+
+  /** `settle` in bounded steps: the caller may yield (and search) between them. */
+  *settleSteps(): Generator<void, void, void> {
+    if (this.logLength > EAGER_REBUILD_SHARE * this.rowDocument.length && this.logLength > SCANNED_LOG) yield* this.rebuildSteps();
   }
 
   remove(id: number): void {
@@ -93,23 +103,45 @@ export class AbstractIndex {
     if (this.documents === 0 || isStopWord(word)) return;
     this.prepare();
     const average = this.totalLength / this.documents;
-    for (const [term, quality] of this.expansions(word, prefix)) {
-      const start = this.offsets[term];
-      const end = this.offsets[term + 1];
-      const idf = Math.log(1 + (this.documents - (end - start) + 0.5) / (end - start + 0.5));
+    const expansions = this.expansions(word, prefix);
+    // Postings still in the log count as if they were in the rows: the same scores either way.
+    const logged = this.logLength > 0 ? this.logFrequencies(expansions) : undefined;
+    const add = (id: number, count: number, weight: number) => {
+      const length = this.lengths[id];
+      if (!length) return;
+      const value = (weight * count) / (count + 1.2 * (0.25 + (0.75 * length) / average));
+      if (value > scores[id]) {
+        if (scores[id] === 0) touched.push(id);
+        scores[id] = value;
+      }
+    };
+    const weights = new Map<number, number>();
+    for (const [term, quality] of expansions) {
+      const inRows = term + 1 < this.offsets.length;
+      const start = inRows ? this.offsets[term] : 0;
+      const end = inRows ? this.offsets[term + 1] : 0;
+      const frequency = end - start + (logged?.get(term) ?? 0);
+      const idf = Math.log(1 + (this.documents - frequency + 0.5) / (frequency + 0.5));
       const weight = boost * quality * idf * 2.2;
-      for (let i = start; i < end; i++) {
-        const id = this.rowDocument[i];
-        const length = this.lengths[id];
-        if (!length) continue;
-        const count = this.rowCount[i];
-        const value = (weight * count) / (count + 1.2 * (0.25 + (0.75 * length) / average));
-        if (value > scores[id]) {
-          if (scores[id] === 0) touched.push(id);
-          scores[id] = value;
-        }
+      weights.set(term, weight);
+      for (let i = start; i < end; i++) add(this.rowDocument[i], this.rowCount[i], weight);
+    }
+    if (logged) {
+      for (let i = 0; i < this.logLength; i++) {
+        const weight = weights.get(this.logTerm[i]);
+        if (weight !== undefined) add(this.logDocument[i], this.logCount[i], weight);
       }
     }
+  }
+
+  /** How many postings of each expanded term wait in the log. */
+  private logFrequencies(expansions: Map<number, number>): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < this.logLength; i++) {
+      const term = this.logTerm[i];
+      if (expansions.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    }
+    return counts;
   }
 
   /** Term ids for a query word with their match quality: the word (1), longer words when it is a prefix. */
@@ -169,50 +201,96 @@ export class AbstractIndex {
     return slot;
   }
 
-  /** Brings waiting postings into the rows before a search. */
+  /** Sorts a long log into the rows before a search (a short one is scanned as it is). */
   private prepare(): void {
     const stale = this.removedSinceRebuild > Math.max(1024, this.documents);
-    if (this.logLength > 0 || this.offsets.length !== this.terms.length + 1 || stale) this.rebuild();
+    if (this.logLength > SCANNED_LOG || stale) this.rebuild();
+  }
+
+  private rebuild(): void {
+    for (const _step of this.rebuildSteps()) {
+      // run every step now
+    }
   }
 
   /**
    * Merges the rows and the log into new rows, by counting sort on the term: linear in the number
    * of postings. Documents stay in id order within a term. Postings of removed papers are dropped.
+   * Yields after every POSTINGS_PER_STEP postings; the index stays searchable meanwhile (the old
+   * rows and the log are untouched until the last step swaps the new rows in).
    */
-  private rebuild(): void {
+  private *rebuildSteps(): Generator<void, void, void> {
     const termCount = this.terms.length;
+    const logEnd = this.logLength;
+    const rowOffsets = this.offsets;
+    const rowDocuments = this.rowDocument;
+    const rowCounts = this.rowCount;
     const live = (id: number) => this.lengths[id] > 0;
+    let budget = POSTINGS_PER_STEP;
     const sizes = new Int32Array(termCount + 1);
-    for (let t = 0; t + 1 < this.offsets.length; t++) {
-      for (let i = this.offsets[t]; i < this.offsets[t + 1]; i++) if (live(this.rowDocument[i])) sizes[t + 1]++;
+    for (let t = 0; t + 1 < rowOffsets.length; t++) {
+      for (let i = rowOffsets[t]; i < rowOffsets[t + 1]; i++) if (live(rowDocuments[i])) sizes[t + 1]++;
+      budget -= rowOffsets[t + 1] - rowOffsets[t];
+      if (budget <= 0) {
+        budget = POSTINGS_PER_STEP;
+        yield;
+      }
     }
-    for (let i = 0; i < this.logLength; i++) if (live(this.logDocument[i])) sizes[this.logTerm[i] + 1]++;
+    for (let i = 0; i < logEnd; i++) {
+      if (live(this.logDocument[i])) sizes[this.logTerm[i] + 1]++;
+      if (--budget <= 0) {
+        budget = POSTINGS_PER_STEP;
+        yield;
+      }
+    }
     for (let t = 0; t < termCount; t++) sizes[t + 1] += sizes[t];
 
     const offsets = sizes;
     const next = offsets.slice(0, termCount);
     const rowDocument = new Int32Array(offsets[termCount]);
     const rowCount = new Uint8Array(offsets[termCount]);
-    for (let t = 0; t + 1 < this.offsets.length; t++) {
-      for (let i = this.offsets[t]; i < this.offsets[t + 1]; i++) {
-        const id = this.rowDocument[i];
+    yield;
+    for (let t = 0; t + 1 < rowOffsets.length; t++) {
+      for (let i = rowOffsets[t]; i < rowOffsets[t + 1]; i++) {
+        const id = rowDocuments[i];
         if (!live(id)) continue;
         rowDocument[next[t]] = id;
-        rowCount[next[t]++] = this.rowCount[i];
+        rowCount[next[t]++] = rowCounts[i];
+      }
+      budget -= rowOffsets[t + 1] - rowOffsets[t];
+      if (budget <= 0) {
+        budget = POSTINGS_PER_STEP;
+        yield;
       }
     }
-    for (let i = 0; i < this.logLength; i++) {
+    for (let i = 0; i < logEnd; i++) {
       const id = this.logDocument[i];
-      if (!live(id)) continue;
-      const t = this.logTerm[i];
-      rowDocument[next[t]] = id;
-      rowCount[next[t]++] = this.logCount[i];
+      if (live(id)) {
+        const t = this.logTerm[i];
+        rowDocument[next[t]] = id;
+        rowCount[next[t]++] = this.logCount[i];
+      }
+      if (--budget <= 0) {
+        budget = POSTINGS_PER_STEP;
+        yield;
+      }
     }
+    if (rowOffsets !== this.offsets) {
+      // Another rebuild finished while this one yielded: its result already holds these postings.
+      return;
+    }
+    // A paper removed while this rebuild yielded still has postings here: they are skipped while
+    // searching (length 0) and dropped at the next rebuild, as for any removal.
     this.offsets = offsets;
     this.rowDocument = rowDocument;
     this.rowCount = rowCount;
-    this.logLength = 0;
-    if (this.logTerm.length > INITIAL_LOG) {
+    // Postings logged while this rebuild yielded move to the front of the log.
+    const rest = this.logLength - logEnd;
+    this.logTerm.copyWithin(0, logEnd, this.logLength);
+    this.logDocument.copyWithin(0, logEnd, this.logLength);
+    this.logCount.copyWithin(0, logEnd, this.logLength);
+    this.logLength = rest;
+    if (rest === 0 && this.logTerm.length > INITIAL_LOG) {
       // The log held a whole catalog: give that memory back.
       this.logTerm = new Int32Array(INITIAL_LOG);
       this.logDocument = new Int32Array(INITIAL_LOG);

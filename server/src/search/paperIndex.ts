@@ -47,8 +47,16 @@ export class PaperIndex {
   private shortFields = new ShortFieldIndex();
   private abstracts = new AbstractIndex();
   private removedSinceCompaction = 0;
-  /** Lower-cased keys sorted, for exact and prefix key matches; rebuilt on the first search after a change. */
-  private sortedKeys: { lower: string; id: number }[] | undefined;
+  /**
+   * Lower-cased keys sorted, for exact and prefix key matches. Kept sorted as papers come (a sorted
+   * batch merged in, linear), never re-sorted whole: sorting 100,000 keys after every edit costs more
+   * than the edit. Entries of removed or replaced papers stay until they outnumber the live ones.
+   */
+  private sortedKeys: { lower: string; id: number }[] = [];
+  private staleSortedKeys = 0;
+  /** Papers added by `addShortFields` whose abstracts are not added yet. */
+  private abstractsBehind = 0;
+  private settling = false;
   private scratch = new Scratch(0);
 
   /** Number of papers in the index. */
@@ -58,21 +66,59 @@ export class PaperIndex {
 
   /** Adds papers; a paper whose key is already indexed replaces the old one. */
   add(papers: readonly Paper[]): void {
+    this.addShortFields(papers);
+    this.addAbstracts(papers);
+    this.abstracts.settle();
+  }
+
+  /**
+   * The first half of `add`, for indexing a big catalog in slices: keys, titles, authors... are
+   * searchable at once; abstracts are not searched until `addAbstracts` caught up with every paper
+   * added here (a search in between would sort a half-filled abstract log into rows).
+   */
+  addShortFields(papers: readonly Paper[]): void {
+    const added: { lower: string; id: number }[] = [];
     for (const paper of papers) {
       this.removeKey(paper.key);
       const id = this.keyOfId.length;
       this.keyOfId.push(paper.key);
       this.idOfKey.set(paper.key, id);
       this.shortFields.add(id, shortFieldWords(paper));
-      this.abstracts.add(id, paper.abstract);
+      added.push({ lower: paper.key.toLowerCase(), id });
     }
-    this.abstracts.settle();
-    this.sortedKeys = undefined;
+    this.abstractsBehind += papers.length;
+    this.insertSortedKeys(added);
+  }
+
+  /** The abstracts of papers given to `addShortFields` before (a paper replaced since then is skipped). */
+  addAbstracts(papers: readonly Paper[]): void {
+    for (const paper of papers) {
+      const id = this.idOfKey.get(paper.key);
+      if (id !== undefined) this.abstracts.add(id, paper.abstract);
+    }
+    this.abstractsBehind = Math.max(0, this.abstractsBehind - papers.length);
+  }
+
+  /**
+   * Sorts the abstracts added in bulk into the search rows, a bounded piece of work per step
+   * (the caller yields between steps); until it is done, searches skip abstracts.
+   */
+  *settleAbstracts(): Generator<void, void, void> {
+    this.settling = true;
+    try {
+      yield* this.abstracts.settleSteps();
+    } finally {
+      this.settling = false;
+    }
+  }
+
+  /** Whether searches include abstracts: false while a bulk load has not added or sorted them all. */
+  get abstractsSearchable(): boolean {
+    return this.abstractsBehind === 0 && !this.settling;
   }
 
   remove(keys: readonly string[]): void {
     for (const key of keys) this.removeKey(key);
-    this.sortedKeys = undefined;
     // Postings of removed papers are skipped while searching and dropped once they dominate.
     if (this.removedSinceCompaction > Math.max(1024, this.idOfKey.size)) {
       const live = (id: number) => this.keyOfId[id] !== undefined;
@@ -88,6 +134,9 @@ export class PaperIndex {
     this.shortFields = new ShortFieldIndex();
     this.abstracts = new AbstractIndex();
     this.removedSinceCompaction = 0;
+    this.sortedKeys = [];
+    this.staleSortedKeys = 0;
+    this.abstractsBehind = 0;
     this.add(papers);
   }
 
@@ -102,9 +151,10 @@ export class PaperIndex {
     if (terms.length === 0) return [];
     const scratch = this.scratchFor(this.keyOfId.length);
 
+    const withAbstracts = this.abstractsSearchable;
     terms.forEach((term, t) => {
       this.shortFields.score(term, scratch.shortScore, scratch.shortTouched);
-      this.abstracts.score(term.text, term.prefix, ABSTRACT_BOOST, scratch.abstractScore, scratch.abstractTouched);
+      if (withAbstracts) this.abstracts.score(term.text, term.prefix, ABSTRACT_BOOST, scratch.abstractScore, scratch.abstractTouched);
       scratch.collectTerm(t);
     });
     const tiers = this.keyTiers(query.trim());
@@ -147,6 +197,7 @@ export class PaperIndex {
     this.shortFields.remove(id);
     this.abstracts.remove(id);
     this.removedSinceCompaction++;
+    this.staleSortedKeys++;
   }
 
   /** Papers whose key is the query (tier 2) or starts with it (tier 1), case-insensitive. */
@@ -156,17 +207,36 @@ export class PaperIndex {
     const lower = query.toLowerCase();
     const sorted = this.keysSorted();
     for (let i = lowerBound(sorted, lower); i < sorted.length && sorted[i].lower.startsWith(lower); i++) {
+      if (this.keyOfId[sorted[i].id] === undefined) continue;
       tiers.set(sorted[i].id, sorted[i].lower === lower ? TIER_EXACT_KEY : TIER_KEY_PREFIX);
     }
     return tiers;
   }
 
   private keysSorted(): { lower: string; id: number }[] {
-    if (!this.sortedKeys) {
-      this.sortedKeys = [...this.idOfKey].map(([key, id]) => ({ lower: key.toLowerCase(), id }));
-      this.sortedKeys.sort((a, b) => compareStrings(a.lower, b.lower) || a.id - b.id);
+    if (this.staleSortedKeys > Math.max(1024, this.idOfKey.size)) {
+      this.sortedKeys = this.sortedKeys.filter((entry) => this.keyOfId[entry.id] !== undefined);
+      this.staleSortedKeys = 0;
     }
     return this.sortedKeys;
+  }
+
+  private insertSortedKeys(added: { lower: string; id: number }[]): void {
+    if (added.length === 0) return;
+    added.sort(byLowerThenId);
+    const old = this.sortedKeys;
+    if (added.length === 1) {
+      old.splice(lowerBoundEntry(old, added[0]), 0, added[0]);
+      return;
+    }
+    const merged: { lower: string; id: number }[] = new Array(old.length + added.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < old.length && j < added.length) merged[k++] = byLowerThenId(old[i], added[j]) <= 0 ? old[i++] : added[j++];
+    while (i < old.length) merged[k++] = old[i++];
+    while (j < added.length) merged[k++] = added[j++];
+    this.sortedKeys = merged;
   }
 
   private scratchFor(ids: number): Scratch {
@@ -462,6 +532,21 @@ function kthLargest(values: Float64Array, k: number): number {
     else break;
   }
   return values[target];
+}
+
+function byLowerThenId(a: { lower: string; id: number }, b: { lower: string; id: number }): number {
+  return compareStrings(a.lower, b.lower) || a.id - b.id;
+}
+
+function lowerBoundEntry(sorted: readonly { lower: string; id: number }[], entry: { lower: string; id: number }): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byLowerThenId(sorted[mid], entry) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function lowerBound(sorted: readonly { lower: string }[], value: string): number {
