@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, mock, test } from 'node:test';
+import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { PaperIndex } from '../../server/src/search/paperIndex';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
 import { fixture, uriOf, where } from './fixture';
@@ -163,5 +164,43 @@ bibliography: [refs.bib, more.json]
 Text [@x].
 `);
     assert.deepEqual(model.note(uriOf('notes/a.md'))!.frontMatter?.bibliography, ['refs.bib', 'more.json']);
+  });
+});
+
+const zero = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+describe('workspace model: a big catalog indexed in slices', () => {
+  const uri = uriOf('big.bib');
+  const entries: string[] = [];
+  for (let i = 0; i < 1500; i++) {
+    entries.push(`@article{key${i}, title = {Study ${i} of ${i % 2 ? 'lattice' : 'plasma'} waves}, author = {Author${i % 50}, A}, year = ${1990 + (i % 30)}, abstract = {Abstract ${i} mentions zebrafish${i % 7} and more.}}`);
+  }
+  const text = entries.join('\n');
+  const queries = ['lattice', 'plasma wav', 'author7', 'key12', 'zebrafish3', 'study 1499', 'waves 1990'];
+
+  test('between slices requests get answers: provisional papers first, then keys and titles, abstracts last; the end result equals indexing at once', () => {
+    const reference = new WorkspaceModel();
+    reference.setCatalog(uri, text);
+
+    const model = new WorkspaceModel();
+    model.addProvisionalPapers(uri, [{ key: 'key7', type: 'misc', title: 'Study 7 of lattice waves', authors: [], keywords: [], files: [], source: { uri, range: zero, keyRange: zero } }]);
+    assert.deepEqual(model.search('lattice', 5).map((h) => h.key), ['key7'], 'the provisional paper answers before the read');
+    assert.equal(model.paperOrProvisional('key7')?.title, 'Study 7 of lattice waves');
+    assert.equal(model.paper('key7'), undefined, 'provisional papers are not definitions');
+
+    model.setCatalogRead(parseBibtex(text, uri), false);
+    let steps = 0;
+    let sawTitlesWithoutAbstracts = false;
+    while (!model.work(() => true)) {
+      steps++;
+      // Every slice leaves the model answering.
+      assert.ok(model.search('lattice', 5).length > 0);
+      if (model.search('study 1499', 5)[0]?.key === 'key1499' && model.search('zebrafish3', 5).every((h) => h.key === 'key7')) sawTitlesWithoutAbstracts = true;
+    }
+    assert.ok(steps > 10, `indexed in ${steps} slices`);
+    assert.ok(sawTitlesWithoutAbstracts, 'keys and titles were searchable before abstracts');
+    assert.equal(model.paperOrProvisional('key7'), model.paper('key7'), 'the provisional paper is gone');
+    for (const query of queries) assert.deepEqual(model.search(query, 20), reference.search(query, 20), query);
+    assert.deepEqual(model.keys(), reference.keys());
   });
 });

@@ -35,7 +35,7 @@ export function provideCompletion(
 
   const items: CompletionItem[] = [];
   for (const key of keys) {
-    const paper = model.paper(key);
+    const paper = model.paperOrProvisional(key);
     if (!paper) continue;
     items.push(completionItem(paper, items.length, typed));
   }
@@ -45,7 +45,7 @@ export function provideCompletion(
 /** The full item: the whole abstract instead of its first lines, and the formatted reference when given. */
 export function resolveCompletionItem(model: WorkspaceModel, item: CompletionItem, reference?: string): CompletionItem {
   const key = item.data?.key;
-  const paper = key === undefined ? undefined : model.paper(key);
+  const paper = key === undefined ? undefined : model.paperOrProvisional(key);
   if (!paper) return item;
   return { ...item, documentation: { kind: 'markdown', value: documentation(paper, undefined, reference) } };
 }

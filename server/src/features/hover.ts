@@ -14,7 +14,8 @@ import { escapeInline, escapeMarkdownParagraphs, markdownLink, paperByline, pape
 export function provideHover(model: WorkspaceModel, uri: string, position: Position): Hover | undefined {
   const at = keyAt(model, uri, position);
   if (!at) return undefined;
-  const paper = model.paper(at.key);
+  // While catalogs are read, a provisional paper (key, title, authors) is better than nothing.
+  const paper = model.paperOrProvisional(at.key);
   if (!paper) return undefined;
   return { contents: { kind: 'markdown', value: paperHoverMarkdown(model, paper) }, range: at.kind === 'citation' ? at.citation.range : at.range };
 }

@@ -4,19 +4,33 @@
  * read has parse errors, entries that still parse are updated and entries that went missing are
  * kept until a clean read of the file (which honours deletions).
  */
+import type { CatalogFileResult } from '../catalog/catalogFile';
 import { readCatalog } from '../catalog/readCatalog';
 import type { Paper } from '../catalog/paper';
 import type { Problem } from '../core/types';
 
 export interface CatalogFile {
   uri: string;
-  text: string;
+  /** The text read last, when it was read here (a worker keeps its own copy). */
+  text?: string;
   /** The papers the workspace uses from this file: the last read plus entries kept from the last good version. */
   papers: Paper[];
   /** Problems of the last read (and the notice when an empty read was ignored). */
   problems: Problem[];
   /** Entries kept from the last good version because the last read was broken. */
   kept: string[];
+}
+
+/**
+ * One edited stretch of a catalog read again alone (by catalog/bibtexSlice.ts): papers `from`..`to`
+ * (exclusive) of the file's list become `papers`, the papers after them move `lineShift` lines.
+ * Only made for a file whose last read was clean, when the stretch reads cleanly too.
+ */
+export interface CatalogDelta {
+  from: number;
+  to: number;
+  papers: Paper[];
+  lineShift: number;
 }
 
 /** What one `set` did, for the log and for keeping the other indexes in sync. */
@@ -55,13 +69,19 @@ export class CatalogStore {
   set(uri: string, text: string): CatalogUpdate | undefined {
     const previous = this.files.get(uri);
     if (previous && previous.text === text) return undefined;
-    const result = readCatalog(text, uri);
+    return this.setRead(readCatalog(text, uri), text.trim() === '', text);
+  }
+
+  /** A catalog read elsewhere (the reader's result); `blank` when the text was only white space. */
+  setRead(result: CatalogFileResult, blank: boolean, text?: string): CatalogUpdate {
+    const uri = result.uri;
+    const previous = this.files.get(uri);
     const before = previous?.papers ?? [];
     const wasKeeping = (previous?.kept.length ?? 0) > 0;
 
     let file: CatalogFile;
     let notice: string | undefined;
-    if (text.trim() === '' && result.problems.length === 0 && before.length > 0) {
+    if (blank && result.problems.length === 0 && before.length > 0) {
       // An empty rewrite of a file that had papers is an export in progress, not a deletion of all.
       const message = `Catalog is empty: keeping the ${before.length} papers of the last good version.`;
       file = { uri, text, papers: before, problems: [{ code: 'catalog.empty', message, range: zeroRange }], kept: before.map((p) => p.key) };
@@ -80,12 +100,37 @@ export class CatalogStore {
     return { uri, before, after: file.papers, entriesRead: result.papers.length, problems: result.problems.length, notice };
   }
 
+  /**
+   * Applies an edited stretch to a file whose last read was clean. The update lists only the papers
+   * of the stretch (before and after): the others did not change, though they may have moved.
+   * Undefined when the file is not in that state: the caller reads the whole file instead.
+   */
+  applyDelta(uri: string, delta: CatalogDelta): CatalogUpdate | undefined {
+    const file = this.files.get(uri);
+    if (!file || file.kept.length > 0 || file.problems.length > 0 || delta.from > delta.to || delta.to > file.papers.length) return undefined;
+    const removed = file.papers.slice(delta.from, delta.to);
+    const moved = file.papers.slice(delta.to);
+    // The moved papers are the objects every index holds: their new place is set in place.
+    if (delta.lineShift !== 0) for (const paper of moved) paper.source = shiftSource(paper.source, delta.lineShift);
+    file.papers = [...file.papers.slice(0, delta.from), ...delta.papers, ...moved];
+    file.text = undefined;
+    return { uri, before: removed, after: delta.papers, entriesRead: file.papers.length, problems: 0 };
+  }
+
   remove(uri: string): CatalogUpdate | undefined {
     const previous = this.files.get(uri);
     if (!previous) return undefined;
     this.files.delete(uri);
     return { uri, before: previous.papers, after: [], entriesRead: 0, problems: 0 };
   }
+}
+
+function shiftSource(source: Paper['source'], lines: number): Paper['source'] {
+  const shift = (r: Paper['source']['range']) => ({
+    start: { line: r.start.line + lines, character: r.start.character },
+    end: { line: r.end.line + lines, character: r.end.character },
+  });
+  return { uri: source.uri, range: shift(source.range), keyRange: shift(source.keyRange) };
 }
 
 const zeroRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -3,14 +3,23 @@
  * editor buffer wins over the disk copy; the glue decides which to feed) and it keeps, in sync and
  * incrementally, the papers by key (all definitions), the full-text index, duplicate-key problems and
  * the notes' citations.
+ *
+ * A big catalog is brought into the indexes in slices (`work`), so the glue can answer requests
+ * between them: definitions first, then keys/titles/authors, then abstracts. Until a catalog's
+ * short fields are indexed, its provisional papers (a skim or the cache) answer completion.
  */
+import type { CatalogFileResult } from '../catalog/catalogFile';
 import type { Paper } from '../catalog/paper';
 import type { Problem } from '../core/types';
 import { PaperIndex, type SearchHit } from '../search/paperIndex';
 import { deriveTopics } from '../search/topics';
 import { basenameUri } from './uri';
-import { CatalogStore, type CatalogFile, type CatalogUpdate } from './catalogStore';
+import { CatalogStore, type CatalogDelta, type CatalogFile, type CatalogUpdate } from './catalogStore';
 import { NoteIndex, type CitationPlace, type Note } from './noteIndex';
+import { ProvisionalPapers } from './provisionalPapers';
+
+/** Papers handled between two checks of the clock while indexing in slices. */
+const SLICE = 256;
 
 export type DerivedTopics = ReturnType<typeof deriveTopics>;
 
@@ -20,8 +29,11 @@ export class WorkspaceModel {
   private readonly index = new PaperIndex();
   /** key → every definition, by catalog URI then position; the first is the one features show. */
   private readonly definitionsByKey = new Map<string, Paper[]>();
-  /** key → fingerprint of the paper in the full-text index, to re-index only changed entries. */
-  private readonly indexed = new Map<string, string>();
+  /** key → the paper in the full-text index, to re-index only entries whose content changed. */
+  private readonly indexed = new Map<string, Paper>();
+  private readonly provisional = new ProvisionalPapers();
+  /** Catalog updates not yet (fully) in the indexes, oldest first; the first one is in progress. */
+  private readonly pending: Generator<void, void, void>[] = [];
   private folders: string[] = [];
 
   /** Bumped on every change of papers; caches of derived data compare it. */
@@ -46,17 +58,66 @@ export class WorkspaceModel {
     return this.folders;
   }
 
-  /** Reads a catalog file's new text; undefined when it is the version already read. */
+  /** Reads a catalog file's new text and indexes it now; undefined when it is the version already read. */
   setCatalog(uri: string, text: string): CatalogUpdate | undefined {
     const update = this.catalogs.set(uri, text);
-    if (update) this.applyCatalogUpdate(update);
+    if (update) this.enqueue(update);
+    this.finishWork();
+    return update;
+  }
+
+  /** A catalog read elsewhere (a worker thread); indexed by later `work` steps. */
+  setCatalogRead(result: CatalogFileResult, blank: boolean): CatalogUpdate {
+    const update = this.catalogs.setRead(result, blank);
+    this.enqueue(update);
+    return update;
+  }
+
+  /** An edited stretch of a catalog; undefined when it cannot apply (read the whole file then). */
+  applyCatalogDelta(uri: string, delta: CatalogDelta): CatalogUpdate | undefined {
+    const update = this.catalogs.applyDelta(uri, delta);
+    if (update) {
+      this.catalogVersion++; // papers moved: ranges changed even when no content did
+      this.enqueue(update);
+    }
     return update;
   }
 
   removeCatalog(uri: string): CatalogUpdate | undefined {
     const update = this.catalogs.remove(uri);
-    if (update) this.applyCatalogUpdate(update);
+    this.provisional.clear(uri);
+    if (update) this.enqueue(update);
+    this.finishWork();
     return update;
+  }
+
+  /** Papers known before `uri` is read (keys and titles): they answer completion until it is indexed. */
+  addProvisionalPapers(uri: string, papers: readonly Paper[]): void {
+    if (this.catalogs.has(uri)) return; // the real read came first
+    this.provisional.add(uri, papers);
+  }
+
+  clearProvisionalPapers(uri: string): void {
+    this.provisional.clear(uri);
+  }
+
+  /** Whether catalog updates wait to be indexed. */
+  get hasPendingWork(): boolean {
+    return this.pending.length > 0;
+  }
+
+  /** Indexes pending catalog updates until done (true) or `shouldYield` says to stop (false). */
+  work(shouldYield: () => boolean): boolean {
+    while (this.pending.length > 0) {
+      if (this.pending[0].next().done) this.pending.shift();
+      if (this.pending.length > 0 && shouldYield()) return false;
+    }
+    return true;
+  }
+
+  /** Every pending update indexed now, in one go. */
+  finishWork(): void {
+    this.work(() => false);
   }
 
   /** Parses a note's new text; false when it is the version already indexed. */
@@ -96,6 +157,11 @@ export class WorkspaceModel {
     return this.definitionsByKey.get(key)?.[0];
   }
 
+  /** As `paper`, or a provisional paper while the catalogs are read (completion and hover show those). */
+  paperOrProvisional(key: string): Paper | undefined {
+    return this.definitionsByKey.get(key)?.[0] ?? this.provisional.paper(key);
+  }
+
   /** Every definition of `key`: more than one when catalogs disagree. */
   definitions(key: string): readonly Paper[] {
     return this.definitionsByKey.get(key) ?? [];
@@ -118,8 +184,12 @@ export class WorkspaceModel {
     return this.definitionsByKey.size;
   }
 
+  /** Ranked keys for what the user typed; while catalogs are read, provisional papers come after the indexed ones. */
   search(query: string, limit: number): SearchHit[] {
-    return this.index.search(query, limit);
+    const hits = this.index.search(query, limit);
+    if (this.provisional.size === 0 || hits.length >= limit) return hits;
+    const found = new Set(hits.map((hit) => hit.key));
+    return [...hits, ...this.provisional.search(query, limit - hits.length, (key) => found.has(key))];
   }
 
   /** Problems of a catalog file: the reader's, plus keys it shares with other catalog files. */
@@ -170,7 +240,12 @@ export class WorkspaceModel {
 
   // ---- keeping the indexes in sync -----------------------------------------------------------
 
-  private applyCatalogUpdate(update: CatalogUpdate): void {
+  private enqueue(update: CatalogUpdate): void {
+    this.pending.push(this.indexUpdate(update));
+  }
+
+  /** Brings one catalog update into the definitions and the index, yielding between slices. */
+  private *indexUpdate(update: CatalogUpdate): Generator<void, void, void> {
     this.catalogVersion++;
     const affected = new Set<string>();
     for (const paper of update.before) affected.add(paper.key);
@@ -182,9 +257,11 @@ export class WorkspaceModel {
       if (list) list.push(paper);
       else newOfKey.set(paper.key, [paper]);
     }
+    yield;
 
     const toRemove: string[] = [];
     const toAdd: Paper[] = [];
+    let done = 0;
     for (const key of affected) {
       const others = (this.definitionsByKey.get(key) ?? []).filter((p) => p.source.uri !== update.uri);
       const all = [...others, ...(newOfKey.get(key) ?? [])].sort(byPlace);
@@ -193,18 +270,40 @@ export class WorkspaceModel {
 
       // Editing one entry moves every entry after it: compare content, not positions.
       const primary = all[0];
-      const fingerprint = primary ? paperFingerprint(primary) : undefined;
-      if (fingerprint === this.indexed.get(key)) continue;
-      if (primary) {
+      const indexed = this.indexed.get(key);
+      if (primary && indexed && sameContent(primary, indexed)) {
+        this.indexed.set(key, primary);
+      } else if (primary) {
         toAdd.push(primary);
-        this.indexed.set(key, fingerprint!);
-      } else {
+        this.indexed.set(key, primary);
+      } else if (indexed) {
         toRemove.push(key);
         this.indexed.delete(key);
       }
+      if (++done % (4 * SLICE) === 0) {
+        this.catalogVersion++;
+        yield;
+      }
     }
+    this.catalogVersion++;
     if (toRemove.length > 0) this.index.remove(toRemove);
-    if (toAdd.length > 0) this.index.add(toAdd);
+    if (toAdd.length <= SLICE) {
+      if (toAdd.length > 0) this.index.add(toAdd);
+    } else {
+      // Keys, titles and authors of every paper first, so completion finds them all early.
+      for (let i = 0; i < toAdd.length; i += SLICE) {
+        this.index.addShortFields(toAdd.slice(i, i + SLICE));
+        yield;
+      }
+      this.provisional.clear(update.uri);
+      for (let i = 0; i < toAdd.length; i += SLICE) {
+        this.index.addAbstracts(toAdd.slice(i, i + SLICE));
+        yield;
+      }
+      yield* this.index.settleAbstracts();
+    }
+    this.provisional.clear(update.uri);
+    this.catalogVersion++;
   }
 
   /** Cross-file duplicate keys; in-file duplicates are the reader's to report. */
@@ -243,8 +342,25 @@ function byPlace(a: Paper, b: Paper): number {
   return a.source.range.start.line - b.source.range.start.line || a.source.range.start.character - b.source.range.start.character;
 }
 
-/** Everything searchable about a paper, without its position in the file. */
-function paperFingerprint(paper: Paper): string {
-  const { source: _source, ...content } = paper;
-  return JSON.stringify(content);
+/** Whether two papers say the same, wherever they are: everything but `source` compared by value. */
+function sameContent(a: Paper, b: Paper): boolean {
+  if (a === b) return true;
+  const keysA = Object.keys(a);
+  if (keysA.length !== Object.keys(b).length) return false;
+  for (const name of keysA) {
+    if (name === 'source') continue;
+    if (!sameValue((a as unknown as Record<string, unknown>)[name], (b as unknown as Record<string, unknown>)[name])) return false;
+  }
+  return true;
+}
+
+/** Deep equality for the plain values a Paper holds: strings, arrays, Person objects. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  if (Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  if (keysA.length !== Object.keys(b).length) return false;
+  return keysA.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
