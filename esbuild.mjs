@@ -1,6 +1,9 @@
 // Bundles the client (runs in VS Code's extension host) and the server (a plain Node process,
 // `node dist/server.js --stdio` for any LSP client). Type checking is separate: `npm run typecheck`.
+import { readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -17,7 +20,9 @@ const common = {
 
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', define: { 'process.env.LITNOTES_VERSION': JSON.stringify(version) } },
+  // Reads and parses catalogs off the server's main thread (server/src/node/catalogWorker.ts).
+  { ...common, entryPoints: ['server/src/node/catalogWorker.ts'], outfile: 'dist/catalogWorker.js' },
 ];
 
 if (watch) {

@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): LitNotesApi {
 
   const start = async () => {
     void setContext('litnotes.state', 'starting');
-    const next = new ServerSession(context.extensionUri, log, { status: onStatus, stopped: onStopped });
+    const next = new ServerSession(context.extensionUri, log, { status: onStatus, stopped: onStopped }, context.storageUri ?? context.globalStorageUri);
     session = next;
     try {
       await next.start();

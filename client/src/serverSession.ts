@@ -28,7 +28,8 @@ export class ServerSession {
   private readonly disposables: vscode.Disposable[] = [];
   private disposing = false;
 
-  constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, private readonly events: SessionEvents) {
+  /** `storage`: the extension's storage folder, where the server keeps its catalog cache. */
+  constructor(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, private readonly events: SessionEvents, storage?: vscode.Uri) {
     const module = vscode.Uri.joinPath(extensionUri, 'dist', 'server.js').fsPath;
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
@@ -39,7 +40,7 @@ export class ServerSession {
     const clientOptions: LanguageClientOptions = {
       documentSelector,
       synchronize: { fileEvents: watcher, configurationSection: ['litnotes', 'files.exclude'] },
-      initializationOptions: initializationOptions(),
+      initializationOptions: { ...initializationOptions(), storagePath: storage?.fsPath },
       outputChannel: log,
       // Hovers carry catalog text: never trusted, never HTML, whatever the server sends.
       markdown: { isTrusted: false, supportHtml: false },

@@ -43,6 +43,8 @@ import { provideHover } from './features/hover';
 import { provideReferences } from './features/references';
 import { prepareRename, provideRename } from './features/rename';
 import { provideWorkspaceSymbols } from './features/workspaceSymbols';
+import * as path from 'node:path';
+import { defaultCacheDir } from './node/catalogCache';
 import { FileWatcher } from './node/fileWatcher';
 import { isFile, normalizeUri, pathToUri, readText, uriToPath } from './node/files';
 import { WorkspaceFeeder } from './node/workspaceFeeder';
@@ -55,6 +57,9 @@ import { isRefusal, type CompletionItem, type Diagnostic, type Refusal } from '.
 import { defaultSettings, parseSettings, type Settings } from './service/settings';
 import { topicPapers, topics } from './service/topicRequests';
 import { WorkspaceModel } from './service/workspaceModel';
+
+/** Set by esbuild from package.json; a cache written by another version is not used. */
+const SERVER_VERSION = process.env.LITNOTES_VERSION ?? 'dev';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -106,8 +111,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.renameFiles = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('rename') && !!caps.workspace?.workspaceEdit?.documentChanges;
   client.prepareRename = !!caps.textDocument?.rename?.prepareSupport;
 
-  const options = (params.initializationOptions ?? {}) as { settings?: unknown; filesExclude?: unknown };
+  const options = (params.initializationOptions ?? {}) as { settings?: unknown; filesExclude?: unknown; storagePath?: unknown };
   initializationSettings = options.settings;
+  // The client's storage folder for the catalog cache; any other client gets the user's cache folder.
+  const storagePath = typeof options.storagePath === 'string' && path.isAbsolute(options.storagePath) ? options.storagePath : undefined;
+  feeder.useCatalogReader({ cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION });
   settings = parseSettings(options.settings);
   filesExclude = excludeGlobs(options.filesExclude);
   feeder.configure(settings, filesExclude);
@@ -127,7 +135,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       workspaceSymbolProvider: true,
     },
-    serverInfo: { name: 'litnotes' },
+    serverInfo: { name: 'litnotes', version: SERVER_VERSION },
   };
 });
 
@@ -222,7 +230,7 @@ documents.onDidChangeContent((event) => {
     feeder.feedNote(uri, text);
   } else if (catalogFormatOf(uri)) {
     void feeder.isCatalogFile(uri, text).then((isCatalog) => {
-      if (isCatalog && openText(uri) !== undefined) feeder.feedCatalog(uri, openText(uri)!);
+      if (isCatalog && openText(uri) !== undefined) return feeder.feedCatalog(uri, openText(uri)!);
     });
   }
 });

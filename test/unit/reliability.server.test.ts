@@ -54,7 +54,8 @@ interface CompletionList {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function start(folder: string): Server {
-  const child = spawn(process.execPath, [serverPath, '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'inherit'] });
+  // The catalog cache goes beside the test's folder, not to the user's ~/.cache.
+  const child = spawn(process.execPath, [serverPath, '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: `${folder}-cache` } });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const server: Server = { process: child, connection, logs: [], messages: [] };
   connection.onNotification('window/logMessage', (params: { message: string }) => void server.logs.push(params.message));

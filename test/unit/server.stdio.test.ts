@@ -36,7 +36,9 @@ describe('server over stdio, no initialization options', () => {
     writeFileSync(join(folder, 'node_modules/pkg/refs.bib'), '@misc{hidden, title = {Hidden}}\n');
     writeFileSync(join(folder, 'node_modules/pkg/README.md'), '# not a note\n');
     writeFileSync(join(folder, 'package.json'), '{ "name": "not-a-catalog", "type": "module" }\n');
-    server = spawn(process.execPath, [serverPath, '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'inherit'] });
+    // The catalog cache goes to a folder of this test, not the user's ~/.cache.
+    const cacheHome = mkdtempSync(join(tmpdir(), 'litnotes-stdio-cache-'));
+    server = spawn(process.execPath, [serverPath, '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
     connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       logs.push(params.message);

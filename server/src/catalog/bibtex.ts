@@ -91,11 +91,21 @@ export class LineIndex {
   private readonly starts: number[] = [0];
   private last = 0;
 
-  constructor(text: string) {
+  /** `base`: where `text` starts in a larger file (a stretch read alone), so positions are the file's. */
+  constructor(
+    text: string,
+    private readonly base: { line: number; character: number } = { line: 0, character: 0 },
+  ) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
   position(offset: number): { line: number; character: number } {
+    const local = this.localPosition(offset);
+    if (this.base.line === 0 && this.base.character === 0) return local;
+    return { line: local.line + this.base.line, character: local.line === 0 ? local.character + this.base.character : local.character };
+  }
+
+  private localPosition(offset: number): { line: number; character: number } {
     const starts = this.starts;
     let line = this.last;
     if (starts[line] <= offset) {
@@ -125,11 +135,46 @@ export class LineIndex {
 
 /** Reads a BibTeX/BibLaTeX file into papers and problems. Never throws. */
 export function parseBibtex(text: string, uri: string): CatalogFileResult {
+  return parseBibtexDetailed(text, uri).result;
+}
+
+/** An entry as written, for inheritance by entries read later in a stretch of the same file. */
+export type BibtexParent = RawEntry;
+
+/** What reading a stretch of a file needs from the rest of it. */
+export interface StretchContext {
+  /** Where the stretch starts in the file. */
+  base: { line: number; character: number };
+  /** @string macros defined before the stretch (lower-case names); month names are known anyway. */
+  macros: ReadonlyMap<string, string>;
+  /** Entries outside the stretch that entries in it may inherit from (crossref/xdata), by lower-case key. */
+  parents: ReadonlyMap<string, BibtexParent>;
+}
+
+/**
+ * What catalog/… needs to read an edited stretch of the file again alone (node/catalogFiles.ts):
+ * where each paper is (offsets into `text`, parallel to `result.papers`), everything else that is
+ * not a paper (@string, @comment, @preamble, @xdata, text the reader skipped with a problem), the
+ * macros with where they were defined, and the entries others inherit from.
+ */
+export interface BibtexDetails {
+  result: CatalogFileResult;
+  paperSpans: { start: number; end: number }[];
+  otherSpans: { start: number; end: number }[];
+  macroDefinitions: { at: number; name: string; value: string }[];
+  /** Lower-case keys some entry names in crossref/xdata. */
+  inheritedKeys: Set<string>;
+  /** Entries whose lower-case key is in inheritedKeys. */
+  parents: Map<string, BibtexParent>;
+}
+
+export function parseBibtexDetailed(text: string, uri: string, context?: StretchContext): BibtexDetails {
+  const reader = new BibtexReader(text, uri, context);
   try {
-    return new BibtexReader(text, uri).read();
+    return reader.readDetailed();
   } catch (error) {
     // Every expected failure is a Problem already; this keeps a bug from costing the whole server.
-    return { uri, papers: [], problems: [readerFailure(error)] };
+    return { result: { uri, papers: [], problems: [readerFailure(error)] }, paperSpans: [], otherSpans: [{ start: 0, end: text.length }], macroDefinitions: [], inheritedKeys: new Set(), parents: new Map() };
   }
 }
 
@@ -144,8 +189,10 @@ export function readerFailure(error: unknown): Problem {
 
 class BibtexReader {
   private i = 0;
-  private readonly macros = new Map<string, string>(Object.entries(MONTHS));
+  private readonly macros: Map<string, string>;
   private readonly entries: RawEntry[] = [];
+  private readonly otherSpans: { start: number; end: number }[] = [];
+  private readonly macroDefinitions: { at: number; name: string; value: string }[] = [];
   private readonly problems: Problem[] = [];
   private lines: LineIndex | undefined;
   /** Whether the value readValue returned last is display text as it is. */
@@ -164,13 +211,41 @@ class BibtexReader {
   constructor(
     private readonly text: string,
     private readonly uri: string,
+    private readonly context?: StretchContext,
   ) {
+    this.macros = new Map<string, string>([...Object.entries(MONTHS), ...(context?.macros ?? [])]);
     this.valueLimit = Math.min(MACRO_EXPANSION_FACTOR * text.length + MACRO_EXPANSION_MIN, MACRO_EXPANSION_MAX);
     this.expansionBudget = this.valueLimit;
   }
 
   private get lineIndex(): LineIndex {
-    return (this.lines ??= new LineIndex(this.text));
+    return (this.lines ??= new LineIndex(this.text, this.context?.base));
+  }
+
+  readDetailed(): BibtexDetails {
+    const result = this.read();
+    const paperEntries = this.entries.filter((e) => e.type !== 'xdata');
+    const inheritedKeys = new Set<string>();
+    for (const entry of this.entries) {
+      for (const parent of [...(entry.fields.get('xdata')?.split(',') ?? []), entry.fields.get('crossref') ?? '']) {
+        if (parent.trim()) inheritedKeys.add(parent.trim().toLowerCase());
+      }
+    }
+    const parents = new Map<string, RawEntry>();
+    for (const entry of this.entries) {
+      const lower = entry.key.toLowerCase();
+      if (inheritedKeys.has(lower) && !parents.has(lower)) parents.set(lower, entry);
+    }
+    const otherSpans = [...this.otherSpans, ...this.entries.filter((e) => e.type === 'xdata').map((e) => ({ start: e.start, end: e.end }))];
+    // A problem marks text the reader skipped or could not use: no stretch may be read alone across it.
+    return {
+      result,
+      paperSpans: paperEntries.map((e) => ({ start: e.start, end: e.end })),
+      otherSpans,
+      macroDefinitions: this.macroDefinitions,
+      inheritedKeys,
+      parents,
+    };
   }
 
   read(): CatalogFileResult {
@@ -191,6 +266,7 @@ class BibtexReader {
         if (!(error instanceof EntryError)) throw error;
         this.report(error.code, error.message, error.at, error.until);
         this.i = this.nextEntryStart(Math.max(error.at, at) + 1);
+        this.otherSpans.push({ start: at, end: this.i });
       }
     }
     return { uri: this.uri, papers: this.buildPapers(), problems: this.problems };
@@ -255,6 +331,7 @@ class BibtexReader {
     const open = text.charCodeAt(this.i);
     if (type === 'comment') {
       if (open === C_LBRACE || open === C_LPAREN) this.skipGroup(type, open === C_LBRACE ? C_RBRACE : C_RPAREN, start, this.i);
+      this.otherSpans.push({ start, end: this.i });
       return;
     }
     if (open !== C_LBRACE && open !== C_LPAREN) {
@@ -265,11 +342,13 @@ class BibtexReader {
     const close = open === C_LBRACE ? C_RBRACE : C_RPAREN;
     if (type === 'preamble') {
       this.skipGroup(type, close, start, this.i);
+      this.otherSpans.push({ start, end: this.i });
       return;
     }
     this.i++;
     if (type === 'string') {
       this.readStringMacro(close, start);
+      this.otherSpans.push({ start, end: this.i });
       return;
     }
     this.readEntry(type, close, start);
@@ -339,6 +418,7 @@ class BibtexReader {
     if (this.text.charCodeAt(this.i) === close) this.i++;
     else throw new EntryError('catalog.parse-error', `@string '${name}' is not closed: add a '${String.fromCharCode(close)}' after its value. LitNotes skips it.`, start, this.i);
     this.macros.set(name.toLowerCase(), value);
+    this.macroDefinitions.push({ at: start, name: name.toLowerCase(), value });
   }
 
   private readEntry(type: string, close: number, start: number): void {
@@ -509,6 +589,8 @@ class BibtexReader {
     // BibTeX compares crossref keys without case.
     const byLowerKey = new Map<string, RawEntry>();
     for (const entry of byKey.values()) if (!byLowerKey.has(entry.key.toLowerCase())) byLowerKey.set(entry.key.toLowerCase(), entry);
+    // A stretch read alone inherits from entries elsewhere in the file.
+    for (const [lower, parent] of this.context?.parents ?? []) if (!byLowerKey.has(lower)) byLowerKey.set(lower, parent);
     const papers: Paper[] = [];
     for (const entry of this.entries) {
       // BibLaTeX @xdata entries only hold fields for others to inherit: they cannot be cited.

@@ -3,12 +3,17 @@
  * files the watcher reports (debounced: Zotero rewrites a catalog in several writes), and the
  * catalogs that notes name in their front matter. An open editor buffer always wins over the disk
  * copy: a file open in the editor is never read from disk.
+ *
+ * Catalogs are read by the catalog worker (node/catalogReader.ts) and indexed here in slices of a
+ * few milliseconds (WorkspaceModel.work), so requests are answered while a big catalog comes in.
  */
 import * as path from 'node:path';
 import { catalogFormatOf } from '../catalog/catalogFile';
 import { looksLikeCslCatalog } from '../service/catalogSniff';
 import type { Settings } from '../service/settings';
 import type { WorkspaceModel } from '../service/workspaceModel';
+import type { CatalogUpdate } from '../service/catalogStore';
+import { CatalogReader, type CatalogReadResult } from './catalogReader';
 import { findWorkspaceFiles, yieldToEventLoop } from './discovery';
 import { isFile, pathToUri, readHead, readText, uriToPath } from './files';
 import { globMatcher, hasGlobSyntax } from './glob';
@@ -39,6 +44,13 @@ export interface IndexingProgress {
 /** Folders nobody wants indexed, whatever the settings say. */
 const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**'];
 const REREAD_DELAY_MS = 100;
+/** Indexing work per turn of the event loop: requests wait at most about this long. */
+const WORK_SLICE_MS = 8;
+/**
+ * The pause after each slice. The LSP connection handles one message per turn of the event loop,
+ * so without a pause requests would queue up behind the slices; this gives them a third of the time.
+ */
+const WORK_PAUSE_MS = 4;
 
 export class WorkspaceFeeder {
   private settings: Settings;
@@ -47,6 +59,11 @@ export class WorkspaceFeeder {
   private readonly pendingRereads = new Map<string, NodeJS.Timeout>();
   /** Catalogs named by notes' front matter, outside what discovery finds. */
   private readonly frontMatterCatalogs = new Set<string>();
+  private reader: CatalogReader | undefined;
+  private workScheduled = false;
+  private readonly indexedWaiters: (() => void)[] = [];
+  /** What the catalog worker sent, decoded in the indexing slices before the model's own work. */
+  private readonly tasks: (() => void)[] = [];
 
   constructor(
     private readonly model: WorkspaceModel,
@@ -55,6 +72,22 @@ export class WorkspaceFeeder {
   ) {
     this.settings = settings;
     this.updateExcludes();
+  }
+
+  /** From now on catalogs are read by the worker (until then, and in tests, in this thread at once). */
+  useCatalogReader(options: { cacheDir: string | undefined; server: string }): void {
+    this.reader?.dispose();
+    this.reader = new CatalogReader(
+      {
+        provisional: (uri, papers) => this.model.addProvisionalPapers(uri, papers),
+        log: (message) => this.host.log(message),
+        schedule: (task) => {
+          this.tasks.push(task);
+          this.scheduleWork();
+        },
+      },
+      options,
+    );
   }
 
   configure(settings: Settings, filesExclude: string[]): void {
@@ -110,14 +143,71 @@ export class WorkspaceFeeder {
   }
 
   /** A catalog's text from the editor (or a re-read): parsed, logged, reported. */
-  feedCatalog(uri: string, text: string): void {
+  async feedCatalog(uri: string, text: string): Promise<void> {
+    const reader = this.reader;
+    if (!reader) {
+      const started = Date.now();
+      const update = this.model.setCatalog(uri, text);
+      if (update) this.reportUpdate(uri, update, `read ${update.entriesRead} entries (${update.problems} problems)`, started);
+      return;
+    }
+    await this.applyRead(uri, (full) => reader.readText(uri, text, full));
+  }
+
+  /** Applies what the worker read: a whole read, or an edited stretch (a whole read when it cannot apply). */
+  private async applyRead(uri: string, read: (full: boolean) => Promise<CatalogReadResult>): Promise<void> {
     const started = Date.now();
-    const update = this.model.setCatalog(uri, text);
-    if (!update) return;
-    const ms = Date.now() - started;
-    this.host.log(`${this.display(uri)}: read ${update.entriesRead} entries (${update.problems} problems) in ${ms} ms.`);
+    let outcome = await read(false);
+    if (outcome.kind === 'delta') {
+      const update = this.model.applyCatalogDelta(uri, outcome.delta);
+      if (update) {
+        await this.whenIndexed();
+        this.reportUpdate(uri, update, `read ${outcome.delta.papers.length} edited entries again`, started);
+        return;
+      }
+      outcome = await read(true);
+    }
+    if (outcome.kind === 'unchanged') return;
+    if (outcome.kind !== 'full') {
+      this.host.error(`Cannot read ${this.display(uri)}: ${outcome.kind === 'error' ? outcome.message : 'unexpected answer of the catalog worker'}`);
+      this.model.clearProvisionalPapers(uri);
+      return;
+    }
+    const update = this.model.setCatalogRead(outcome.result, outcome.blank);
+    await this.whenIndexed();
+    this.reportUpdate(uri, update, `read ${update.entriesRead} entries (${update.problems} problems)`, started);
+  }
+
+  private reportUpdate(uri: string, update: CatalogUpdate, what: string, started: number): void {
+    this.host.log(`${this.display(uri)}: ${what} in ${Date.now() - started} ms.`);
     if (update.notice) this.host.log(`${this.display(uri)}: ${update.notice}`);
     this.host.catalogChanged(uri, changedKeys(update.before, update.after));
+  }
+
+  /** Resolves once every catalog update is in the indexes; indexing runs in slices meanwhile. */
+  whenIndexed(): Promise<void> {
+    if (!this.model.hasPendingWork && this.tasks.length === 0) return Promise.resolve();
+    this.scheduleWork();
+    return new Promise((resolve) => this.indexedWaiters.push(resolve));
+  }
+
+  private scheduleWork(pause = 0): void {
+    if (this.workScheduled) return;
+    this.workScheduled = true;
+    setTimeout(() => {
+      this.workScheduled = false;
+      const started = performance.now();
+      const shouldYield = () => performance.now() - started > WORK_SLICE_MS;
+      while (this.tasks.length > 0) {
+        this.tasks.shift()!();
+        if (shouldYield()) return this.scheduleWork(WORK_PAUSE_MS);
+      }
+      if (this.model.work(shouldYield) && this.tasks.length === 0) {
+        for (const resolve of this.indexedWaiters.splice(0)) resolve();
+      } else {
+        this.scheduleWork(WORK_PAUSE_MS);
+      }
+    }, pause);
   }
 
   feedNote(uri: string, text: string): void {
@@ -186,6 +276,7 @@ export class WorkspaceFeeder {
   dispose(): void {
     for (const timer of this.pendingRereads.values()) clearTimeout(timer);
     this.pendingRereads.clear();
+    this.reader?.dispose();
   }
 
   private async reread(uri: string, deleted: boolean): Promise<void> {
@@ -205,8 +296,15 @@ export class WorkspaceFeeder {
   }
 
   private async readCatalog(uri: string): Promise<void> {
-    const text = this.host.openText(uri) ?? (await this.readFile(uri));
-    if (text !== undefined) this.feedCatalog(uri, text);
+    const open = this.host.openText(uri);
+    const filePath = uriToPath(uri);
+    const reader = this.reader;
+    if (open !== undefined || !reader || !filePath) {
+      const text = open ?? (await this.readFile(uri));
+      if (text !== undefined) await this.feedCatalog(uri, text);
+      return;
+    }
+    await this.applyRead(uri, (full) => reader.readFile(uri, filePath, full));
   }
 
   private async readNote(uri: string): Promise<void> {
@@ -272,6 +370,7 @@ export class WorkspaceFeeder {
   }
 
   private removeCatalog(uri: string): void {
+    this.reader?.forget(uri);
     const update = this.model.removeCatalog(uri);
     if (!update) return;
     this.host.log(`${this.display(uri)}: removed.`);

@@ -1,0 +1,247 @@
+/**
+ * Reading catalog files, as the catalog worker does it (node/catalogWorker.ts), off the server's
+ * main thread: the whole file once, then only what changed. Plain and synchronous, so tests run it
+ * in-process.
+ *
+ * Per BibTeX file whose last read was clean it keeps the bytes and where each paper is. A new
+ * version (from disk or the editor) is compared byte by byte with the last; when the change lies
+ * among entries that nothing inherits from and that hold no @string, only that stretch is read
+ * again (with the macros and crossref parents of the rest) and a CatalogDelta goes out. Anything
+ * else (a problem, a new @string, a duplicate key, a changed crossref parent) reads the whole file:
+ * the "last good version" rule in service/catalogStore.ts needs a whole read.
+ */
+import type { CatalogFileResult } from '../catalog/catalogFile';
+import { catalogFormatOf } from '../catalog/catalogFile';
+import { parseBibtexDetailed, type BibtexParent } from '../catalog/bibtex';
+import { readCatalog } from '../catalog/readCatalog';
+import type { Paper } from '../catalog/paper';
+import type { CatalogDelta } from '../service/catalogStore';
+
+export type CatalogReading =
+  | { kind: 'unchanged' }
+  | { kind: 'full'; result: CatalogFileResult; blank: boolean }
+  | { kind: 'delta'; delta: CatalogDelta };
+
+/** What is kept of a clean BibTeX read; offsets are byte offsets into `bytes`. */
+interface BibtexState {
+  bytes: Buffer;
+  starts: number[];
+  ends: number[];
+  keys: string[];
+  /** Line of each paper's start and end, character of its end (where a stretch after it begins). */
+  startLines: number[];
+  startCharacters: number[];
+  endLines: number[];
+  endCharacters: number[];
+  others: { start: number; end: number }[];
+  macros: { at: number; name: string; value: string }[];
+  inheritedKeys: Set<string>;
+  parents: Map<string, BibtexParent>;
+  keyCount: Map<string, number>;
+}
+
+export class CatalogFiles {
+  /** The last bytes read per URI (every format), to tell an unchanged file at once. */
+  private readonly lastBytes = new Map<string, Buffer>();
+  private readonly bibtex = new Map<string, BibtexState>();
+
+  forget(uri: string): void {
+    this.lastBytes.delete(uri);
+    this.bibtex.delete(uri);
+  }
+
+  /** Whether `uri` was read before (a skim or the cache is only worth it on the first read). */
+  has(uri: string): boolean {
+    return this.lastBytes.has(uri);
+  }
+
+  /**
+   * A new version of the file; `full` forces a whole read (the main thread could not apply a
+   * delta); `text` is `bytes` decoded, when the caller has it already.
+   */
+  read(uri: string, bytes: Buffer, full = false, text?: string): CatalogReading {
+    const last = this.lastBytes.get(uri);
+    if (!full && last && last.equals(bytes)) return { kind: 'unchanged' };
+    const state = this.bibtex.get(uri);
+    this.lastBytes.set(uri, bytes);
+    if (!full && state) {
+      const delta = this.readStretch(uri, state, bytes);
+      if (delta) return { kind: 'delta', delta };
+    }
+    return this.readWhole(uri, bytes, text ?? bytes.toString('utf8'));
+  }
+
+  private readWhole(uri: string, bytes: Buffer, text: string): CatalogReading {
+    this.bibtex.delete(uri);
+    const blank = text.trim() === '';
+    const hasBom = text.charCodeAt(0) === 0xfeff;
+    if (catalogFormatOf(uri) !== 'bibtex' && catalogFormatOf(uri) !== undefined) return { kind: 'full', result: readCatalog(text, uri), blank };
+    if (hasBom) return { kind: 'full', result: readCatalog(text, uri), blank };
+    const details = parseBibtexDetailed(text, uri);
+    const { result } = details;
+    if (result.problems.length === 0) this.bibtex.set(uri, stateOf(text, bytes, details));
+    return { kind: 'full', result, blank };
+  }
+
+  private readStretch(uri: string, state: BibtexState, bytes: Buffer): CatalogDelta | undefined {
+    const old = state.bytes;
+    const prefix = commonPrefix(old, bytes);
+    const suffix = commonSuffix(old, bytes, Math.min(old.length, bytes.length) - prefix);
+    const n = state.starts.length;
+    // Papers lo..hi (inclusive) touch the change; the stretch runs from the end of the paper before
+    // to the start of the paper after, so the text between entries goes with it.
+    const lo = nextAtLeast(state.ends, prefix + 1, 0);
+    const hi = Math.max(lo - 1, lastBelow(state.starts, old.length - suffix));
+    const from = lo > 0 ? state.ends[lo - 1] : 0;
+    const to = hi + 1 < n ? state.starts[hi + 1] : old.length;
+    if (from === 0) return undefined; // the file's head holds the macros: read it whole
+    if (state.others.some((o) => o.start < to && o.end > from)) return undefined;
+    for (let i = lo; i <= hi; i++) if (state.inheritedKeys.has(state.keys[i].toLowerCase())) return undefined;
+    if (hi + 1 < n && state.startCharacters[hi + 1] !== 0) return undefined;
+
+    const shift = bytes.length - old.length;
+    const text = bytes.toString('utf8', from, to + shift);
+    const macros = new Map<string, string>();
+    for (const m of state.macros) if (m.at < from) macros.set(m.name, m.value);
+    const base = { line: state.endLines[lo - 1], character: state.endCharacters[lo - 1] };
+    const details = parseBibtexDetailed(text, uri, { base, macros, parents: state.parents });
+    const papers = details.result.papers;
+    if (details.result.problems.length > 0 || details.otherSpans.length > 0 || papers.length !== details.paperSpans.length) return undefined;
+    // New keys must not meet the keys outside the stretch (a duplicate is the whole file's problem).
+    const removedKeys = new Map<string, number>();
+    for (let i = lo; i <= hi; i++) removedKeys.set(state.keys[i], (removedKeys.get(state.keys[i]) ?? 0) + 1);
+    const newKeys = new Set<string>();
+    for (const paper of papers) {
+      if (newKeys.has(paper.key)) return undefined;
+      newKeys.add(paper.key);
+      if ((state.keyCount.get(paper.key) ?? 0) - (removedKeys.get(paper.key) ?? 0) > 0) return undefined;
+      if (state.inheritedKeys.has(paper.key.toLowerCase())) return undefined;
+    }
+    for (const lower of details.inheritedKeys) if (!state.parents.has(lower)) return undefined;
+
+    let newlines = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newlines++;
+    const endLine = base.line + newlines;
+    const lineShift = hi + 1 < n ? endLine - state.startLines[hi + 1] : 0;
+    updateState(state, bytes, lo, hi, from, text, details.paperSpans, papers, shift, lineShift, removedKeys);
+    return { from: lo, to: hi + 1, papers, lineShift };
+  }
+}
+
+/** Byte offsets for character offsets that only grow (one pass over the text in all). */
+function byteOffsets(text: string, base: number): (charOffset: number) => number {
+  let lastChar = 0;
+  let lastByte = base;
+  return (charOffset) => {
+    lastByte += Buffer.byteLength(text.slice(lastChar, charOffset), 'utf8');
+    lastChar = charOffset;
+    return lastByte;
+  };
+}
+
+function stateOf(text: string, bytes: Buffer, details: ReturnType<typeof parseBibtexDetailed>): BibtexState {
+  const papers = details.result.papers;
+  // Spans and others come sorted separately; offsets are converted in one increasing pass.
+  const points = new Set<number>();
+  for (const s of details.paperSpans) points.add(s.start).add(s.end);
+  for (const o of details.otherSpans) points.add(o.start).add(o.end);
+  for (const m of details.macroDefinitions) points.add(m.at);
+  const sorted = [...points].sort((a, b) => a - b);
+  const toByte = byteOffsets(text, 0);
+  const byteOf = new Map<number, number>();
+  for (const p of sorted) byteOf.set(p, toByte(p));
+  const keyCount = new Map<string, number>();
+  for (const p of papers) keyCount.set(p.key, (keyCount.get(p.key) ?? 0) + 1);
+  return {
+    bytes,
+    starts: details.paperSpans.map((s) => byteOf.get(s.start)!),
+    ends: details.paperSpans.map((s) => byteOf.get(s.end)!),
+    keys: papers.map((p) => p.key),
+    startLines: papers.map((p) => p.source.range.start.line),
+    startCharacters: papers.map((p) => p.source.range.start.character),
+    endLines: papers.map((p) => p.source.range.end.line),
+    endCharacters: papers.map((p) => p.source.range.end.character),
+    others: details.otherSpans.map((o) => ({ start: byteOf.get(o.start)!, end: byteOf.get(o.end)! })),
+    macros: details.macroDefinitions.map((m) => ({ at: byteOf.get(m.at)!, name: m.name, value: m.value })),
+    inheritedKeys: details.inheritedKeys,
+    parents: details.parents,
+    keyCount,
+  };
+}
+
+function updateState(
+  state: BibtexState,
+  bytes: Buffer,
+  lo: number,
+  hi: number,
+  from: number,
+  text: string,
+  spans: { start: number; end: number }[],
+  papers: Paper[],
+  shift: number,
+  lineShift: number,
+  removedKeys: Map<string, number>,
+): void {
+  const toByte = byteOffsets(text, from);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (const span of spans) {
+    starts.push(toByte(span.start));
+    ends.push(toByte(span.end));
+  }
+  const count = hi - lo + 1;
+  const after = (list: number[], add: number) => list.slice(hi + 1).map((v) => v + add);
+  state.starts = [...state.starts.slice(0, lo), ...starts, ...after(state.starts, shift)];
+  state.ends = [...state.ends.slice(0, lo), ...ends, ...after(state.ends, shift)];
+  state.startLines = [...state.startLines.slice(0, lo), ...papers.map((p) => p.source.range.start.line), ...after(state.startLines, lineShift)];
+  state.startCharacters.splice(lo, count, ...papers.map((p) => p.source.range.start.character));
+  state.endLines = [...state.endLines.slice(0, lo), ...papers.map((p) => p.source.range.end.line), ...after(state.endLines, lineShift)];
+  state.endCharacters.splice(lo, count, ...papers.map((p) => p.source.range.end.character));
+  state.keys.splice(lo, count, ...papers.map((p) => p.key));
+  for (const [key, n] of removedKeys) {
+    const left = (state.keyCount.get(key) ?? 0) - n;
+    if (left > 0) state.keyCount.set(key, left);
+    else state.keyCount.delete(key);
+  }
+  for (const p of papers) state.keyCount.set(p.key, (state.keyCount.get(p.key) ?? 0) + 1);
+  // Nothing else lies in the stretch (checked before): everything at or after it moves.
+  state.others = state.others.map((o) => (o.start >= from ? { start: o.start + shift, end: o.end + shift } : o));
+  state.macros = state.macros.map((m) => (m.at >= from ? { ...m, at: m.at + shift } : m));
+  state.bytes = bytes;
+}
+
+/** Length of the common prefix of two buffers: compared in big blocks (memcmp), then byte by byte. */
+function commonPrefix(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  const BLOCK = 1 << 16;
+  let i = 0;
+  while (i + BLOCK <= n && a.compare(b, i, i + BLOCK, i, i + BLOCK) === 0) i += BLOCK;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/** Length of the common suffix, at most `max` bytes. */
+function commonSuffix(a: Buffer, b: Buffer, max: number): number {
+  const BLOCK = 1 << 16;
+  let k = 0;
+  while (k + BLOCK <= max && a.compare(b, b.length - k - BLOCK, b.length - k, a.length - k - BLOCK, a.length - k) === 0) k += BLOCK;
+  while (k < max && a[a.length - 1 - k] === b[b.length - 1 - k]) k++;
+  return k;
+}
+
+/** The first index ≥ `from` whose value is ≥ `value` (values sorted). */
+function nextAtLeast(values: number[], value: number, from: number): number {
+  let lo = from;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The last index whose value is < `value` (values sorted), or -1. */
+function lastBelow(values: number[], value: number): number {
+  return nextAtLeast(values, value, 0) - 1;
+}

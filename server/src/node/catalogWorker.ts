@@ -1,0 +1,167 @@
+/**
+ * The catalog worker: reads, skims and parses catalog files on its own thread (bundled as
+ * dist/catalogWorker.js), so the server's main thread only indexes, in slices, and answers
+ * requests. `CatalogWorkerCore` is the whole logic; the same class runs in-process when the
+ * worker bundle is missing (tests through tsx).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isMainThread, parentPort } from 'node:worker_threads';
+import { skimBibtex } from '../catalog/bibtexSkim';
+import { catalogFormatOf } from '../catalog/catalogFile';
+import type { Problem } from '../core/types';
+import type { CatalogDelta } from '../service/catalogStore';
+import { cacheRow, readCache, writeCache, type CacheRow, type CatalogStat } from './catalogCache';
+import { CatalogFiles } from './catalogFiles';
+import { MAX_FILE_BYTES } from './files';
+
+export type WorkerRequest =
+  | { type: 'configure'; cacheDir: string | undefined; server: string }
+  | { type: 'readFile'; id: number; uri: string; path: string; full?: boolean }
+  | { type: 'readText'; id: number; uri: string; text: string; full?: boolean }
+  | { type: 'forget'; uri: string };
+
+export type ReadOutcome =
+  | { kind: 'unchanged' }
+  | { kind: 'full'; problems: Problem[]; blank: boolean; papers: number }
+  | { kind: 'delta'; delta: CatalogDelta }
+  | { kind: 'error'; message: string };
+
+/**
+ * Papers travel as JSON in transferred bytes: moving bytes costs the main thread nothing, while a
+ * structured clone of 1,000 papers is decoded at once when the message arrives (and Node hands
+ * over every waiting message in one go). The main thread parses them in its indexing slices.
+ */
+export type WorkerEvent =
+  | { type: 'provisional'; uri: string; rows: Uint8Array; source: 'cache' | 'skim' }
+  | { type: 'papers'; id: number; json: Uint8Array }
+  | { type: 'done'; id: number; outcome: ReadOutcome }
+  | { type: 'log'; message: string };
+
+/** Papers per message: each one is deserialized on the main thread in a few milliseconds. */
+const BATCH = 250;
+const PROVISIONAL_BATCH = 500;
+const CACHE_WRITE_DELAY_MS = 1000;
+
+export class CatalogWorkerCore {
+  private readonly files = new CatalogFiles();
+  private cacheDir: string | undefined;
+  private server = 'dev';
+  /** Per URI: the cache rows of its papers in file order. */
+  private readonly rows = new Map<string, CacheRow[]>();
+  private readonly cacheTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly post: (event: WorkerEvent, transfer?: ArrayBuffer[]) => void) {}
+
+  handle(request: WorkerRequest): void {
+    switch (request.type) {
+      case 'configure':
+        this.cacheDir = request.cacheDir;
+        this.server = request.server;
+        return;
+      case 'forget':
+        this.files.forget(request.uri);
+        this.rows.delete(request.uri);
+        return;
+      case 'readFile':
+        return this.guard(request.id, () => this.readFile(request.id, request.uri, request.path, request.full));
+      case 'readText':
+        return this.guard(request.id, () => this.read(request.id, request.uri, Buffer.from(request.text, 'utf8'), request.full));
+    }
+  }
+
+  dispose(): void {
+    for (const timer of this.cacheTimers.values()) clearTimeout(timer);
+  }
+
+  private guard(id: number, run: () => ReadOutcome): void {
+    let outcome: ReadOutcome;
+    try {
+      outcome = run();
+    } catch (e) {
+      outcome = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+    }
+    this.post({ type: 'done', id, outcome });
+  }
+
+  private readFile(id: number, uri: string, filePath: string, full?: boolean): ReadOutcome {
+    const stat = statSync(filePath);
+    if (stat.size > MAX_FILE_BYTES) {
+      throw new Error(`the file is ${Math.round(stat.size / 2 ** 20)} MB, larger than the ${MAX_FILE_BYTES / 2 ** 20} MB LitNotes reads; split it or exclude it with litnotes.exclude`);
+    }
+    const first = !this.files.has(uri);
+    let bytes: Buffer | undefined;
+    let text: string | undefined;
+    if (first) {
+      // Completion before the parse: the cache of the last start, else a skim of the file.
+      const cached = this.cacheDir ? readCache(this.cacheDir, filePath, this.server) : undefined;
+      if (cached) this.provisional(uri, cached, 'cache');
+      else if (catalogFormatOf(uri) === 'bibtex') {
+        bytes = readFileSync(filePath);
+        text = bytes.toString('utf8');
+        this.provisional(uri, skimBibtex(text, uri).map(cacheRow), 'skim');
+      }
+    }
+    bytes ??= readFileSync(filePath);
+    const outcome = this.read(id, uri, bytes, full, text);
+    const rows = this.rows.get(uri);
+    if ((outcome.kind === 'full' || outcome.kind === 'delta') && rows) this.writeCacheSoon(filePath, { size: stat.size, mtimeMs: stat.mtimeMs }, rows.slice());
+    return outcome;
+  }
+
+  private read(id: number, uri: string, bytes: Buffer, full?: boolean, text?: string): ReadOutcome {
+    const reading = this.files.read(uri, bytes, full, text);
+    if (reading.kind === 'unchanged') return reading;
+    if (reading.kind === 'delta') {
+      const rows = this.rows.get(uri);
+      if (rows) rows.splice(reading.delta.from, reading.delta.to - reading.delta.from, ...reading.delta.papers.map(cacheRow));
+      return reading;
+    }
+    const { papers, problems } = reading.result;
+    this.rows.set(uri, papers.map(cacheRow));
+    for (let i = 0; i < papers.length; i += BATCH) {
+      const json = encode(papers.slice(i, i + BATCH));
+      this.post({ type: 'papers', id, json }, [json.buffer as ArrayBuffer]);
+    }
+    return { kind: 'full', problems, blank: reading.blank, papers: papers.length };
+  }
+
+  private provisional(uri: string, rows: CacheRow[], source: 'cache' | 'skim'): void {
+    for (let i = 0; i < rows.length; i += PROVISIONAL_BATCH) {
+      const json = encode(rows.slice(i, i + PROVISIONAL_BATCH));
+      this.post({ type: 'provisional', uri, rows: json, source }, [json.buffer as ArrayBuffer]);
+    }
+    this.post({ type: 'log', message: `${uri}: ${rows.length} papers from the ${source === 'cache' ? 'cache of the last start' : 'skim of the file'} until it is read.` });
+  }
+
+  /**
+   * After a pause (an edit is often followed by another; the cache only matters at the next start).
+   * The rows are those of the disk copy with its size and time: an editor's text never goes in.
+   */
+  private writeCacheSoon(filePath: string, stat: CatalogStat, rows: CacheRow[]): void {
+    const cacheDir = this.cacheDir;
+    if (!cacheDir) return;
+    clearTimeout(this.cacheTimers.get(filePath));
+    const timer = setTimeout(() => {
+      this.cacheTimers.delete(filePath);
+      try {
+        writeCache(cacheDir, filePath, stat, this.server, rows);
+      } catch (e) {
+        this.post({ type: 'log', message: `Cannot write the catalog cache in ${cacheDir}: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }, CACHE_WRITE_DELAY_MS);
+    timer.unref?.();
+    this.cacheTimers.set(filePath, timer);
+  }
+}
+
+function encode(value: unknown): Uint8Array {
+  const bytes = Buffer.from(JSON.stringify(value), 'utf8');
+  // A Buffer may share a pooled ArrayBuffer; a transfer needs one of its own.
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  const core = new CatalogWorkerCore((event, transfer) => port.postMessage(event, transfer));
+  port.on('message', (request: WorkerRequest) => core.handle(request));
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { skimBibtex } from '../../server/src/catalog/bibtexSkim';
+import { cacheFileOf, cacheRow, defaultCacheDir, provisionalPapers, readCache, writeCache } from '../../server/src/node/catalogCache';
+
+const dir = mkdtempSync(join(tmpdir(), 'litnotes-cache-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const bib = '@article{doe2020, title = {A {Quantum} Title}, author = {Doe, Jane and Roe, Richard}, year = 2020}\n';
+const multiline = '@article{doe2020,\n  title = {A {Quantum} Title},\n  author = {Doe, Jane and Roe, Richard},\n  year = 2020,\n}\n';
+
+function catalogFile(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('catalog cache', () => {
+  test('round trip: the rows written are read back while the catalog is as it was', () => {
+    const catalog = catalogFile('a.bib', multiline);
+    const cacheDir = join(dir, 'cache-a');
+    const rows = skimBibtex(multiline, 'file:///a.bib').map(cacheRow);
+    assert.deepEqual(rows, [['doe2020', 'A Quantum Title', ['Doe', 'Roe'], '2020']]);
+    writeCache(cacheDir, catalog, statSync(catalog), '1.0.0', rows);
+    assert.deepEqual(readCache(cacheDir, catalog, '1.0.0'), rows);
+    const papers = provisionalPapers(rows, 'file:///a.bib');
+    assert.equal(papers[0].title, 'A Quantum Title');
+    assert.deepEqual(papers[0].authors, [{ family: 'Doe' }, { family: 'Roe' }]);
+    assert.deepEqual(readdirSync(cacheDir), [cacheFileOf(cacheDir, catalog).split('/').pop()], 'no temporary file left behind');
+  });
+
+  test('invalidated by size, modification time and server version', () => {
+    const catalog = catalogFile('b.bib', multiline);
+    const cacheDir = join(dir, 'cache-b');
+    writeCache(cacheDir, catalog, statSync(catalog), '1.0.0', [['doe2020', 'T', [], '']]);
+    assert.equal(readCache(cacheDir, catalog, '1.0.1'), undefined, 'another server version');
+    utimesSync(catalog, new Date(), new Date(Date.now() + 5000));
+    assert.equal(readCache(cacheDir, catalog, '1.0.0'), undefined, 'modified since');
+    writeCache(cacheDir, catalog, statSync(catalog), '1.0.0', [['doe2020', 'T', [], '']]);
+    writeFileSync(catalog, multiline + '\n');
+    assert.equal(readCache(cacheDir, catalog, '1.0.0'), undefined, 'another size');
+  });
+
+  test('a broken or foreign cache file is ignored', () => {
+    const catalog = catalogFile('c.bib', bib);
+    const cacheDir = join(dir, 'cache-c');
+    mkdirSync(cacheDir, { recursive: true });
+    const file = cacheFileOf(cacheDir, catalog);
+    const { size, mtimeMs } = statSync(catalog);
+    const header = { format: 'litnotes-catalog-cache/1', server: '1', catalog, size, mtimeMs };
+    for (const text of [
+      '{"format": "litnotes-catalog-cache/1", "papers": [',
+      'null',
+      JSON.stringify({ ...header, format: 'something-else/1', papers: [] }),
+      JSON.stringify({ ...header, catalog: '/etc/passwd', papers: [] }),
+      JSON.stringify({ ...header, papers: [['k', 'T', 'not a list', '']] }),
+      JSON.stringify({ ...header, papers: [{ key: 'k' }] }),
+    ]) {
+      writeFileSync(file, text);
+      assert.equal(readCache(cacheDir, catalog, '1'), undefined, text);
+    }
+    writeFileSync(file, JSON.stringify({ ...header, papers: [['k', 'T', [], '']] }));
+    assert.deepEqual(readCache(cacheDir, catalog, '1'), [['k', 'T', [], '']]);
+  });
+
+  test('the cache folder: XDG_CACHE_HOME, else ~/.cache', () => {
+    assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x/cache' }), '/x/cache/litnotes');
+    assert.match(defaultCacheDir({}), /\.cache\/litnotes$/);
+  });
+
+  test('the skim reads one-line values and leaves the rest to the reader', () => {
+    const papers = skimBibtex('@string{j = {J}}\n@Article{a1,\n  title = "Plain",\n  journal = j,\n  year = {1999},\n}\n@misc{b2,\n  title = {Over\n two lines},\n}\n', 'file:///s.bib');
+    assert.deepEqual(papers.map((p) => [p.key, p.type, p.title, p.year]), [['a1', 'article', 'Plain', '1999'], ['b2', 'misc', undefined, undefined]]);
+  });
+});

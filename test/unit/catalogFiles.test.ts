@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseBibtex } from '../../server/src/catalog/bibtex';
+import { CatalogFiles, type CatalogReading } from '../../server/src/node/catalogFiles';
+import { WorkspaceModel } from '../../server/src/service/workspaceModel';
+
+const uri = 'file:///ws/refs.bib';
+
+function catalog(entries: number, edit?: (i: number) => string | undefined): string {
+  const parts = ['@string{jml = {Journal of Machine Learning}}', '@proceedings{conf2020,\n  title = {Proceedings of the Conference},\n  year = 2020,\n}'];
+  for (let i = 0; i < entries; i++) {
+    parts.push(
+      edit?.(i) ??
+        `@article{paper${i},\n  title = {Title number ${i} about Müller optics},\n  author = {Doe, Jane and Roe, Richard},\n  journal = jml,\n  year = ${2000 + (i % 20)},\n${i % 3 === 0 ? '  crossref = {conf2020},\n' : ''}  abstract = {An abstract of paper ${i}.},\n}`,
+    );
+  }
+  return parts.join('\n\n') + '\n';
+}
+
+/** Reads `next` after `first` through CatalogFiles into a model, as the server does. */
+function readTwice(first: string, next: string): { reading: CatalogReading; model: WorkspaceModel } {
+  const files = new CatalogFiles();
+  const model = new WorkspaceModel();
+  const one = files.read(uri, Buffer.from(first));
+  assert.equal(one.kind, 'full');
+  if (one.kind === 'full') model.setCatalogRead(one.result, one.blank);
+  model.finishWork();
+  const reading = files.read(uri, Buffer.from(next));
+  if (reading.kind === 'full') model.setCatalogRead(reading.result, reading.blank);
+  if (reading.kind === 'delta') assert.ok(model.applyCatalogDelta(uri, reading.delta));
+  model.finishWork();
+  return { reading, model };
+}
+
+function assertSameAsWholeRead(model: WorkspaceModel, text: string): void {
+  const whole = parseBibtex(text, uri);
+  assert.deepEqual(model.catalog(uri)?.papers, whole.papers);
+  for (const paper of whole.papers) assert.deepEqual(model.paper(paper.key), paper);
+  assert.equal(model.paperCount, new Set(whole.papers.map((p) => p.key)).size);
+}
+
+describe('CatalogFiles: reading only what changed', () => {
+  const base = catalog(50);
+
+  test('the same bytes again: unchanged', () => {
+    const files = new CatalogFiles();
+    files.read(uri, Buffer.from(base));
+    assert.deepEqual(files.read(uri, Buffer.from(base)), { kind: 'unchanged' });
+  });
+
+  test('a title edited in the middle: one paper read again, the same papers as a whole read', () => {
+    const next = base.replace('Title number 25 about', 'Title number 25 zqx about');
+    const { reading, model } = readTwice(base, next);
+    assert.equal(reading.kind, 'delta');
+    if (reading.kind === 'delta') assert.deepEqual(reading.delta.papers.map((p) => p.key), ['paper25']);
+    assertSameAsWholeRead(model, next);
+    assert.deepEqual(model.search('zqx', 5).map((h) => h.key), ['paper25']);
+  });
+
+  test('lines added and removed move the papers after the edit', () => {
+    const added = base.replace('  abstract = {An abstract of paper 30.},', '  abstract = {An abstract\nover three\nlines of paper 30.},');
+    const first = readTwice(base, added);
+    assert.equal(first.reading.kind, 'delta');
+    assertSameAsWholeRead(first.model, added);
+    const removed = added.replace(/@article\{paper31,[^@]*/, '');
+    const second = readTwice(added, removed);
+    assert.equal(second.reading.kind, 'delta');
+    assertSameAsWholeRead(second.model, removed);
+    assert.equal(second.model.paper('paper31'), undefined);
+  });
+
+  test('an entry added between two, with non-ASCII text before it: byte offsets stay right', () => {
+    const next = base.replace('@article{paper40,', '@article{neu2024, title = {Ünïcödé Straße}, author = {Łukasz, A}}\n\n@article{paper40,');
+    const { reading, model } = readTwice(base, next);
+    assert.equal(reading.kind, 'delta');
+    assertSameAsWholeRead(model, next);
+    // And a second edit after the first lands in the right place.
+    const files = new CatalogFiles();
+    files.read(uri, Buffer.from(base));
+    files.read(uri, Buffer.from(next));
+    const third = next.replace('Title number 45 about', 'Title number 45 again about');
+    const again = files.read(uri, Buffer.from(third));
+    assert.equal(again.kind, 'delta');
+    if (again.kind === 'delta') assert.deepEqual(again.delta.papers.map((p) => p.key), ['paper45']);
+  });
+
+  test('a crossref child edited inherits from its parent; an edited parent reads the whole file', () => {
+    const child = base.replace('Title number 27 about', 'Title number 27 new about');
+    const one = readTwice(base, child);
+    assert.equal(one.reading.kind, 'delta');
+    assertSameAsWholeRead(one.model, child);
+    assert.equal(one.model.paper('paper27')?.venue, 'Journal of Machine Learning');
+    const parent = base.replace('Proceedings of the Conference', 'Proceedings of the Big Conference');
+    assert.equal(readTwice(base, parent).reading.kind, 'full');
+  });
+
+  test('a broken edit, a new @string or a duplicate key reads the whole file (the last good version rule applies)', () => {
+    const broken = base.replace('Title number 20 about', 'Title number 20 {about');
+    const { reading, model } = readTwice(base, broken);
+    assert.equal(reading.kind, 'full');
+    assert.ok(model.paper('paper20'), 'kept from the last good version');
+    assert.equal(readTwice(base, base.replace('@article{paper33,', '@string{x = {y}}\n@article{paper33,')).reading.kind, 'full');
+    assert.equal(readTwice(base, base.replace('@article{paper33,', '@article{paper34,')).reading.kind, 'full');
+  });
+});
