@@ -117,10 +117,9 @@ export class CatalogReader {
   }
 }
 
-const decoder = new TextDecoder();
-
 function decode(bytes: Uint8Array): unknown[] {
-  const value: unknown = JSON.parse(decoder.decode(bytes));
+  // Buffer's decoder is several times faster than TextDecoder here.
+  const value: unknown = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   return Array.isArray(value) ? value : [];
 }
 

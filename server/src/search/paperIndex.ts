@@ -31,6 +31,8 @@ const MAX_PREFIX_EXPANSIONS = 32;
 /** Ranking tiers: an exact key beats a key prefix beats everything else. */
 const TIER_EXACT_KEY = 2;
 const TIER_KEY_PREFIX = 1;
+/** Keys added since the last merge into the sorted keys, at most (a scan of them stays well under a millisecond). */
+const MAX_RECENT_KEYS = 4096;
 /** Query words beyond this many are ignored (each one takes a bit of a 32-bit mask). */
 const MAX_QUERY_TERMS = 24;
 
@@ -53,6 +55,8 @@ export class PaperIndex {
    * than the edit. Entries of removed or replaced papers stay until they outnumber the live ones.
    */
   private sortedKeys: { lower: string; id: number }[] = [];
+  /** Keys added since the last merge, unsorted, searched by a scan: merging each slice of a bulk load costs as much as the load. */
+  private recentKeys: { lower: string; id: number }[] = [];
   private staleSortedKeys = 0;
   /** Papers added by `addShortFields` whose abstracts are not added yet. */
   private abstractsBehind = 0;
@@ -135,6 +139,7 @@ export class PaperIndex {
     this.abstracts = new AbstractIndex();
     this.removedSinceCompaction = 0;
     this.sortedKeys = [];
+    this.recentKeys = [];
     this.staleSortedKeys = 0;
     this.abstractsBehind = 0;
     this.add(papers);
@@ -210,6 +215,10 @@ export class PaperIndex {
       if (this.keyOfId[sorted[i].id] === undefined) continue;
       tiers.set(sorted[i].id, sorted[i].lower === lower ? TIER_EXACT_KEY : TIER_KEY_PREFIX);
     }
+    for (const entry of this.recentKeys) {
+      if (this.keyOfId[entry.id] === undefined || !entry.lower.startsWith(lower)) continue;
+      tiers.set(entry.id, entry.lower === lower ? TIER_EXACT_KEY : TIER_KEY_PREFIX);
+    }
     return tiers;
   }
 
@@ -222,20 +231,18 @@ export class PaperIndex {
   }
 
   private insertSortedKeys(added: { lower: string; id: number }[]): void {
-    if (added.length === 0) return;
-    added.sort(byLowerThenId);
+    for (const entry of added) this.recentKeys.push(entry);
+    if (this.recentKeys.length < MAX_RECENT_KEYS) return;
+    const batch = this.recentKeys.sort(byLowerThenId);
+    this.recentKeys = [];
     const old = this.sortedKeys;
-    if (added.length === 1) {
-      old.splice(lowerBoundEntry(old, added[0]), 0, added[0]);
-      return;
-    }
-    const merged: { lower: string; id: number }[] = new Array(old.length + added.length);
+    const merged: { lower: string; id: number }[] = new Array(old.length + batch.length);
     let i = 0;
     let j = 0;
     let k = 0;
-    while (i < old.length && j < added.length) merged[k++] = byLowerThenId(old[i], added[j]) <= 0 ? old[i++] : added[j++];
+    while (i < old.length && j < batch.length) merged[k++] = byLowerThenId(old[i], batch[j]) <= 0 ? old[i++] : batch[j++];
     while (i < old.length) merged[k++] = old[i++];
-    while (j < added.length) merged[k++] = added[j++];
+    while (j < batch.length) merged[k++] = batch[j++];
     this.sortedKeys = merged;
   }
 
@@ -536,17 +543,6 @@ function kthLargest(values: Float64Array, k: number): number {
 
 function byLowerThenId(a: { lower: string; id: number }, b: { lower: string; id: number }): number {
   return compareStrings(a.lower, b.lower) || a.id - b.id;
-}
-
-function lowerBoundEntry(sorted: readonly { lower: string; id: number }[], entry: { lower: string; id: number }): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (byLowerThenId(sorted[mid], entry) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function lowerBound(sorted: readonly { lower: string }[], value: string): number {
