@@ -8,7 +8,7 @@
  * edits. Prints a table with every target; `--json` adds one JSON object on the last line.
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Paper } from '../../server/src/catalog/paper';
 import { measureBaselines, measureParse, measureScanFloor, type Baseline } from './catalogReading';
 import { collectGarbage } from './gc';
@@ -124,6 +124,8 @@ async function main(): Promise<void> {
     mkdirSync(runDir, { recursive: true });
     const serverPath = join(runDir, 'server.js');
     copyFileSync(BUILT_SERVER, serverPath);
+    // The server reads catalogs in a worker thread whose bundle sits beside it.
+    copyFileSync(join(dirname(BUILT_SERVER), 'catalogWorker.js'), join(runDir, 'catalogWorker.js'));
     server = await runServer({
       root,
       catalogFile: 'catalog.bib',

@@ -48,6 +48,8 @@ export class CatalogReader {
       this.worker.on('error', (e) => this.failAll(`the catalog worker failed: ${e.message}`));
       this.worker.unref();
     } else {
+      // Correct but slow for big catalogs: reading and parsing then block this thread.
+      host.log(`No catalog worker at ${workerPath}: catalogs are read on the server's main thread.`);
       this.inProcess = new CatalogWorkerCore((event) => setImmediate(() => this.receive(event)));
     }
     this.send({ type: 'configure', cacheDir: options.cacheDir, server: options.server });

@@ -101,6 +101,17 @@ export class WorkspaceFeeder {
     const started = Date.now();
     const catalogs: string[] = [];
     const notes: string[] = [];
+    // Catalogs named by a plain path need no walk: their reading starts now, while the folders are walked.
+    const early = new Map<string, Promise<void>>();
+    for (const folderUri of this.model.workspaceFolders) {
+      const root = uriToPath(folderUri);
+      for (const entry of root ? this.settings.catalogs : []) {
+        const full = path.resolve(root!, entry);
+        if (hasGlobSyntax(entry) || !catalogFormatOf(full) || !(await isFile(full))) continue;
+        const uri = pathToUri(full);
+        if (!early.has(uri)) early.set(uri, this.readCatalog(uri));
+      }
+    }
     for (const folderUri of this.model.workspaceFolders) {
       const root = uriToPath(folderUri);
       if (!root) continue;
@@ -126,7 +137,7 @@ export class WorkspaceFeeder {
     let done = 0;
     for (const uri of catalogUris) {
       if (progress.isCancelled()) return;
-      await this.readCatalog(uri);
+      await (early.get(uri) ?? this.readCatalog(uri));
       progress.report(++done, total);
       await yieldToEventLoop();
     }
