@@ -165,7 +165,7 @@ describe('BibTeX reader: broken entries', () => {
           range(9, 10, 11, 0),
           "Entry 'unclosed' is not closed: the value that starts here has no closing '}' before the next entry; add it. The entry is skipped.",
         ],
-        ['catalog.parse-error', range(14, 37, 14, 38), "Entry 'quoted': a '}' without its '{' in a quoted value; balance the braces. The entry is skipped."],
+        ['catalog.parse-error', range(14, 25, 14, 38), "Entry 'quoted': the quoted value that starts here runs to a '}' without its '{' (line 15); close the quote or balance the braces. The entry is skipped."],
         ['catalog.parse-error', range(18, 0, 19, 0), "Entry 'atEnd' is not closed: add a '}' at its end. The entry is skipped."],
       ],
     );
@@ -177,11 +177,11 @@ describe('BibTeX reader: broken entries', () => {
     assert.deepEqual(r.problems.map((p) => [p.range, p.message]), [[range(0, 0, 2, 0), "Entry 'a' is not closed: add a '}' before the next entry. The entry is skipped."]]);
   });
 
-  test('an unbalanced @comment is reported at its start and the next entry still reads', () => {
+  test('an unbalanced @comment is reported on its first line and the next entry still reads', () => {
     const r = read('@comment{ unbalanced \\{ brace }\n@misc{k, title = {K}}\n');
     assert.deepEqual(r.papers.map((p) => p.key), ['k']);
     assert.equal(r.problems.length, 1);
-    assert.deepEqual(r.problems[0].range, range(0, 0, 0, 9));
+    assert.deepEqual(r.problems[0].range, range(0, 0, 0, 31));
     assert.match(r.problems[0].message, /This @comment is not closed/);
   });
 

@@ -39,6 +39,20 @@ interface RawEntry {
   keyEnd: number;
 }
 
+/** The end of the line holding `at` (the offset of its line break, or the end of the text). */
+function lineEnd(text: string, at: number): number {
+  const newline = text.indexOf('\n', at);
+  return newline < 0 ? text.length : newline;
+}
+
+const FIELD_LINE = /[ \t]*[A-Za-z][\w-]*[ \t]*=[ \t]*["{]/y;
+
+/** Whether a line starting at `at` reads `name = {` or `name = "`: the start of a field, not text. */
+function startsField(text: string, at: number): boolean {
+  FIELD_LINE.lastIndex = at;
+  return FIELD_LINE.test(text);
+}
+
 class EntryError extends Error {
   constructor(
     readonly code: string,
@@ -401,12 +415,16 @@ class BibtexReader {
       'catalog.parse-error',
       `This @${type} is not closed: its braces do not balance up to the end of the file (an escaped \\{ still counts in BibTeX). LitNotes skips it up to the next line starting with '@'.`,
       start,
-      open + 1,
+      // Its whole first line: what it swallowed may start there (`@comment{ x @article{key,`).
+      lineEnd(text, open),
     );
   }
 
   private readStringMacro(close: number, start: number): void {
     this.skipSpaceAndComments();
+    if (this.text.charCodeAt(this.i) === C_AT && this.atLineStart(this.i)) {
+      throw new EntryError('catalog.parse-error', `@string is not finished before the next entry: write '@string{name = {value}}'. LitNotes skips it.`, start, this.i);
+    }
     const nameStart = this.i;
     const name = this.readIdentifier();
     if (!name) throw new EntryError('catalog.parse-error', `@string needs a name: write '@string{name = {value}}'. LitNotes skips it.`, start, this.i + 1);
@@ -481,12 +499,17 @@ class BibtexReader {
   /** A field value: parts joined by `#` — braced, quoted, a number or a macro name. */
   private readValue(key: string, isMacro = false): string {
     const text = this.text;
+    const valueStart = this.i;
     let value = '';
     let parts = 0;
     while (true) {
       parts++;
       this.skipSpace();
       const c = text.charCodeAt(this.i);
+      if (c === C_AT && this.atLineStart(this.i)) {
+        // `url =` and then the next entry: the value was lost; the next entry still reads.
+        throw new EntryError('catalog.parse-error', `${isMacro ? '@string' : `Entry '${key}'`}: a value is missing before the next entry; write it after the '='. ${isMacro ? 'LitNotes skips it.' : 'The entry is skipped.'}`, valueStart - 1, this.i);
+      }
       if (c === C_LBRACE) value += this.readDelimited(C_RBRACE, key);
       // readDelimited sets valueIsPlain for the part it read.
       else if (c === C_QUOTE) value += this.readDelimited(C_QUOTE, key);
@@ -549,7 +572,8 @@ class BibtexReader {
             this.i = i + 1;
             this.valueIsPlain = plain && !isBlankCode(text.charCodeAt(i - 1));
             if (close === C_RBRACE) return text.slice(start, i);
-            throw new EntryError('catalog.parse-error', `Entry '${key}': a '}' without its '{' in a quoted value; balance the braces. The entry is skipped.`, i, i + 1);
+            // From the opening quote: when a lost quote made the value run on, that is where the damage is.
+            throw new EntryError('catalog.parse-error', `Entry '${key}': the quoted value that starts here runs to a '}' without its '{' (line ${this.lineIndex.position(i).line + 1}); close the quote or balance the braces. The entry is skipped.`, start - 1, i + 1);
           }
           depth--;
           continue;
@@ -561,6 +585,10 @@ class BibtexReader {
             return text.slice(start, i);
           }
           continue;
+        }
+        if (c === C_NEWLINE && close === C_QUOTE && depth === 0 && startsField(text, i + 1)) {
+          // `author = "` on a line of its own inside a quoted value: the quote that ended the value was lost.
+          throw new EntryError('catalog.parse-error', `Entry '${key}': the quoted value that starts here runs on into the field on line ${this.lineIndex.position(i + 1).line + 1}; close the quote. The entry is skipped.`, start - 1, i);
         }
         if (c === C_NEWLINE && text.charCodeAt(i + 1) === C_AT && startsEntry(text, i + 1)) {
           throw new EntryError('catalog.parse-error', `Entry '${key}' is not closed: the value that starts here has no closing '${close === C_QUOTE ? '"' : '}'}' before the next entry; add it. The entry is skipped.`, start - 1, i);
