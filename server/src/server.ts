@@ -47,6 +47,7 @@ import * as path from 'node:path';
 import { defaultCacheDir } from './node/catalogCache';
 import { FileWatcher } from './node/fileWatcher';
 import { isFile, normalizeUri, pathToUri, readText, uriToPath } from './node/files';
+import { yieldToEventLoop } from './node/discovery';
 import { WorkspaceFeeder } from './node/workspaceFeeder';
 import { indexStatus } from './service/indexStatus';
 import { keyAt } from './service/keyAt';
@@ -186,7 +187,7 @@ connection.onDidChangeConfiguration(async (params) => {
     feeder.configure(settings, filesExclude);
   }
   if (JSON.stringify([settings.catalogs, settings.exclude, filesExclude]) !== before) void indexWorkspace();
-  else republishAll();
+  else void republishAll();
 });
 
 async function indexWorkspace(): Promise<void> {
@@ -216,7 +217,7 @@ async function indexWorkspace(): Promise<void> {
   state = 'ready';
   notesToRecheck.clear();
   if (fileWatcher) for (const filePath of feeder.catalogPaths()) fileWatcher.watch(filePath);
-  republishAll();
+  void republishAll();
   sendStatus();
 }
 
@@ -304,11 +305,25 @@ function republishNotesSoon(): void {
   }, NOTE_DIAGNOSTICS_DELAY_MS);
 }
 
-function republishAll(): void {
+let republishRun = 0;
+/** Slices of this long between requests: 20,000 notes at once kept the server deaf for seconds. */
+const REPUBLISH_SLICE_MS = 8;
+
+/** Every catalog's and note's diagnostics again, in slices; a newer pass takes over from an older one. */
+async function republishAll(): Promise<void> {
+  const run = ++republishRun;
   guard('diagnostics', () => {
     for (const uri of model.catalogUris()) publish(uri, catalogDiagnostics(model, uri, settings));
-    for (const uri of model.noteUris()) publishNote(uri);
   });
+  let sliceStart = performance.now();
+  for (const uri of model.noteUris()) {
+    if (run !== republishRun) return;
+    if (model.note(uri)) guard('diagnostics', () => publishNote(uri));
+    if (performance.now() - sliceStart > REPUBLISH_SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
+  }
 }
 
 // ---- index status --------------------------------------------------------------------------
