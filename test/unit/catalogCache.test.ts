@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { skimBibtex } from '../../server/src/catalog/bibtexSkim';
 import { cacheFileOf, cacheRow, defaultCacheDir, provisionalPapers, readCache, writeCache } from '../../server/src/node/catalogCache';
+import { CatalogWorkerCore } from '../../server/src/node/catalogWorker';
 
 const dir = mkdtempSync(join(tmpdir(), 'litnotes-cache-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,5 +75,26 @@ describe('catalog cache', () => {
   test('the skim reads one-line values and leaves the rest to the reader', () => {
     const papers = skimBibtex('@string{j = {J}}\n@Article{a1,\n  title = "Plain",\n  journal = j,\n  year = {1999},\n}\n@misc{b2,\n  title = {Over\n two lines},\n}\n', 'file:///s.bib');
     assert.deepEqual(papers.map((p) => [p.key, p.type, p.title, p.year]), [['a1', 'article', 'Plain', '1999'], ['b2', 'misc', undefined, undefined]]);
+  });
+});
+
+describe('the worker skims a large catalog in pieces', () => {
+  test('every key once, in file order, over pieces cut before entries (multi-byte text included)', () => {
+    // About 3,000 entries of 1 KB: more than one piece, with accents across the piece boundaries.
+    const entries = Array.from({ length: 3000 }, (_, i) => `@article{k${i},\n  title = {Über Étude ${i}},\n  author = {Müller, Zoë},\n  abstract = {${'é'.repeat(900)}},\n}\n`);
+    const catalog = catalogFile('big.bib', entries.join('\n'));
+    const provisional: string[] = [];
+    let pieces = 0;
+    const core = new CatalogWorkerCore((event) => {
+      if (event.type !== 'provisional') return;
+      pieces++;
+      for (const paper of provisionalPapers(JSON.parse(Buffer.from(event.rows).toString('utf8')) as unknown[], event.uri)) {
+        provisional.push(`${paper.key} ${paper.title} ${paper.authors[0]?.family}`);
+      }
+    });
+    core.handle({ type: 'configure', cacheDir: undefined, server: 'test' });
+    core.handle({ type: 'readFile', id: 1, uri: 'file:///big.bib', path: catalog });
+    assert.ok(pieces > 2, `${pieces} pieces`);
+    assert.deepEqual(provisional, entries.map((_, i) => `k${i} Über Étude ${i} Müller`));
   });
 });

@@ -4,7 +4,7 @@
  * requests. `CatalogWorkerCore` is the whole logic; the same class runs in-process when the
  * worker bundle is missing (tests through tsx).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { skimBibtex } from '../catalog/bibtexSkim';
 import { catalogFormatOf } from '../catalog/catalogFile';
@@ -40,6 +40,8 @@ export type WorkerEvent =
 /** Papers per message: each one is deserialized on the main thread in a few milliseconds. */
 const BATCH = 250;
 const PROVISIONAL_BATCH = 500;
+/** About 1,000 entries of a catalog with abstracts per piece of the skim. */
+const SKIM_PIECE_CHARS = 2_000_000;
 const CACHE_WRITE_DELAY_MS = 1000;
 
 export class CatalogWorkerCore {
@@ -96,9 +98,11 @@ export class CatalogWorkerCore {
       const cached = this.cacheDir ? readCache(this.cacheDir, filePath, this.server) : undefined;
       if (cached) this.provisional(uri, cached, 'cache');
       else if (catalogFormatOf(uri) === 'bibtex') {
+        // The head first: its keys and titles reach completion before the whole file is even read.
+        const skimmed = this.skimHead(uri, filePath);
         bytes = readFileSync(filePath);
         text = bytes.toString('utf8');
-        this.provisional(uri, skimBibtex(text, uri).map(cacheRow), 'skim');
+        this.skimInPieces(uri, text, skimmed.chars, skimmed.papers);
       }
     }
     bytes ??= readFileSync(filePath);
@@ -125,12 +129,51 @@ export class CatalogWorkerCore {
     return { kind: 'full', problems, blank: reading.blank, papers: papers.length };
   }
 
-  private provisional(uri: string, rows: CacheRow[], source: 'cache' | 'skim'): void {
+  private provisional(uri: string, rows: CacheRow[], source: 'cache' | 'skim', log = true): void {
     for (let i = 0; i < rows.length; i += PROVISIONAL_BATCH) {
       const json = encode(rows.slice(i, i + PROVISIONAL_BATCH));
       this.post({ type: 'provisional', uri, rows: json, source }, [json.buffer as ArrayBuffer]);
     }
-    this.post({ type: 'log', message: `${uri}: ${rows.length} papers from the ${source === 'cache' ? 'cache of the last start' : 'skim of the file'} until it is read.` });
+    if (log) this.post({ type: 'log', message: `${uri}: ${rows.length} papers from the ${source === 'cache' ? 'cache of the last start' : 'skim of the file'} until it is read.` });
+  }
+
+  /** Skims the first piece of the file, cut before an entry (an ASCII `@`, so the cut is a character boundary too). */
+  private skimHead(uri: string, filePath: string): { chars: number; papers: number } {
+    const handle = openSync(filePath, 'r');
+    let head: string;
+    try {
+      const buffer = Buffer.alloc(SKIM_PIECE_CHARS);
+      head = buffer.toString('utf8', 0, readSync(handle, buffer, 0, buffer.length, 0));
+    } finally {
+      closeSync(handle);
+    }
+    const cut = head.lastIndexOf('\n@');
+    if (cut < 0) return { chars: 0, papers: 0 };
+    // The head decodes to the same characters as the start of the whole file, up to the cut.
+    const rows = skimBibtex(head.slice(0, cut + 1), uri).map(cacheRow);
+    this.provisional(uri, rows, 'skim', false);
+    return { chars: cut + 1, papers: rows.length };
+  }
+
+  /**
+   * The skim a piece at a time, each cut before an entry: skimming 176 MB takes seconds, its first
+   * piece a few milliseconds, and completion can use each piece as it arrives.
+   */
+  private skimInPieces(uri: string, text: string, from = 0, skimmedBefore = 0): void {
+    let papers = skimmedBefore;
+    for (let start = from; start < text.length; ) {
+      let end = start + SKIM_PIECE_CHARS;
+      if (end >= text.length) end = text.length;
+      else {
+        const nextEntry = text.indexOf('\n@', end);
+        end = nextEntry < 0 ? text.length : nextEntry + 1;
+      }
+      const rows = skimBibtex(text.slice(start, end), uri).map(cacheRow);
+      papers += rows.length;
+      this.provisional(uri, rows, 'skim', false);
+      start = end;
+    }
+    this.post({ type: 'log', message: `${uri}: ${papers} papers from the skim of the file until it is read.` });
   }
 
   /**
