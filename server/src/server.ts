@@ -153,8 +153,9 @@ connection.onInitialized(async () => {
   void indexWorkspace();
 });
 
-connection.onShutdown(() => {
+connection.onShutdown(async () => {
   indexingRun++;
+  await feeder.flushCaches();
   feeder.dispose();
   fileWatcher?.dispose();
 });

@@ -98,3 +98,17 @@ describe('the worker skims a large catalog in pieces', () => {
     assert.deepEqual(provisional, entries.map((_, i) => `k${i} Über Étude ${i} Müller`));
   });
 });
+
+describe('the worker writes the cache after a pause, or at once when the server shuts down', () => {
+  test('a read leaves no cache file until the pause or a flush; the flushed file is valid for the catalog as it is', () => {
+    const catalog = catalogFile('flush.bib', multiline);
+    const cacheDir = join(dir, 'cache-flush');
+    const core = new CatalogWorkerCore(() => undefined);
+    core.handle({ type: 'configure', cacheDir, server: 'test' });
+    core.handle({ type: 'readFile', id: 1, uri: 'file:///flush.bib', path: catalog });
+    assert.equal(readCache(cacheDir, catalog, 'test'), undefined, 'written before its pause');
+    core.flush();
+    assert.deepEqual(readCache(cacheDir, catalog, 'test'), [['doe2020', 'A Quantum Title', ['Doe', 'Roe'], '2020']]);
+    core.dispose();
+  });
+});

@@ -33,6 +33,7 @@ interface Pending {
 
 export class CatalogReader {
   private readonly worker: Worker | undefined;
+  private readonly flushed: (() => void)[] = [];
   private readonly inProcess: CatalogWorkerCore | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -67,7 +68,24 @@ export class CatalogReader {
     this.send({ type: 'forget', uri });
   }
 
+  /** Has the worker write the caches still waiting for their pause; gives up after `timeoutMs`. */
+  flush(timeoutMs = 2000): Promise<void> {
+    if (!this.worker) {
+      this.inProcess?.flush();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.flushed.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.send({ type: 'flush' });
+    });
+  }
+
   dispose(): void {
+    for (const resolve of this.flushed.splice(0)) resolve();
     this.inProcess?.dispose();
     void this.worker?.terminate();
     this.failAll('the server is shutting down');
@@ -90,6 +108,9 @@ export class CatalogReader {
     switch (event.type) {
       case 'log':
         this.host.log(event.message);
+        return;
+      case 'flushed':
+        for (const resolve of this.flushed.splice(0)) resolve();
         return;
       case 'provisional':
         this.host.schedule(() => this.host.provisional(event.uri, provisionalPapers(decode(event.rows), event.uri), event.source));

@@ -18,7 +18,9 @@ export type WorkerRequest =
   | { type: 'configure'; cacheDir: string | undefined; server: string }
   | { type: 'readFile'; id: number; uri: string; path: string; full?: boolean }
   | { type: 'readText'; id: number; uri: string; text: string; full?: boolean }
-  | { type: 'forget'; uri: string };
+  | { type: 'forget'; uri: string }
+  /** Write the caches still waiting for their pause now: the server is shutting down. */
+  | { type: 'flush' };
 
 export type ReadOutcome =
   | { kind: 'unchanged' }
@@ -35,7 +37,8 @@ export type WorkerEvent =
   | { type: 'provisional'; uri: string; rows: Uint8Array; source: 'cache' | 'skim' }
   | { type: 'papers'; id: number; json: Uint8Array }
   | { type: 'done'; id: number; outcome: ReadOutcome }
-  | { type: 'log'; message: string };
+  | { type: 'log'; message: string }
+  | { type: 'flushed' };
 
 /** Papers per message: each one is deserialized on the main thread in a few milliseconds. */
 const BATCH = 250;
@@ -51,6 +54,8 @@ export class CatalogWorkerCore {
   /** Per URI: the cache rows of its papers in file order. */
   private readonly rows = new Map<string, CacheRow[]>();
   private readonly cacheTimers = new Map<string, NodeJS.Timeout>();
+  /** The cache writes those timers will do, for `flush`. */
+  private readonly cacheWrites = new Map<string, () => void>();
 
   constructor(private readonly post: (event: WorkerEvent, transfer?: ArrayBuffer[]) => void) {}
 
@@ -68,11 +73,24 @@ export class CatalogWorkerCore {
         return this.guard(request.id, () => this.readFile(request.id, request.uri, request.path, request.full));
       case 'readText':
         return this.guard(request.id, () => this.read(request.id, request.uri, Buffer.from(request.text, 'utf8'), request.full));
+      case 'flush':
+        this.flush();
+        return this.post({ type: 'flushed' });
     }
   }
 
   dispose(): void {
     for (const timer of this.cacheTimers.values()) clearTimeout(timer);
+    this.cacheTimers.clear();
+    this.cacheWrites.clear();
+  }
+
+  /** Writes every cache still waiting for its pause (an export just before the editor closed). */
+  flush(): void {
+    for (const timer of this.cacheTimers.values()) clearTimeout(timer);
+    this.cacheTimers.clear();
+    for (const write of this.cacheWrites.values()) write();
+    this.cacheWrites.clear();
   }
 
   private guard(id: number, run: () => ReadOutcome): void {
@@ -184,16 +202,19 @@ export class CatalogWorkerCore {
     const cacheDir = this.cacheDir;
     if (!cacheDir) return;
     clearTimeout(this.cacheTimers.get(filePath));
-    const timer = setTimeout(() => {
+    const write = () => {
       this.cacheTimers.delete(filePath);
+      this.cacheWrites.delete(filePath);
       try {
         writeCache(cacheDir, filePath, stat, this.server, rows);
       } catch (e) {
         this.post({ type: 'log', message: `Cannot write the catalog cache in ${cacheDir}: ${e instanceof Error ? e.message : String(e)}` });
       }
-    }, CACHE_WRITE_DELAY_MS);
+    };
+    const timer = setTimeout(write, CACHE_WRITE_DELAY_MS);
     timer.unref?.();
     this.cacheTimers.set(filePath, timer);
+    this.cacheWrites.set(filePath, write);
   }
 }
 

@@ -284,6 +284,11 @@ export class WorkspaceFeeder {
     return this.isExcluded(path.relative(uriToPath(folder)!, filePath).split(path.sep).join('/'));
   }
 
+  /** Writes the catalog caches still waiting: the next start gets the catalogs as they are now. */
+  async flushCaches(): Promise<void> {
+    await this.reader?.flush();
+  }
+
   dispose(): void {
     for (const timer of this.pendingRereads.values()) clearTimeout(timer);
     this.pendingRereads.clear();
