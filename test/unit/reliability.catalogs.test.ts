@@ -20,6 +20,7 @@ import type { Paper } from '../../server/src/catalog/paper';
 import { readCatalog } from '../../server/src/catalog/readCatalog';
 import type { Problem, Range } from '../../server/src/core/types';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
+import { assertLinear } from './linearTime';
 
 const LONG = process.env.LITNOTES_LONG_TESTS === '1';
 /** fast-check runs per property and fixture. */
@@ -212,36 +213,6 @@ function holds<T>(property: fc.IProperty<T>, parameters: fc.Parameters<T>): void
   if (!details.failed) return;
   const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   assert.fail(`${error}\nCounterexample: ${fc.stringify(details.counterexample)} (seed ${details.seed}, path ${details.counterexamplePath})`);
-}
-
-// ---- linear time ------------------------------------------------------------------------------
-
-function bestTime(run: () => unknown): number {
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const started = performance.now();
-    run();
-    best = Math.min(best, performance.now() - started);
-  }
-  return best;
-}
-
-/**
- * Time for 4n over time for n stays far below 16 (quadratic). Generous (10) because a GC pause can
- * land in either run; a ratio above it is measured again at twice and four times the size before failing.
- */
-function assertLinear(name: string, make: (n: number) => string, run: (text: string) => unknown, n: number): void {
-  let ratios = '';
-  for (const size of [n, 2 * n, 4 * n]) {
-    const small = make(size);
-    const large = make(4 * size);
-    run(small); // warm up
-    const a = Math.max(bestTime(() => run(small)), 0.5);
-    const b = bestTime(() => run(large));
-    ratios += ` n=${size}: ${a.toFixed(1)} ms, 4n: ${b.toFixed(1)} ms;`;
-    if (b / a < 10) return;
-  }
-  assert.fail(`${name} is not linear:${ratios}`);
 }
 
 // ---- the tests --------------------------------------------------------------------------------
