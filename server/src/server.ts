@@ -69,7 +69,7 @@ const model = new WorkspaceModel();
 let settings: Settings = defaultSettings;
 let filesExclude: string[] = [];
 let initializationSettings: unknown;
-const client = { configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false };
+const client = { configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false, lazyCompletionDocumentation: false };
 
 /** Our URI (normalized) → the URI the client opened the document with. */
 const openUris = new Map<string, string>();
@@ -111,6 +111,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.workDoneProgress = !!caps.window?.workDoneProgress;
   client.renameFiles = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('rename') && !!caps.workspace?.workspaceEdit?.documentChanges;
   client.prepareRename = !!caps.textDocument?.rename?.prepareSupport;
+  client.lazyCompletionDocumentation = !!caps.textDocument?.completion?.completionItem?.resolveSupport?.properties.includes('documentation');
 
   const options = (params.initializationOptions ?? {}) as { settings?: unknown; filesExclude?: unknown; storagePath?: unknown };
   initializationSettings = options.settings;
@@ -379,7 +380,7 @@ connection.onCompletion(
     const uri = normalizeUri(params.textDocument.uri);
     const text = openText(uri) ?? model.note(uri)?.text;
     if (text === undefined) return null;
-    return provideCompletion(model, text, params.position, settings) ?? null;
+    return provideCompletion(model, text, params.position, settings, client.lazyCompletionDocumentation) ?? null;
   }),
 );
 

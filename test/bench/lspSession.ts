@@ -109,7 +109,7 @@ export class LspSession {
       // As VS Code: it watches files for the server (so the server does not use fs.watch).
       capabilities: {
         workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },
-        textDocument: { completion: { completionItem: { snippetSupport: true } }, hover: { contentFormat: ['markdown', 'plaintext'] } },
+        textDocument: { completion: { completionItem: { snippetSupport: true, resolveSupport: { properties: ['documentation', 'detail', 'additionalTextEdits'] } } }, hover: { contentFormat: ['markdown', 'plaintext'] } },
       },
     });
     await this.connection.sendNotification(InitializedNotification.type, {});

@@ -91,6 +91,16 @@ describe('completion', () => {
     assert.deepEqual({ ...resolved, documentation: undefined }, { ...item, documentation: undefined });
   });
 
+  test('for a client that resolves documentation, the list leaves it out and resolve brings it', () => {
+    const f = fixture(catalog + '%! notes/new.md\nSee [@spars|]\n');
+    const text = f.files.get(f.cursor!.path)!;
+    const eager = provideCompletion(f.model, text, f.cursor!.position, defaultSettings)!.items;
+    const lazy = provideCompletion(f.model, text, f.cursor!.position, defaultSettings, true)!.items;
+    assert.deepEqual(lazy.map((i) => i.documentation), [undefined]);
+    assert.deepEqual(lazy, eager.map((i) => ({ ...i, documentation: undefined })).map(({ documentation: _, ...rest }) => rest));
+    assert.match(resolveCompletionItem(f.model, lazy[0]).documentation!.value, /^\*\*Sparse Attention for Long Documents\*\*\n\nJane Doe/);
+  });
+
   test('long abstracts are shortened in the list and whole on resolve', () => {
     const abstract = 'word '.repeat(200).trim();
     const f = fixture(`%! refs.bib\n@misc{long, title = {Long}, abstract = {${abstract}}}\n%! n.md\n@lon|\n`);

@@ -24,6 +24,8 @@ export function provideCompletion(
   text: string,
   position: Position,
   settings: Pick<Settings, 'completion'>,
+  /** The client resolves documentation of the item it shows (completionItem/resolve): the list leaves it out. */
+  lazyDocumentation = false,
 ): CompletionList | undefined {
   const context = completionContext(text, position);
   if (!context) return undefined;
@@ -37,7 +39,7 @@ export function provideCompletion(
   for (const key of keys) {
     const paper = model.paperOrProvisional(key);
     if (!paper) continue;
-    items.push(completionItem(paper, items.length, typed));
+    items.push(completionItem(paper, items.length, typed, lazyDocumentation));
   }
   return { isIncomplete: true, items };
 }
@@ -93,17 +95,19 @@ function defaultKeys(model: WorkspaceModel, max: number): string[] {
   return keys;
 }
 
-function completionItem(paper: Paper, rank: number, typed: TypedCitation): CompletionItem {
+function completionItem(paper: Paper, rank: number, typed: TypedCitation, lazyDocumentation: boolean): CompletionItem {
   const description = [shortAuthors(paper.authors), paper.year].filter(Boolean).join(' · ');
   const item: CompletionItem = {
     label: paper.key,
     kind: completionKindReference,
-    documentation: { kind: 'markdown', value: documentation(paper, ABSTRACT_PREVIEW) },
     sortText: String(rank).padStart(5, '0'),
     filterText: typed.text,
     textEdit: { range: typed.range, newText: '@' + citationKeyText(paper.key) },
     data: { key: paper.key },
   };
+  // Fifty escaped abstracts per keystroke are most of the list's cost and size; a client that
+  // resolves items asks for the one it shows.
+  if (!lazyDocumentation) item.documentation = { kind: 'markdown', value: documentation(paper, ABSTRACT_PREVIEW) };
   if (paper.title) item.detail = paper.title;
   if (description) item.labelDetails = { description };
   return item;
