@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { skimBibtex } from '../../server/src/catalog/bibtexSkim';
-import { cacheFileOf, cacheRow, defaultCacheDir, provisionalPapers, readCache, writeCache } from '../../server/src/node/catalogCache';
+import { cacheFileOf, cacheRow, decodePiece, defaultCacheDir, provisionalPapers, readCache, readCachePieces, writeCache } from '../../server/src/node/catalogCache';
 import { CatalogWorkerCore } from '../../server/src/node/catalogWorker';
 
 const dir = mkdtempSync(join(tmpdir(), 'litnotes-cache-'));
@@ -51,20 +51,37 @@ describe('catalog cache', () => {
     mkdirSync(cacheDir, { recursive: true });
     const file = cacheFileOf(cacheDir, catalog);
     const { size, mtimeMs } = statSync(catalog);
-    const header = { format: 'litnotes-catalog-cache/1', server: '1', catalog, size, mtimeMs };
+    const header = { format: 'litnotes-catalog-cache/2', server: '1', catalog, size, mtimeMs, papers: 1, pieces: 1 };
+    const row = JSON.stringify([['k', 'T', [], '']]);
+    const lines = (...list: string[]) => list.map((line) => line + '\n').join('');
     for (const text of [
-      '{"format": "litnotes-catalog-cache/1", "papers": [',
+      '{"format": "litnotes-catalog-cache/2", "pap',
       'null',
-      JSON.stringify({ ...header, format: 'something-else/1', papers: [] }),
-      JSON.stringify({ ...header, catalog: '/etc/passwd', papers: [] }),
-      JSON.stringify({ ...header, papers: [['k', 'T', 'not a list', '']] }),
-      JSON.stringify({ ...header, papers: [{ key: 'k' }] }),
+      lines(JSON.stringify({ ...header, format: 'litnotes-catalog-cache/1' }), row),
+      lines(JSON.stringify({ ...header, catalog: '/etc/passwd' }), row),
+      lines(JSON.stringify({ ...header, pieces: 2 }), row),
+      lines(JSON.stringify(header), row).slice(0, -1),
+      lines(JSON.stringify(header), JSON.stringify([['k', 'T', 'not a list', '']])),
+      lines(JSON.stringify(header), JSON.stringify([{ key: 'k' }])),
+      lines(JSON.stringify(header), '[["k", "T", [], ""]'),
     ]) {
       writeFileSync(file, text);
       assert.equal(readCache(cacheDir, catalog, '1'), undefined, text);
     }
-    writeFileSync(file, JSON.stringify({ ...header, papers: [['k', 'T', [], '']] }));
+    writeFileSync(file, lines(JSON.stringify(header), row));
     assert.deepEqual(readCache(cacheDir, catalog, '1'), [['k', 'T', [], '']]);
+  });
+
+  test('rows are written in pieces of 500, each a line the worker sends unparsed', () => {
+    const catalog = catalogFile('d.bib', bib);
+    const cacheDir = join(dir, 'cache-d');
+    const rows = Array.from({ length: 1201 }, (_, i): [string, string, string[], string] => [`k${i}`, `Title ${i} – é`, ['Doe'], '2020']);
+    writeCache(cacheDir, catalog, statSync(catalog), '1', rows);
+    const cached = readCachePieces(cacheDir, catalog, '1')!;
+    assert.equal(cached.papers, 1201);
+    assert.deepEqual(cached.pieces.map((piece) => decodePiece(piece).length), [500, 500, 201]);
+    assert.deepEqual(cached.pieces.flatMap(decodePiece), rows);
+    assert.deepEqual(decodePiece(new TextEncoder().encode('[["k", "T"')), [], 'a broken piece gives no rows');
   });
 
   test('the cache folder: XDG_CACHE_HOME, else ~/.cache', () => {

@@ -10,7 +10,7 @@ import { skimBibtex } from '../catalog/bibtexSkim';
 import { catalogFormatOf } from '../catalog/catalogFile';
 import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogStore';
-import { cacheRow, readCache, writeCache, type CacheRow, type CatalogStat } from './catalogCache';
+import { cacheRow, readCachePieces, writeCache, type CacheRow, type CatalogStat } from './catalogCache';
 import { CatalogFiles } from './catalogFiles';
 import { MAX_FILE_BYTES } from './files';
 
@@ -113,9 +113,11 @@ export class CatalogWorkerCore {
     let text: string | undefined;
     if (first) {
       // Completion before the parse: the cache of the last start, else a skim of the file.
-      const cached = this.cacheDir ? readCache(this.cacheDir, filePath, this.server) : undefined;
-      if (cached) this.provisional(uri, cached, 'cache');
-      else if (catalogFormatOf(uri) === 'bibtex') {
+      const cached = this.cacheDir ? readCachePieces(this.cacheDir, filePath, this.server) : undefined;
+      if (cached) {
+        for (const rows of cached.pieces) this.post({ type: 'provisional', uri, rows, source: 'cache' }, [rows.buffer as ArrayBuffer]);
+        this.post({ type: 'log', message: `${uri}: ${cached.papers} papers from the cache of the last start until it is read.` });
+      } else if (catalogFormatOf(uri) === 'bibtex') {
         // The head first: its keys and titles reach completion before the whole file is even read.
         const skimmed = this.skimHead(uri, filePath);
         bytes = readFileSync(filePath);
@@ -147,12 +149,12 @@ export class CatalogWorkerCore {
     return { kind: 'full', problems, blank: reading.blank, papers: papers.length };
   }
 
-  private provisional(uri: string, rows: CacheRow[], source: 'cache' | 'skim', log = true): void {
+  /** Skimmed rows for completion until the file is read (the log line comes once the whole skim is sent). */
+  private provisional(uri: string, rows: CacheRow[]): void {
     for (let i = 0; i < rows.length; i += PROVISIONAL_BATCH) {
       const json = encode(rows.slice(i, i + PROVISIONAL_BATCH));
-      this.post({ type: 'provisional', uri, rows: json, source }, [json.buffer as ArrayBuffer]);
+      this.post({ type: 'provisional', uri, rows: json, source: 'skim' }, [json.buffer as ArrayBuffer]);
     }
-    if (log) this.post({ type: 'log', message: `${uri}: ${rows.length} papers from the ${source === 'cache' ? 'cache of the last start' : 'skim of the file'} until it is read.` });
   }
 
   /** Skims the first piece of the file, cut before an entry (an ASCII `@`, so the cut is a character boundary too). */
@@ -169,7 +171,7 @@ export class CatalogWorkerCore {
     if (cut < 0) return { chars: 0, papers: 0 };
     // The head decodes to the same characters as the start of the whole file, up to the cut.
     const rows = skimBibtex(head.slice(0, cut + 1), uri).map(cacheRow);
-    this.provisional(uri, rows, 'skim', false);
+    this.provisional(uri, rows);
     return { chars: cut + 1, papers: rows.length };
   }
 
@@ -188,7 +190,7 @@ export class CatalogWorkerCore {
       }
       const rows = skimBibtex(text.slice(start, end), uri).map(cacheRow);
       papers += rows.length;
-      this.provisional(uri, rows, 'skim', false);
+      this.provisional(uri, rows);
       start = end;
     }
     this.post({ type: 'log', message: `${uri}: ${papers} papers from the skim of the file until it is read.` });
