@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { skimBibtex } from '../../server/src/catalog/bibtexSkim';
-import { cacheFileOf, cacheRow, decodePiece, defaultCacheDir, provisionalPapers, readCache, readCachePieces, writeCache } from '../../server/src/node/catalogCache';
+import { cacheFileOf, cacheRow, decodePiece, defaultCacheDir, encodedRow, provisionalPapers, readCache, readCachePieces, writeCache } from '../../server/src/node/catalogCache';
 import { CatalogWorkerCore } from '../../server/src/node/catalogWorker';
 
 const dir = mkdtempSync(join(tmpdir(), 'litnotes-cache-'));
@@ -25,7 +25,7 @@ describe('catalog cache', () => {
     const cacheDir = join(dir, 'cache-a');
     const rows = skimBibtex(multiline, 'file:///a.bib').map(cacheRow);
     assert.deepEqual(rows, [['doe2020', 'A Quantum Title', ['Doe', 'Roe'], '2020']]);
-    writeCache(cacheDir, catalog, statSync(catalog), '1.0.0', rows);
+    writeCache(cacheDir, catalog, statSync(catalog), '1.0.0', rows.map(encodedRow));
     assert.deepEqual(readCache(cacheDir, catalog, '1.0.0'), rows);
     const papers = provisionalPapers(rows, 'file:///a.bib');
     assert.equal(papers[0].title, 'A Quantum Title');
@@ -36,11 +36,11 @@ describe('catalog cache', () => {
   test('invalidated by size, modification time and server version', () => {
     const catalog = catalogFile('b.bib', multiline);
     const cacheDir = join(dir, 'cache-b');
-    writeCache(cacheDir, catalog, statSync(catalog), '1.0.0', [['doe2020', 'T', [], '']]);
+    writeCache(cacheDir, catalog, statSync(catalog), '1.0.0', [encodedRow(['doe2020', 'T', [], ''])]);
     assert.equal(readCache(cacheDir, catalog, '1.0.1'), undefined, 'another server version');
     utimesSync(catalog, new Date(), new Date(Date.now() + 5000));
     assert.equal(readCache(cacheDir, catalog, '1.0.0'), undefined, 'modified since');
-    writeCache(cacheDir, catalog, statSync(catalog), '1.0.0', [['doe2020', 'T', [], '']]);
+    writeCache(cacheDir, catalog, statSync(catalog), '1.0.0', [encodedRow(['doe2020', 'T', [], ''])]);
     writeFileSync(catalog, multiline + '\n');
     assert.equal(readCache(cacheDir, catalog, '1.0.0'), undefined, 'another size');
   });
@@ -76,7 +76,7 @@ describe('catalog cache', () => {
     const catalog = catalogFile('d.bib', bib);
     const cacheDir = join(dir, 'cache-d');
     const rows = Array.from({ length: 1201 }, (_, i): [string, string, string[], string] => [`k${i}`, `Title ${i} – é`, ['Doe'], '2020']);
-    writeCache(cacheDir, catalog, statSync(catalog), '1', rows);
+    writeCache(cacheDir, catalog, statSync(catalog), '1', rows.map(encodedRow));
     const cached = readCachePieces(cacheDir, catalog, '1')!;
     assert.equal(cached.papers, 1201);
     assert.deepEqual(cached.pieces.map((piece) => decodePiece(piece).length), [500, 500, 201]);

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { CatalogFiles, type CatalogReading } from '../../server/src/node/catalogFiles';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
@@ -101,5 +103,29 @@ describe('CatalogFiles: reading only what changed', () => {
     assert.ok(model.paper('paper20'), 'kept from the last good version');
     assert.equal(readTwice(base, base.replace('@article{paper33,', '@string{x = {y}}\n@article{paper33,')).reading.kind, 'full');
     assert.equal(readTwice(base, base.replace('@article{paper33,', '@article{paper34,')).reading.kind, 'full');
+  });
+});
+
+describe('what a worker keeps between reads', () => {
+  test('no slice of the text: after a read and an edited stretch, the state holds a few MB, not the text', () => {
+    // V8 keeps a whole string alive while any slice of it lives (strings of 13 characters or more
+    // are sliced): a kept key, macro or crossref parent that is a slice holds the file's text.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heapUsed = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const padding = 'x'.repeat(2000);
+    const text = catalog(6000, (i) => `@article{somebody${i}paperkey, title = {Title ${i} – Müller}, journal = jml, year = 2020, ${i % 3 === 0 ? 'crossref = {conf2020}, ' : ''}abstract = {${padding} ${i}}}`);
+    const edited = Buffer.from(text.replace('Title 3000 ', 'Title three thousand '));
+    const files = new CatalogFiles();
+    assert.equal(files.read(uri, Buffer.from(text)).kind, 'full');
+    assert.equal(files.read(uri, edited).kind, 'delta');
+    const withState = heapUsed();
+    files.forget(uri);
+    const kept = withState - heapUsed();
+    assert.ok(text.length > 12_000_000, `${text.length}`);
+    assert.ok(kept < 4_000_000, `the state keeps ${Math.round(kept / 1e6)} MB of heap for a ${Math.round(text.length / 1e6)} MB text`);
   });
 });

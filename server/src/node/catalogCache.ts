@@ -45,13 +45,22 @@ export function cacheRow(paper: Paper): CacheRow {
   return [paper.key, paper.title ?? '', paper.authors.map((a) => a.family ?? a.literal ?? '').filter(Boolean), paper.year ?? ''];
 }
 
-export function writeCache(cacheDir: string, catalogPath: string, stat: CatalogStat, server: string, rows: readonly CacheRow[]): void {
+/**
+ * A row as the JSON it is written as. The worker keeps rows this way: a row's strings are slices of
+ * the catalog's text, and one slice kept keeps the whole text (176 MB at 100k papers) alive.
+ */
+export function encodedRow(row: CacheRow): string {
+  return JSON.stringify(row);
+}
+
+/** Writes the cache of `catalogPath` as it is now (`stat`): `rows` as `encodedRow` made them. */
+export function writeCache(cacheDir: string, catalogPath: string, stat: CatalogStat, server: string, rows: readonly string[]): void {
   mkdirSync(cacheDir, { recursive: true });
   const file = cacheFileOf(cacheDir, catalogPath);
   const temporary = `${file}.${process.pid}.tmp`;
   const pieces = Math.ceil(rows.length / ROWS_PER_PIECE);
   const lines = [JSON.stringify({ format: CACHE_FORMAT, server, catalog: catalogPath, size: stat.size, mtimeMs: stat.mtimeMs, papers: rows.length, pieces })];
-  for (let i = 0; i < rows.length; i += ROWS_PER_PIECE) lines.push(JSON.stringify(rows.slice(i, i + ROWS_PER_PIECE)));
+  for (let i = 0; i < rows.length; i += ROWS_PER_PIECE) lines.push(`[${rows.slice(i, i + ROWS_PER_PIECE).join(',')}]`);
   writeFileSync(temporary, lines.join('\n') + '\n');
   renameSync(temporary, file); // never a half-written cache file
 }

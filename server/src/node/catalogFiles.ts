@@ -128,6 +128,25 @@ export class CatalogFiles {
   }
 }
 
+/**
+ * A copy of `text` that is a string of its own. The reader's strings are slices of the file's text,
+ * and V8 keeps a whole string alive while any slice of it lives: the state kept between reads must
+ * hold no slice, or it holds the last text of the file (hundreds of MB for a big catalog).
+ */
+function detached(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8'); // V8 copies strings under 13 characters anyway
+}
+
+function detachedParents(parents: ReadonlyMap<string, BibtexParent>): Map<string, BibtexParent> {
+  const copies = new Map<string, BibtexParent>();
+  for (const [lower, parent] of parents) {
+    const fields = new Map<string, string>();
+    for (const [name, value] of parent.fields) fields.set(detached(name), detached(value));
+    copies.set(detached(lower), { ...parent, type: detached(parent.type), key: detached(parent.key), fields, plain: new Set([...parent.plain].map(detached)) });
+  }
+  return copies;
+}
+
 /** Byte offsets for character offsets that only grow (one pass over the text in all). */
 function byteOffsets(text: string, base: number): (charOffset: number) => number {
   let lastChar = 0;
@@ -150,21 +169,22 @@ function stateOf(text: string, bytes: Buffer, details: ReturnType<typeof parseBi
   const toByte = byteOffsets(text, 0);
   const byteOf = new Map<number, number>();
   for (const p of sorted) byteOf.set(p, toByte(p));
+  const keys = papers.map((p) => detached(p.key));
   const keyCount = new Map<string, number>();
-  for (const p of papers) keyCount.set(p.key, (keyCount.get(p.key) ?? 0) + 1);
+  for (const key of keys) keyCount.set(key, (keyCount.get(key) ?? 0) + 1);
   return {
     bytes,
     starts: details.paperSpans.map((s) => byteOf.get(s.start)!),
     ends: details.paperSpans.map((s) => byteOf.get(s.end)!),
-    keys: papers.map((p) => p.key),
+    keys,
     startLines: papers.map((p) => p.source.range.start.line),
     startCharacters: papers.map((p) => p.source.range.start.character),
     endLines: papers.map((p) => p.source.range.end.line),
     endCharacters: papers.map((p) => p.source.range.end.character),
     others: details.otherSpans.map((o) => ({ start: byteOf.get(o.start)!, end: byteOf.get(o.end)! })),
-    macros: details.macroDefinitions.map((m) => ({ at: byteOf.get(m.at)!, name: m.name, value: m.value })),
-    inheritedKeys: details.inheritedKeys,
-    parents: details.parents,
+    macros: details.macroDefinitions.map((m) => ({ at: byteOf.get(m.at)!, name: detached(m.name), value: detached(m.value) })),
+    inheritedKeys: new Set([...details.inheritedKeys].map(detached)),
+    parents: detachedParents(details.parents),
     keyCount,
   };
 }
@@ -197,13 +217,13 @@ function updateState(
   state.startCharacters.splice(lo, count, ...papers.map((p) => p.source.range.start.character));
   state.endLines = [...state.endLines.slice(0, lo), ...papers.map((p) => p.source.range.end.line), ...after(state.endLines, lineShift)];
   state.endCharacters.splice(lo, count, ...papers.map((p) => p.source.range.end.character));
-  state.keys.splice(lo, count, ...papers.map((p) => p.key));
+  state.keys.splice(lo, count, ...papers.map((p) => detached(p.key)));
   for (const [key, n] of removedKeys) {
     const left = (state.keyCount.get(key) ?? 0) - n;
     if (left > 0) state.keyCount.set(key, left);
     else state.keyCount.delete(key);
   }
-  for (const p of papers) state.keyCount.set(p.key, (state.keyCount.get(p.key) ?? 0) + 1);
+  for (const p of papers) state.keyCount.set(detached(p.key), (state.keyCount.get(p.key) ?? 0) + 1);
   // Nothing else lies in the stretch (checked before): everything at or after it moves.
   state.others = state.others.map((o) => (o.start >= from ? { start: o.start + shift, end: o.end + shift } : o));
   state.macros = state.macros.map((m) => (m.at >= from ? { ...m, at: m.at + shift } : m));

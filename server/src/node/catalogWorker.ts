@@ -10,7 +10,7 @@ import { skimBibtex } from '../catalog/bibtexSkim';
 import { catalogFormatOf } from '../catalog/catalogFile';
 import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogStore';
-import { cacheRow, readCachePieces, writeCache, type CacheRow, type CatalogStat } from './catalogCache';
+import { cacheRow, encodedRow, readCachePieces, writeCache, type CacheRow, type CatalogStat } from './catalogCache';
 import { CatalogFiles } from './catalogFiles';
 import { MAX_FILE_BYTES } from './files';
 
@@ -51,8 +51,8 @@ export class CatalogWorkerCore {
   private readonly files = new CatalogFiles();
   private cacheDir: string | undefined;
   private server = 'dev';
-  /** Per URI: the cache rows of its papers in file order. */
-  private readonly rows = new Map<string, CacheRow[]>();
+  /** Per URI: the cache rows of its papers in file order, encoded (strings of their own, no slices of the text). */
+  private readonly rows = new Map<string, string[]>();
   private readonly cacheTimers = new Map<string, NodeJS.Timeout>();
   /** The cache writes those timers will do, for `flush`. */
   private readonly cacheWrites = new Map<string, () => void>();
@@ -137,11 +137,11 @@ export class CatalogWorkerCore {
     if (reading.kind === 'unchanged') return reading;
     if (reading.kind === 'delta') {
       const rows = this.rows.get(uri);
-      if (rows) rows.splice(reading.delta.from, reading.delta.to - reading.delta.from, ...reading.delta.papers.map(cacheRow));
+      if (rows) rows.splice(reading.delta.from, reading.delta.to - reading.delta.from, ...reading.delta.papers.map((p) => encodedRow(cacheRow(p))));
       return reading;
     }
     const { papers, problems } = reading.result;
-    this.rows.set(uri, papers.map(cacheRow));
+    this.rows.set(uri, papers.map((p) => encodedRow(cacheRow(p))));
     for (let i = 0; i < papers.length; i += BATCH) {
       const json = encode(papers.slice(i, i + BATCH));
       this.post({ type: 'papers', id, json }, [json.buffer as ArrayBuffer]);
@@ -200,7 +200,7 @@ export class CatalogWorkerCore {
    * After a pause (an edit is often followed by another; the cache only matters at the next start).
    * The rows are those of the disk copy with its size and time: an editor's text never goes in.
    */
-  private writeCacheSoon(filePath: string, stat: CatalogStat, rows: CacheRow[]): void {
+  private writeCacheSoon(filePath: string, stat: CatalogStat, rows: string[]): void {
     const cacheDir = this.cacheDir;
     if (!cacheDir) return;
     clearTimeout(this.cacheTimers.get(filePath));
