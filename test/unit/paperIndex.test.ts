@@ -164,6 +164,19 @@ describe('PaperIndex on the demo catalog', () => {
       assert.deepEqual(reversed.search(query, 10), index.search(query, 10), query);
     }
   });
+
+  test('a bulk load in slices, with room reserved too small or too big, finds what one add finds', () => {
+    for (const reserve of [(i: PaperIndex) => i.reserveAbstracts(demo.slice(0, 3)), (i: PaperIndex) => i.reserveAbstracts([...demo, ...demo, ...demo])]) {
+      const sliced = new PaperIndex();
+      for (let i = 0; i < demo.length; i += 10) sliced.addShortFields(demo.slice(i, i + 10));
+      reserve(sliced);
+      for (let i = 0; i < demo.length; i += 10) sliced.addAbstracts(demo.slice(i, i + 10));
+      for (const _ of sliced.settleAbstracts());
+      for (const query of ['gauss', 'sparse att', 'retrieval ', 'dense correspondence', 'pruning']) {
+        assert.deepEqual(sliced.search(query, 10), index.search(query, 10), query);
+      }
+    }
+  });
 });
 
 describe('PaperIndex on authors, years, venues and keywords', () => {

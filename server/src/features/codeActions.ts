@@ -38,7 +38,7 @@ export function provideCodeActions(model: WorkspaceModel, uri: string, range: Ra
 }
 
 function candidates(model: WorkspaceModel, unknown: string): string[] {
-  const bySpelling = closestKeys(unknown, model.keys(), MAX_FIXES);
+  const bySpelling = closestKeys(unknown, model.keysInAnyOrder(), MAX_FIXES);
   const bySearch = model.search(unknown, MAX_FIXES).map((hit) => hit.key);
   return [...new Set([...bySpelling, ...bySearch])].filter((key) => key !== unknown).slice(0, MAX_FIXES);
 }

@@ -27,7 +27,7 @@ export function noteDiagnostics(model: WorkspaceModel, uri: string, settings: Di
   const hints = new Map<string, string | undefined>();
   for (const citation of note.citations) {
     if (model.paper(citation.key)) continue;
-    if (!hints.has(citation.key)) hints.set(citation.key, closestKeys(citation.key, model.keys(), 1)[0]);
+    if (!hints.has(citation.key)) hints.set(citation.key, closestKeys(citation.key, model.keysInAnyOrder(), 1)[0]);
     diagnostics.push({
       range: citation.keyRange,
       severity: unknownSeverity,

@@ -76,6 +76,18 @@ export class AbstractIndex {
     this.documents++;
   }
 
+  /**
+   * Room in the log for about this many more postings, made at once: a bulk load that grew the log
+   * by doubling copied it each time, and copying 10 million postings kept the server deaf 160 ms.
+   */
+  reserve(postings: number): void {
+    const needed = this.logLength + postings;
+    if (needed <= this.logTerm.length) return;
+    this.logTerm = resized(this.logTerm, needed);
+    this.logDocument = resized(this.logDocument, needed);
+    this.logCount = resized(this.logCount, needed);
+  }
+
   /** Sorts waiting postings in now if they are many (after a batch of adds), so the log stays small. */
   settle(): void {
     if (this.logLength > EAGER_REBUILD_SHARE * this.rowDocument.length && this.logLength > SCANNED_LOG) this.rebuild();
@@ -299,6 +311,12 @@ export class AbstractIndex {
     this.lastDocument.fill(-1);
     this.removedSinceRebuild = 0;
   }
+}
+
+function resized<T extends Int32Array | Uint8Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(length);
+  bigger.set(array.subarray(0, Math.min(array.length, length)));
+  return bigger;
 }
 
 function grow<T extends Int32Array | Uint8Array>(array: T, atLeast: number, fill: number): T {
