@@ -165,16 +165,34 @@ describe('PaperIndex on the demo catalog', () => {
     }
   });
 
-  test('a bulk load in slices, with room reserved too small or too big, finds what one add finds', () => {
-    for (const reserve of [(i: PaperIndex) => i.reserveAbstracts(demo.slice(0, 3)), (i: PaperIndex) => i.reserveAbstracts([...demo, ...demo, ...demo])]) {
-      const sliced = new PaperIndex();
-      for (let i = 0; i < demo.length; i += 10) sliced.addShortFields(demo.slice(i, i + 10));
-      reserve(sliced);
-      for (let i = 0; i < demo.length; i += 10) sliced.addAbstracts(demo.slice(i, i + 10));
-      for (const _ of sliced.settleAbstracts());
-      for (const query of ['gauss', 'sparse att', 'retrieval ', 'dense correspondence', 'pruning']) {
-        assert.deepEqual(sliced.search(query, 10), index.search(query, 10), query);
-      }
+  test('abstracts past one chunk of the posting log (65,536): every paper with a word is found', () => {
+    const vocabulary = Array.from({ length: 300 }, (_, i) => `term${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const many = Array.from({ length: 3000 }, (_, i) => paper(`p${i}`, { title: 'Untitled', abstract: Array.from({ length: 40 }, () => vocabulary[Math.floor(random() * 300)]).join(' ') }));
+    const big = new PaperIndex();
+    for (let i = 0; i < many.length; i += 100) big.addShortFields(many.slice(i, i + 100));
+    for (let i = 0; i < many.length; i += 100) big.addAbstracts(many.slice(i, i + 100));
+    // A paper edited while the rows are being sorted: its postings are logged behind the sorted ones.
+    const steps = big.settleAbstracts();
+    steps.next();
+    const edited = [paper('p0', { title: 'Untitled', abstract: 'termzz only' })];
+    big.addShortFields(edited);
+    big.addAbstracts(edited);
+    for (const _ of steps);
+    for (const word of [vocabulary[0], vocabulary[150], vocabulary[299], 'termzz']) {
+      const expected = [...many.slice(1), paper('p0', { abstract: 'termzz only' })].filter((p) => p.abstract!.split(' ').includes(word)).map((p) => p.key).sort();
+      assert.deepEqual(big.search(`${word} `, 5000).map((hit) => hit.key).sort(), expected, word);
+    }
+  });
+
+  test('a bulk load in slices finds what one add finds', () => {
+    const sliced = new PaperIndex();
+    for (let i = 0; i < demo.length; i += 10) sliced.addShortFields(demo.slice(i, i + 10));
+    for (let i = 0; i < demo.length; i += 10) sliced.addAbstracts(demo.slice(i, i + 10));
+    for (const _ of sliced.settleAbstracts());
+    for (const query of ['gauss', 'sparse att', 'retrieval ', 'dense correspondence', 'pruning']) {
+      assert.deepEqual(sliced.search(query, 10), index.search(query, 10), query);
     }
   });
 });

@@ -33,8 +33,6 @@ const TIER_EXACT_KEY = 2;
 const TIER_KEY_PREFIX = 1;
 /** Keys added since the last merge into the sorted keys, at most (a scan of them stays well under a millisecond). */
 const MAX_RECENT_KEYS = 4096;
-/** Abstract characters per posting (a distinct word of an abstract): 12 to 15 in real and generated catalogs; a bit low, so the room suffices. */
-const CHARACTERS_PER_POSTING = 10;
 /** Query words beyond this many are ignored (each one takes a bit of a 32-bit mask). */
 const MAX_QUERY_TERMS = 24;
 
@@ -94,13 +92,6 @@ export class PaperIndex {
     }
     this.abstractsBehind += papers.length;
     this.insertSortedKeys(added);
-  }
-
-  /** Makes room for the abstracts of a bulk load before it is added in slices (about one posting per 10 characters). */
-  reserveAbstracts(papers: readonly Paper[]): void {
-    let characters = 0;
-    for (const paper of papers) characters += paper.abstract?.length ?? 0;
-    this.abstracts.reserve(Math.ceil(characters / CHARACTERS_PER_POSTING));
   }
 
   /** The abstracts of papers given to `addShortFields` before (a paper replaced since then is skipped). */

@@ -18,8 +18,13 @@ import { CatalogStore, type CatalogDelta, type CatalogFile, type CatalogUpdate }
 import { NoteIndex, type CitationPlace, type Note } from './noteIndex';
 import { ProvisionalPapers } from './provisionalPapers';
 
-/** Papers handled between two checks of the clock while indexing in slices. */
-const SLICE = 256;
+/**
+ * Papers handled between two checks of the clock while indexing in slices. Small: a step can cost
+ * 150 µs a paper (the first abstracts bring new words at every turn), and the check is cheap.
+ */
+const SLICE = 32;
+/** An update of up to this many papers (an edit) is indexed in one step. */
+const SMALL_UPDATE = 256;
 
 export type DerivedTopics = ReturnType<typeof deriveTopics>;
 
@@ -260,21 +265,26 @@ export class WorkspaceModel {
   /** Brings one catalog update into the definitions and the index, yielding between slices. */
   private *indexUpdate(update: CatalogUpdate): Generator<void, void, void> {
     this.catalogVersion++;
+    // Nothing is changed until the definitions loop: yielding while these are built is safe.
     const affected = new Set<string>();
-    for (const paper of update.before) affected.add(paper.key);
-    for (const paper of update.after) affected.add(paper.key);
-
+    let done = 0;
+    for (const paper of update.before) {
+      affected.add(paper.key);
+      if (++done % (4 * SLICE) === 0) yield;
+    }
     const newOfKey = new Map<string, Paper[]>();
     for (const paper of update.after) {
+      affected.add(paper.key);
       const list = newOfKey.get(paper.key);
       if (list) list.push(paper);
       else newOfKey.set(paper.key, [paper]);
+      if (++done % (4 * SLICE) === 0) yield;
     }
     yield;
 
     const toRemove: string[] = [];
     const toAdd: Paper[] = [];
-    let done = 0;
+    done = 0;
     for (const key of affected) {
       const others = (this.definitionsByKey.get(key) ?? []).filter((p) => p.source.uri !== update.uri);
       const all = [...others, ...(newOfKey.get(key) ?? [])].sort(byPlace);
@@ -300,7 +310,7 @@ export class WorkspaceModel {
     }
     this.catalogVersion++;
     if (toRemove.length > 0) this.index.remove(toRemove);
-    if (toAdd.length <= SLICE) {
+    if (toAdd.length <= SMALL_UPDATE) {
       if (toAdd.length > 0) this.index.add(toAdd);
     } else {
       // Keys, titles and authors of every paper first, so completion finds them all early.
@@ -309,7 +319,6 @@ export class WorkspaceModel {
         yield;
       }
       this.provisional.clear(update.uri);
-      this.index.reserveAbstracts(toAdd);
       for (let i = 0; i < toAdd.length; i += SLICE) {
         this.index.addAbstracts(toAdd.slice(i, i + SLICE));
         yield;
