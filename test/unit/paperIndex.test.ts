@@ -268,3 +268,31 @@ describe('PaperIndex updates', () => {
     assert.equal(keys(index, 'topic3 ', 1000).length, many.slice(2500).filter((_, i) => (i + 2500) % 7 === 3).length);
   });
 });
+
+describe('PaperIndex ranking for what people remember of a title', () => {
+  const papers = [
+    paper('krajewski1991ternary', { title: 'Ternary compounds', abstract: 'Defects in nitrides and other ternary compounds.' }),
+    paper('ray2019ternary', { title: 'Ternary phases revisited', abstract: 'Nitrides with a defect structure.' }),
+    paper('mukhtarova2012estimation', { title: 'Estimation of defect densities in ternary nitrides', abstract: 'We estimate.' }),
+    paper('lee2017polyomni', { title: 'Sample density and its measurement', abstract: 'Samples.' }),
+    paper('mckiernan2010toward', { title: 'Toward applications of metals', abstract: 'Metals.' }),
+    // Shorter titles with only some of the words: first when a typo is not understood.
+    paper('bishop1996density', { title: 'Density' }),
+    paper('cava1993toward', { title: 'Toward applications' }),
+  ];
+  const index = new PaperIndex();
+  index.add(papers);
+
+  test('a title holding every typed word beats a rare word in key and title with the rest in the abstract', () => {
+    assert.equal(keys(index, 'defect ternary nitrides')[0], 'mukhtarova2012estimation');
+  });
+
+  test('two neighbouring letters swapped count as one typo', () => {
+    assert.equal(keys(index, 'sampel density')[0], 'lee2017polyomni');
+    assert.deepEqual(keys(index, 'densiyt ').sort(), ['bishop1996density', 'lee2017polyomni', 'mukhtarova2012estimation']);
+  });
+
+  test('a typo in a plural is measured against the singular', () => {
+    assert.equal(keys(index, 'toward applications mekals')[0], 'mckiernan2010toward');
+  });
+});
