@@ -59,6 +59,31 @@ describe('CatalogFiles: reading only what changed', () => {
     assert.deepEqual(model.search('zqx', 5).map((h) => h.key), ['paper25']);
   });
 
+  test('edits one after another on the same file, each a stretch: always the same papers as a whole read', () => {
+    const files = new CatalogFiles();
+    const model = new WorkspaceModel();
+    const first = files.read(uri, Buffer.from(base));
+    if (first.kind === 'full') model.setCatalogRead(first.result, first.blank);
+    model.finishWork();
+    let text = base;
+    const edits: ((t: string) => string)[] = [
+      (t) => t.replace('Title number 40 about', 'Title number 40 — ünïcödé about'),
+      (t) => t.replace('  abstract = {An abstract of paper 20.},', '  abstract = {An abstract\nover\nlines of paper 20.},'),
+      (t) => t.replace('Title number 45 about', 'Title 45'),
+      (t) => t.replace('  abstract = {An abstract\nover\nlines of paper 20.},', '  abstract = {Shorter.},'),
+      (t) => t.replace('Title number 41 about', 'Title number 41 zqx about'),
+    ];
+    for (const edit of edits) {
+      text = edit(text);
+      const reading = files.read(uri, Buffer.from(text));
+      assert.equal(reading.kind, 'delta');
+      if (reading.kind === 'delta') assert.ok(model.applyCatalogDelta(uri, reading.delta));
+      model.finishWork();
+      assertSameAsWholeRead(model, text);
+    }
+    assert.deepEqual(model.search('zqx', 5).map((h) => h.key), ['paper41']);
+  });
+
   test('lines added and removed move the papers after the edit', () => {
     const added = base.replace('  abstract = {An abstract of paper 30.},', '  abstract = {An abstract\nover three\nlines of paper 30.},');
     const first = readTwice(base, added);

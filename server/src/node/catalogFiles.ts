@@ -210,14 +210,35 @@ function updateState(
     ends.push(toByte(span.end));
   }
   const count = hi - lo + 1;
-  const after = (list: number[], add: number) => list.slice(hi + 1).map((v) => v + add);
-  state.starts = [...state.starts.slice(0, lo), ...starts, ...after(state.starts, shift)];
-  state.ends = [...state.ends.slice(0, lo), ...ends, ...after(state.ends, shift)];
-  state.startLines = [...state.startLines.slice(0, lo), ...papers.map((p) => p.source.range.start.line), ...after(state.startLines, lineShift)];
-  state.startCharacters.splice(lo, count, ...papers.map((p) => p.source.range.start.character));
-  state.endLines = [...state.endLines.slice(0, lo), ...papers.map((p) => p.source.range.end.line), ...after(state.endLines, lineShift)];
-  state.endCharacters.splice(lo, count, ...papers.map((p) => p.source.range.end.character));
-  state.keys.splice(lo, count, ...papers.map((p) => detached(p.key)));
+  if (papers.length === count) {
+    // One entry edited in place (the usual edit): shift what follows where it is; copying the
+    // 100,000-long lists cost 45 ms of each edit.
+    for (let k = 0; k < count; k++) {
+      const range = papers[k].source.range;
+      state.starts[lo + k] = starts[k];
+      state.ends[lo + k] = ends[k];
+      state.startLines[lo + k] = range.start.line;
+      state.startCharacters[lo + k] = range.start.character;
+      state.endLines[lo + k] = range.end.line;
+      state.endCharacters[lo + k] = range.end.character;
+      state.keys[lo + k] = detached(papers[k].key);
+    }
+    for (let i = hi + 1; i < state.starts.length; i++) {
+      state.starts[i] += shift;
+      state.ends[i] += shift;
+      state.startLines[i] += lineShift;
+      state.endLines[i] += lineShift;
+    }
+  } else {
+    const after = (list: number[], add: number) => list.slice(hi + 1).map((v) => v + add);
+    state.starts = [...state.starts.slice(0, lo), ...starts, ...after(state.starts, shift)];
+    state.ends = [...state.ends.slice(0, lo), ...ends, ...after(state.ends, shift)];
+    state.startLines = [...state.startLines.slice(0, lo), ...papers.map((p) => p.source.range.start.line), ...after(state.startLines, lineShift)];
+    state.startCharacters.splice(lo, count, ...papers.map((p) => p.source.range.start.character));
+    state.endLines = [...state.endLines.slice(0, lo), ...papers.map((p) => p.source.range.end.line), ...after(state.endLines, lineShift)];
+    state.endCharacters.splice(lo, count, ...papers.map((p) => p.source.range.end.character));
+    state.keys.splice(lo, count, ...papers.map((p) => detached(p.key)));
+  }
   for (const [key, n] of removedKeys) {
     const left = (state.keyCount.get(key) ?? 0) - n;
     if (left > 0) state.keyCount.set(key, left);
