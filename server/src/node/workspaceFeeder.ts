@@ -135,20 +135,26 @@ export class WorkspaceFeeder {
 
     const total = catalogUris.size + noteUris.size;
     let done = 0;
-    for (const uri of catalogUris) {
-      if (progress.isCancelled()) return;
-      await (early.get(uri) ?? this.readCatalog(uri));
-      progress.report(++done, total);
-      await yieldToEventLoop();
-    }
+    // Notes are read while the worker reads the catalogs: a note's citations do not depend on them
+    // (diagnostics wait for the end of indexing), and 10,000 notes after a 100k catalog took 4 s more.
+    const catalogsRead = (async () => {
+      for (const uri of catalogUris) {
+        if (progress.isCancelled()) return;
+        await (early.get(uri) ?? this.readCatalog(uri));
+        progress.report(++done, total);
+        await yieldToEventLoop();
+      }
+    })();
     for (const uri of noteUris) {
-      if (progress.isCancelled()) return;
+      if (progress.isCancelled()) break;
       await this.readNote(uri);
       if (++done % 20 === 0) {
         progress.report(done, total);
         await yieldToEventLoop();
       }
     }
+    await catalogsRead;
+    if (progress.isCancelled()) return;
     progress.report(total, total);
     this.host.log(`Indexed ${this.model.paperCount} papers from ${catalogUris.size} catalogs and ${noteUris.size} notes in ${Date.now() - started} ms.`);
   }
