@@ -296,3 +296,13 @@ describe('PaperIndex ranking for what people remember of a title', () => {
     assert.equal(keys(index, 'toward applications mekals')[0], 'mckiernan2010toward');
   });
 });
+
+describe('PaperIndex ties', () => {
+  test('more tied papers than the limit: the first keys in order, whatever order they were added in', () => {
+    const keysAdded = Array.from({ length: 300 }, (_, i) => `k${String((i * 7919) % 300).padStart(3, '0')}`);
+    const index = new PaperIndex();
+    for (let i = 0; i < keysAdded.length; i += 50) index.add(keysAdded.slice(i, i + 50).map((key) => paper(key, { title: 'Same title' })));
+    assert.deepEqual(keys(index, 'k', 5), ['k000', 'k001', 'k002', 'k003', 'k004']);
+    assert.deepEqual(keys(index, 'same title', 3), ['k000', 'k001', 'k002']);
+  });
+});

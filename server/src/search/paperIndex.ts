@@ -166,30 +166,42 @@ export class PaperIndex {
     for (const id of tiers.keys()) scratch.addCandidate(id);
 
     const all = (1 << terms.length) - 1;
-    const ids: number[] = [];
-    const ranks: number[] = [];
+    // Ranked candidates go into the scratch's typed arrays: a search allocates nothing in proportion
+    // to its candidates (tens of thousands for a short prefix), so it leaves the collector little to do.
+    const { rankedIds, ranks } = scratch;
+    let ranked = 0;
     const add = (id: number, rank: number) => {
       if (this.keyOfId[id] === undefined) return;
-      ids.push(id);
-      ranks.push(rank);
+      rankedIds[ranked] = id;
+      ranks[ranked++] = rank;
     };
     for (const id of scratch.candidates) {
       if (scratch.matched[id] === all || tiers.has(id)) add(id, rankOf(tiers.get(id) ?? 0, 0, popCount(scratch.inShortFields[id]), scratch.total[id]));
     }
-    if (ids.length === 0 && terms.length > 1) {
+    if (ranked === 0 && terms.length > 1) {
       // Nothing has every word: rank by how many words a paper has, then by score.
       for (const id of scratch.candidates) add(id, rankOf(0, popCount(scratch.matched[id]), popCount(scratch.inShortFields[id]), scratch.total[id]));
     }
     scratch.reset();
-    return this.best(ids, ranks, limit);
+    return this.best(scratch, ranked, limit);
   }
 
-  private best(ids: number[], ranks: number[], limit: number): SearchHit[] {
-    const threshold = ids.length > limit ? kthLargest(Float64Array.from(ranks), limit) : -Infinity;
-    const hits: SearchHit[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      if (ranks[i] >= threshold) hits.push({ key: this.keyOfId[ids[i]] as string, score: ranks[i] });
+  /** The `limit` best of the first `count` ranked candidates, ties by key (only `limit` of the tied are ever sorted). */
+  private best(scratch: Scratch, count: number, limit: number): SearchHit[] {
+    const { rankedIds, ranks } = scratch;
+    let threshold = -Infinity;
+    if (count > limit) {
+      const selection = scratch.selection.subarray(0, count);
+      selection.set(ranks.subarray(0, count));
+      threshold = kthLargest(selection, limit);
     }
+    const hits: SearchHit[] = [];
+    const tied: string[] = [];
+    for (let i = 0; i < count; i++) {
+      if (ranks[i] > threshold) hits.push({ key: this.keyOfId[rankedIds[i]] as string, score: ranks[i] });
+      else if (ranks[i] === threshold) insertBounded(tied, this.keyOfId[rankedIds[i]] as string, limit);
+    }
+    for (const key of tied) hits.push({ key, score: threshold });
     hits.sort((a, b) => b.score - a.score || compareStrings(a.key, b.key));
     return hits.slice(0, limit);
   }
@@ -280,8 +292,15 @@ class Scratch {
   readonly inShortFields: Uint32Array;
   private readonly isCandidate: Uint8Array;
   readonly candidates: number[] = [];
+  /** The ranked candidates of a search: ids and ranks, and a copy of the ranks to select in. */
+  readonly rankedIds: Int32Array;
+  readonly ranks: Float64Array;
+  readonly selection: Float64Array;
 
   constructor(readonly capacity: number) {
+    this.rankedIds = new Int32Array(capacity);
+    this.ranks = new Float64Array(capacity);
+    this.selection = new Float64Array(capacity);
     this.shortScore = new Float64Array(capacity);
     this.abstractScore = new Float64Array(capacity);
     this.total = new Float64Array(capacity);
@@ -560,6 +579,20 @@ function kthLargest(values: Float64Array, k: number): number {
     else break;
   }
   return values[target];
+}
+
+/** Inserts `key` into the sorted `list` if it is among the `max` smallest; the list never grows past `max`. */
+function insertBounded(list: string[], key: string, max: number): void {
+  if (list.length === max && compareStrings(key, list[max - 1]) >= 0) return;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareStrings(list[mid], key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, key);
+  if (list.length > max) list.pop();
 }
 
 function byLowerThenId(a: { lower: string; id: number }, b: { lower: string; id: number }): number {
