@@ -63,6 +63,11 @@ import { WorkspaceModel } from './service/workspaceModel';
 const SERVER_VERSION = process.env.LITNOTES_VERSION ?? 'dev';
 
 const connection = createConnection(ProposedFeatures.all);
+/** Chunks of input from the client over stdio or VS Code's IPC: indexing pauses for the connection when some came in. */
+let messagesReceived = 0;
+const countsMessages = process.argv.includes('--stdio') || typeof process.send === 'function';
+if (process.argv.includes('--stdio')) process.stdin.on('data', () => messagesReceived++);
+else if (typeof process.send === 'function') process.on('message', () => messagesReceived++);
 const documents = new TextDocuments(TextDocument);
 const model = new WorkspaceModel();
 
@@ -93,6 +98,8 @@ const feeder = new WorkspaceFeeder(
       const filePath = uriToPath(uri);
       if (fileWatcher && filePath && model.isCatalog(uri)) fileWatcher.watch(filePath);
     },
+    // Over another transport (a socket), indexing pauses after every slice.
+    messagesReceived: countsMessages ? () => messagesReceived : undefined,
     noteChanged: (uri) => {
       publishNoteSoon(uri);
       statusSoon();
