@@ -92,7 +92,8 @@ const feeder = new WorkspaceFeeder(
     openText,
     catalogChanged: (uri, keys) => {
       publishCatalogSoon(uri);
-      for (const key of keys) for (const note of model.notesCiting(key)) notesToRecheck.add(note);
+      // While indexing, every note is published at the end anyway (and a first read changes 100,000 keys).
+      if (state !== 'indexing') for (const note of notesCitingAny(keys)) notesToRecheck.add(note);
       republishNotesSoon();
       statusSoon();
       const filePath = uriToPath(uri);
@@ -293,6 +294,19 @@ function publishNoteSoon(uri: string): void {
 
 function publishCatalogSoon(uri: string): void {
   guard('diagnostics', () => publish(uri, catalogDiagnostics(model, uri, settings)));
+}
+
+/** Notes citing any of `keys`, looked up from the smaller side: the changed keys or the cited ones. */
+function notesCitingAny(keys: readonly string[]): Set<string> {
+  const notes = new Set<string>();
+  const cited = model.citedKeys();
+  if (keys.length <= cited.size) {
+    for (const key of keys) if (cited.has(key)) for (const note of model.notesCiting(key)) notes.add(note);
+  } else {
+    const changed = new Set(keys);
+    for (const key of cited.keys()) if (changed.has(key)) for (const note of model.notesCiting(key)) notes.add(note);
+  }
+  return notes;
 }
 
 /** Notes citing keys that appeared or went away since diagnostics were last published. */
