@@ -202,7 +202,7 @@ async function main(): Promise<void> {
       { label: 'server RSS, all indexed', value: server.rssMB, unit: 'MB', target: { op: '≤', limit: 500 }, note: `peak ${round(server.peakRssMB)} MB` },
       { label: 'one catalog entry edited', value: server.incrementalUpdateMs, unit: 'ms', target: { op: '≤', limit: 300 }, note: server.incrementalNote },
       { label: '  …edited in the editor', value: server.incrementalDidChangeMs, unit: 'ms', target: { op: '≤', limit: 300 }, note: 'didChange of the open catalog' },
-      { label: 'notes scan', value: server.notesScanMs, unit: 'ms', target: { op: '≤', limit: 3000 }, note: `${SIZES[options.size].notes} notes, from the catalog's log line to ready` },
+      { label: 'notes scan', value: server.notesScanMs, unit: 'ms', target: { op: '≤', limit: 3000 }, note: `${SIZES[options.size].notes} notes alone (the server's log); ${round(server.notesScanBesideCatalogMs)} ms while the worker reads the catalog` },
       { label: 'one note edited (p50)', value: server.noteEditP50Ms, unit: 'ms', target: { op: '≤', limit: 10 }, note: `max ${round(server.noteEditMaxMs)} ms: didChange + definition on the new citation` },
       { label: 'recall through LSP', value: undefined, unit: '', note: `top 5: ${server.lspRecallTop5}, typo top 10: ${server.lspTypoRecallTop10}` },
     );
@@ -257,6 +257,7 @@ async function main(): Promise<void> {
             incrementalUpdateMs: round(server.incrementalUpdateMs),
             incrementalDidChangeMs: server.incrementalDidChangeMs === undefined ? null : round(server.incrementalDidChangeMs),
             notesScanMs: round(server.notesScanMs),
+            notesScanBesideCatalogMs: round(server.notesScanBesideCatalogMs),
             noteEditP50Ms: round(server.noteEditP50Ms),
             noteEditMaxMs: round(server.noteEditMaxMs),
             lspRecallTop5: server.lspRecallTop5,
