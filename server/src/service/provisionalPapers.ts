@@ -33,8 +33,9 @@ export class ProvisionalPapers {
     for (const paper of papers) {
       const names = paper.authors.map((a) => [a.family, a.literal].filter(Boolean).join(' ')).join(' ');
       // Cheaper than the index's words (no camel-case parts): 100,000 of these are made at once.
-      const words = foldAccents(`${paper.key} ${paper.title ?? ''} ${names}`).replace(NOT_WORD, ' ');
-      list.push({ paper, lowerKey: paper.key.toLowerCase(), words: ' ' + words });
+      // One flat string, space first: `' ' + words` made a rope that every first search flattened (200 ms at 100k).
+      const words = foldAccents(` ${paper.key} ${paper.title ?? ''} ${names}`).replace(NOT_WORD, ' ');
+      list.push({ paper, lowerKey: paper.key.toLowerCase(), words });
       if (!this.byKey.has(paper.key)) this.byKey.set(paper.key, paper);
     }
   }
