@@ -5,9 +5,10 @@
  * - words are hashed while the text is scanned and looked up without cutting them out of the text:
  *   no string per word, no garbage; a spelling maps straight to its term id (or to "stop word"),
  *   so stop-word test, plural folding and vocabulary lookup happen once per distinct spelling;
- * - postings are appended to one growing log and sorted by term into flat typed arrays
- *   (compressed sparse rows) in linear time, in bounded steps for a bulk load; a short log (an
- *   edited entry) is searched as it is, so an edit never re-sorts 20 million postings;
+ * - postings are appended to a log (in chunks, never copied) and sorted by term into flat typed
+ *   arrays (compressed sparse rows) in linear time, in bounded steps for a bulk load; a short log
+ *   (an edited entry) is searched as it is, so an edit never re-sorts 20 million postings;
+ * - a typed prefix completes to at most 32 words, whose postings are visited up to a budget;
  * - removed papers are skipped while searching and dropped at the next rebuild.
  */
 import { foldAccents, isStopWord, isWordChar, singular } from './tokenize';
