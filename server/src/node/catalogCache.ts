@@ -11,8 +11,8 @@
  * (parsing 100,000 rows in the worker and encoding them again cost 250 ms of a warm start); the
  * main thread parses one piece per indexing slice and drops whatever is not a row.
  * It is used only when format, server version, catalog path, size and mtime all equal the file's
- * now and every piece is there; a broken or foreign file is ignored. Its text is catalog text like any other (escaped where
- * shown), never a path: the file name is computed, not read.
+ * now and every piece is there; a broken or foreign file is ignored. Its text is catalog text like
+ * any other (escaped where shown), never a path: the file name is computed, not read.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -93,7 +93,7 @@ export function readCachePieces(cacheDir: string, catalogPath: string, server: s
   return pieces.length === header.pieces ? { pieces, papers: header.papers } : undefined;
 }
 
-/** One piece's rows; a piece that is not a JSON list gives none. */
+/** The items of one JSON list the worker sent (cached or skimmed rows, papers); anything else gives none. */
 export function decodePiece(piece: Uint8Array): unknown[] {
   try {
     // Buffer's decoder is several times faster than TextDecoder here.
