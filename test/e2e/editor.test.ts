@@ -186,9 +186,15 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     // "Create Literature Note" from a paper's context menu writes notes/<key>.md from the template.
     const langSplat = rows.filter({ hasText: 'LangSplatV2: High-dimensional' });
     await langSplat.click({ button: 'right' });
-    await wb.page.locator('.context-view .monaco-menu .action-item', { hasText: 'Create Literature Note' }).click();
+    const createNote = wb.page.locator('.context-view .monaco-menu .action-item', { hasText: 'Create Literature Note' });
+    await createNote.click();
     const notePath = join(wb.folder, 'notes', 'LangSplatV2.md');
-    const note = await waitFor('notes/LangSplatV2.md on disk', async () => existsSync(notePath) && readFileSync(notePath, 'utf8'));
+    const note = await waitFor('notes/LangSplatV2.md on disk', async () => {
+      if (existsSync(notePath)) return readFileSync(notePath, 'utf8');
+      // A click can land while the menu is still settling: it stays open and nothing runs. Choose the item again.
+      if (await createNote.isVisible()) await createNote.click({ timeout: 2000 });
+      return undefined;
+    });
     const paperEntry = parseBibtex(readFileSync(join(wb.folder, 'papers.bib'), 'utf8'), 'file:///papers.bib').papers.find((p) => p.key === 'LangSplatV2');
     assert.ok(paperEntry);
     const date = /\d{4}-\d{2}-\d{2}/.exec(note)?.[0];
