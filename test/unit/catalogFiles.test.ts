@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { CatalogFiles, type CatalogReading } from '../../server/src/node/catalogFiles';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
+import { collectGarbage } from '../bench/gc';
 
 const uri = 'file:///ws/refs.bib';
 
@@ -135,10 +134,8 @@ describe('what a worker keeps between reads', () => {
   test('no slice of the text: after a read and an edited stretch, the state holds a few MB, not the text', () => {
     // V8 keeps a whole string alive while any slice of it lives (strings of 13 characters or more
     // are sliced): a kept key, macro or crossref parent that is a slice holds the file's text.
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
     const heapUsed = () => {
-      gc();
+      collectGarbage();
       return process.memoryUsage().heapUsed;
     };
     const padding = 'x'.repeat(2000);

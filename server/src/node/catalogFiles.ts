@@ -210,6 +210,7 @@ function updateState(
     ends.push(toByte(span.end));
   }
   const count = hi - lo + 1;
+  const keys = papers.map((p) => detached(p.key));
   if (papers.length === count) {
     // One entry edited in place (the usual edit): shift what follows where it is; copying the
     // 100,000-long lists cost 45 ms of each edit.
@@ -221,7 +222,7 @@ function updateState(
       state.startCharacters[lo + k] = range.start.character;
       state.endLines[lo + k] = range.end.line;
       state.endCharacters[lo + k] = range.end.character;
-      state.keys[lo + k] = detached(papers[k].key);
+      state.keys[lo + k] = keys[k];
     }
     for (let i = hi + 1; i < state.starts.length; i++) {
       state.starts[i] += shift;
@@ -237,14 +238,14 @@ function updateState(
     state.startCharacters.splice(lo, count, ...papers.map((p) => p.source.range.start.character));
     state.endLines = [...state.endLines.slice(0, lo), ...papers.map((p) => p.source.range.end.line), ...after(state.endLines, lineShift)];
     state.endCharacters.splice(lo, count, ...papers.map((p) => p.source.range.end.character));
-    state.keys.splice(lo, count, ...papers.map((p) => detached(p.key)));
+    state.keys.splice(lo, count, ...keys);
   }
   for (const [key, n] of removedKeys) {
     const left = (state.keyCount.get(key) ?? 0) - n;
     if (left > 0) state.keyCount.set(key, left);
     else state.keyCount.delete(key);
   }
-  for (const p of papers) state.keyCount.set(detached(p.key), (state.keyCount.get(p.key) ?? 0) + 1);
+  for (const key of keys) state.keyCount.set(key, (state.keyCount.get(key) ?? 0) + 1);
   // Nothing else lies in the stretch (checked before): everything at or after it moves.
   state.others = state.others.map((o) => (o.start >= from ? { start: o.start + shift, end: o.end + shift } : o));
   state.macros = state.macros.map((m) => (m.at >= from ? { ...m, at: m.at + shift } : m));

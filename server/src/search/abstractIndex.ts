@@ -73,7 +73,7 @@ export class AbstractIndex {
           this.log.countOnce(slot);
         } else {
           this.lastDocument[term] = id;
-          this.lastSlot[term] = this.append(term, id);
+          this.lastSlot[term] = this.log.append(term, id);
         }
       });
     }
@@ -200,10 +200,6 @@ export class AbstractIndex {
     return id;
   }
 
-  private append(term: number, id: number): number {
-    return this.log.append(term, id);
-  }
-
   /** Sorts a long log into the rows before a search (a short one is scanned as it is). */
   private prepare(): void {
     const stale = this.removedSinceRebuild > Math.max(1024, this.documents);
@@ -288,7 +284,6 @@ export class AbstractIndex {
     this.offsets = offsets;
     this.rowDocument = rowDocument;
     this.rowCount = rowCount;
-    // Postings logged while this rebuild yielded move to the front of the log.
     // Postings logged while this rebuild yielded stay; the chunks of those sorted in are dropped.
     this.log = log.without(logEnd);
     this.lastDocument.fill(-1);
