@@ -112,16 +112,29 @@ export class Workbench {
 
   /** The rows of the suggest widget once it shows at least `min` of them: [label, details]. */
   async suggestions(min: number): Promise<{ label: string; details: string }[]> {
-    return waitFor(`${min} completion items`, async () => {
+    let previous = '';
+    return waitFor(`${min} completion items, settled`, async () => {
       const rows = this.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
       const count = await rows.count();
       if (count < min) return undefined;
       const items = [];
       for (let i = 0; i < count; i++) {
         const row = rows.nth(i);
-        items.push({ label: await row.locator('.label-name').innerText(), details: await row.locator('.details-label').innerText().catch(() => '') });
+        items.push({
+          // The list recycles its row elements: the DOM order is not the order on screen.
+          index: Number(await row.getAttribute('data-index')),
+          label: await row.locator('.label-name').innerText(),
+          details: await row.locator('.details-label').innerText().catch(() => ''),
+        });
       }
-      return items;
+      items.sort((a, b) => a.index - b.index);
+      // An incomplete list is asked again at each keystroke: read it until two reads agree.
+      const seen = JSON.stringify(items);
+      if (seen !== previous) {
+        previous = seen;
+        return undefined;
+      }
+      return items.map(({ label, details }) => ({ label, details }));
     });
   }
 
