@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { skimBibtex } from '../../server/src/catalog/bibtexSkim';
-import { cacheFileOf, cacheRow, decodePiece, defaultCacheDir, encodedRow, provisionalPapers, readCache, readCachePieces, writeCache } from '../../server/src/node/catalogCache';
+import { cacheFileOf, decodePiece, decodeText, defaultCacheDir, encodedRow, readCache, readCachePieces, writeCache } from '../../server/src/node/catalogCache';
+import { paperOfRow, provisionalRow, ProvisionalPapers, searchTextOf } from '../../server/src/service/provisionalPapers';
 import { CatalogWorkerCore } from '../../server/src/node/catalogWorker';
 
 const dir = mkdtempSync(join(tmpdir(), 'litnotes-cache-'));
@@ -23,11 +24,11 @@ describe('catalog cache', () => {
   test('round trip: the rows written are read back while the catalog is as it was', () => {
     const catalog = catalogFile('a.bib', multiline);
     const cacheDir = join(dir, 'cache-a');
-    const rows = skimBibtex(multiline, 'file:///a.bib').map(cacheRow);
+    const rows = skimBibtex(multiline, 'file:///a.bib').map(provisionalRow);
     assert.deepEqual(rows, [['doe2020', 'A Quantum Title', ['Doe', 'Roe'], '2020']]);
     writeCache(cacheDir, catalog, statSync(catalog), '1.0.0', rows.map(encodedRow));
     assert.deepEqual(readCache(cacheDir, catalog, '1.0.0'), rows);
-    const papers = provisionalPapers(rows, 'file:///a.bib');
+    const papers = rows.map((row) => paperOfRow(row, 'file:///a.bib'));
     assert.equal(papers[0].title, 'A Quantum Title');
     assert.deepEqual(papers[0].authors, [{ family: 'Doe' }, { family: 'Roe' }]);
     assert.deepEqual(readdirSync(cacheDir), [cacheFileOf(cacheDir, catalog).split('/').pop()], 'no temporary file left behind');
@@ -51,19 +52,20 @@ describe('catalog cache', () => {
     mkdirSync(cacheDir, { recursive: true });
     const file = cacheFileOf(cacheDir, catalog);
     const { size, mtimeMs } = statSync(catalog);
-    const header = { format: 'litnotes-catalog-cache/2', server: '1', catalog, size, mtimeMs, papers: 1, pieces: 1 };
-    const row = JSON.stringify([['k', 'T', [], '']]);
+    const header = { format: 'litnotes-catalog-cache/3', server: '1', catalog, size, mtimeMs, papers: 1, pieces: 1 };
+    const row = JSON.stringify([['k', 'T', [], '']]) + '\n' + searchTextOf([['k', 'T', [], '']]);
     const lines = (...list: string[]) => list.map((line) => line + '\n').join('');
     for (const text of [
-      '{"format": "litnotes-catalog-cache/2", "pap',
+      '{"format": "litnotes-catalog-cache/3", "pap',
       'null',
-      lines(JSON.stringify({ ...header, format: 'litnotes-catalog-cache/1' }), row),
+      lines(JSON.stringify({ ...header, format: 'litnotes-catalog-cache/2' }), JSON.stringify([['k', 'T', [], '']])),
       lines(JSON.stringify({ ...header, catalog: '/etc/passwd' }), row),
       lines(JSON.stringify({ ...header, pieces: 2 }), row),
       lines(JSON.stringify(header), row).slice(0, -1),
-      lines(JSON.stringify(header), JSON.stringify([['k', 'T', 'not a list', '']])),
-      lines(JSON.stringify(header), JSON.stringify([{ key: 'k' }])),
-      lines(JSON.stringify(header), '[["k", "T", [], ""]'),
+      lines(JSON.stringify(header), JSON.stringify([['k', 'T', [], '']])),
+      lines(JSON.stringify(header), JSON.stringify([['k', 'T', 'not a list', '']]), '\tk\u0001k k t'),
+      lines(JSON.stringify(header), JSON.stringify([{ key: 'k' }]), '\tk\u0001k k'),
+      lines(JSON.stringify(header), '[["k", "T", [], ""]', '\tk\u0001k k t'),
     ]) {
       writeFileSync(file, text);
       assert.equal(readCache(cacheDir, catalog, '1'), undefined, text);
@@ -72,15 +74,23 @@ describe('catalog cache', () => {
     assert.deepEqual(readCache(cacheDir, catalog, '1'), [['k', 'T', [], '']]);
   });
 
-  test('rows are written in pieces of 500, each a line the worker sends unparsed', () => {
+  test('rows are written in pieces of 500, each two lines the worker sends unparsed: the rows and their search text', () => {
     const catalog = catalogFile('d.bib', bib);
     const cacheDir = join(dir, 'cache-d');
     const rows = Array.from({ length: 1201 }, (_, i): [string, string, string[], string] => [`k${i}`, `Title ${i} – é`, ['Doe'], '2020']);
     writeCache(cacheDir, catalog, statSync(catalog), '1', rows.map(encodedRow));
     const cached = readCachePieces(cacheDir, catalog, '1')!;
     assert.equal(cached.papers, 1201);
-    assert.deepEqual(cached.pieces.map((piece) => decodePiece(piece).length), [500, 500, 201]);
-    assert.deepEqual(cached.pieces.flatMap(decodePiece), rows);
+    assert.deepEqual(cached.pieces.map((piece) => decodePiece(piece.rows).length), [500, 500, 201]);
+    assert.deepEqual(cached.pieces.flatMap((piece) => decodePiece(piece.rows)), rows);
+    assert.deepEqual(cached.pieces.map((piece) => decodeText(piece.text)), [0, 500, 1000].map((from) => searchTextOf(rows.slice(from, from + 500))));
+    // What the main thread does with a piece: search its text, decode its rows for the hits only.
+    const provisional = new ProvisionalPapers();
+    let decoded = 0;
+    for (const piece of cached.pieces) provisional.addPiece('file:///d.bib', { text: decodeText(piece.text), rows: () => (decoded++, decodePiece(piece.rows)) });
+    assert.equal(provisional.size, 1201);
+    assert.deepEqual(provisional.search('title 1200 e', 5, () => false).map((hit) => hit.key), ['k1200']);
+    assert.equal(decoded, 1, 'only the piece holding the hit was decoded');
     assert.deepEqual(decodePiece(new TextEncoder().encode('[["k", "T"')), [], 'a broken piece gives no rows');
   });
 
@@ -105,7 +115,10 @@ describe('the worker skims a large catalog in pieces', () => {
     const core = new CatalogWorkerCore((event) => {
       if (event.type !== 'provisional') return;
       pieces++;
-      for (const paper of provisionalPapers(JSON.parse(Buffer.from(event.rows).toString('utf8')) as unknown[], event.uri)) {
+      const rows = decodePiece(event.piece.rows);
+      assert.equal(decodeText(event.piece.text), searchTextOf(rows), 'the search text of the rows sent');
+      for (const row of rows as Parameters<typeof paperOfRow>[0][]) {
+        const paper = paperOfRow(row, event.uri);
         provisional.push(`${paper.key} ${paper.title} ${paper.authors[0]?.family}`);
       }
     });

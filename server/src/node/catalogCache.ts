@@ -6,10 +6,13 @@
  * One file per catalog in the cache folder (the client's storage folder, else
  * `$XDG_CACHE_HOME/litnotes` or `~/.cache/litnotes`), named by a hash of the catalog's path, in lines:
  *   { format: CACHE_FORMAT, server, catalog, size, mtimeMs, papers, pieces }
- *   [[key, title, [family…], year], …]      one line per piece of ROWS_PER_PIECE papers
+ *   then per piece of ROWS_PER_PIECE papers two lines:
+ *   [[key, title, [family…], year], …]      the rows
+ *   \tkey\u0001Key words…\tkey…             their search text (`searchTextOf`)
  * Pieces are lines so the worker sends them to the main thread as the bytes they are, unparsed
- * (parsing 100,000 rows in the worker and encoding them again cost 250 ms of a warm start); the
- * main thread parses one piece per indexing slice and drops whatever is not a row.
+ * (parsing 100,000 rows in the worker and encoding them again cost 250 ms of a warm start). The
+ * search text is stored so the main thread searches at once: it parses a piece's rows only when a
+ * search finds one of them, and drops whatever is not a row.
  * It is used only when format, server version, catalog path, size and mtime all equal the file's
  * now and every piece is there; a broken or foreign file is ignored. Its text is catalog text like
  * any other (escaped where shown), never a path: the file name is computed, not read.
@@ -18,15 +21,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { skimmedPaper } from '../catalog/bibtexSkim';
-import type { Paper } from '../catalog/paper';
+import { isProvisionalRow, searchTextOf, type ProvisionalRow } from '../service/provisionalPapers';
 
-export const CACHE_FORMAT = 'litnotes-catalog-cache/2';
+export const CACHE_FORMAT = 'litnotes-catalog-cache/3';
 /** Rows per line: one line is parsed in a few milliseconds. */
 const ROWS_PER_PIECE = 500;
 
-/** One paper as cached: key, title, authors' family names, year. */
-export type CacheRow = [string, string, string[], string];
 
 export interface CatalogStat {
   size: number;
@@ -41,15 +41,11 @@ export function cacheFileOf(cacheDir: string, catalogPath: string): string {
   return path.join(cacheDir, `catalog-${createHash('sha256').update(catalogPath).digest('hex').slice(0, 24)}.json`);
 }
 
-export function cacheRow(paper: Paper): CacheRow {
-  return [paper.key, paper.title ?? '', paper.authors.map((a) => a.family ?? a.literal ?? '').filter(Boolean), paper.year ?? ''];
-}
-
 /**
  * A row as the JSON it is written as. The worker keeps rows this way: a row's strings are slices of
  * the catalog's text, and one slice kept keeps the whole text (176 MB at 100k papers) alive.
  */
-export function encodedRow(row: CacheRow): string {
+export function encodedRow(row: ProvisionalRow): string {
   return JSON.stringify(row);
 }
 
@@ -60,16 +56,25 @@ export function writeCache(cacheDir: string, catalogPath: string, stat: CatalogS
   const temporary = `${file}.${process.pid}.tmp`;
   const pieces = Math.ceil(rows.length / ROWS_PER_PIECE);
   const lines = [JSON.stringify({ format: CACHE_FORMAT, server, catalog: catalogPath, size: stat.size, mtimeMs: stat.mtimeMs, papers: rows.length, pieces })];
-  for (let i = 0; i < rows.length; i += ROWS_PER_PIECE) lines.push(`[${rows.slice(i, i + ROWS_PER_PIECE).join(',')}]`);
+  for (let i = 0; i < rows.length; i += ROWS_PER_PIECE) {
+    const piece = `[${rows.slice(i, i + ROWS_PER_PIECE).join(',')}]`;
+    lines.push(piece, searchTextOf(JSON.parse(piece) as unknown[]));
+  }
   writeFileSync(temporary, lines.join('\n') + '\n');
   renameSync(temporary, file); // never a half-written cache file
 }
 
+/** A piece as the worker sends it: rows (a JSON list) and their search text, as UTF-8 bytes. */
+export interface PieceBytes {
+  rows: Uint8Array;
+  text: Uint8Array;
+}
+
 /**
- * The cached pieces of `catalogPath` as bytes (each a JSON list of rows, not parsed here) and the
- * number of papers, or undefined when there is no valid cache for the file as it is now.
+ * The cached pieces of `catalogPath` as bytes (not parsed here) and the number of papers, or
+ * undefined when there is no valid cache for the file as it is now.
  */
-export function readCachePieces(cacheDir: string, catalogPath: string, server: string): { pieces: Uint8Array[]; papers: number } | undefined {
+export function readCachePieces(cacheDir: string, catalogPath: string, server: string): { pieces: PieceBytes[]; papers: number } | undefined {
   let bytes: Buffer;
   let stat: CatalogStat;
   let header: unknown;
@@ -83,21 +88,40 @@ export function readCachePieces(cacheDir: string, catalogPath: string, server: s
   }
   if (!isRecord(header) || header.format !== CACHE_FORMAT || header.server !== server || header.catalog !== catalogPath) return undefined;
   if (header.size !== stat.size || header.mtimeMs !== stat.mtimeMs || typeof header.papers !== 'number' || typeof header.pieces !== 'number') return undefined;
-  const pieces: Uint8Array[] = [];
+  const lines: Uint8Array[] = [];
   for (let start = bytes.indexOf(10) + 1; start < bytes.length; ) {
     const end = bytes.indexOf(10, start);
     if (end < 0) return undefined; // cut short
-    pieces.push(new Uint8Array(bytes.subarray(start, end))); // a copy of its own, to be transferred
+    lines.push(new Uint8Array(bytes.subarray(start, end))); // a copy of its own, to be transferred
     start = end + 1;
   }
-  return pieces.length === header.pieces ? { pieces, papers: header.papers } : undefined;
+  if (lines.length !== 2 * header.pieces) return undefined;
+  const pieces: PieceBytes[] = [];
+  for (let i = 0; i < lines.length; i += 2) pieces.push({ rows: lines[i], text: lines[i + 1] });
+  return { pieces, papers: header.papers };
+}
+
+/** Rows and their search text as bytes to transfer: the worker's skim sends these. */
+export function pieceBytes(rows: readonly ProvisionalRow[]): PieceBytes {
+  return { rows: ownBytes(JSON.stringify(rows)), text: ownBytes(searchTextOf(rows)) };
+}
+
+/** UTF-8 bytes in an ArrayBuffer of their own (a Buffer may share a pooled one; a transfer needs its own). */
+export function ownBytes(text: string): Uint8Array {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
+
+/** Bytes the worker sent as a string. */
+export function decodeText(bytes: Uint8Array): string {
+  // Buffer's decoder is several times faster than TextDecoder here.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /** The items of one JSON list the worker sent (cached or skimmed rows, papers); anything else gives none. */
 export function decodePiece(piece: Uint8Array): unknown[] {
   try {
-    // Buffer's decoder is several times faster than TextDecoder here.
-    const value: unknown = JSON.parse(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).toString('utf8'));
+    const value: unknown = JSON.parse(decodeText(piece));
     return Array.isArray(value) ? value : [];
   } catch {
     return [];
@@ -105,32 +129,11 @@ export function decodePiece(piece: Uint8Array): unknown[] {
 }
 
 /** Every cached row of `catalogPath`, checked, or undefined when there is no valid cache (tests and tools; the worker sends pieces). */
-export function readCache(cacheDir: string, catalogPath: string, server: string): CacheRow[] | undefined {
+export function readCache(cacheDir: string, catalogPath: string, server: string): ProvisionalRow[] | undefined {
   const cached = readCachePieces(cacheDir, catalogPath, server);
   if (!cached) return undefined;
-  const rows = cached.pieces.flatMap(decodePiece);
-  return rows.length === cached.papers && rows.every(isCacheRow) ? rows : undefined;
-}
-
-export function isCacheRow(row: unknown): row is CacheRow {
-  if (!Array.isArray(row) || row.length !== 4) return false;
-  const [key, title, families, year] = row as unknown[];
-  return typeof key === 'string' && key !== '' && typeof title === 'string' && typeof year === 'string' && Array.isArray(families) && families.every((f) => typeof f === 'string');
-}
-
-/** Cache rows (or a skim's) as provisional papers of `uri`; rows that are not rows are dropped. */
-export function provisionalPapers(rows: readonly unknown[], uri: string): Paper[] {
-  const papers: Paper[] = [];
-  for (const row of rows) {
-    if (!isCacheRow(row)) continue;
-    const [key, title, families, year] = row;
-    const paper = skimmedPaper(key, 'misc', uri);
-    if (title) paper.title = title;
-    if (year) paper.year = year;
-    paper.authors = families.map((family) => ({ family }));
-    papers.push(paper);
-  }
-  return papers;
+  const rows = cached.pieces.flatMap((piece) => decodePiece(piece.rows));
+  return rows.length === cached.papers && rows.every(isProvisionalRow) ? rows : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

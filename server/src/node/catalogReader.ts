@@ -9,7 +9,8 @@ import { Worker } from 'node:worker_threads';
 import type { CatalogFileResult } from '../catalog/catalogFile';
 import type { Paper } from '../catalog/paper';
 import type { CatalogDelta } from '../service/catalogStore';
-import { decodePiece, provisionalPapers } from './catalogCache';
+import type { ProvisionalPiece } from '../service/provisionalPapers';
+import { decodePiece, decodeText } from './catalogCache';
 import { CatalogWorkerCore, type ReadOutcome, type WorkerEvent, type WorkerRequest } from './catalogWorker';
 
 export type CatalogReadResult =
@@ -19,7 +20,7 @@ export type CatalogReadResult =
   | { kind: 'error'; message: string };
 
 export interface CatalogReaderHost {
-  provisional(uri: string, papers: Paper[], source: 'cache' | 'skim'): void;
+  provisional(uri: string, piece: ProvisionalPiece, source: 'cache' | 'skim'): void;
   log(message: string): void;
   /** Runs `task` in the next indexing slice: decoding papers is work like indexing them. */
   schedule(task: () => void): void;
@@ -113,7 +114,10 @@ export class CatalogReader {
         for (const resolve of this.flushed.splice(0)) resolve();
         return;
       case 'provisional':
-        this.host.schedule(() => this.host.provisional(event.uri, provisionalPapers(decodePiece(event.rows), event.uri), event.source));
+        this.host.schedule(() => {
+          const { rows, text } = event.piece;
+          this.host.provisional(event.uri, { text: decodeText(text), rows: () => decodePiece(rows) }, event.source);
+        });
         return;
       case 'papers':
         this.host.schedule(() => {

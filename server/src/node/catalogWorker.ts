@@ -12,7 +12,8 @@ import { skimBibtex } from '../catalog/bibtexSkim';
 import { catalogFormatOf } from '../catalog/catalogFile';
 import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogStore';
-import { cacheRow, encodedRow, readCachePieces, writeCache, type CacheRow, type CatalogStat } from './catalogCache';
+import { provisionalRow, type ProvisionalRow } from '../service/provisionalPapers';
+import { encodedRow, ownBytes, pieceBytes, readCachePieces, writeCache, type CatalogStat, type PieceBytes } from './catalogCache';
 import { CatalogFiles } from './catalogFiles';
 import { MAX_FILE_BYTES } from './files';
 
@@ -36,7 +37,7 @@ export type ReadOutcome =
  * over every waiting message in one go). The main thread parses them in its indexing slices.
  */
 export type WorkerEvent =
-  | { type: 'provisional'; uri: string; rows: Uint8Array; source: 'cache' | 'skim' }
+  | { type: 'provisional'; uri: string; piece: PieceBytes; source: 'cache' | 'skim' }
   | { type: 'papers'; id: number; json: Uint8Array }
   | { type: 'done'; id: number; outcome: ReadOutcome }
   | { type: 'log'; message: string }
@@ -50,6 +51,8 @@ const SKIM_PIECE_CHARS = 2_000_000;
 const CACHE_WRITE_DELAY_MS = 1000;
 /** A whole read of a file bigger than this is followed by a full garbage collection. */
 const BIG_READ_BYTES = 20_000_000;
+/** A cache write of more rows than this is followed by one too. */
+const BIG_CACHE_ROWS = 20_000;
 
 export class CatalogWorkerCore {
   private readonly files = new CatalogFiles();
@@ -122,7 +125,7 @@ export class CatalogWorkerCore {
       // Completion before the parse: the cache of the last start, else a skim of the file.
       const cached = this.cacheDir ? readCachePieces(this.cacheDir, filePath, this.server) : undefined;
       if (cached) {
-        for (const rows of cached.pieces) this.post({ type: 'provisional', uri, rows, source: 'cache' }, [rows.buffer as ArrayBuffer]);
+        for (const piece of cached.pieces) this.post({ type: 'provisional', uri, piece, source: 'cache' }, [piece.rows.buffer as ArrayBuffer, piece.text.buffer as ArrayBuffer]);
         this.post({ type: 'log', message: `${uri}: ${cached.papers} papers from the cache of the last start until it is read.` });
       } else if (catalogFormatOf(uri) === 'bibtex') {
         // The head first: its keys and titles reach completion before the whole file is even read.
@@ -144,13 +147,13 @@ export class CatalogWorkerCore {
     if (reading.kind === 'unchanged') return reading;
     if (reading.kind === 'delta') {
       const rows = this.rows.get(uri);
-      if (rows) rows.splice(reading.delta.from, reading.delta.to - reading.delta.from, ...reading.delta.papers.map((p) => encodedRow(cacheRow(p))));
+      if (rows) rows.splice(reading.delta.from, reading.delta.to - reading.delta.from, ...reading.delta.papers.map((p) => encodedRow(provisionalRow(p))));
       return reading;
     }
     const { papers, problems } = reading.result;
-    this.rows.set(uri, papers.map((p) => encodedRow(cacheRow(p))));
+    this.rows.set(uri, papers.map((p) => encodedRow(provisionalRow(p))));
     for (let i = 0; i < papers.length; i += BATCH) {
-      const json = encode(papers.slice(i, i + BATCH));
+      const json = ownBytes(JSON.stringify(papers.slice(i, i + BATCH)));
       this.post({ type: 'papers', id, json }, [json.buffer as ArrayBuffer]);
     }
     if (bytes.length > BIG_READ_BYTES) this.collectGarbageSoon();
@@ -170,10 +173,10 @@ export class CatalogWorkerCore {
   }
 
   /** Skimmed rows for completion until the file is read (the log line comes once the whole skim is sent). */
-  private provisional(uri: string, rows: CacheRow[]): void {
+  private provisional(uri: string, rows: ProvisionalRow[]): void {
     for (let i = 0; i < rows.length; i += PROVISIONAL_BATCH) {
-      const json = encode(rows.slice(i, i + PROVISIONAL_BATCH));
-      this.post({ type: 'provisional', uri, rows: json, source: 'skim' }, [json.buffer as ArrayBuffer]);
+      const piece = pieceBytes(rows.slice(i, i + PROVISIONAL_BATCH));
+      this.post({ type: 'provisional', uri, piece, source: 'skim' }, [piece.rows.buffer as ArrayBuffer, piece.text.buffer as ArrayBuffer]);
     }
   }
 
@@ -190,7 +193,7 @@ export class CatalogWorkerCore {
     const cut = head.lastIndexOf('\n@');
     if (cut < 0) return { chars: 0, papers: 0 };
     // The head decodes to the same characters as the start of the whole file, up to the cut.
-    const rows = skimBibtex(head.slice(0, cut + 1), uri).map(cacheRow);
+    const rows = skimBibtex(head.slice(0, cut + 1), uri).map(provisionalRow);
     this.provisional(uri, rows);
     return { chars: cut + 1, papers: rows.length };
   }
@@ -208,7 +211,7 @@ export class CatalogWorkerCore {
         const nextEntry = text.indexOf('\n@', end);
         end = nextEntry < 0 ? text.length : nextEntry + 1;
       }
-      const rows = skimBibtex(text.slice(start, end), uri).map(cacheRow);
+      const rows = skimBibtex(text.slice(start, end), uri).map(provisionalRow);
       papers += rows.length;
       this.provisional(uri, rows);
       start = end;
@@ -229,6 +232,8 @@ export class CatalogWorkerCore {
       this.cacheWrites.delete(filePath);
       try {
         writeCache(cacheDir, filePath, stat, this.server, rows);
+        // Writing parses the rows again for their search text: 100 MB of garbage at 100k papers.
+        if (rows.length > BIG_CACHE_ROWS) this.collectGarbageSoon();
       } catch (e) {
         this.post({ type: 'log', message: `Cannot write the catalog cache in ${cacheDir}: ${e instanceof Error ? e.message : String(e)}` });
       }
@@ -248,12 +253,6 @@ function collectGarbage(): void {
   } catch {
     // Only memory is at stake.
   }
-}
-
-function encode(value: unknown): Uint8Array {
-  const bytes = Buffer.from(JSON.stringify(value), 'utf8');
-  // A Buffer may share a pooled ArrayBuffer; a transfer needs one of its own.
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
 }
 
 if (!isMainThread && parentPort) {

@@ -7,12 +7,16 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeSegment } from '../service/uri';
 
+/** Characters `encodeSegment` keeps as they are, and the separator. */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~/]*$/;
+
 export function pathToUri(filePath: string): string {
   let p = path.resolve(filePath);
   if (process.platform === 'win32') {
     p = p.replace(/\\/g, '/').replace(/^([A-Za-z]):/, (_m, drive: string) => '/' + drive.toLowerCase() + ':');
   }
-  return 'file://' + p.split('/').map(encodeSegment).join('/');
+  // Most paths need no escaping: 10,000 notes' URIs were 60 ms of a start, segment by segment.
+  return 'file://' + (PLAIN_PATH.test(p) ? p : p.split('/').map(encodeSegment).join('/'));
 }
 
 export function uriToPath(uri: string): string | undefined {

@@ -89,7 +89,7 @@ export class WorkspaceFeeder {
     this.reader?.dispose();
     this.reader = new CatalogReader(
       {
-        provisional: (uri, papers) => this.model.addProvisionalPapers(uri, papers),
+        provisional: (uri, piece) => this.model.addProvisionalPiece(uri, piece),
         log: (message) => this.host.log(message),
         schedule: (task) => {
           this.tasks.push(task);

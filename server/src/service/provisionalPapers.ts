@@ -2,53 +2,126 @@
  * Papers known before their catalog is indexed: a quick skim of the file (keys and titles) or the
  * on-disk cache of the last start. They answer completion and hover while the real read is parsed
  * and indexed, and go away as soon as it is: they never replace reading the catalog.
- * Searched by a plain scan (every query word must start a word of key, title or authors): slower
- * than the index, but ready the moment the list arrives.
+ *
+ * They arrive in pieces of a few hundred rows, each with its search text made off this thread (by
+ * the catalog worker, or stored in the cache): per row a tab, the key in lower case, \u0001, the
+ * key, then the folded words of key, title and authors, each after a space. Adding a piece is one
+ * string; a search is `indexOf` over those strings (13 MB at 100,000 papers, a few milliseconds);
+ * only a piece holding a hit is decoded into rows. Making 100,000 paper objects and word strings
+ * up front took 900 ms of a warm start, on the thread that answers the user.
  */
+import { skimmedPaper } from '../catalog/bibtexSkim';
 import type { Paper } from '../catalog/paper';
-import { foldAccents, plainWords } from '../search/tokenize';
 import type { SearchHit } from '../search/paperIndex';
+import { foldAccents, plainWords } from '../search/tokenize';
 
+/** One provisional paper as sent and cached: key, title, authors' family names, year. */
+export type ProvisionalRow = [key: string, title: string, families: string[], year: string];
+
+/** A piece of provisional papers: its search text, and its rows, decoded on first use. */
+export interface ProvisionalPiece {
+  text: string;
+  rows(): readonly unknown[];
+}
+
+const ROW = '\t';
+const KEY = '\u0001';
+/** What a key may not hold in the search text (it would break a row apart); replaced by \u0002. */
+const UNSAFE_IN_KEY = /[\s\u0000-\u001f]/g;
+const HAS_UNSAFE = /[\s\u0000-\u001f]/;
+const SAFE = '\u0002';
 /** After folding, catalog text is nearly all ASCII: a plain class is several times faster than \p{L}. */
 const NOT_WORD = /[^a-z0-9\u00c0-\uffff]+/g;
+/** Papers found by the last searches, for the hover and the completion items that follow them. */
+const REMEMBERED = 1000;
 
-interface Entry {
-  paper: Paper;
-  lowerKey: string;
-  /** ' word word …': a query word w matches where ' ' + w occurs. */
-  words: string;
+export function provisionalRow(paper: Paper): ProvisionalRow {
+  return [paper.key, paper.title ?? '', paper.authors.map((a) => a.family ?? a.literal ?? '').filter(Boolean), paper.year ?? ''];
+}
+
+export function isProvisionalRow(row: unknown): row is ProvisionalRow {
+  if (!Array.isArray(row) || row.length !== 4) return false;
+  const [key, title, families, year] = row as unknown[];
+  return typeof key === 'string' && key !== '' && typeof title === 'string' && typeof year === 'string' && Array.isArray(families) && families.every((f) => typeof f === 'string');
+}
+
+export function paperOfRow(row: ProvisionalRow, uri: string): Paper {
+  const [key, title, families, year] = row;
+  const paper = skimmedPaper(key, 'misc', uri);
+  if (title) paper.title = title;
+  if (year) paper.year = year;
+  paper.authors = families.map((family) => ({ family }));
+  return paper;
+}
+
+/** The search text of a piece of rows (see the top of this file); a non-row keeps its place, empty. */
+export function searchTextOf(rows: readonly unknown[]): string {
+  let text = '';
+  for (const row of rows) {
+    if (!isProvisionalRow(row)) {
+      text += ROW + KEY + SAFE + ' ';
+      continue;
+    }
+    const [key, title, families] = row;
+    const safeKey = key.replace(UNSAFE_IN_KEY, SAFE);
+    const words = foldAccents(` ${key} ${title} ${families.join(' ')}`).replace(NOT_WORD, ' ');
+    text += ROW + safeKey.toLowerCase() + KEY + safeKey + (words.startsWith(' ') ? words : ' ' + words);
+  }
+  return text;
+}
+
+interface Piece extends ProvisionalPiece {
+  uri: string;
+  /** Where each row starts in `text`. */
+  starts: number[];
 }
 
 export class ProvisionalPapers {
-  private readonly byUri = new Map<string, Entry[]>();
-  private readonly byKey = new Map<string, Paper>();
+  private readonly byUri = new Map<string, Piece[]>();
+  private count = 0;
+  private readonly remembered = new Map<string, Paper>();
 
   get size(): number {
-    return this.byKey.size;
+    return this.count;
   }
 
-  add(uri: string, papers: readonly Paper[]): void {
+  addPiece(uri: string, piece: ProvisionalPiece): void {
+    const starts: number[] = [];
+    for (let at = piece.text.indexOf(ROW); at >= 0; at = piece.text.indexOf(ROW, at + 1)) starts.push(at);
+    let rows: readonly unknown[] | undefined;
+    const decoded: Piece = { uri, text: piece.text, starts, rows: () => (rows ??= piece.rows()) };
     let list = this.byUri.get(uri);
     if (!list) this.byUri.set(uri, (list = []));
-    for (const paper of papers) {
-      const names = paper.authors.map((a) => [a.family, a.literal].filter(Boolean).join(' ')).join(' ');
-      // Cheaper than the index's words (no camel-case parts): 100,000 of these are made at once.
-      // One flat string, space first: `' ' + words` made a rope that every first search flattened (200 ms at 100k).
-      const words = foldAccents(` ${paper.key} ${paper.title ?? ''} ${names}`).replace(NOT_WORD, ' ');
-      list.push({ paper, lowerKey: paper.key.toLowerCase(), words });
-      if (!this.byKey.has(paper.key)) this.byKey.set(paper.key, paper);
-    }
+    list.push(decoded);
+    this.count += starts.length;
+  }
+
+  /** Papers as a piece (tests and the in-thread path). */
+  add(uri: string, papers: readonly Paper[]): void {
+    const rows = papers.map(provisionalRow);
+    this.addPiece(uri, { text: searchTextOf(rows), rows: () => rows });
   }
 
   clear(uri: string): void {
     const list = this.byUri.get(uri);
     if (!list) return;
     this.byUri.delete(uri);
-    for (const entry of list) if (this.byKey.get(entry.paper.key) === entry.paper) this.byKey.delete(entry.paper.key);
+    for (const piece of list) this.count -= piece.starts.length;
+    this.remembered.clear();
   }
 
+  /** The first provisional paper with this key. */
   paper(key: string): Paper | undefined {
-    return this.byKey.get(key);
+    const known = this.remembered.get(key);
+    if (known) return known;
+    const needle = KEY + key.replace(UNSAFE_IN_KEY, SAFE) + ' ';
+    for (const piece of this.pieces()) {
+      for (let at = piece.text.indexOf(needle); at >= 0; at = piece.text.indexOf(needle, at + 1)) {
+        const paper = this.paperAt(piece, at);
+        if (paper?.key === key) return this.remember(paper);
+      }
+    }
+    return undefined;
   }
 
   /** Exact key, then key prefix (by key), then other matches in catalog order; `skip` drops keys found elsewhere. */
@@ -56,22 +129,78 @@ export class ProvisionalPapers {
     const words = plainWords(query);
     if (words.length === 0 || limit <= 0) return [];
     const lower = query.trim().toLowerCase();
-    const needles = words.map((w) => ' ' + w);
-    const keyHits: SearchHit[] = [];
-    const otherHits: SearchHit[] = [];
     const seen = new Set<string>();
-    for (const list of this.byUri.values()) {
-      for (const entry of list) {
-        const keyMatch = entry.lowerKey.startsWith(lower);
-        if (!keyMatch && (otherHits.length >= limit || !needles.every((needle) => entry.words.includes(needle)))) continue;
-        const key = entry.paper.key;
-        if (seen.has(key) || skip(key)) continue;
-        seen.add(key);
-        if (keyMatch) keyHits.push({ key, score: entry.lowerKey === lower ? 3 : 2 });
-        else otherHits.push({ key, score: 1 });
+    // Keys are read from the text: a prefix like "a" matches thousands of rows, only those shown are decoded.
+    const keyHits: { key: string; exact: boolean; piece: Piece; at: number }[] = [];
+    if (!HAS_UNSAFE.test(lower)) {
+      const needle = ROW + lower;
+      for (const piece of this.pieces()) {
+        for (let at = piece.text.indexOf(needle); at >= 0; at = piece.text.indexOf(needle, at + 1)) {
+          const key = keyAt(piece.text, at) ?? this.paperAt(piece, at)?.key;
+          if (key === undefined || seen.has(key) || skip(key)) continue;
+          seen.add(key);
+          keyHits.push({ key, exact: key.toLowerCase() === lower, piece, at });
+        }
       }
     }
-    keyHits.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return [...keyHits, ...otherHits].slice(0, limit);
+    keyHits.sort((a, b) => Number(b.exact) - Number(a.exact) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const hits: SearchHit[] = [];
+    for (const { exact, piece, at } of keyHits.slice(0, limit)) {
+      const paper = this.paperAt(piece, at);
+      if (paper) hits.push({ key: this.remember(paper).key, score: exact ? 3 : 2 });
+    }
+
+    // Every typed word must start a word of the row; the longest is looked for, the others checked in the row.
+    const needles = words.map((w) => ' ' + w);
+    const rarest = needles.reduce((a, b) => (b.length > a.length ? b : a));
+    for (const piece of this.pieces()) {
+      const text = piece.text;
+      for (let at = text.indexOf(rarest); at >= 0 && hits.length < limit; at = text.indexOf(rarest, at + 1)) {
+        const start = text.lastIndexOf(ROW, at);
+        let end = text.indexOf(ROW, at);
+        if (end < 0) end = text.length;
+        const row = text.slice(text.indexOf(KEY, start), end);
+        at = end - 1;
+        if (!needles.every((needle) => row.includes(needle))) continue;
+        const key = keyAt(text, start) ?? this.paperAt(piece, start)?.key;
+        if (key === undefined || seen.has(key) || skip(key)) continue;
+        seen.add(key);
+        const paper = this.paperAt(piece, start);
+        if (paper) hits.push({ key: this.remember(paper).key, score: 1 });
+      }
+      if (hits.length >= limit) break;
+    }
+    return hits;
   }
+
+  private *pieces(): Iterable<Piece> {
+    for (const list of this.byUri.values()) yield* list;
+  }
+
+  /** The paper of the row that holds position `at` of the piece's text. */
+  private paperAt(piece: Piece, at: number): Paper | undefined {
+    const starts = piece.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    const row = piece.rows()[lo];
+    return isProvisionalRow(row) ? paperOfRow(row, piece.uri) : undefined;
+  }
+
+  private remember(paper: Paper): Paper {
+    if (this.remembered.size >= REMEMBERED) this.remembered.clear();
+    if (!this.remembered.has(paper.key)) this.remembered.set(paper.key, paper);
+    return this.remembered.get(paper.key)!;
+  }
+}
+
+/** The key of the row starting at `start`, or undefined when the text holds it altered (unsafe characters). */
+function keyAt(text: string, start: number): string | undefined {
+  const from = text.indexOf(KEY, start) + 1;
+  const key = text.slice(from, text.indexOf(' ', from));
+  return key.includes(SAFE) || key === '' ? undefined : key;
 }

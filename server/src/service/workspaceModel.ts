@@ -16,7 +16,7 @@ import { deriveTopics } from '../search/topics';
 import { basenameUri } from './uri';
 import { CatalogStore, type CatalogDelta, type CatalogFile, type CatalogUpdate } from './catalogStore';
 import { NoteIndex, type CitationPlace, type Note } from './noteIndex';
-import { ProvisionalPapers } from './provisionalPapers';
+import { ProvisionalPapers, type ProvisionalPiece } from './provisionalPapers';
 
 /**
  * Papers handled between two checks of the clock while indexing in slices. Small: a step can cost
@@ -98,8 +98,14 @@ export class WorkspaceModel {
   }
 
   /** Papers known before `uri` is read (keys and titles): they answer completion until it is indexed. */
-  addProvisionalPapers(uri: string, papers: readonly Paper[]): void {
+  addProvisionalPiece(uri: string, piece: ProvisionalPiece): void {
     if (this.catalogs.has(uri)) return; // the real read came first
+    this.provisional.addPiece(uri, piece);
+  }
+
+  /** `addProvisionalPiece` for papers at hand. */
+  addProvisionalPapers(uri: string, papers: readonly Paper[]): void {
+    if (this.catalogs.has(uri)) return;
     this.provisional.add(uri, papers);
   }
 
