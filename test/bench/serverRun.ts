@@ -293,9 +293,12 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
     input.log('note edits…');
     const notes = await noteEdits(session, input.root, input.noteKeys);
     input.log('catalog entry edited on disk…');
-    const incrementalUpdateMs = await diskEdit(session, catalogPath, catalogUri, input.log);
+    // The median of three: one edit can meet the worker's cache write and its garbage collection.
+    const edits: number[] = [];
+    for (let i = 0; i < 3; i++) edits.push(await diskEdit(session, catalogPath, catalogUri, input.log));
+    const incrementalUpdateMs = percentile(edits, 50);
     let incrementalDidChangeMs: number | undefined;
-    let incrementalNote = 'disk edit + didChangeWatchedFiles (includes the server’s 100 ms debounce)';
+    let incrementalNote = `median of ${edits.map(Math.round).join(', ')} ms: disk edit + didChangeWatchedFiles (includes the server’s 100 ms debounce)`;
     if (statSync(catalogPath).size <= EDITOR_SYNC_LIMIT) {
       input.log('catalog entry edited in the editor…');
       incrementalDidChangeMs = await didChangeEdit(session, catalogPath, catalogUri, input.log);
