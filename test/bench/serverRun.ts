@@ -55,6 +55,9 @@ export interface ServerRunResult {
   hoverFound: number;
   hoverP50Ms: number;
   hoverP99Ms: number;
+  /** The same round trips to a server answering null at once (lspFloorServer.cjs). */
+  hoverFloorP50Ms: number;
+  hoverFloorP99Ms: number;
   rssMB: number;
   peakRssMB: number;
   lspRecallTop5: string;
@@ -163,6 +166,20 @@ async function hoverLatency(session: LspSession, keys: readonly string[]): Promi
     if (result.text) found++;
   }
   return { ms, found };
+}
+
+/** Hover round trips to a server that answers null at once (`lspFloorServer.cjs`): what no server can go under here. */
+async function hoverFloor(root: string, count: number): Promise<number[]> {
+  const session = new LspSession({ root, serverPath: join(__dirname, 'lspFloorServer.cjs') });
+  try {
+    await session.initialize();
+    const uri = session.uriOf('bench-hover.md');
+    const ms: number[] = [];
+    for (let i = 0; i < count; i++) ms.push((await session.hover(uri, { line: i, character: 5 })).ms);
+    return ms;
+  } finally {
+    await session.close();
+  }
 }
 
 async function lspRecall(session: LspSession, queries: readonly RecallQuery[], k: number): Promise<string> {
@@ -287,6 +304,7 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
     const completion = await completionLatency(session, input.typing);
     input.log(`hover: ${input.hoverKeys.length} citations…`);
     const hover = await hoverLatency(session, input.hoverKeys);
+    const floor = await hoverFloor(input.root, input.hoverKeys.length);
     input.log('recall through LSP…');
     const lspRecallTop5 = await lspRecall(session, input.recallChecks, 5);
     const lspTypoRecallTop10 = await lspRecall(session, input.typoChecks, 10);
@@ -357,6 +375,8 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
       hoverFound: hover.found,
       hoverP50Ms: percentile(hover.ms, 50),
       hoverP99Ms: percentile(hover.ms, 99),
+      hoverFloorP50Ms: percentile(floor, 50),
+      hoverFloorP99Ms: percentile(floor, 99),
       rssMB: memory.rssMB,
       peakRssMB: Math.max(memory.peakMB, finalMemory.peakMB),
       lspRecallTop5,
