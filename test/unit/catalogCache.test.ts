@@ -106,7 +106,7 @@ describe('catalog cache', () => {
 });
 
 describe('the worker skims a large catalog in pieces', () => {
-  test('every key once, in file order, over pieces cut before entries (multi-byte text included)', () => {
+  test('every key once, in file order, over pieces read from disk and cut before entries (multi-byte text included)', () => {
     // About 3,000 entries of 1 KB: more than one piece, with accents across the piece boundaries.
     const entries = Array.from({ length: 3000 }, (_, i) => `@article{k${i},\n  title = {Über Étude ${i}},\n  author = {Müller, Zoë},\n  abstract = {${'é'.repeat(900)}},\n}\n`);
     const catalog = catalogFile('big.bib', entries.join('\n'));
@@ -123,7 +123,7 @@ describe('the worker skims a large catalog in pieces', () => {
       }
     });
     core.handle({ type: 'configure', cacheDir: undefined, server: 'test' });
-    core.handle({ type: 'readFile', id: 1, uri: 'file:///big.bib', path: catalog });
+    core.handle({ type: 'provisional', uri: 'file:///big.bib', path: catalog });
     assert.ok(pieces > 2, `${pieces} pieces`);
     assert.deepEqual(provisional, entries.map((_, i) => `k${i} Über Étude ${i} Müller`));
   });

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { CatalogFileResult } from '../catalog/catalogFile';
 import type { Paper } from '../catalog/paper';
 import type { CatalogDelta } from '../service/catalogStore';
+import type { CountedAbstract } from '../search/abstractIndex';
 import type { ProvisionalPiece } from '../service/provisionalPapers';
 import { decodePiece, decodeText } from './catalogCache';
 import { CatalogWorkerCore, type ReadOutcome, type WorkerEvent, type WorkerRequest } from './catalogWorker';
@@ -21,6 +22,8 @@ export type CatalogReadResult =
 
 export interface CatalogReaderHost {
   provisional(uri: string, piece: ProvisionalPiece, source: 'cache' | 'skim'): void;
+  /** The counted words of a paper's abstract, from a whole read of `uri` (after its result). */
+  abstractWords(uri: string, paper: Paper, words: CountedAbstract): void;
   log(message: string): void;
   /** Runs `task` in the next indexing slice: decoding papers is work like indexing them. */
   schedule(task: () => void): void;
@@ -33,10 +36,18 @@ interface Pending {
 }
 
 export class CatalogReader {
+  /** Reads and parses; `skimmer` meanwhile gives completion from the cache or a skim, on the other core. */
   private readonly worker: Worker | undefined;
+  private readonly skimmer: Worker | undefined;
   private readonly flushed: (() => void)[] = [];
   private readonly inProcess: CatalogWorkerCore | undefined;
   private readonly pending = new Map<number, Pending>();
+  /** Whole reads whose abstract counts are still coming: read id → its URI and papers. */
+  private readonly counting = new Map<number, { uri: string; papers: Paper[] }>();
+  /** The worker's vocabulary of abstract words, as its messages extend it. */
+  private readonly vocabulary: string[] = [];
+  /** Catalogs whose provisional papers were asked for: once per file. */
+  private readonly skimmed = new Set<string>();
   private nextId = 1;
 
   constructor(
@@ -45,19 +56,31 @@ export class CatalogReader {
   ) {
     const workerPath = options.workerPath ?? path.join(__dirname, 'catalogWorker.js');
     if (existsSync(workerPath)) {
-      this.worker = new Worker(workerPath);
-      this.worker.on('message', (event: WorkerEvent) => this.receive(event));
-      this.worker.on('error', (e) => this.failAll(`the catalog worker failed: ${e.message}`));
-      this.worker.unref();
+      const start = () => {
+        const worker = new Worker(workerPath);
+        worker.on('message', (event: WorkerEvent) => this.receive(event));
+        worker.on('error', (e) => this.failAll(`the catalog worker failed: ${e.message}`));
+        worker.unref();
+        return worker;
+      };
+      this.worker = start();
+      this.skimmer = start();
     } else {
       // Correct but slow for big catalogs: reading and parsing then block this thread.
       host.log(`No catalog worker at ${workerPath}: catalogs are read on the server's main thread.`);
       this.inProcess = new CatalogWorkerCore((event) => setImmediate(() => this.receive(event)));
     }
     this.send({ type: 'configure', cacheDir: options.cacheDir, server: options.server });
+    this.skimmer?.postMessage({ type: 'configure', cacheDir: options.cacheDir, server: options.server } satisfies WorkerRequest);
   }
 
   readFile(uri: string, filePath: string, full = false): Promise<CatalogReadResult> {
+    if (!this.skimmed.has(uri)) {
+      this.skimmed.add(uri);
+      const request: WorkerRequest = { type: 'provisional', uri, path: filePath };
+      if (this.skimmer) this.skimmer.postMessage(request);
+      else this.send(request);
+    }
     return this.request(uri, (id) => ({ type: 'readFile', id, uri, path: filePath, full }));
   }
 
@@ -66,6 +89,7 @@ export class CatalogReader {
   }
 
   forget(uri: string): void {
+    this.skimmed.delete(uri);
     this.send({ type: 'forget', uri });
   }
 
@@ -89,6 +113,7 @@ export class CatalogReader {
     for (const resolve of this.flushed.splice(0)) resolve();
     this.inProcess?.dispose();
     void this.worker?.terminate();
+    void this.skimmer?.terminate();
     this.failAll('the server is shutting down');
   }
 
@@ -114,6 +139,7 @@ export class CatalogReader {
         for (const resolve of this.flushed.splice(0)) resolve();
         return;
       case 'provisional':
+        if (!this.skimmed.has(event.uri)) return; // forgotten since: the file is gone
         this.host.schedule(() => {
           const { rows, text } = event.piece;
           this.host.provisional(event.uri, { text: decodeText(text), rows: () => decodePiece(rows) }, event.source);
@@ -131,7 +157,21 @@ export class CatalogReader {
           const pending = this.pending.get(event.id);
           if (!pending) return;
           this.pending.delete(event.id);
+          if (event.outcome.kind === 'full') this.counting.set(event.id, { uri: pending.uri, papers: pending.papers });
           pending.resolve(toResult(pending, event.outcome));
+        });
+        return;
+      case 'abstractWords':
+        this.host.schedule(() => {
+          if (event.vocabularyFrom === this.vocabulary.length) for (const term of event.terms) this.vocabulary.push(term);
+          const read = this.counting.get(event.id);
+          if (event.last) this.counting.delete(event.id);
+          // Counts with terms this side never heard of cannot be read: the index counts those abstracts itself.
+          if (!read || this.vocabulary.length !== event.vocabularyFrom + event.terms.length) return;
+          event.starts.forEach((at, k) => {
+            const paper = read.papers[event.from + k];
+            if (paper) this.host.abstractWords(read.uri, paper, { vocabulary: this.vocabulary, counts: event.counts, at });
+          });
         });
     }
   }

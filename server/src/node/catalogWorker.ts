@@ -9,6 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { skimBibtex } from '../catalog/bibtexSkim';
+import { AbstractWordCounter } from '../search/abstractIndex';
 import { catalogFormatOf } from '../catalog/catalogFile';
 import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogStore';
@@ -22,6 +23,8 @@ export type WorkerRequest =
   | { type: 'readFile'; id: number; uri: string; path: string; full?: boolean }
   | { type: 'readText'; id: number; uri: string; text: string; full?: boolean }
   | { type: 'forget'; uri: string }
+  /** Provisional papers of a file about to be read (by the other worker): its cache, else a skim. */
+  | { type: 'provisional'; uri: string; path: string }
   /** Write the caches still waiting for their pause now: the server is shutting down. */
   | { type: 'flush' };
 
@@ -39,6 +42,12 @@ export type ReadOutcome =
 export type WorkerEvent =
   | { type: 'provisional'; uri: string; piece: PieceBytes; source: 'cache' | 'skim' }
   | { type: 'papers'; id: number; json: Uint8Array }
+  /**
+   * The abstracts of a whole read counted (`AbstractWordCounter`), sent after its `done` while the
+   * main thread indexes titles: papers `from` on, each at `starts[k]` in `counts`; `terms` extend the
+   * worker's vocabulary from number `vocabularyFrom` on. The last message of a read has `last`.
+   */
+  | { type: 'abstractWords'; id: number; from: number; starts: Int32Array; counts: Int32Array; vocabularyFrom: number; terms: string[]; last: boolean }
   | { type: 'done'; id: number; outcome: ReadOutcome }
   | { type: 'log'; message: string }
   | { type: 'flushed' };
@@ -46,8 +55,10 @@ export type WorkerEvent =
 /** Papers per message: each one is deserialized on the main thread in a few milliseconds. */
 const BATCH = 250;
 const PROVISIONAL_BATCH = 500;
+/** A whole read of more papers than this has its abstracts counted here; smaller ones are counted by the index in one go. */
+const COUNTED_READ_PAPERS = 2000;
 /** About 1,000 entries of a catalog with abstracts per piece of the skim. */
-const SKIM_PIECE_CHARS = 2_000_000;
+const SKIM_PIECE_BYTES = 2_000_000;
 const CACHE_WRITE_DELAY_MS = 1000;
 /** A whole read of a file bigger than this is followed by a full garbage collection. */
 const BIG_READ_BYTES = 20_000_000;
@@ -65,6 +76,13 @@ export class CatalogWorkerCore {
   private readonly cacheWrites = new Map<string, () => void>();
 
   private gcTimer: NodeJS.Timeout | undefined;
+  /** One vocabulary for the worker's life: the main thread mirrors it from the messages. */
+  private readonly counter = new AbstractWordCounter();
+  private vocabularySent = 0;
+  /** Per URI: the abstract counting of its last whole read, stopped when another read of it starts. */
+  private readonly counting = new Map<string, { stop(): void }>();
+  /** Work to do once a read's `done` is posted. */
+  private afterDone: (() => void) | undefined;
 
   constructor(private readonly post: (event: WorkerEvent, transfer?: ArrayBuffer[]) => void) {}
 
@@ -75,11 +93,19 @@ export class CatalogWorkerCore {
         this.server = request.server;
         return;
       case 'forget':
+        this.counting.get(request.uri)?.stop();
         this.files.forget(request.uri);
         this.rows.delete(request.uri);
         return;
       case 'readFile':
         return this.guard(request.id, () => this.readFile(request.id, request.uri, request.path, request.full));
+      case 'provisional':
+        try {
+          this.provisionalOf(request.uri, request.path);
+        } catch (e) {
+          this.post({ type: 'log', message: `${request.uri}: no early completion (${e instanceof Error ? e.message : String(e)}).` });
+        }
+        return;
       case 'readText':
         return this.guard(request.id, () => this.read(request.id, request.uri, Buffer.from(request.text, 'utf8'), request.full));
       case 'flush':
@@ -90,6 +116,7 @@ export class CatalogWorkerCore {
 
   dispose(): void {
     clearTimeout(this.gcTimer);
+    for (const counting of this.counting.values()) counting.stop();
     for (const timer of this.cacheTimers.values()) clearTimeout(timer);
     this.cacheTimers.clear();
     this.cacheWrites.clear();
@@ -111,6 +138,9 @@ export class CatalogWorkerCore {
       outcome = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
     }
     this.post({ type: 'done', id, outcome });
+    const after = this.afterDone;
+    this.afterDone = undefined;
+    after?.();
   }
 
   private readFile(id: number, uri: string, filePath: string, full?: boolean): ReadOutcome {
@@ -118,32 +148,16 @@ export class CatalogWorkerCore {
     if (stat.size > MAX_FILE_BYTES) {
       throw new Error(`the file is ${Math.round(stat.size / 2 ** 20)} MB, larger than the ${MAX_FILE_BYTES / 2 ** 20} MB LitNotes reads; split it or exclude it with litnotes.exclude`);
     }
-    const first = !this.files.has(uri);
-    let bytes: Buffer | undefined;
-    let text: string | undefined;
-    if (first) {
-      // Completion before the parse: the cache of the last start, else a skim of the file.
-      const cached = this.cacheDir ? readCachePieces(this.cacheDir, filePath, this.server) : undefined;
-      if (cached) {
-        for (const piece of cached.pieces) this.post({ type: 'provisional', uri, piece, source: 'cache' }, [piece.rows.buffer as ArrayBuffer, piece.text.buffer as ArrayBuffer]);
-        this.post({ type: 'log', message: `${uri}: ${cached.papers} papers from the cache of the last start until it is read.` });
-      } else if (catalogFormatOf(uri) === 'bibtex') {
-        // The head first: its keys and titles reach completion before the whole file is even read.
-        const skimmed = this.skimHead(uri, filePath);
-        bytes = readFileSync(filePath);
-        text = bytes.toString('utf8');
-        this.skimInPieces(uri, text, skimmed.chars, skimmed.papers);
-      }
-    }
-    bytes ??= readFileSync(filePath);
-    const outcome = this.read(id, uri, bytes, full, text);
+    const bytes = readFileSync(filePath);
+    const outcome = this.read(id, uri, bytes, full);
     const rows = this.rows.get(uri);
     if ((outcome.kind === 'full' || outcome.kind === 'delta') && rows) this.writeCacheSoon(filePath, { size: stat.size, mtimeMs: stat.mtimeMs }, rows.slice());
     return outcome;
   }
 
-  private read(id: number, uri: string, bytes: Buffer, full?: boolean, text?: string): ReadOutcome {
-    const reading = this.files.read(uri, bytes, full, text);
+  private read(id: number, uri: string, bytes: Buffer, full?: boolean): ReadOutcome {
+    this.counting.get(uri)?.stop();
+    const reading = this.files.read(uri, bytes, full);
     if (reading.kind === 'unchanged') return reading;
     if (reading.kind === 'delta') {
       const rows = this.rows.get(uri);
@@ -156,8 +170,51 @@ export class CatalogWorkerCore {
       const json = ownBytes(JSON.stringify(papers.slice(i, i + BATCH)));
       this.post({ type: 'papers', id, json }, [json.buffer as ArrayBuffer]);
     }
-    if (bytes.length > BIG_READ_BYTES) this.collectGarbageSoon();
+    const big = bytes.length > BIG_READ_BYTES;
+    if (papers.length > COUNTED_READ_PAPERS) this.afterDone = () => this.countAbstracts(id, uri, papers, big);
+    else if (big) this.collectGarbageSoon();
     return { kind: 'full', problems, blank: reading.blank, papers: papers.length };
+  }
+
+  /**
+   * Counts the words of a whole read's abstracts, a batch per turn of the event loop (an edit read
+   * meanwhile is not kept waiting), and sends the counts: the main thread then indexes abstracts
+   * without reading them (5 s of its CPU at 100k papers). Another read of the file stops it.
+   */
+  private countAbstracts(id: number, uri: string, papers: readonly { abstract?: string }[], big: boolean): void {
+    let stopped = false;
+    let timer: NodeJS.Immediate | undefined;
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearImmediate(timer);
+      if (this.counting.get(uri) === counting) this.counting.delete(uri);
+      this.post({ type: 'abstractWords', id, from: papers.length, starts: new Int32Array(0), counts: new Int32Array(0), vocabularyFrom: this.vocabularySent, terms: [], last: true });
+      if (big) this.collectGarbageSoon();
+    };
+    const counting = { stop };
+    this.counting.set(uri, counting);
+    let from = 0;
+    const step = () => {
+      timer = undefined;
+      if (stopped) return;
+      const to = Math.min(papers.length, from + BATCH);
+      const out: number[] = [];
+      const starts = new Int32Array(to - from);
+      for (let i = from; i < to; i++) {
+        starts[i - from] = out.length;
+        this.counter.count(papers[i].abstract, out);
+      }
+      const counts = Int32Array.from(out);
+      const vocabularyFrom = this.vocabularySent;
+      const terms = this.counter.vocabulary.slice(vocabularyFrom);
+      this.vocabularySent = this.counter.vocabulary.length;
+      this.post({ type: 'abstractWords', id, from, starts, counts, vocabularyFrom, terms, last: false }, [starts.buffer, counts.buffer]);
+      from = to;
+      if (from < papers.length) timer = setImmediate(step);
+      else stop();
+    };
+    timer = setImmediate(step);
   }
 
   /**
@@ -180,41 +237,40 @@ export class CatalogWorkerCore {
     }
   }
 
-  /** Skims the first piece of the file, cut before an entry (an ASCII `@`, so the cut is a character boundary too). */
-  private skimHead(uri: string, filePath: string): { chars: number; papers: number } {
+  /**
+   * Completion before the read: the cache of the last start, else a skim of the file a piece at a
+   * time, read from disk piece by piece and cut before an entry (an ASCII `@`, so also between
+   * characters). Runs in its own worker while the other parses: skimming 176 MB takes 3 s, its
+   * first piece a few milliseconds, and completion uses each piece as it arrives.
+   */
+  private provisionalOf(uri: string, filePath: string): void {
+    const cached = this.cacheDir ? readCachePieces(this.cacheDir, filePath, this.server) : undefined;
+    if (cached) {
+      for (const piece of cached.pieces) this.post({ type: 'provisional', uri, piece, source: 'cache' }, [piece.rows.buffer as ArrayBuffer, piece.text.buffer as ArrayBuffer]);
+      this.post({ type: 'log', message: `${uri}: ${cached.papers} papers from the cache of the last start until it is read.` });
+      return;
+    }
+    if (catalogFormatOf(uri) !== 'bibtex') return;
     const handle = openSync(filePath, 'r');
-    let head: string;
+    let papers = 0;
     try {
-      const buffer = Buffer.alloc(SKIM_PIECE_CHARS);
-      head = buffer.toString('utf8', 0, readSync(handle, buffer, 0, buffer.length, 0));
+      const chunk = Buffer.alloc(SKIM_PIECE_BYTES);
+      let carry = Buffer.alloc(0);
+      for (let position = 0; ; ) {
+        const read = readSync(handle, chunk, 0, chunk.length, position);
+        position += read;
+        const bytes = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+        const cut = read === 0 ? bytes.length : bytes.lastIndexOf('\n@') + 1;
+        if (cut > 0) {
+          const rows = skimBibtex(bytes.toString('utf8', 0, cut), uri).map(provisionalRow);
+          papers += rows.length;
+          this.provisional(uri, rows);
+        }
+        if (read === 0) break;
+        carry = Buffer.from(bytes.subarray(cut)); // a copy: `chunk` is read into again
+      }
     } finally {
       closeSync(handle);
-    }
-    const cut = head.lastIndexOf('\n@');
-    if (cut < 0) return { chars: 0, papers: 0 };
-    // The head decodes to the same characters as the start of the whole file, up to the cut.
-    const rows = skimBibtex(head.slice(0, cut + 1), uri).map(provisionalRow);
-    this.provisional(uri, rows);
-    return { chars: cut + 1, papers: rows.length };
-  }
-
-  /**
-   * The skim a piece at a time, each cut before an entry: skimming 176 MB takes seconds, its first
-   * piece a few milliseconds, and completion can use each piece as it arrives.
-   */
-  private skimInPieces(uri: string, text: string, from = 0, skimmedBefore = 0): void {
-    let papers = skimmedBefore;
-    for (let start = from; start < text.length; ) {
-      let end = start + SKIM_PIECE_CHARS;
-      if (end >= text.length) end = text.length;
-      else {
-        const nextEntry = text.indexOf('\n@', end);
-        end = nextEntry < 0 ? text.length : nextEntry + 1;
-      }
-      const rows = skimBibtex(text.slice(start, end), uri).map(provisionalRow);
-      papers += rows.length;
-      this.provisional(uri, rows);
-      start = end;
     }
     this.post({ type: 'log', message: `${uri}: ${papers} papers from the skim of the file until it is read.` });
   }

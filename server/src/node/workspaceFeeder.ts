@@ -90,6 +90,7 @@ export class WorkspaceFeeder {
     this.reader = new CatalogReader(
       {
         provisional: (uri, piece) => this.model.addProvisionalPiece(uri, piece),
+        abstractWords: (uri, paper, words) => this.model.addAbstractWords(uri, paper, words),
         log: (message) => this.host.log(message),
         schedule: (task) => {
           this.tasks.push(task);

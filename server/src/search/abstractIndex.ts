@@ -31,19 +31,81 @@ const MAX_COMPLETION_POSTINGS = 20_000;
 /** Postings moved per step of a sliced rebuild: placing them writes all over the new rows (cache misses, first-touch page faults), up to 100 ms for 512k postings. */
 const POSTINGS_PER_STEP = 1 << 17;
 
-export class AbstractIndex {
+/** An abstract's words as an `AbstractWordCounter` wrote them: `counts` from `at` on, numbered in `vocabulary`. */
+export interface CountedAbstract {
+  vocabulary: readonly string[];
+  counts: ArrayLike<number>;
+  at: number;
+}
+
+/**
+ * Counts the words of abstracts one at a time: folded, stop words and one-letter words dropped,
+ * plurals folded to a term, each term numbered in `vocabulary` the first time it comes. The index
+ * counts a text with its own counter; the catalog worker counts a big read's abstracts with another
+ * while the main thread indexes titles, and the index takes those counts as they are.
+ */
+export class AbstractWordCounter {
+  /** Term number → term. */
+  readonly vocabulary: string[] = [];
   /** Words as written (folded), each numbered once. */
   private readonly spellings = new Spellings((spelling) => {
     this.termOfSpelling.push(this.termOf(spelling));
   });
-  /** Spelling number → term id, or STOP. */
+  /** Spelling number → term number, or STOP. */
   private readonly termOfSpelling: number[] = [];
-  /** Singular form → term id, and back. */
+  private readonly termNumbers = new Map<string, number>();
+  /** Per term: its count in the abstract being counted. */
+  private counts = new Int32Array(1024);
+  private readonly used: number[] = [];
+
+  /**
+   * Appends the counts of one abstract to `out`: its length in words, the number n of its distinct
+   * terms, then n pairs (term number, count) in the order the terms first appear.
+   */
+  count(abstract: string | undefined, out: number[]): void {
+    const at = out.length;
+    out.push(0, 0);
+    if (!abstract) return;
+    const used = this.used;
+    used.length = 0;
+    let length = 0;
+    this.spellings.forEachWord(foldAccents(abstract), (spelling) => {
+      const term = this.termOfSpelling[spelling];
+      if (term === STOP) return;
+      length++;
+      if (this.counts[term]++ === 0) used.push(term);
+    });
+    out[at] = length;
+    out[at + 1] = used.length;
+    for (const term of used) {
+      out.push(term, this.counts[term]);
+      this.counts[term] = 0;
+    }
+  }
+
+  /** A spelling seen for the first time: its term number, or STOP. */
+  private termOf(spelling: string): number {
+    if (spelling.length < 2 || isStopWord(spelling)) return STOP;
+    const form = singular(spelling);
+    let term = this.termNumbers.get(form);
+    if (term === undefined) {
+      term = this.vocabulary.length;
+      this.vocabulary.push(form);
+      this.termNumbers.set(form, term);
+      if (term >= this.counts.length) this.counts = grow(this.counts, term + 1, 0);
+    }
+    return term;
+  }
+}
+
+export class AbstractIndex {
+  private readonly counter = new AbstractWordCounter();
+  private readonly counted: number[] = [];
+  /** Per counter vocabulary (this index's own, the worker's): term number → term id here, or -1 when not looked up yet. */
+  private readonly idsOfVocabulary = new WeakMap<readonly string[], { ids: Int32Array }>();
+  /** Term → term id, and back. */
   private readonly termIds = new Map<string, number>();
   private readonly terms: string[] = [];
-  /** Per term: the last document that used it and where its posting is in the log, to count repeats. */
-  private lastDocument = new Int32Array(1024).fill(-1);
-  private lastSlot = new Int32Array(1024);
 
   /** Postings not yet in the rows: term, document, count. */
   private log = new PostingLog();
@@ -62,20 +124,27 @@ export class AbstractIndex {
   private sortedTerms: string[] | undefined;
 
   add(id: number, abstract: string | undefined): void {
-    let length = 0;
-    if (abstract) {
-      this.spellings.forEachWord(foldAccents(abstract), (spelling) => {
-        const term = this.termOfSpelling[spelling];
-        if (term === STOP) return;
-        length++;
-        if (this.lastDocument[term] === id) {
-          const slot = this.lastSlot[term];
-          this.log.countOnce(slot);
-        } else {
-          this.lastDocument[term] = id;
-          this.lastSlot[term] = this.log.append(term, id);
-        }
-      });
+    const counted = this.counted;
+    counted.length = 0;
+    this.counter.count(abstract, counted);
+    this.addCounted(id, { vocabulary: this.counter.vocabulary, counts: counted, at: 0 });
+  }
+
+  /** An abstract counted by an `AbstractWordCounter` (this index's or another's), as `count` wrote it. */
+  addCounted(id: number, { vocabulary, counts, at }: CountedAbstract): void {
+    let known = this.idsOfVocabulary.get(vocabulary);
+    if (!known) this.idsOfVocabulary.set(vocabulary, (known = { ids: new Int32Array(1024).fill(-1) }));
+    const length = counts[at];
+    const distinct = counts[at + 1];
+    for (let i = at + 2; i < at + 2 + 2 * distinct; i += 2) {
+      const number = counts[i];
+      if (number >= known.ids.length) known.ids = grow(known.ids, number + 1, -1);
+      let term = known.ids[number];
+      if (term < 0) {
+        const form = vocabulary[number];
+        term = known.ids[number] = this.termIds.get(form) ?? this.newTerm(form);
+      }
+      this.log.append(term, id, Math.min(255, counts[i + 1]));
     }
     this.lengths[id] = length;
     if (length === 0) return;
@@ -181,22 +250,11 @@ export class AbstractIndex {
     return found;
   }
 
-  /** A spelling seen for the first time: its term, or STOP. */
-  private termOf(spelling: string): number {
-    if (spelling.length < 2 || isStopWord(spelling)) return STOP;
-    const form = singular(spelling);
-    return this.termIds.get(form) ?? this.newTerm(form);
-  }
-
   private newTerm(form: string): number {
     const id = this.terms.length;
     this.terms.push(form);
     this.termIds.set(form, id);
     this.sortedTerms = undefined;
-    if (id >= this.lastDocument.length) {
-      this.lastDocument = grow(this.lastDocument, id + 1, -1);
-      this.lastSlot = grow(this.lastSlot, id + 1, 0);
-    }
     return id;
   }
 
@@ -286,7 +344,6 @@ export class AbstractIndex {
     this.rowCount = rowCount;
     // Postings logged while this rebuild yielded stay; the chunks of those sorted in are dropped.
     this.log = log.without(logEnd);
-    this.lastDocument.fill(-1);
     this.removedSinceRebuild = 0;
   }
 }
@@ -309,7 +366,7 @@ class PostingLog {
   private readonly counts: Uint8Array[] = [];
   length = 0;
 
-  append(term: number, document: number): number {
+  append(term: number, document: number, count: number): void {
     const slot = this.length++;
     const chunk = slot >>> LOG_CHUNK_BITS;
     if (chunk === this.terms.length) {
@@ -319,14 +376,7 @@ class PostingLog {
     }
     this.terms[chunk][slot & LOG_MASK] = term;
     this.documents[chunk][slot & LOG_MASK] = document;
-    this.counts[chunk][slot & LOG_MASK] = 1;
-    return slot;
-  }
-
-  /** One more occurrence of the word in the document of `slot` (counts stop at 255). */
-  countOnce(slot: number): void {
-    const counts = this.counts[slot >>> LOG_CHUNK_BITS];
-    if (counts[slot & LOG_MASK] < 255) counts[slot & LOG_MASK]++;
+    this.counts[chunk][slot & LOG_MASK] = count;
   }
 
   term(slot: number): number {
@@ -344,10 +394,7 @@ class PostingLog {
   /** A log of the postings from `start` on (those logged while a rebuild yielded: few). */
   without(start: number): PostingLog {
     const rest = new PostingLog();
-    for (let i = start; i < this.length; i++) {
-      const slot = rest.append(this.term(i), this.document(i));
-      rest.counts[slot >>> LOG_CHUNK_BITS][slot & LOG_MASK] = this.count(i);
-    }
+    for (let i = start; i < this.length; i++) rest.append(this.term(i), this.document(i), this.count(i));
     return rest;
   }
 }

@@ -12,7 +12,7 @@
  */
 import SearchableMap from 'minisearch/SearchableMap';
 import type { Paper, Person } from '../catalog/paper';
-import { AbstractIndex } from './abstractIndex';
+import { AbstractIndex, type CountedAbstract } from './abstractIndex';
 import { isStopWord, plainWords, rawWords, searchWords, singular, umlautSpelling } from './tokenize';
 
 export interface SearchHit {
@@ -94,11 +94,17 @@ export class PaperIndex {
     this.insertSortedKeys(added);
   }
 
-  /** The abstracts of papers given to `addShortFields` before (a paper replaced since then is skipped). */
-  addAbstracts(papers: readonly Paper[]): void {
+  /**
+   * The abstracts of papers given to `addShortFields` before (a paper replaced since then is skipped),
+   * as `counted` has them already counted (by the catalog worker), else from their text.
+   */
+  addAbstracts(papers: readonly Paper[], counted?: (paper: Paper) => CountedAbstract | undefined): void {
     for (const paper of papers) {
       const id = this.idOfKey.get(paper.key);
-      if (id !== undefined) this.abstracts.add(id, paper.abstract);
+      if (id === undefined) continue;
+      const words = counted?.(paper);
+      if (words) this.abstracts.addCounted(id, words);
+      else this.abstracts.add(id, paper.abstract);
     }
     this.abstractsBehind = Math.max(0, this.abstractsBehind - papers.length);
   }

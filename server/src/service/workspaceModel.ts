@@ -11,6 +11,7 @@
 import type { CatalogFileResult } from '../catalog/catalogFile';
 import type { Paper } from '../catalog/paper';
 import type { Problem } from '../core/types';
+import type { CountedAbstract } from '../search/abstractIndex';
 import { PaperIndex, type SearchHit } from '../search/paperIndex';
 import { deriveTopics } from '../search/topics';
 import { basenameUri } from './uri';
@@ -39,6 +40,10 @@ export class WorkspaceModel {
   private readonly provisional = new ProvisionalPapers();
   /** Catalog updates not yet (fully) in the indexes, oldest first; the first one is in progress. */
   private readonly pending: Generator<void, void, void>[] = [];
+  /** Catalogs with an update in `pending`: how many each. */
+  private readonly pendingByUri = new Map<string, number>();
+  /** Abstracts the catalog worker counted, for the updates in progress; dropped when they are done. */
+  private abstractWords = new WeakMap<Paper, CountedAbstract>();
   private folders: string[] = [];
 
   /** Bumped on every change of papers; caches of derived data compare it. */
@@ -111,6 +116,11 @@ export class WorkspaceModel {
 
   clearProvisionalPapers(uri: string): void {
     this.provisional.clear(uri);
+  }
+
+  /** A paper's abstract counted by the catalog worker: indexed as it is, if its update still waits for it. */
+  addAbstractWords(uri: string, paper: Paper, words: CountedAbstract): void {
+    if (this.pendingByUri.has(uri)) this.abstractWords.set(paper, words);
   }
 
   /** Whether catalog updates wait to be indexed. */
@@ -265,7 +275,20 @@ export class WorkspaceModel {
   // ---- keeping the indexes in sync -----------------------------------------------------------
 
   private enqueue(update: CatalogUpdate): void {
-    this.pending.push(this.indexUpdate(update));
+    this.pendingByUri.set(update.uri, (this.pendingByUri.get(update.uri) ?? 0) + 1);
+    this.pending.push(this.tracked(update.uri, this.indexUpdate(update)));
+  }
+
+  /** `steps`, with `pendingByUri` counting it until it is done. */
+  private *tracked(uri: string, steps: Generator<void, void, void>): Generator<void, void, void> {
+    try {
+      yield* steps;
+    } finally {
+      const left = (this.pendingByUri.get(uri) ?? 1) - 1;
+      if (left > 0) this.pendingByUri.set(uri, left);
+      else this.pendingByUri.delete(uri);
+      if (this.pendingByUri.size === 0) this.abstractWords = new WeakMap();
+    }
   }
 
   /** Brings one catalog update into the definitions and the index, yielding between slices. */
@@ -325,8 +348,9 @@ export class WorkspaceModel {
         yield;
       }
       this.provisional.clear(update.uri);
+      const counted = (paper: Paper) => this.abstractWords.get(paper);
       for (let i = 0; i < toAdd.length; i += SLICE) {
-        this.index.addAbstracts(toAdd.slice(i, i + SLICE));
+        this.index.addAbstracts(toAdd.slice(i, i + SLICE), counted);
         yield;
       }
       yield* this.index.settleAbstracts();
