@@ -127,7 +127,7 @@ async function coldStart(
     else await sleep(10);
   }
   const cpuAtFirstCompletionMs = session.cpuMs();
-  input.log(`  first completion after ${Math.round(firstCompletionMs)} ms (${session.isReady ? 'index ready' : 'still indexing'})`);
+  input.log(`  first completion for "${input.firstQuery}" after ${Math.round(firstCompletionMs)} ms (${session.isReady ? "index ready" : "still indexing"})`);
   const fullIndexMs = await session.ready();
   const cpuAtReadyMs = session.cpuMs();
   input.log(`  index ready after ${Math.round(fullIndexMs)} ms (${Math.round(cpuAtReadyMs)} ms CPU)`);

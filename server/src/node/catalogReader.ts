@@ -29,6 +29,9 @@ export interface CatalogReaderHost {
   schedule(task: () => void): void;
 }
 
+/** The longest a read waits for the other worker's provisional papers (a worker that failed to start). */
+const PROVISIONAL_WAIT_MS = 2000;
+
 interface Pending {
   uri: string;
   papers: Paper[];
@@ -48,6 +51,7 @@ export class CatalogReader {
   private readonly vocabulary: string[] = [];
   /** Catalogs whose provisional papers were asked for: once per file. */
   private readonly skimmed = new Set<string>();
+  private readonly provisionalWaiters = new Map<string, () => void>();
   private nextId = 1;
 
   constructor(
@@ -74,12 +78,22 @@ export class CatalogReader {
     this.skimmer?.postMessage({ type: 'configure', cacheDir: options.cacheDir, server: options.server } satisfies WorkerRequest);
   }
 
-  readFile(uri: string, filePath: string, full = false): Promise<CatalogReadResult> {
+  async readFile(uri: string, filePath: string, full = false): Promise<CatalogReadResult> {
     if (!this.skimmed.has(uri)) {
       this.skimmed.add(uri);
       const request: WorkerRequest = { type: 'provisional', uri, path: filePath };
-      if (this.skimmer) this.skimmer.postMessage(request);
-      else this.send(request);
+      if (this.skimmer) {
+        // The parse waits for the cache (or the skim's first piece) to be out: sharing two cores
+        // with it made the first completion from the cache 100 ms later.
+        const started = new Promise<void>((resolve) => this.provisionalWaiters.set(uri, resolve));
+        this.skimmer.postMessage(request);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([started, new Promise((resolve) => (timer = setTimeout(resolve, PROVISIONAL_WAIT_MS)))]);
+        clearTimeout(timer);
+        this.provisionalWaiters.delete(uri);
+      } else {
+        this.send(request);
+      }
     }
     return this.request(uri, (id) => ({ type: 'readFile', id, uri, path: filePath, full }));
   }
@@ -135,6 +149,9 @@ export class CatalogReader {
       case 'log':
         this.host.log(event.message);
         return;
+      case 'provisionalStarted':
+        this.provisionalWaiters.get(event.uri)?.();
+        return;
       case 'flushed':
         for (const resolve of this.flushed.splice(0)) resolve();
         return;
@@ -157,7 +174,11 @@ export class CatalogReader {
           const pending = this.pending.get(event.id);
           if (!pending) return;
           this.pending.delete(event.id);
-          if (event.outcome.kind === 'full') this.counting.set(event.id, { uri: pending.uri, papers: pending.papers });
+          if (event.outcome.kind === 'full') {
+            // An older read of the file still counting is superseded: its counts would find no paper waiting.
+            for (const [id, read] of this.counting) if (read.uri === pending.uri) this.counting.delete(id);
+            this.counting.set(event.id, { uri: pending.uri, papers: pending.papers });
+          }
           pending.resolve(toResult(pending, event.outcome));
         });
         return;

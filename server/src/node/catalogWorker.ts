@@ -50,6 +50,8 @@ export type WorkerEvent =
   | { type: 'abstractWords'; id: number; from: number; starts: Int32Array; counts: Int32Array; vocabularyFrom: number; terms: string[]; last: boolean }
   | { type: 'done'; id: number; outcome: ReadOutcome }
   | { type: 'log'; message: string }
+  /** The cache, or the first piece of the skim, of `uri` is sent (or there is none): parsing may start. */
+  | { type: 'provisionalStarted'; uri: string }
   | { type: 'flushed' };
 
 /** Papers per message: each one is deserialized on the main thread in a few milliseconds. */
@@ -99,13 +101,20 @@ export class CatalogWorkerCore {
         return;
       case 'readFile':
         return this.guard(request.id, () => this.readFile(request.id, request.uri, request.path, request.full));
-      case 'provisional':
+      case 'provisional': {
+        let started = false;
+        const start = () => {
+          if (!started) this.post({ type: 'provisionalStarted', uri: request.uri });
+          started = true;
+        };
         try {
-          this.provisionalOf(request.uri, request.path);
+          this.provisionalOf(request.uri, request.path, start);
         } catch (e) {
           this.post({ type: 'log', message: `${request.uri}: no early completion (${e instanceof Error ? e.message : String(e)}).` });
         }
+        start();
         return;
+      }
       case 'readText':
         return this.guard(request.id, () => this.read(request.id, request.uri, Buffer.from(request.text, 'utf8'), request.full));
       case 'flush':
@@ -171,8 +180,8 @@ export class CatalogWorkerCore {
       this.post({ type: 'papers', id, json }, [json.buffer as ArrayBuffer]);
     }
     const big = bytes.length > BIG_READ_BYTES;
-    if (papers.length > COUNTED_READ_PAPERS) this.afterDone = () => this.countAbstracts(id, uri, papers, big);
-    else if (big) this.collectGarbageSoon();
+    // A small read gets its last (empty) count at once: the main thread waits for no counts then.
+    this.afterDone = () => this.countAbstracts(id, uri, papers.length > COUNTED_READ_PAPERS ? papers : [], big);
     return { kind: 'full', problems, blank: reading.blank, papers: papers.length };
   }
 
@@ -194,6 +203,7 @@ export class CatalogWorkerCore {
     };
     const counting = { stop };
     this.counting.set(uri, counting);
+    if (papers.length === 0) return stop();
     let from = 0;
     const step = () => {
       timer = undefined;
@@ -243,7 +253,7 @@ export class CatalogWorkerCore {
    * characters). Runs in its own worker while the other parses: skimming 176 MB takes 3 s, its
    * first piece a few milliseconds, and completion uses each piece as it arrives.
    */
-  private provisionalOf(uri: string, filePath: string): void {
+  private provisionalOf(uri: string, filePath: string, started: () => void): void {
     const cached = this.cacheDir ? readCachePieces(this.cacheDir, filePath, this.server) : undefined;
     if (cached) {
       for (const piece of cached.pieces) this.post({ type: 'provisional', uri, piece, source: 'cache' }, [piece.rows.buffer as ArrayBuffer, piece.text.buffer as ArrayBuffer]);
@@ -265,6 +275,7 @@ export class CatalogWorkerCore {
           const rows = skimBibtex(bytes.toString('utf8', 0, cut), uri).map(provisionalRow);
           papers += rows.length;
           this.provisional(uri, rows);
+          started();
         }
         if (read === 0) break;
         carry = Buffer.from(bytes.subarray(cut)); // a copy: `chunk` is read into again

@@ -5,6 +5,8 @@
  * - words are hashed while the text is scanned and looked up without cutting them out of the text:
  *   no string per word, no garbage; a spelling maps straight to its term id (or to "stop word"),
  *   so stop-word test, plural folding and vocabulary lookup happen once per distinct spelling;
+ * - that counting is its own class: the catalog worker counts a big read's abstracts on its thread,
+ *   and the index maps the worker's term numbers to its own once per term;
  * - postings are appended to a log (in chunks, never copied) and sorted by term into flat typed
  *   arrays (compressed sparse rows) in linear time, in bounded steps for a bulk load; a short log
  *   (an edited entry) is searched as it is, so an edit never re-sorts 20 million postings;
