@@ -41,7 +41,11 @@ interface Pending {
 export class CatalogReader {
   /** Reads and parses; `skimmer` meanwhile gives completion from the cache or a skim, on the other core. */
   private readonly worker: Worker | undefined;
-  private readonly skimmer: Worker | undefined;
+  /** Started for provisional papers and stopped once it has none to send: its heap is 50 MB. */
+  private skimmer: Worker | undefined;
+  private skimsInProgress = 0;
+  private readonly workerPath: string | undefined;
+  private readonly options: { cacheDir: string | undefined; server: string };
   private readonly flushed: (() => void)[] = [];
   private readonly inProcess: CatalogWorkerCore | undefined;
   private readonly pending = new Map<number, Pending>();
@@ -59,33 +63,37 @@ export class CatalogReader {
     options: { cacheDir: string | undefined; server: string; workerPath?: string },
   ) {
     const workerPath = options.workerPath ?? path.join(__dirname, 'catalogWorker.js');
+    this.options = { cacheDir: options.cacheDir, server: options.server };
     if (existsSync(workerPath)) {
-      const start = () => {
-        const worker = new Worker(workerPath);
-        worker.on('message', (event: WorkerEvent) => this.receive(event));
-        worker.on('error', (e) => this.failAll(`the catalog worker failed: ${e.message}`));
-        worker.unref();
-        return worker;
-      };
-      this.worker = start();
-      this.skimmer = start();
+      this.workerPath = workerPath;
+      this.worker = this.startWorker(workerPath);
     } else {
       // Correct but slow for big catalogs: reading and parsing then block this thread.
       host.log(`No catalog worker at ${workerPath}: catalogs are read on the server's main thread.`);
       this.inProcess = new CatalogWorkerCore((event) => setImmediate(() => this.receive(event)));
     }
     this.send({ type: 'configure', cacheDir: options.cacheDir, server: options.server });
-    this.skimmer?.postMessage({ type: 'configure', cacheDir: options.cacheDir, server: options.server } satisfies WorkerRequest);
+  }
+
+  private startWorker(workerPath: string): Worker {
+    const worker = new Worker(workerPath);
+    worker.on('message', (event: WorkerEvent) => this.receive(event));
+    worker.on('error', (e) => this.failAll(`the catalog worker failed: ${e.message}`));
+    worker.unref();
+    worker.postMessage({ type: 'configure', ...this.options } satisfies WorkerRequest);
+    return worker;
   }
 
   async readFile(uri: string, filePath: string, full = false): Promise<CatalogReadResult> {
     if (!this.skimmed.has(uri)) {
       this.skimmed.add(uri);
       const request: WorkerRequest = { type: 'provisional', uri, path: filePath };
-      if (this.skimmer) {
+      if (this.workerPath) {
         // The parse waits for the cache (or the skim's first piece) to be out: sharing two cores
         // with it made the first completion from the cache 100 ms later.
         const started = new Promise<void>((resolve) => this.provisionalWaiters.set(uri, resolve));
+        this.skimmer ??= this.startWorker(this.workerPath);
+        this.skimsInProgress++;
         this.skimmer.postMessage(request);
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([started, new Promise((resolve) => (timer = setTimeout(resolve, PROVISIONAL_WAIT_MS)))]);
@@ -151,6 +159,13 @@ export class CatalogReader {
         return;
       case 'provisionalStarted':
         this.provisionalWaiters.get(event.uri)?.();
+        return;
+      case 'provisionalEnded':
+        // Its last message: everything it sent before has arrived.
+        if (--this.skimsInProgress === 0) {
+          void this.skimmer?.terminate();
+          this.skimmer = undefined;
+        }
         return;
       case 'flushed':
         for (const resolve of this.flushed.splice(0)) resolve();

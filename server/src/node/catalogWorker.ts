@@ -47,11 +47,13 @@ export type WorkerEvent =
    * main thread indexes titles: papers `from` on, each at `starts[k]` in `counts`; `terms` extend the
    * worker's vocabulary from number `vocabularyFrom` on. The last message of a read has `last`.
    */
-  | { type: 'abstractWords'; id: number; from: number; starts: Int32Array; counts: Int32Array; vocabularyFrom: number; terms: string[]; last: boolean }
+  | { type: 'abstractWords'; id: number; from: number; starts: Int32Array; counts: Uint32Array; vocabularyFrom: number; terms: string[]; last: boolean }
   | { type: 'done'; id: number; outcome: ReadOutcome }
   | { type: 'log'; message: string }
   /** The cache, or the first piece of the skim, of `uri` is sent (or there is none): parsing may start. */
   | { type: 'provisionalStarted'; uri: string }
+  /** All of the provisional papers of `uri` are sent. */
+  | { type: 'provisionalEnded'; uri: string }
   | { type: 'flushed' };
 
 /** Papers per message: each one is deserialized on the main thread in a few milliseconds. */
@@ -59,6 +61,7 @@ const BATCH = 250;
 const PROVISIONAL_BATCH = 500;
 /** A whole read of more papers than this has its abstracts counted here; smaller ones are counted by the index in one go. */
 const COUNTED_READ_PAPERS = 2000;
+const MAX_COUNTED_TERMS = 1 << 24;
 /** About 1,000 entries of a catalog with abstracts per piece of the skim. */
 const SKIM_PIECE_BYTES = 2_000_000;
 const CACHE_WRITE_DELAY_MS = 1000;
@@ -113,6 +116,7 @@ export class CatalogWorkerCore {
           this.post({ type: 'log', message: `${request.uri}: no early completion (${e instanceof Error ? e.message : String(e)}).` });
         }
         start();
+        this.post({ type: 'provisionalEnded', uri: request.uri });
         return;
       }
       case 'readText':
@@ -198,7 +202,7 @@ export class CatalogWorkerCore {
       stopped = true;
       if (timer) clearImmediate(timer);
       if (this.counting.get(uri) === counting) this.counting.delete(uri);
-      this.post({ type: 'abstractWords', id, from: papers.length, starts: new Int32Array(0), counts: new Int32Array(0), vocabularyFrom: this.vocabularySent, terms: [], last: true });
+      this.post({ type: 'abstractWords', id, from: papers.length, starts: new Int32Array(0), counts: new Uint32Array(0), vocabularyFrom: this.vocabularySent, terms: [], last: true });
       if (big) this.collectGarbageSoon();
     };
     const counting = { stop };
@@ -215,7 +219,9 @@ export class CatalogWorkerCore {
         starts[i - from] = out.length;
         this.counter.count(papers[i].abstract, out);
       }
-      const counts = Int32Array.from(out);
+      // A term number takes 24 bits of a count (see `count`): past that many terms, the main thread counts.
+      if (this.counter.vocabulary.length >= MAX_COUNTED_TERMS) return stop();
+      const counts = Uint32Array.from(out);
       const vocabularyFrom = this.vocabularySent;
       const terms = this.counter.vocabulary.slice(vocabularyFrom);
       this.vocabularySent = this.counter.vocabulary.length;

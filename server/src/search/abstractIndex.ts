@@ -62,7 +62,8 @@ export class AbstractWordCounter {
 
   /**
    * Appends the counts of one abstract to `out`: its length in words, the number n of its distinct
-   * terms, then n pairs (term number, count) in the order the terms first appear.
+   * terms, then per term, in the order they first appear, term number × 256 + count (at most 255,
+   * as the index keeps them): one number each, half the bytes sent from the worker.
    */
   count(abstract: string | undefined, out: number[]): void {
     const at = out.length;
@@ -80,7 +81,7 @@ export class AbstractWordCounter {
     out[at] = length;
     out[at + 1] = used.length;
     for (const term of used) {
-      out.push(term, this.counts[term]);
+      out.push(term * 256 + Math.min(255, this.counts[term]));
       this.counts[term] = 0;
     }
   }
@@ -138,15 +139,15 @@ export class AbstractIndex {
     if (!known) this.idsOfVocabulary.set(vocabulary, (known = { ids: new Int32Array(1024).fill(-1) }));
     const length = counts[at];
     const distinct = counts[at + 1];
-    for (let i = at + 2; i < at + 2 + 2 * distinct; i += 2) {
-      const number = counts[i];
+    for (let i = at + 2; i < at + 2 + distinct; i++) {
+      const number = counts[i] >>> 8;
       if (number >= known.ids.length) known.ids = grow(known.ids, number + 1, -1);
       let term = known.ids[number];
       if (term < 0) {
         const form = vocabulary[number];
         term = known.ids[number] = this.termIds.get(form) ?? this.newTerm(form);
       }
-      this.log.append(term, id, Math.min(255, counts[i + 1]));
+      this.log.append(term, id, counts[i] & 255);
     }
     this.lengths[id] = length;
     if (length === 0) return;

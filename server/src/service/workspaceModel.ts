@@ -348,7 +348,11 @@ export class WorkspaceModel {
         yield;
       }
       this.provisional.clear(update.uri);
-      const counted = (paper: Paper) => this.abstractWords.get(paper);
+      const counted = (paper: Paper) => {
+        const words = this.abstractWords.get(paper);
+        this.abstractWords.delete(paper); // the counts go as soon as they are in the index
+        return words;
+      };
       for (let i = 0; i < toAdd.length; i += SLICE) {
         this.index.addAbstracts(toAdd.slice(i, i + SLICE), counted);
         yield;
