@@ -131,14 +131,18 @@ describe('the worker skims a large catalog in pieces', () => {
 
 describe('the worker writes the cache after a pause, or at once when the server shuts down', () => {
   test('a read leaves no cache file until the pause or a flush; the flushed file is valid for the catalog as it is', () => {
-    const catalog = catalogFile('flush.bib', multiline);
+    const padding = Array.from({ length: 2500 }, (_, i) => `@misc{pad${i},\n  title = {Padding ${i}},\n  abstract = {${'x'.repeat(400)}},\n}\n`).join('');
+    const catalog = catalogFile('flush.bib', multiline + padding);
+    const small = catalogFile('small.bib', multiline);
     const cacheDir = join(dir, 'cache-flush');
     const core = new CatalogWorkerCore(() => undefined);
     core.handle({ type: 'configure', cacheDir, server: 'test' });
     core.handle({ type: 'readFile', id: 1, uri: 'file:///flush.bib', path: catalog });
+    core.handle({ type: 'readFile', id: 2, uri: 'file:///small.bib', path: small });
     assert.equal(readCache(cacheDir, catalog, 'test'), undefined, 'written before its pause');
     core.flush();
-    assert.deepEqual(readCache(cacheDir, catalog, 'test'), [['doe2020', 'A Quantum Title', ['Doe', 'Roe'], '2020']]);
+    assert.deepEqual(readCache(cacheDir, catalog, 'test')?.slice(0, 2), [['doe2020', 'A Quantum Title', ['Doe', 'Roe'], '2020'], ['pad0', 'Padding 0', [], '']]);
+    assert.equal(readCache(cacheDir, small, 'test'), undefined, 'a small catalog is read faster than its cache');
     core.dispose();
   });
 });

@@ -4,6 +4,7 @@
  * each read. Runs the worker in-process when its bundle is missing (tests through tsx).
  */
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CatalogFileResult } from '../catalog/catalogFile';
@@ -12,7 +13,7 @@ import type { CatalogDelta } from '../service/catalogStore';
 import type { CountedAbstract } from '../search/abstractIndex';
 import type { ProvisionalPiece } from '../service/provisionalPapers';
 import { decodePiece, decodeText } from './catalogCache';
-import { CatalogWorkerCore, type ReadOutcome, type WorkerEvent, type WorkerRequest } from './catalogWorker';
+import { CatalogWorkerCore, PROVISIONAL_MIN_BYTES, type ReadOutcome, type WorkerEvent, type WorkerRequest } from './catalogWorker';
 
 export type CatalogReadResult =
   | { kind: 'unchanged' }
@@ -31,6 +32,16 @@ export interface CatalogReaderHost {
 
 /** The longest a read waits for the other worker's provisional papers (a worker that failed to start). */
 const PROVISIONAL_WAIT_MS = 2000;
+/** The provisional papers' worker stops after this long without work (its heap is 50 MB). */
+const SKIMMER_IDLE_MS = 5000;
+
+async function fileSize(filePath: string): Promise<number> {
+  try {
+    return (await stat(filePath)).size;
+  } catch {
+    return 0; // the read reports it
+  }
+}
 
 interface Pending {
   uri: string;
@@ -41,9 +52,10 @@ interface Pending {
 export class CatalogReader {
   /** Reads and parses; `skimmer` meanwhile gives completion from the cache or a skim, on the other core. */
   private readonly worker: Worker | undefined;
-  /** Started for provisional papers and stopped once it has none to send: its heap is 50 MB. */
+  /** Started for provisional papers and stopped after a while without any to send (its heap is 50 MB). */
   private skimmer: Worker | undefined;
   private skimsInProgress = 0;
+  private skimmerIdle: NodeJS.Timeout | undefined;
   private readonly workerPath: string | undefined;
   private readonly options: { cacheDir: string | undefined; server: string };
   private readonly flushed: (() => void)[] = [];
@@ -75,35 +87,47 @@ export class CatalogReader {
     this.send({ type: 'configure', cacheDir: options.cacheDir, server: options.server });
   }
 
-  private startWorker(workerPath: string): Worker {
+  private startWorker(workerPath: string, onError = (e: Error) => this.failAll(`the catalog worker failed: ${e.message}`)): Worker {
     const worker = new Worker(workerPath);
     worker.on('message', (event: WorkerEvent) => this.receive(event));
-    worker.on('error', (e) => this.failAll(`the catalog worker failed: ${e.message}`));
+    worker.on('error', onError);
     worker.unref();
     worker.postMessage({ type: 'configure', ...this.options } satisfies WorkerRequest);
     return worker;
   }
 
   async readFile(uri: string, filePath: string, full = false): Promise<CatalogReadResult> {
-    if (!this.skimmed.has(uri)) {
+    if (!this.skimmed.has(uri) && (await fileSize(filePath)) >= PROVISIONAL_MIN_BYTES) {
       this.skimmed.add(uri);
       const request: WorkerRequest = { type: 'provisional', uri, path: filePath };
       if (this.workerPath) {
-        // The parse waits for the cache (or the skim's first piece) to be out: sharing two cores
-        // with it made the first completion from the cache 100 ms later.
         const started = new Promise<void>((resolve) => this.provisionalWaiters.set(uri, resolve));
-        this.skimmer ??= this.startWorker(this.workerPath);
+        const idle = this.skimsInProgress === 0;
+        this.skimmer ??= this.startWorker(this.workerPath, (e) => this.skimmerFailed(e));
+        clearTimeout(this.skimmerIdle);
         this.skimsInProgress++;
         this.skimmer.postMessage(request);
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([started, new Promise((resolve) => (timer = setTimeout(resolve, PROVISIONAL_WAIT_MS)))]);
-        clearTimeout(timer);
+        // The parse waits for the cache (or the skim's first piece) to be out: sharing two cores with
+        // it made the first completion from the cache 100 ms later. Not behind another file's skim.
+        if (idle) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([started, new Promise((resolve) => (timer = setTimeout(resolve, PROVISIONAL_WAIT_MS)))]);
+          clearTimeout(timer);
+        }
         this.provisionalWaiters.delete(uri);
       } else {
         this.send(request);
       }
     }
     return this.request(uri, (id) => ({ type: 'readFile', id, uri, path: filePath, full }));
+  }
+
+  /** Provisional papers are a head start, not a read: without them completion waits for the read. */
+  private skimmerFailed(e: Error): void {
+    this.host.log(`The worker for early completion failed: ${e.message}`);
+    this.skimmer = undefined;
+    this.skimsInProgress = 0;
+    for (const resolve of this.provisionalWaiters.values()) resolve();
   }
 
   readText(uri: string, text: string, full = false): Promise<CatalogReadResult> {
@@ -135,6 +159,7 @@ export class CatalogReader {
     for (const resolve of this.flushed.splice(0)) resolve();
     this.inProcess?.dispose();
     void this.worker?.terminate();
+    clearTimeout(this.skimmerIdle);
     void this.skimmer?.terminate();
     this.failAll('the server is shutting down');
   }
@@ -161,10 +186,13 @@ export class CatalogReader {
         this.provisionalWaiters.get(event.uri)?.();
         return;
       case 'provisionalEnded':
-        // Its last message: everything it sent before has arrived.
+        // Its last message: everything it sent before has arrived. Kept a while for the next catalog.
         if (--this.skimsInProgress === 0) {
-          void this.skimmer?.terminate();
-          this.skimmer = undefined;
+          this.skimmerIdle = setTimeout(() => {
+            void this.skimmer?.terminate();
+            this.skimmer = undefined;
+          }, SKIMMER_IDLE_MS);
+          this.skimmerIdle.unref();
         }
         return;
       case 'flushed':

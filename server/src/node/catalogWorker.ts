@@ -62,6 +62,11 @@ const PROVISIONAL_BATCH = 500;
 /** A whole read of more papers than this has its abstracts counted here; smaller ones are counted by the index in one go. */
 const COUNTED_READ_PAPERS = 2000;
 const MAX_COUNTED_TERMS = 1 << 24;
+/**
+ * Files from this size on get provisional papers (the cache, a skim) and a cache: a smaller one is
+ * read in tens of milliseconds, and 500 small catalogs each waiting for a worker took 13 s.
+ */
+export const PROVISIONAL_MIN_BYTES = 1_000_000;
 /** About 1,000 entries of a catalog with abstracts per piece of the skim. */
 const SKIM_PIECE_BYTES = 2_000_000;
 const CACHE_WRITE_DELAY_MS = 1000;
@@ -164,7 +169,7 @@ export class CatalogWorkerCore {
     const bytes = readFileSync(filePath);
     const outcome = this.read(id, uri, bytes, full);
     const rows = this.rows.get(uri);
-    if ((outcome.kind === 'full' || outcome.kind === 'delta') && rows) this.writeCacheSoon(filePath, { size: stat.size, mtimeMs: stat.mtimeMs }, rows.slice());
+    if ((outcome.kind === 'full' || outcome.kind === 'delta') && rows && stat.size >= PROVISIONAL_MIN_BYTES) this.writeCacheSoon(filePath, { size: stat.size, mtimeMs: stat.mtimeMs }, rows.slice());
     return outcome;
   }
 
@@ -266,7 +271,8 @@ export class CatalogWorkerCore {
       this.post({ type: 'log', message: `${uri}: ${cached.papers} papers from the cache of the last start until it is read.` });
       return;
     }
-    if (catalogFormatOf(uri) !== 'bibtex') return;
+    // A file the reader refuses (too big) gets no provisional papers either: nothing would replace them.
+    if (catalogFormatOf(uri) !== 'bibtex' || statSync(filePath).size > MAX_FILE_BYTES) return;
     const handle = openSync(filePath, 'r');
     let papers = 0;
     try {
