@@ -33,7 +33,7 @@ export interface CatalogReaderHost {
 /** The longest a read waits for the other worker's provisional papers (a worker that failed to start). */
 const PROVISIONAL_WAIT_MS = 2000;
 /** The provisional papers' worker stops after this long without work (its heap is 50 MB). */
-const SKIMMER_IDLE_MS = 5000;
+const SKIMMER_IDLE_MS = 500;
 
 async function fileSize(filePath: string): Promise<number> {
   try {
