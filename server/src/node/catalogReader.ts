@@ -200,10 +200,9 @@ export class CatalogReader {
         return;
       case 'provisional':
         if (!this.skimmed.has(event.uri)) return; // forgotten since: the file is gone
-        this.host.schedule(() => {
-          const { rows, text } = event.piece;
-          this.host.provisional(event.uri, { text: decodeText(text), rows: () => decodePiece(rows) }, event.source);
-        });
+        // At once, not in the indexing slices: a piece is one string to decode (0.2 ms), and it
+        // comes from the other worker, so no order with the read's own messages is kept anyway.
+        this.host.provisional(event.uri, { text: decodeText(event.piece.text), rows: () => decodePiece(event.piece.rows) }, event.source);
         return;
       case 'papers':
         this.host.schedule(() => {
