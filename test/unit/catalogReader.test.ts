@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
@@ -81,6 +81,66 @@ describe('abstracts counted by the catalog worker', () => {
       const hits = model.search(query, 20);
       assert.ok(hits.length > 0, query);
       assert.deepEqual(hits, reference.search(query, 20), query);
+    }
+  });
+});
+
+describe('the catalog workers (the built bundle)', () => {
+  const workerPath = join(import.meta.dirname, '../../dist/catalogWorker.js');
+
+  test('a catalog from 1 MB: completion from a skim while it is read, from the cache on the next start', { skip: !existsSync(workerPath) && 'run `npm run build` first', timeout: 50_000 }, async () => {
+    const entries = Array.from({ length: 4000 }, (_, i) => `@article{study${i},\n  title = {Study ${i} of Müller lattices},\n  abstract = {${'Phonons in crystals. '.repeat(15)}},\n}\n`);
+    const path = join(dir, 'skimmed.bib');
+    writeFileSync(path, entries.join('\n'));
+    const uri = 'file:///skimmed.bib';
+    const cacheDir = join(dir, 'worker-cache');
+
+    /** One start of the server's reader: what reached completion before the read, and how. */
+    async function start(): Promise<{ sources: Set<string>; foundBeforeRead: string[]; papers: number }> {
+      const model = new WorkspaceModel();
+      const sources = new Set<string>();
+      let logged: () => void = () => undefined;
+      const provisionalLogged = new Promise<void>((resolve) => (logged = resolve));
+      const reader = new CatalogReader(
+        {
+          provisional: (from, piece, source) => {
+            sources.add(source);
+            model.addProvisionalPiece(from, piece);
+          },
+          log: (message) => {
+            if (/papers from the (skim|cache)/.test(message)) logged();
+          },
+          schedule: (task) => task(),
+          abstractWords: (from, paper, words) => model.addAbstractWords(from, paper, words),
+        },
+        { cacheDir, server: 'test', workerPath },
+      );
+      try {
+        const reading = reader.readFile(uri, path);
+        await provisionalLogged;
+        const foundBeforeRead = model.search('study 3999 muller', 5).map((hit) => hit.key);
+        const read = await reading;
+        assert.equal(read.kind, 'full');
+        await reader.flush();
+        return { sources, foundBeforeRead, papers: read.kind === 'full' ? read.result.papers.length : 0 };
+      } finally {
+        reader.dispose();
+      }
+    }
+
+    // The workers are unref'd (they must not keep a server alive): a timer keeps this test alive,
+    // for a minute at most, so a broken worker fails the test instead of hanging the run.
+    const keepAlive = setTimeout(() => undefined, 60_000);
+    try {
+      const cold = await start();
+      assert.deepEqual([...cold.sources], ['skim']);
+      assert.deepEqual(cold.foundBeforeRead, ['study3999'], 'the last entry, from the skim');
+      assert.equal(cold.papers, 4000);
+      const warm = await start();
+      assert.deepEqual([...warm.sources], ['cache']);
+      assert.deepEqual(warm.foundBeforeRead, ['study3999'], 'the last entry, from the cache');
+    } finally {
+      clearTimeout(keepAlive);
     }
   });
 });
