@@ -36,7 +36,7 @@ describe('abstracts counted by the catalog worker', () => {
     assert.deepEqual(index.search('nothing', 5), []);
   });
 
-  test('a whole read through the worker: the counts arrive after the papers, and search answers as if the text was indexed', async () => {
+  test('a whole read through the worker: the counts arrive after the papers (some before the update is queued), and search answers as if the text was indexed', async () => {
     const text = bigCatalog();
     const path = join(dir, 'big.bib');
     writeFileSync(path, text);
@@ -46,6 +46,8 @@ describe('abstracts counted by the catalog worker', () => {
     let papers: readonly Paper[] = [];
     let allCounted: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (allCounted = resolve));
+    let firstCounted: () => void = () => undefined;
+    const first = new Promise<void>((resolve) => (firstCounted = resolve));
     const reader = new CatalogReader(
       {
         provisional: () => undefined,
@@ -54,9 +56,11 @@ describe('abstracts counted by the catalog worker', () => {
         abstractWords: (from: string, paper: Paper, words: CountedAbstract) => {
           assert.equal(from, uri);
           assert.equal(paper, papers[counted], 'in the order of the papers');
-          model.addAbstractWords(from, paper, words);
+          model.addAbstractWords(paper, words);
+          firstCounted();
           if (++counted === papers.length) allCounted();
         },
+        abstractWordsEnded: () => model.abstractWordsEnded(),
       },
       { cacheDir: undefined, server: 'test', workerPath: join(dir, 'no-worker-bundle.js') },
     );
@@ -66,6 +70,8 @@ describe('abstracts counted by the catalog worker', () => {
       if (read.kind !== 'full') return;
       papers = read.result.papers;
       assert.equal(papers.length, 3000);
+      // Counts that come before the read's update is queued are kept for it.
+      await first;
       model.setCatalogRead(read.result, read.blank);
       await done;
       const countedHere = mock.method(AbstractIndex.prototype, 'add');
@@ -111,7 +117,8 @@ describe('the catalog workers (the built bundle)', () => {
             if (/papers from the (skim|cache)/.test(message)) logged();
           },
           schedule: (task) => task(),
-          abstractWords: (from, paper, words) => model.addAbstractWords(from, paper, words),
+          abstractWords: (_from, paper, words) => model.addAbstractWords(paper, words),
+          abstractWordsEnded: () => model.abstractWordsEnded(),
         },
         { cacheDir, server: 'test', workerPath },
       );

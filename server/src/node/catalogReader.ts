@@ -25,6 +25,8 @@ export interface CatalogReaderHost {
   provisional(uri: string, piece: ProvisionalPiece, source: 'cache' | 'skim'): void;
   /** The counted words of a paper's abstract, from a whole read of `uri` (after its result). */
   abstractWords(uri: string, paper: Paper, words: CountedAbstract): void;
+  /** The last counts of a read have come. */
+  abstractWordsEnded(uri: string): void;
   log(message: string): void;
   /** Runs `task` in the next indexing slice: decoding papers is work like indexing them. */
   schedule(task: () => void): void;
@@ -228,7 +230,11 @@ export class CatalogReader {
         this.host.schedule(() => {
           if (event.vocabularyFrom === this.vocabulary.length) for (const term of event.terms) this.vocabulary.push(term);
           const read = this.counting.get(event.id);
-          if (event.last) this.counting.delete(event.id);
+          if (event.last) {
+            this.counting.delete(event.id);
+            if (read) this.host.abstractWordsEnded(read.uri);
+            return;
+          }
           // Counts with terms this side never heard of cannot be read: the index counts those abstracts itself.
           if (!read || this.vocabulary.length !== event.vocabularyFrom + event.terms.length) return;
           event.starts.forEach((at, k) => {

@@ -90,7 +90,8 @@ export class WorkspaceFeeder {
     this.reader = new CatalogReader(
       {
         provisional: (uri, piece) => this.model.addProvisionalPiece(uri, piece),
-        abstractWords: (uri, paper, words) => this.model.addAbstractWords(uri, paper, words),
+        abstractWords: (_uri, paper, words) => this.model.addAbstractWords(paper, words),
+        abstractWordsEnded: () => this.model.abstractWordsEnded(),
         log: (message) => this.host.log(message),
         schedule: (task) => {
           this.tasks.push(task);

@@ -118,9 +118,18 @@ export class WorkspaceModel {
     this.provisional.clear(uri);
   }
 
-  /** A paper's abstract counted by the catalog worker: indexed as it is, if its update still waits for it. */
-  addAbstractWords(uri: string, paper: Paper, words: CountedAbstract): void {
-    if (this.pendingByUri.has(uri)) this.abstractWords.set(paper, words);
+  /**
+   * A paper's abstract counted by the catalog worker, indexed as it is when its update gets there.
+   * Counts can come before the read's update is queued (they are sent right after it), so they are
+   * kept until the updates in progress are done, or until the last count of a read when none is.
+   */
+  addAbstractWords(paper: Paper, words: CountedAbstract): void {
+    this.abstractWords.set(paper, words);
+  }
+
+  /** The last count of a read has come: with no update waiting, nothing will use the counts kept. */
+  abstractWordsEnded(): void {
+    if (this.pendingByUri.size === 0) this.abstractWords = new WeakMap();
   }
 
   /** Whether catalog updates wait to be indexed. */
