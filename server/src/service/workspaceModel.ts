@@ -40,8 +40,6 @@ export class WorkspaceModel {
   private readonly provisional = new ProvisionalPapers();
   /** Catalog updates not yet (fully) in the indexes, oldest first; the first one is in progress. */
   private readonly pending: Generator<void, void, void>[] = [];
-  /** Catalogs with an update in `pending`: how many each. */
-  private readonly pendingByUri = new Map<string, number>();
   /** Abstracts the catalog worker counted, for the updates in progress; dropped when they are done. */
   private abstractWords = new WeakMap<Paper, CountedAbstract>();
   private folders: string[] = [];
@@ -129,7 +127,7 @@ export class WorkspaceModel {
 
   /** The last count of a read has come: with no update waiting, nothing will use the counts kept. */
   abstractWordsEnded(): void {
-    if (this.pendingByUri.size === 0) this.abstractWords = new WeakMap();
+    if (this.pending.length === 0) this.abstractWords = new WeakMap();
   }
 
   /** Whether catalog updates wait to be indexed. */
@@ -140,7 +138,10 @@ export class WorkspaceModel {
   /** Indexes pending catalog updates until done (true) or `shouldYield` says to stop (false). */
   work(shouldYield: () => boolean): boolean {
     while (this.pending.length > 0) {
-      if (this.pending[0].next().done) this.pending.shift();
+      if (this.pending[0].next().done) {
+        this.pending.shift();
+        if (this.pending.length === 0) this.abstractWords = new WeakMap(); // counts no update will use
+      }
       if (this.pending.length > 0 && shouldYield()) return false;
     }
     return true;
@@ -284,20 +285,7 @@ export class WorkspaceModel {
   // ---- keeping the indexes in sync -----------------------------------------------------------
 
   private enqueue(update: CatalogUpdate): void {
-    this.pendingByUri.set(update.uri, (this.pendingByUri.get(update.uri) ?? 0) + 1);
-    this.pending.push(this.tracked(update.uri, this.indexUpdate(update)));
-  }
-
-  /** `steps`, with `pendingByUri` counting it until it is done. */
-  private *tracked(uri: string, steps: Generator<void, void, void>): Generator<void, void, void> {
-    try {
-      yield* steps;
-    } finally {
-      const left = (this.pendingByUri.get(uri) ?? 1) - 1;
-      if (left > 0) this.pendingByUri.set(uri, left);
-      else this.pendingByUri.delete(uri);
-      if (this.pendingByUri.size === 0) this.abstractWords = new WeakMap();
-    }
+    this.pending.push(this.indexUpdate(update));
   }
 
   /** Brings one catalog update into the definitions and the index, yielding between slices. */
