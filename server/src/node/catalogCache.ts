@@ -3,8 +3,9 @@
  * at once, before the catalog is read again. It never replaces reading the file: its papers are
  * provisional and go away when the fresh read is indexed.
  *
- * One file per catalog in the cache folder (the client's storage folder, else
- * `$XDG_CACHE_HOME/litnotes` or `~/.cache/litnotes`), named by a hash of the catalog's path, in lines:
+ * One file per catalog of 1 MB or more (a smaller one is read faster than its cache), in the cache
+ * folder (the client's storage folder, else `$XDG_CACHE_HOME/litnotes` or `~/.cache/litnotes`),
+ * named by a hash of the catalog's path, in lines:
  *   { format: CACHE_FORMAT, server, catalog, size, mtimeMs, papers, pieces }
  *   then per piece of ROWS_PER_PIECE papers two lines:
  *   [[key, title, [family…], year], …]      the rows
