@@ -103,8 +103,12 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     const typoLine = wb.page.locator('.editor-instance .view-line', { hasText: 'SeerAtention' });
     const squiggle = wb.page.locator('.editor-instance .squiggly-warning').first();
     await squiggle.waitFor({ timeout: 30_000 });
-    const [lineBox, squiggleBox] = [await typoLine.boundingBox(), await squiggle.boundingBox()];
-    assert.ok(lineBox && squiggleBox && Math.abs(lineBox.y - squiggleBox.y) < lineBox.height, 'the warning squiggle is not on the typo line');
+    // Decorations are drawn again when diagnostics are republished: measure once both are laid out.
+    const onTypoLine = await waitFor('the squiggle and the typo line laid out', async () => {
+      const [lineBox, squiggleBox] = [await typoLine.boundingBox(), await squiggle.boundingBox()];
+      return lineBox && squiggleBox ? { same: Math.abs(lineBox.y - squiggleBox.y) < lineBox.height } : undefined;
+    });
+    assert.ok(onTypoLine.same, 'the warning squiggle is not on the typo line');
 
     await wb.page.keyboard.press('Control+Shift+M');
     const problem = wb.page.locator('.markers-panel .monaco-list-row', { hasText: "Unknown citation key 'SeerAtention'" });

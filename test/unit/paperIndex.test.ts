@@ -63,6 +63,15 @@ describe('PaperIndex on the demo catalog', () => {
     assert.equal(index.size, 64);
   });
 
+  test('"g", "ga", "gau"… while "gauss" is typed: never an empty list, the Gaussian Splatting titles in it from the first letter', () => {
+    for (let n = 1; n <= 'gauss'.length; n++) {
+      const hits = keys(index, 'gauss'.slice(0, n), 20);
+      for (const key of SPLATTING) assert.ok(hits.includes(key), `"${'gauss'.slice(0, n)}": ${hits.join()}`);
+    }
+    // A letter no key starts with still completes title words ("Gaussian", "Gradient"), not only keys.
+    assert.ok(!demo.some((p) => p.key.toLowerCase().startsWith('g')));
+  });
+
   test('"gauss": the four Gaussian Splatting titles first, before abstract-only mentions', () => {
     const hits = keys(index, 'gauss');
     assert.deepEqual(hits.slice(0, 4).sort(), SPLATTING);

@@ -463,13 +463,23 @@ class ShortFieldIndex {
     const found = new Map<string, number>();
     for (const exact of new Set([text, singular(text)])) if (this.postings.has(exact)) found.set(exact, 1);
 
-    // A one-letter prefix would expand to a good part of the vocabulary: only keys complete it (keyTiers).
-    if (term.prefix && text.length >= 2) {
-      const longer: string[] = [];
-      for (const word of this.tree.atPrefix(text).keys()) if (!found.has(word)) longer.push(word);
-      // The closest completions (shortest first) when a short prefix matches thousands of words.
-      longer.sort((a, b) => a.length - b.length || compareStrings(a, b));
-      for (const word of longer.slice(0, MAX_PREFIX_EXPANSIONS)) found.set(word, 0.5 + (0.3 * text.length) / word.length);
+    // A one-letter prefix expands to a good part of the vocabulary: only its shortest words count
+    // (keys starting with it come first anyway, keyTiers). With none, "[@g" would empty the list
+    // while the user is typing "gauss", and an editor may not ask again.
+    if (term.prefix && text.length >= 1) {
+      // The closest completions (shortest first) when a short prefix matches thousands of words:
+      // kept sorted as they come, never sorting them all.
+      const shortest: string[] = [];
+      const before = (a: string, b: string) => a.length < b.length || (a.length === b.length && compareStrings(a, b) < 0);
+      for (const word of this.tree.atPrefix(text).keys()) {
+        if (found.has(word)) continue;
+        if (shortest.length === MAX_PREFIX_EXPANSIONS && !before(word, shortest[shortest.length - 1])) continue;
+        let i = shortest.length;
+        while (i > 0 && before(word, shortest[i - 1])) i--;
+        shortest.splice(i, 0, word);
+        if (shortest.length > MAX_PREFIX_EXPANSIONS) shortest.pop();
+      }
+      for (const word of shortest) found.set(word, 0.5 + (0.3 * text.length) / word.length);
     }
 
     const distance = typosAllowed(text);
