@@ -40,6 +40,8 @@ interface QueryTerm {
   text: string;
   /** The last word while the user is still typing it. */
   prefix: boolean;
+  /** A one-letter prefix no key starts with: it completes words too. */
+  completeLetter?: boolean;
 }
 
 export class PaperIndex {
@@ -163,12 +165,13 @@ export class PaperIndex {
     const scratch = this.scratchFor(this.keyOfId.length);
 
     const withAbstracts = this.abstractsSearchable;
+    const tiers = this.keyTiers(query.trim());
+    if (tiers.size === 0) for (const term of terms) term.completeLetter = term.prefix && term.text.length === 1;
     terms.forEach((term, t) => {
       this.shortFields.score(term, scratch.shortScore, scratch.shortTouched);
       if (withAbstracts) this.abstracts.score(term.text, term.prefix, ABSTRACT_BOOST, scratch.abstractScore, scratch.abstractTouched);
       scratch.collectTerm(t);
     });
-    const tiers = this.keyTiers(query.trim());
     for (const id of tiers.keys()) scratch.addCandidate(id);
 
     const all = (1 << terms.length) - 1;
@@ -463,10 +466,10 @@ class ShortFieldIndex {
     const found = new Map<string, number>();
     for (const exact of new Set([text, singular(text)])) if (this.postings.has(exact)) found.set(exact, 1);
 
-    // A one-letter prefix expands to a good part of the vocabulary: only its shortest words count
-    // (keys starting with it come first anyway, keyTiers). With none, "[@g" would empty the list
-    // while the user is typing "gauss", and an editor may not ask again.
-    if (term.prefix && text.length >= 1) {
+    // A one-letter prefix would expand to a good part of the vocabulary: keys complete it
+    // (keyTiers), and words only when no key starts with it. Else "[@g" emptied the demo's list
+    // while the user typed "gauss", and an editor may not ask again.
+    if (term.prefix && (text.length >= 2 || term.completeLetter)) {
       // The closest completions (shortest first) when a short prefix matches thousands of words:
       // kept sorted as they come, never sorting them all.
       const shortest: string[] = [];
