@@ -1,7 +1,8 @@
 /**
- * The main thread's side of the catalog worker: sends it files and editor texts to read and gets
- * back, in order, provisional papers (a skim or the cache), papers in batches and the outcome of
- * each read. Runs the worker in-process when its bundle is missing (tests through tsx).
+ * The main thread's side of the catalog workers. One reads files and editor texts and sends back,
+ * in order, papers in batches, the outcome of each read and then its abstracts' word counts. The
+ * other, started for a catalog of 1 MB or more, sends provisional papers (the cache or a skim) while
+ * the first parses. Both run in-process, as one, when the bundle is missing (tests through tsx).
  */
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
