@@ -65,9 +65,10 @@ const SERVER_VERSION = process.env.LITNOTES_VERSION ?? 'dev';
 const connection = createConnection(ProposedFeatures.all);
 /** Chunks of input from the client over stdio or VS Code's IPC: indexing pauses for the connection when some came in. */
 let messagesReceived = 0;
-const countsMessages = process.argv.includes('--stdio') || typeof process.send === 'function';
-if (process.argv.includes('--stdio')) process.stdin.on('data', () => messagesReceived++);
-else if (typeof process.send === 'function') process.on('message', () => messagesReceived++);
+const overStdio = process.argv.includes('--stdio');
+const overIpc = !overStdio && typeof process.send === 'function';
+if (overStdio) process.stdin.on('data', () => messagesReceived++);
+else if (overIpc) process.on('message', () => messagesReceived++);
 const documents = new TextDocuments(TextDocument);
 const model = new WorkspaceModel();
 
@@ -93,14 +94,14 @@ const feeder = new WorkspaceFeeder(
     catalogChanged: (uri, keys) => {
       publishCatalogSoon(uri);
       // While indexing, every note is published at the end anyway (and a first read changes 100,000 keys).
-      if (state !== 'indexing') for (const note of notesCitingAny(keys)) notesToRecheck.add(note);
+      if (state !== 'indexing') for (const note of model.notesCitingAny(keys)) notesToRecheck.add(note);
       republishNotesSoon();
       statusSoon();
       const filePath = uriToPath(uri);
       if (fileWatcher && filePath && model.isCatalog(uri)) fileWatcher.watch(filePath);
     },
     // Over another transport (a socket), indexing pauses after every slice.
-    messagesReceived: countsMessages ? () => messagesReceived : undefined,
+    messagesReceived: overStdio || overIpc ? () => messagesReceived : undefined,
     noteChanged: (uri) => {
       publishNoteSoon(uri);
       statusSoon();
@@ -294,19 +295,6 @@ function publishNoteSoon(uri: string): void {
 
 function publishCatalogSoon(uri: string): void {
   guard('diagnostics', () => publish(uri, catalogDiagnostics(model, uri, settings)));
-}
-
-/** Notes citing any of `keys`, looked up from the smaller side: the changed keys or the cited ones. */
-function notesCitingAny(keys: readonly string[]): Set<string> {
-  const notes = new Set<string>();
-  const cited = model.citedKeys();
-  if (keys.length <= cited.size) {
-    for (const key of keys) if (cited.has(key)) for (const note of model.notesCiting(key)) notes.add(note);
-  } else {
-    const changed = new Set(keys);
-    for (const key of cited.keys()) if (changed.has(key)) for (const note of model.notesCiting(key)) notes.add(note);
-  }
-  return notes;
 }
 
 /** Notes citing keys that appeared or went away since diagnostics were last published. */

@@ -148,6 +148,10 @@ Only once: [see @doe, p. 4; @other].
     assert.deepEqual(model.notesCiting('doe'), [uriOf('notes/a.md'), uriOf('notes/b.md')]);
     assert.equal(model.citingCount('doe'), 2);
     assert.deepEqual([...model.citedKeys()].sort(), [['doe', 2], ['other', 1]]);
+    // Changed keys to notes to recheck, whichever side is smaller: the keys given or the keys cited.
+    assert.deepEqual([...model.notesCitingAny(['other'])], [uriOf('notes/a.md')]);
+    assert.deepEqual([...model.notesCitingAny(['x', 'y', 'other', 'doe'])].sort(), [uriOf('notes/a.md'), uriOf('notes/b.md')]);
+    assert.deepEqual([...model.notesCitingAny(['nobody', 'cites', 'these'])], []);
 
     model.setNote(uriOf('notes/b.md'), 'No citations left.');
     assert.deepEqual(model.notesCiting('doe'), [uriOf('notes/a.md')]);

@@ -274,6 +274,19 @@ export class WorkspaceModel {
     return this.notes.notesCiting(key);
   }
 
+  /** Notes citing any of `keys`, looked up from the smaller side: the keys given or the keys cited. */
+  notesCitingAny(keys: readonly string[]): Set<string> {
+    const notes = new Set<string>();
+    const cited = this.citedKeys();
+    if (keys.length <= cited.size) {
+      for (const key of keys) if (cited.has(key)) for (const note of this.notesCiting(key)) notes.add(note);
+    } else {
+      const given = new Set(keys);
+      for (const key of cited.keys()) if (given.has(key)) for (const note of this.notesCiting(key)) notes.add(note);
+    }
+    return notes;
+  }
+
   citingCount(key: string): number {
     return this.notes.citingCount(key);
   }
