@@ -161,12 +161,7 @@ export class WorkspaceFeeder {
     const noteList = [...noteUris];
     for (let i = 0; i < noteList.length && !progress.isCancelled(); i += NOTE_READS_AT_ONCE) {
       const batch = noteList.slice(i, i + NOTE_READS_AT_ONCE);
-      const texts = await Promise.all(batch.map((uri) => (this.host.openText(uri) === undefined ? this.readFile(uri) : undefined)));
-      // The editor's buffer wins, also when the note was opened while its file was read.
-      batch.forEach((uri, k) => {
-        const text = this.host.openText(uri) ?? texts[k];
-        if (text !== undefined) this.feedNote(uri, text);
-      });
+      await Promise.all(batch.map((uri) => this.readNote(uri)));
       done += batch.length;
       progress.report(done, total);
       await yieldToEventLoop();
@@ -359,7 +354,9 @@ export class WorkspaceFeeder {
 
   private async readNote(uri: string): Promise<void> {
     const text = this.host.openText(uri) ?? (await this.readFile(uri));
-    if (text !== undefined) this.feedNote(uri, text);
+    // The editor's buffer wins, also when the note was opened while its file was read.
+    const current = this.host.openText(uri) ?? text;
+    if (current !== undefined) this.feedNote(uri, current);
   }
 
   private async readFile(uri: string): Promise<string | undefined> {
