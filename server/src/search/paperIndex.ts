@@ -473,15 +473,7 @@ class ShortFieldIndex {
       // The closest completions (shortest first) when a short prefix matches thousands of words:
       // kept sorted as they come, never sorting them all.
       const shortest: string[] = [];
-      const before = (a: string, b: string) => a.length < b.length || (a.length === b.length && compareStrings(a, b) < 0);
-      for (const word of this.tree.atPrefix(text).keys()) {
-        if (found.has(word)) continue;
-        if (shortest.length === MAX_PREFIX_EXPANSIONS && !before(word, shortest[shortest.length - 1])) continue;
-        let i = shortest.length;
-        while (i > 0 && before(word, shortest[i - 1])) i--;
-        shortest.splice(i, 0, word);
-        if (shortest.length > MAX_PREFIX_EXPANSIONS) shortest.pop();
-      }
+      for (const word of this.tree.atPrefix(text).keys()) if (!found.has(word)) insertBounded(shortest, word, MAX_PREFIX_EXPANSIONS, byLengthThenText);
       for (const word of shortest) found.set(word, 0.5 + (0.3 * text.length) / word.length);
     }
 
@@ -600,18 +592,22 @@ function kthLargest(values: Float64Array, k: number): number {
   return values[target];
 }
 
-/** Inserts `key` into the sorted `list` if it is among the `max` smallest; the list never grows past `max`. */
-function insertBounded(list: string[], key: string, max: number): void {
-  if (list.length === max && compareStrings(key, list[max - 1]) >= 0) return;
+/** Inserts `item` into `list`, sorted by `compare`, if it is among the `max` first; the list never grows past `max`. */
+function insertBounded(list: string[], item: string, max: number, compare: (a: string, b: string) => number = compareStrings): void {
+  if (list.length === max && compare(item, list[max - 1]) >= 0) return;
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareStrings(list[mid], key) < 0) lo = mid + 1;
+    if (compare(list[mid], item) < 0) lo = mid + 1;
     else hi = mid;
   }
-  list.splice(lo, 0, key);
+  list.splice(lo, 0, item);
   if (list.length > max) list.pop();
+}
+
+function byLengthThenText(a: string, b: string): number {
+  return a.length - b.length || compareStrings(a, b);
 }
 
 function byLowerThenId(a: { lower: string; id: number }, b: { lower: string; id: number }): number {
