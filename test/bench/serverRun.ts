@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { LspSession } from './lspSession';
+import { LspSession, type SessionOptions } from './lspSession';
 import { asTyped, type RecallQuery, type TypingQuery } from './queries';
 import { percentile } from './stats';
 
@@ -131,7 +131,7 @@ async function coldStart(
     else await sleep(10);
   }
   const cpuAtFirstCompletionMs = session.cpuMs();
-  input.log(`  first completion for "${input.firstQuery}" after ${Math.round(firstCompletionMs)} ms (${session.isReady ? "index ready" : "still indexing"})`);
+  input.log(`  first completion for "${input.firstQuery}" after ${Math.round(firstCompletionMs)} ms (${session.isReady ? 'index ready' : 'still indexing'})`);
   const fullIndexMs = await session.ready();
   const cpuAtReadyMs = session.cpuMs();
   input.log(`  index ready after ${Math.round(fullIndexMs)} ms (${Math.round(cpuAtReadyMs)} ms CPU)`);
@@ -174,13 +174,20 @@ async function hoverLatency(session: LspSession, keys: readonly string[]): Promi
 
 /** Hover round trips to a server that answers null at once (`lspFloorServer.cjs`): what no server can go under here. */
 async function hoverFloor(root: string, count: number): Promise<number[]> {
-  const session = new LspSession({ root, serverPath: join(__dirname, 'lspFloorServer.cjs') });
-  try {
+  return inSession({ root, serverPath: join(__dirname, 'lspFloorServer.cjs') }, async (session) => {
     await session.initialize();
     const uri = session.uriOf('bench-hover.md');
     const ms: number[] = [];
     for (let i = 0; i < count; i++) ms.push((await session.hover(uri, { line: i, character: 5 })).ms);
     return ms;
+  });
+}
+
+/** A server started for `run` alone, and closed after it whatever happens. */
+async function inSession<T>(options: SessionOptions, run: (session: LspSession) => Promise<T>): Promise<T> {
+  const session = new LspSession(options);
+  try {
+    return await run(session);
   } finally {
     await session.close();
   }
@@ -308,13 +315,10 @@ async function manyCatalogsReady(catalogPath: string, dir: string, serverPath: s
     files++;
     writeFileSync(join(dir, `part-${String(i).padStart(3, '0')}.bib`), [...macros, ...slice].join('\n') + '\n');
   }
-  const session = new LspSession({ root: dir, serverPath });
-  try {
+  return inSession({ root: dir, serverPath }, async (session) => {
     await session.initialize();
     return { ms: await session.ready(), papers, files };
-  } finally {
-    await session.close();
-  }
+  });
 }
 
 export async function runServer(input: ServerRunInput): Promise<ServerRunResult> {
@@ -365,28 +369,19 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
     const warmFromCache = cacheAfter.length > 0;
     if (warmFromCache) {
       input.log(`warm start (cache: ${cacheAfter.join(', ')})…`);
-      const warm = new LspSession({ root: input.root, settings, serverPath: input.serverPath });
-      try {
-        firstCompletionWarmMs = (await coldStart(warm, input)).firstCompletionMs;
-      } finally {
-        await warm.close();
-      }
+      firstCompletionWarmMs = await inSession({ root: input.root, settings, serverPath: input.serverPath }, async (warm) => (await coldStart(warm, input)).firstCompletionMs);
     }
 
     // The notes alone: a catalog setting that names no file leaves only the notes to index.
     input.log('notes alone…');
-    const notesOnly = new LspSession({ root: input.root, settings: { catalogs: ['no-such-catalog.bib'] }, serverPath: input.serverPath });
-    let notesScanMs = NaN;
-    try {
+    const notesScanMs = await inSession({ root: input.root, settings: { catalogs: ['no-such-catalog.bib'] }, serverPath: input.serverPath }, async (notesOnly) => {
       await notesOnly.initialize();
       await notesOnly.ready();
-      notesScanMs = notesReadMs(notesOnly);
-    } finally {
-      await notesOnly.close();
-    }
+      return notesReadMs(notesOnly);
+    });
 
     input.log(`${MANY_CATALOGS} small catalogs…`);
-    const manyCatalogs = await manyCatalogsReady(catalogPath, join(input.root, '..', `many-catalogs`), input.serverPath);
+    const manyCatalogs = await manyCatalogsReady(catalogPath, join(input.root, '..', 'many-catalogs'), input.serverPath);
 
     const byKind: Record<string, number> = {};
     for (const [kind, list] of completion.byKind) byKind[kind] = percentile(list, 99);
