@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
-import type { Paper } from '../../server/src/catalog/paper';
+import { abstractOf, type Paper } from '../../server/src/catalog/paper';
 import { CatalogReader } from '../../server/src/node/catalogReader';
 import { AbstractIndex, AbstractWordCounter, type CountedAbstract } from '../../server/src/search/abstractIndex';
 import { PaperIndex } from '../../server/src/search/paperIndex';
@@ -88,6 +88,11 @@ describe('abstracts counted by the catalog worker', () => {
       assert.ok(hits.length > 0, query);
       assert.deepEqual(hits, reference.search(query, 20), query);
     }
+    // The abstracts came as the worker's UTF-8 bytes and read as the text the parser made, accents included.
+    const stored = model.paper('key5')!;
+    assert.ok(stored.storedAbstract && stored.abstract === undefined, 'kept as bytes');
+    assert.match(abstractOf(stored)!, / zebrafish5 étude$/);
+    for (const key of ['key0', 'key5', 'key2999']) assert.equal(abstractOf(model.paper(key)!), reference.paper(key)!.abstract, key);
   });
 });
 

@@ -4,7 +4,7 @@
  * the server's order and `filterText` is the typed text, so the editor's own filter never drops a
  * full-text match ("gauss" finding a paper whose key has no "gauss" in it).
  */
-import { shortAuthors, type Paper } from '../catalog/paper';
+import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import type { Position, Range } from '../core/types';
 import { completionContext } from '../notes/citationContext';
 import { citationKeyText } from '../service/citationKeys';
@@ -117,8 +117,9 @@ function documentation(paper: Paper, abstractMax?: number, reference?: string): 
   const parts = [paperTitleLine(paper)];
   const byline = paperByline(paper);
   if (byline) parts.push(byline);
-  if (paper.abstract) {
-    parts.push(abstractMax === undefined ? escapeMarkdownParagraphs(paper.abstract) : escapeMarkdownParagraphs(shorten(paper.abstract, abstractMax)));
+  const abstract = abstractOf(paper);
+  if (abstract) {
+    parts.push(escapeMarkdownParagraphs(abstractMax === undefined ? abstract : shorten(abstract, abstractMax)));
   }
   if (reference) parts.push(escapeMarkdownParagraphs(reference));
   return parts.join('\n\n');

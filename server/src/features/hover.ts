@@ -3,7 +3,7 @@
  * authors, year, venue, the whole abstract), where to read it (DOI, arXiv, URL, code, project page),
  * its keywords and how many notes cite it. Every piece of catalog text goes through markdown.ts.
  */
-import type { Paper } from '../catalog/paper';
+import { abstractOf, type Paper } from '../catalog/paper';
 import type { Position } from '../core/types';
 import { keyAt } from '../service/keyAt';
 import { paperLinks } from '../service/paperLinks';
@@ -24,7 +24,8 @@ export function paperHoverMarkdown(model: WorkspaceModel, paper: Paper): string 
   const parts = [paperTitleLine(paper)];
   const byline = paperByline(paper);
   if (byline) parts.push(byline);
-  if (paper.abstract) parts.push(escapeMarkdownParagraphs(paper.abstract));
+  const abstract = abstractOf(paper);
+  if (abstract) parts.push(escapeMarkdownParagraphs(abstract));
 
   const links = paperLinks(paper);
   const linkParts: string[] = [];

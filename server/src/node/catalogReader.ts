@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CatalogFileResult } from '../catalog/catalogFile';
-import type { Paper } from '../catalog/paper';
+import { AbstractBlock, StoredAbstract, type Paper } from '../catalog/paper';
 import type { CatalogDelta } from '../service/catalogStore';
 import type { CountedAbstract } from '../search/abstractIndex';
 import type { ProvisionalPiece } from '../service/provisionalPapers';
@@ -210,7 +210,12 @@ export class CatalogReader {
       case 'papers':
         this.host.schedule(() => {
           const pending = this.pending.get(event.id);
-          if (pending) for (const paper of decodePiece(event.json) as Paper[]) pending.papers.push(paper);
+          if (!pending) return;
+          const abstracts = new AbstractBlock(event.abstracts, event.abstractEnds);
+          (decodePiece(event.json) as Paper[]).forEach((paper, k) => {
+            if (k < abstracts.count && abstracts.has(k)) paper.storedAbstract = new StoredAbstract(abstracts, k);
+            pending.papers.push(paper);
+          });
         });
         return;
       case 'done':

@@ -11,6 +11,7 @@ import { isMainThread, parentPort } from 'node:worker_threads';
 import { skimBibtex } from '../catalog/bibtexSkim';
 import { AbstractWordCounter } from '../search/abstractIndex';
 import { catalogFormatOf } from '../catalog/catalogFile';
+import type { Paper } from '../catalog/paper';
 import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogStore';
 import { provisionalRow, type ProvisionalRow } from '../service/provisionalPapers';
@@ -41,7 +42,8 @@ export type ReadOutcome =
  */
 export type WorkerEvent =
   | { type: 'provisional'; uri: string; piece: PieceBytes; source: 'cache' | 'skim' }
-  | { type: 'papers'; id: number; json: Uint8Array }
+  /** Papers without their abstracts, which come as UTF-8 in `abstracts` (see `AbstractBlock`). */
+  | { type: 'papers'; id: number; json: Uint8Array; abstracts: Uint8Array; abstractEnds: Uint32Array }
   /**
    * The abstracts of a whole read counted (`AbstractWordCounter`), sent after its `done` while the
    * main thread indexes titles: papers `from` on, each at `starts[k]` in `counts`; `terms` extend the
@@ -185,8 +187,8 @@ export class CatalogWorkerCore {
     const { papers, problems } = reading.result;
     this.rows.set(uri, papers.map((p) => encodedRow(provisionalRow(p))));
     for (let i = 0; i < papers.length; i += BATCH) {
-      const json = ownBytes(JSON.stringify(papers.slice(i, i + BATCH)));
-      this.post({ type: 'papers', id, json }, [json.buffer as ArrayBuffer]);
+      const { json, abstracts, abstractEnds } = batchBytes(papers.slice(i, i + BATCH));
+      this.post({ type: 'papers', id, json, abstracts, abstractEnds }, [json.buffer as ArrayBuffer, abstracts.buffer as ArrayBuffer, abstractEnds.buffer as ArrayBuffer]);
     }
     const big = bytes.length > BIG_READ_BYTES;
     // A small read gets its last (empty) count at once: the main thread waits for no counts then.
@@ -322,6 +324,23 @@ export class CatalogWorkerCore {
     this.cacheTimers.set(filePath, timer);
     this.cacheWrites.set(filePath, write);
   }
+}
+
+/** A batch of papers as JSON without their abstracts, and the abstracts as UTF-8: the k-th from `abstractEnds[k]` to `abstractEnds[k + 1]`. */
+export function batchBytes(papers: readonly Paper[]): { json: Uint8Array; abstracts: Uint8Array; abstractEnds: Uint32Array } {
+  const abstractEnds = new Uint32Array(papers.length + 1);
+  const texts = papers.map((paper) => paper.abstract ?? '');
+  texts.forEach((text, k) => (abstractEnds[k + 1] = abstractEnds[k] + Buffer.byteLength(text, 'utf8')));
+  const abstracts = new Uint8Array(abstractEnds[papers.length]);
+  const writer = Buffer.from(abstracts.buffer);
+  texts.forEach((text, k) => writer.write(text, abstractEnds[k], 'utf8'));
+  // The papers are this thread's own: their abstracts are left out of the JSON and put back.
+  for (const paper of papers) paper.abstract = undefined;
+  const json = ownBytes(JSON.stringify(papers));
+  papers.forEach((paper, k) => {
+    if (texts[k] !== '') paper.abstract = texts[k];
+  });
+  return { json, abstracts, abstractEnds };
 }
 
 /** `gc()` without --expose-gc on the command line (editors start the server with their own flags). */

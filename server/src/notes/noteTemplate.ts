@@ -7,7 +7,7 @@
  * front matter. Templates are logic-less Mustache: no code runs, unknown tags render empty.
  */
 import Mustache from 'mustache';
-import { personFullName, type Paper } from '../catalog/paper';
+import { abstractOf, personFullName, type Paper } from '../catalog/paper';
 import { defaultNoteTemplate } from './defaultNoteTemplate';
 
 // ---------------------------------------------------------------------------------------------
@@ -196,9 +196,10 @@ export function noteView(paper: Paper, date: string): NoteView {
   }
   const title = paper.title?.trim() ? paper.title : paper.key;
   const citeKey = pandocCiteKey(paper.key);
+  const abstract = abstractOf(paper);
   const yamlFields: Record<string, string | undefined> = {
     key: paper.key, title, authorsText: authors.join(', ') || undefined, year: paper.year, venue: paper.venue,
-    abstract: paper.abstract, doi, doiUrl, url, arxiv, arxivUrl, date,
+    abstract, doi, doiUrl, url, arxiv, arxivUrl, date,
   };
   const yaml = record<Record<string, string>>({});
   for (const [name, value] of Object.entries(yamlFields)) if (value !== undefined) yaml[name] = yamlString(value);
@@ -211,7 +212,7 @@ export function noteView(paper: Paper, date: string): NoteView {
     authorsText: optional(authors.join(', ')),
     year: optional(paper.year),
     venue: optional(paper.venue),
-    abstract: optional(paper.abstract),
+    abstract: optional(abstract),
     doi: optional(doi),
     doiUrl,
     url,

@@ -11,7 +11,7 @@
  * No paper is stored: a hit is a key.
  */
 import SearchableMap from 'minisearch/SearchableMap';
-import type { Paper, Person } from '../catalog/paper';
+import { abstractOf, type Paper, type Person } from '../catalog/paper';
 import { AbstractIndex, type CountedAbstract } from './abstractIndex';
 import { isStopWord, plainWords, rawWords, searchWords, singular, umlautSpelling } from './tokenize';
 
@@ -106,7 +106,7 @@ export class PaperIndex {
       if (id === undefined) continue;
       const words = counted?.(paper);
       if (words) this.abstracts.addCounted(id, words);
-      else this.abstracts.add(id, paper.abstract);
+      else this.abstracts.add(id, abstractOf(paper));
     }
     this.abstractsBehind = Math.max(0, this.abstractsBehind - papers.length);
   }

@@ -16,7 +16,7 @@
  *
  * Deterministic: papers are processed in key order and ties are broken by the phrase itself.
  */
-import type { Paper } from '../catalog/paper';
+import { abstractOf, type Paper } from '../catalog/paper';
 import { foldAccents, isStopWord, isWordChar, singular } from './tokenize';
 
 export interface DerivedTopic {
@@ -119,9 +119,10 @@ function phrasesOf(paper: Paper, cache: WordCache): PaperPhrases {
     phrases.add(phrase);
     if (!inTitle.has(phrase)) inTitle.set(phrase, title.slice(start, end));
   });
-  if (paper.abstract) {
+  const abstract = abstractOf(paper);
+  if (abstract) {
     const counts = new Map<string, number>();
-    forEachPhrase(paper.abstract, cache, (phrase) => counts.set(phrase, (counts.get(phrase) ?? 0) + 1));
+    forEachPhrase(abstract, cache, (phrase) => counts.set(phrase, (counts.get(phrase) ?? 0) + 1));
     for (const [phrase, count] of counts) {
       // A single word must come back three times to mark the paper: abstracts mention much in passing.
       const needed = phrase.includes(' ') ? 2 : 3;

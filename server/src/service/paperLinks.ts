@@ -3,7 +3,7 @@
  * code repositories and project pages mentioned in the abstract. Hover, document links and
  * `litnotes/paper` all take them from here.
  */
-import type { Paper } from '../catalog/paper';
+import { abstractOf, type Paper } from '../catalog/paper';
 import { safeHttpUrl, type SafeUrl } from '../features/markdown';
 
 export interface PaperLinks {
@@ -40,7 +40,7 @@ export function paperLinks(paper: Paper): PaperLinks {
   }
   if (url && isCodeHost(url)) links.code.push(url);
 
-  for (const found of urlsIn(paper.abstract ?? '')) {
+  for (const found of urlsIn(abstractOf(paper) ?? '')) {
     const safe = safeHttpUrl(found);
     if (!safe || seen.has(comparable(safe))) continue;
     seen.add(comparable(safe));

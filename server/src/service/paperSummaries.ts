@@ -3,7 +3,7 @@
  * the tree's papers). The text stays plain: the client renders it as plain text, never Markdown.
  */
 import type { PaperDetails, PaperSummary } from '../../../common/protocol';
-import { shortAuthors, type Paper } from '../catalog/paper';
+import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import { shorten } from '../features/markdown';
 import { existingLiteratureNote } from './literatureNotes';
 import { paperLinks } from './paperLinks';
@@ -25,7 +25,8 @@ export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Pick
   if (authors) summary.authors = authors;
   if (paper.year) summary.year = paper.year;
   if (paper.venue) summary.venue = paper.venue;
-  if (paper.abstract) summary.abstractPreview = shorten(paper.abstract, ABSTRACT_PREVIEW);
+  const abstract = abstractOf(paper);
+  if (abstract) summary.abstractPreview = shorten(abstract, ABSTRACT_PREVIEW);
   const noteUri = existingLiteratureNote(model, paper.key, undefined, settings);
   if (noteUri) summary.noteUri = noteUri;
   return summary;
@@ -41,7 +42,8 @@ export function paperDetails(model: WorkspaceModel, key: string, settings: Pick<
     keywords: paper.keywords,
     catalogRange: paper.source.range,
   };
-  if (paper.abstract) details.abstract = paper.abstract;
+  const abstract = abstractOf(paper);
+  if (abstract) details.abstract = abstract;
   if (links.doi) details.doi = links.doi.id;
   if (links.arxiv) details.arxiv = links.arxiv.id;
   if (links.url) details.url = links.url;

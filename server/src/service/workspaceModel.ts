@@ -9,7 +9,7 @@
  * short fields are indexed, its provisional papers (a skim or the cache) answer completion.
  */
 import type { CatalogFileResult } from '../catalog/catalogFile';
-import type { Paper } from '../catalog/paper';
+import { abstractOf, type Paper } from '../catalog/paper';
 import type { Problem } from '../core/types';
 import type { CountedAbstract } from '../search/abstractIndex';
 import { PaperIndex, type SearchHit } from '../search/paperIndex';
@@ -409,16 +409,22 @@ function byPlace(a: Paper, b: Paper): number {
   return a.source.range.start.line - b.source.range.start.line || a.source.range.start.character - b.source.range.start.character;
 }
 
-/** Whether two papers say the same, wherever they are: everything but `source` compared by value. */
+/**
+ * Whether two papers say the same, wherever they are: everything but `source` compared by value,
+ * the abstract as text (one paper may have it stored as bytes, the other as a string).
+ */
 function sameContent(a: Paper, b: Paper): boolean {
   if (a === b) return true;
-  const keysA = Object.keys(a);
-  if (keysA.length !== Object.keys(b).length) return false;
+  const keysA = Object.keys(a).filter(isComparedField);
+  if (keysA.length !== Object.keys(b).filter(isComparedField).length) return false;
   for (const name of keysA) {
-    if (name === 'source') continue;
     if (!sameValue((a as unknown as Record<string, unknown>)[name], (b as unknown as Record<string, unknown>)[name])) return false;
   }
-  return true;
+  return abstractOf(a) === abstractOf(b);
+}
+
+function isComparedField(name: string): boolean {
+  return name !== 'source' && name !== 'abstract' && name !== 'storedAbstract';
 }
 
 /** Deep equality for the plain values a Paper holds: strings, arrays, Person objects. */
