@@ -130,6 +130,47 @@ describe('CatalogFiles: reading only what changed', () => {
   });
 });
 
+describe('CatalogFiles: a big file whose last version is kept as checksums', () => {
+  // 22,000 entries, 4.4 MB: past the size (4 MiB) from which `settle` drops the bytes.
+  const big = catalog(22_000);
+
+  test('edits one after another, each read as a stretch of a few blocks: always the same papers as a whole read', () => {
+    assert.ok(Buffer.byteLength(big) > 4_200_000, `${Buffer.byteLength(big)} bytes`);
+    const files = new CatalogFiles();
+    const model = new WorkspaceModel();
+    const first = files.read(uri, Buffer.from(big));
+    if (first.kind === 'full') model.setCatalogRead(first.result, first.blank);
+    model.finishWork();
+    files.settle();
+    assert.deepEqual(files.read(uri, Buffer.from(big)), { kind: 'unchanged' });
+    let text = big;
+    const edits: ((t: string) => string)[] = [
+      (t) => t.replace('Title number 8000 about', 'Title number 8000 zqx about'),
+      (t) => t.replace('@article{paper9000,', '@article{neu2024, title = {Ünïcödé Straße}, author = {Łukasz, A}}\n\n@article{paper9000,'),
+      (t) => t.replace(/@article\{paper12000,[^@]*/, ''),
+      (t) => t.replace('  abstract = {An abstract of paper 100.},', '  abstract = {An abstract\nover\nlines of paper 100.},'),
+      // The last entry: its bytes lie in the file's last, partial block.
+      (t) => t.replace('Title number 21999 about', 'Title number 21999 zqy about'),
+    ];
+    for (const edit of edits) {
+      text = edit(text);
+      const reading = files.read(uri, Buffer.from(text));
+      assert.equal(reading.kind, 'delta');
+      if (reading.kind === 'delta') {
+        assert.ok(reading.delta.to - reading.delta.from < 200, `${reading.delta.to - reading.delta.from} papers read again`);
+        assert.ok(model.applyCatalogDelta(uri, reading.delta), 'delta applied');
+      }
+      model.finishWork();
+      files.settle();
+      assertSameAsWholeRead(model, text);
+    }
+    assert.deepEqual(model.search('zqx', 5).map((h) => h.key), ['paper8000']);
+    assert.deepEqual(model.search('zqy', 5).map((h) => h.key), ['paper21999']);
+    assert.equal(model.paper('paper12000'), undefined);
+    assert.equal(model.paper('neu2024')?.title, 'Ünïcödé Straße');
+  });
+});
+
 describe('what a worker keeps between reads', () => {
   test('no slice of the text: after a read and an edited stretch, the state holds a few MB, not the text', () => {
     // V8 keeps a whole string alive while any slice of it lives (strings of 13 characters or more
@@ -144,10 +185,15 @@ describe('what a worker keeps between reads', () => {
     const files = new CatalogFiles();
     assert.equal(files.read(uri, Buffer.from(text)).kind, 'full');
     assert.equal(files.read(uri, edited).kind, 'delta');
+    files.settle();
     const withState = heapUsed();
+    const bytesWithState = process.memoryUsage().arrayBuffers;
     files.forget(uri);
     const kept = withState - heapUsed();
+    const bytesKept = bytesWithState - process.memoryUsage().arrayBuffers;
     assert.ok(text.length > 12_000_000, `${text.length}`);
     assert.ok(kept < 4_000_000, `the state keeps ${Math.round(kept / 1e6)} MB of heap for a ${Math.round(text.length / 1e6)} MB text`);
+    // Nor the file's bytes: checksums of its last version instead.
+    assert.ok(bytesKept < 1_000_000, `the state keeps ${Math.round(bytesKept / 1e6)} MB of bytes`);
   });
 });

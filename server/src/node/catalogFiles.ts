@@ -3,8 +3,9 @@
  * main thread: the whole file once, then only what changed. Plain and synchronous, so tests run it
  * in-process.
  *
- * Per BibTeX file whose last read was clean it keeps the bytes and where each paper is. A new
- * version (from disk or the editor) is compared byte by byte with the last; when the change lies
+ * Per BibTeX file whose last read was clean it keeps where each paper is, and per file what
+ * `FileVersion` keeps of its last version. A new version (from disk or the editor) is compared with
+ * the last; when the change lies
  * among entries that nothing inherits from and that hold no @string, only that stretch is read
  * again (with the macros and crossref parents of the rest) and a CatalogDelta goes out. Anything
  * else (a problem, a new @string, a duplicate key, a changed crossref parent) reads the whole file:
@@ -16,15 +17,15 @@ import { parseBibtexDetailed, type BibtexParent } from '../catalog/bibtex';
 import { readCatalog } from '../catalog/readCatalog';
 import type { Paper } from '../catalog/paper';
 import type { CatalogDelta } from '../service/catalogStore';
+import { FileVersion } from './fileVersion';
 
 export type CatalogReading =
   | { kind: 'unchanged' }
   | { kind: 'full'; result: CatalogFileResult; blank: boolean }
   | { kind: 'delta'; delta: CatalogDelta };
 
-/** What is kept of a clean BibTeX read; offsets are byte offsets into `bytes`. */
+/** What is kept of a clean BibTeX read; offsets are byte offsets into the file. */
 interface BibtexState {
-  bytes: Buffer;
   starts: number[];
   ends: number[];
   keys: string[];
@@ -41,18 +42,23 @@ interface BibtexState {
 }
 
 export class CatalogFiles {
-  /** The last bytes read per URI (every format), to tell an unchanged file at once. */
-  private readonly lastBytes = new Map<string, Buffer>();
+  /** The last version read per URI (every format), to tell an unchanged file at once. */
+  private readonly versions = new Map<string, FileVersion>();
   private readonly bibtex = new Map<string, BibtexState>();
 
   forget(uri: string): void {
-    this.lastBytes.delete(uri);
+    this.versions.delete(uri);
     this.bibtex.delete(uri);
+  }
+
+  /** Lets the last versions of big files keep checksums instead of their bytes: call it once a read is sent. */
+  settle(): void {
+    for (const version of this.versions.values()) version.settle();
   }
 
   /** Whether `uri` was read before (a skim or the cache is only worth it on the first read). */
   has(uri: string): boolean {
-    return this.lastBytes.has(uri);
+    return this.versions.has(uri);
   }
 
   /**
@@ -60,12 +66,12 @@ export class CatalogFiles {
    * delta); `text` is `bytes` decoded, when the caller has it already.
    */
   read(uri: string, bytes: Buffer, full = false, text?: string): CatalogReading {
-    const last = this.lastBytes.get(uri);
+    const last = this.versions.get(uri);
     if (!full && last && last.equals(bytes)) return { kind: 'unchanged' };
     const state = this.bibtex.get(uri);
-    this.lastBytes.set(uri, bytes);
-    if (!full && state) {
-      const delta = this.readStretch(uri, state, bytes);
+    this.versions.set(uri, new FileVersion(bytes));
+    if (!full && state && last) {
+      const delta = this.readStretch(uri, state, last, bytes);
       if (delta) return { kind: 'delta', delta };
     }
     return this.readWhole(uri, bytes, text ?? bytes.toString('utf8'));
@@ -79,14 +85,13 @@ export class CatalogFiles {
     if (hasBom) return { kind: 'full', result: readCatalog(text, uri), blank };
     const details = parseBibtexDetailed(text, uri);
     const { result } = details;
-    if (result.problems.length === 0) this.bibtex.set(uri, stateOf(text, bytes, details));
+    if (result.problems.length === 0) this.bibtex.set(uri, stateOf(text, details));
     return { kind: 'full', result, blank };
   }
 
-  private readStretch(uri: string, state: BibtexState, bytes: Buffer): CatalogDelta | undefined {
-    const old = state.bytes;
-    const prefix = commonPrefix(old, bytes);
-    const suffix = commonSuffix(old, bytes, Math.min(old.length, bytes.length) - prefix);
+  private readStretch(uri: string, state: BibtexState, old: FileVersion, bytes: Buffer): CatalogDelta | undefined {
+    const prefix = old.commonPrefix(bytes);
+    const suffix = old.commonSuffix(bytes, Math.min(old.length, bytes.length) - prefix);
     const n = state.starts.length;
     // Papers lo..hi (inclusive) touch the change; the stretch runs from the end of the paper before
     // to the start of the paper after, so the text between entries goes with it.
@@ -123,7 +128,7 @@ export class CatalogFiles {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newlines++;
     const endLine = base.line + newlines;
     const lineShift = hi + 1 < n ? endLine - state.startLines[hi + 1] : 0;
-    updateState(state, bytes, lo, hi, from, text, details.paperSpans, papers, shift, lineShift, removedKeys);
+    updateState(state, lo, hi, from, text, details.paperSpans, papers, shift, lineShift, removedKeys);
     return { from: lo, to: hi + 1, papers, lineShift };
   }
 }
@@ -158,7 +163,7 @@ function byteOffsets(text: string, base: number): (charOffset: number) => number
   };
 }
 
-function stateOf(text: string, bytes: Buffer, details: ReturnType<typeof parseBibtexDetailed>): BibtexState {
+function stateOf(text: string, details: ReturnType<typeof parseBibtexDetailed>): BibtexState {
   const papers = details.result.papers;
   // Spans and others come sorted separately; offsets are converted in one increasing pass.
   const points = new Set<number>();
@@ -173,7 +178,6 @@ function stateOf(text: string, bytes: Buffer, details: ReturnType<typeof parseBi
   const keyCount = new Map<string, number>();
   for (const key of keys) keyCount.set(key, (keyCount.get(key) ?? 0) + 1);
   return {
-    bytes,
     starts: details.paperSpans.map((s) => byteOf.get(s.start)!),
     ends: details.paperSpans.map((s) => byteOf.get(s.end)!),
     keys,
@@ -191,7 +195,6 @@ function stateOf(text: string, bytes: Buffer, details: ReturnType<typeof parseBi
 
 function updateState(
   state: BibtexState,
-  bytes: Buffer,
   lo: number,
   hi: number,
   from: number,
@@ -249,26 +252,6 @@ function updateState(
   // Nothing else lies in the stretch (checked before): everything at or after it moves.
   state.others = state.others.map((o) => (o.start >= from ? { start: o.start + shift, end: o.end + shift } : o));
   state.macros = state.macros.map((m) => (m.at >= from ? { ...m, at: m.at + shift } : m));
-  state.bytes = bytes;
-}
-
-/** Length of the common prefix of two buffers: compared in big blocks (memcmp), then byte by byte. */
-function commonPrefix(a: Buffer, b: Buffer): number {
-  const n = Math.min(a.length, b.length);
-  const BLOCK = 1 << 16;
-  let i = 0;
-  while (i + BLOCK <= n && a.compare(b, i, i + BLOCK, i, i + BLOCK) === 0) i += BLOCK;
-  while (i < n && a[i] === b[i]) i++;
-  return i;
-}
-
-/** Length of the common suffix, at most `max` bytes. */
-function commonSuffix(a: Buffer, b: Buffer, max: number): number {
-  const BLOCK = 1 << 16;
-  let k = 0;
-  while (k + BLOCK <= max && a.compare(b, b.length - k - BLOCK, b.length - k, a.length - k - BLOCK, a.length - k) === 0) k += BLOCK;
-  while (k < max && a[a.length - 1 - k] === b[b.length - 1 - k]) k++;
-  return k;
 }
 
 /** The first index ≥ `from` whose value is ≥ `value` (values sorted). */

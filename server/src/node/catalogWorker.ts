@@ -158,6 +158,8 @@ export class CatalogWorkerCore {
       outcome = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
     }
     this.post({ type: 'done', id, outcome });
+    // Sent: the last version of a big file can now shrink to checksums.
+    this.files.settle();
     const after = this.afterDone;
     this.afterDone = undefined;
     after?.();
