@@ -47,14 +47,14 @@ export interface Paper {
   source: PaperSource;
 }
 
+const utf8 = new TextDecoder();
+
 /**
  * Abstracts of papers sent by the catalog worker stay the UTF-8 bytes it sent, one block per batch
  * of papers, and become text when shown. As strings they took 250 MB of the main thread's heap at
  * 100,000 papers (V8 keeps a string with one character past Latin-1 as UTF-16), and building them
  * kept its garbage collector busy; their words reach the search index already counted.
  */
-const utf8 = new TextDecoder();
-
 export class AbstractBlock {
   /** `ends[k]..ends[k + 1]` are the bytes of the k-th abstract of the batch. */
   constructor(

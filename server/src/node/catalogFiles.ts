@@ -5,11 +5,11 @@
  *
  * Per BibTeX file whose last read was clean it keeps where each paper is, and per file what
  * `FileVersion` keeps of its last version. A new version (from disk or the editor) is compared with
- * the last; when the change lies
- * among entries that nothing inherits from and that hold no @string, only that stretch is read
- * again (with the macros and crossref parents of the rest) and a CatalogDelta goes out. Anything
- * else (a problem, a new @string, a duplicate key, a changed crossref parent) reads the whole file:
- * the "last good version" rule in service/catalogStore.ts needs a whole read.
+ * the last; when the change lies among entries that nothing inherits from and that hold no @string,
+ * only that stretch is read again (with the macros and crossref parents of the rest) and a
+ * CatalogDelta goes out. Anything else (a problem, a new @string, a duplicate key, a changed
+ * crossref parent) reads the whole file: the "last good version" rule in service/catalogStore.ts
+ * needs a whole read.
  */
 import type { CatalogFileResult } from '../catalog/catalogFile';
 import { catalogFormatOf } from '../catalog/catalogFile';
