@@ -33,6 +33,35 @@ function readTwice(first: string, next: string): { reading: CatalogReading; mode
   return { reading, model };
 }
 
+/**
+ * Reads `first`, then each edit of it in turn, through one CatalogFiles into a model, as the
+ * server does: every edit must come as a delta (of fewer than `maxPapers` papers, when given) and
+ * leave the papers of a whole read. `settle` lets big versions keep checksums after each read.
+ */
+function readEditsInTurn(first: string, edits: ((text: string) => string)[], options: { settle?: boolean; maxPapers?: number } = {}): WorkspaceModel {
+  const files = new CatalogFiles();
+  const model = new WorkspaceModel();
+  const one = files.read(uri, Buffer.from(first));
+  if (one.kind === 'full') model.setCatalogRead(one.result, one.blank);
+  model.finishWork();
+  if (options.settle) files.settle();
+  assert.deepEqual(files.read(uri, Buffer.from(first)), { kind: 'unchanged' });
+  let text = first;
+  for (const edit of edits) {
+    text = edit(text);
+    const reading = files.read(uri, Buffer.from(text));
+    assert.equal(reading.kind, 'delta');
+    if (reading.kind === 'delta') {
+      if (options.maxPapers !== undefined) assert.ok(reading.delta.to - reading.delta.from < options.maxPapers, `${reading.delta.to - reading.delta.from} papers read again`);
+      assert.ok(model.applyCatalogDelta(uri, reading.delta), 'delta applied');
+    }
+    model.finishWork();
+    if (options.settle) files.settle();
+    assertSameAsWholeRead(model, text);
+  }
+  return model;
+}
+
 function assertSameAsWholeRead(model: WorkspaceModel, text: string): void {
   const whole = parseBibtex(text, uri);
   assert.deepEqual(model.catalog(uri)?.papers, whole.papers);
@@ -59,27 +88,13 @@ describe('CatalogFiles: reading only what changed', () => {
   });
 
   test('edits one after another on the same file, each a stretch: always the same papers as a whole read', () => {
-    const files = new CatalogFiles();
-    const model = new WorkspaceModel();
-    const first = files.read(uri, Buffer.from(base));
-    if (first.kind === 'full') model.setCatalogRead(first.result, first.blank);
-    model.finishWork();
-    let text = base;
-    const edits: ((t: string) => string)[] = [
+    const model = readEditsInTurn(base, [
       (t) => t.replace('Title number 40 about', 'Title number 40 — ünïcödé about'),
       (t) => t.replace('  abstract = {An abstract of paper 20.},', '  abstract = {An abstract\nover\nlines of paper 20.},'),
       (t) => t.replace('Title number 45 about', 'Title 45'),
       (t) => t.replace('  abstract = {An abstract\nover\nlines of paper 20.},', '  abstract = {Shorter.},'),
       (t) => t.replace('Title number 41 about', 'Title number 41 zqx about'),
-    ];
-    for (const edit of edits) {
-      text = edit(text);
-      const reading = files.read(uri, Buffer.from(text));
-      assert.equal(reading.kind, 'delta');
-      if (reading.kind === 'delta') assert.ok(model.applyCatalogDelta(uri, reading.delta));
-      model.finishWork();
-      assertSameAsWholeRead(model, text);
-    }
+    ]);
     assert.deepEqual(model.search('zqx', 5).map((h) => h.key), ['paper41']);
   });
 
@@ -136,14 +151,6 @@ describe('CatalogFiles: a big file whose last version is kept as checksums', () 
 
   test('edits one after another, each read as a stretch of a few blocks: always the same papers as a whole read', () => {
     assert.ok(Buffer.byteLength(big) > 4_200_000, `${Buffer.byteLength(big)} bytes`);
-    const files = new CatalogFiles();
-    const model = new WorkspaceModel();
-    const first = files.read(uri, Buffer.from(big));
-    if (first.kind === 'full') model.setCatalogRead(first.result, first.blank);
-    model.finishWork();
-    files.settle();
-    assert.deepEqual(files.read(uri, Buffer.from(big)), { kind: 'unchanged' });
-    let text = big;
     const edits: ((t: string) => string)[] = [
       (t) => t.replace('Title number 8000 about', 'Title number 8000 zqx about'),
       (t) => t.replace('@article{paper9000,', '@article{neu2024, title = {Ünïcödé Straße}, author = {Łukasz, A}}\n\n@article{paper9000,'),
@@ -152,18 +159,7 @@ describe('CatalogFiles: a big file whose last version is kept as checksums', () 
       // The last entry: its bytes lie in the file's last, partial block.
       (t) => t.replace('Title number 21999 about', 'Title number 21999 zqy about'),
     ];
-    for (const edit of edits) {
-      text = edit(text);
-      const reading = files.read(uri, Buffer.from(text));
-      assert.equal(reading.kind, 'delta');
-      if (reading.kind === 'delta') {
-        assert.ok(reading.delta.to - reading.delta.from < 200, `${reading.delta.to - reading.delta.from} papers read again`);
-        assert.ok(model.applyCatalogDelta(uri, reading.delta), 'delta applied');
-      }
-      model.finishWork();
-      files.settle();
-      assertSameAsWholeRead(model, text);
-    }
+    const model = readEditsInTurn(big, edits, { settle: true, maxPapers: 200 });
     assert.deepEqual(model.search('zqx', 5).map((h) => h.key), ['paper8000']);
     assert.deepEqual(model.search('zqy', 5).map((h) => h.key), ['paper21999']);
     assert.equal(model.paper('paper12000'), undefined);
