@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
+import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { abstractOf, type Paper } from '../../server/src/catalog/paper';
+import { provideHover } from '../../server/src/features/hover';
 import { CatalogReader } from '../../server/src/node/catalogReader';
 import { AbstractIndex, AbstractWordCounter, type CountedAbstract } from '../../server/src/search/abstractIndex';
 import { PaperIndex } from '../../server/src/search/paperIndex';
@@ -93,6 +95,67 @@ describe('abstracts counted by the catalog worker', () => {
     assert.ok(stored.storedAbstract && stored.abstract === undefined, 'kept as bytes');
     assert.match(abstractOf(stored)!, / zebrafish5 étude$/);
     for (const key of ['key0', 'key5', 'key2999']) assert.equal(abstractOf(model.paper(key)!), reference.paper(key)!.abstract, key);
+  });
+});
+
+describe('abstracts of a big read, spilled to a scratch file', () => {
+  const host = { provisional: () => undefined, log: () => undefined, schedule: (task: () => void) => task(), abstractWords: () => undefined, abstractWordsEnded: () => undefined };
+  const spills = (cacheDir: string) => readdirSync(cacheDir).filter((name) => name.startsWith('litnotes-abstracts-'));
+
+  test('hover reads the abstract back from the file; two reads are kept per catalog; the files go with the reader, and then no abstract shows', async () => {
+    const cacheDir = join(dir, 'spill-cache');
+    mkdirSync(cacheDir, { recursive: true });
+    // Left by a server that is gone (no process has this pid): removed when a reader starts.
+    writeFileSync(join(cacheDir, 'litnotes-abstracts-999999999-1-0.bin'), 'stale');
+    const text = bigCatalog();
+    const path = join(dir, 'spilled.bib');
+    writeFileSync(path, text);
+    const uri = 'file:///ws/spilled.bib';
+    const reader = new CatalogReader(host, { cacheDir, server: 'test', workerPath: join(dir, 'no-worker-bundle.js'), spillMinBytes: 1 });
+    const model = new WorkspaceModel();
+    let kept: Paper | undefined;
+    try {
+      for (let read = 1; read <= 3; read++) {
+        const result = await reader.readFile(uri, path, true);
+        assert.equal(result.kind, 'full');
+        if (result.kind !== 'full') return;
+        if (read === 1) {
+          model.setCatalogRead(result.result, result.blank);
+          model.setNote('file:///ws/note.md', 'As [@key2999] shows.');
+          model.finishWork();
+          kept = result.result.papers[5];
+        }
+        assert.deepEqual(spills(cacheDir).length, Math.min(read, 2), `after read ${read}: this read's file and the one before`);
+      }
+      const hover = provideHover(model, 'file:///ws/note.md', { line: 0, character: 6 });
+      // The last batch's abstracts: far into the file.
+      const parsed = parseBibtex(text, uri).papers[2999].abstract!;
+      assert.match(parsed, /zebrafish9 étude$/);
+      assert.equal(hover!.contents.value, ['**Study 2999**', parsed, 'Cited in 1 note'].join('\n\n'));
+      assert.equal(model.paper('key2999')!.abstract, undefined, 'not in memory');
+    } finally {
+      reader.dispose();
+    }
+    assert.deepEqual(spills(cacheDir), []);
+    // The files are gone: no abstract rather than a wrong one.
+    assert.equal(abstractOf(model.paper('key2999')!), undefined);
+    assert.equal(abstractOf(kept!), undefined);
+  });
+
+  test('a read below the size, or without a cache folder, keeps its abstracts in memory', async () => {
+    const path = join(dir, 'small.bib');
+    writeFileSync(path, bigCatalog());
+    const cacheDir = join(dir, 'spill-cache-small');
+    for (const options of [{ cacheDir, spillMinBytes: 10 ** 9 }, { cacheDir: undefined, spillMinBytes: 1 }]) {
+      const reader = new CatalogReader(host, { ...options, server: 'test', workerPath: join(dir, 'no-worker-bundle.js') });
+      try {
+        const result = await reader.readFile('file:///ws/small.bib', path);
+        assert.equal(result.kind === 'full' && abstractOf(result.result.papers[7])?.endsWith('zebrafish7 étude'), true);
+      } finally {
+        reader.dispose();
+      }
+    }
+    assert.equal(existsSync(cacheDir) && spills(cacheDir).length > 0, false);
   });
 });
 

@@ -49,16 +49,22 @@ export interface Paper {
 
 const utf8 = new TextDecoder();
 
+/** Bytes kept somewhere else than the heap: a scratch file (node/abstractSpill.ts). Undefined when they cannot be read (gone). */
+export interface ExternalBytes {
+  read(start: number, end: number): Uint8Array | undefined;
+}
+
 /**
  * Abstracts of papers sent by the catalog worker stay the UTF-8 bytes it sent, one block per batch
  * of papers, and become text when shown. As strings they took 250 MB of the main thread's heap at
  * 100,000 papers (V8 keeps a string with one character past Latin-1 as UTF-16), and building them
- * kept its garbage collector busy; their words reach the search index already counted.
+ * kept its garbage collector busy; their words reach the search index already counted. Those of a
+ * big read stay on disk (`ExternalBytes`): as bytes they were still 130 MB of the server's memory.
  */
 export class AbstractBlock {
   /** `ends[k]..ends[k + 1]` are the bytes of the k-th abstract of the batch. */
   constructor(
-    private readonly bytes: Uint8Array,
+    private readonly bytes: Uint8Array | ExternalBytes,
     private readonly ends: Uint32Array,
   ) {}
 
@@ -70,8 +76,11 @@ export class AbstractBlock {
     return this.ends[k + 1] > this.ends[k];
   }
 
-  text(k: number): string {
-    return utf8.decode(this.bytes.subarray(this.ends[k], this.ends[k + 1]));
+  text(k: number): string | undefined {
+    const start = this.ends[k];
+    const end = this.ends[k + 1];
+    const bytes = this.bytes instanceof Uint8Array ? this.bytes.subarray(start, end) : this.bytes.read(start, end);
+    return bytes && utf8.decode(bytes);
   }
 }
 
@@ -81,12 +90,12 @@ export class StoredAbstract {
     readonly at: number,
   ) {}
 
-  text(): string {
+  text(): string | undefined {
     return this.block.text(this.at);
   }
 }
 
-/** The paper's abstract, wherever it is kept. */
+/** The paper's abstract, wherever it is kept; undefined also when its scratch file is gone. */
 export function abstractOf(paper: Paper): string | undefined {
   return paper.abstract ?? paper.storedAbstract?.text();
 }

@@ -13,6 +13,7 @@ import { AbstractBlock, StoredAbstract, type Paper } from '../catalog/paper';
 import type { CatalogDelta } from '../service/catalogStore';
 import type { CountedAbstract } from '../search/abstractIndex';
 import type { ProvisionalPiece } from '../service/provisionalPapers';
+import { removeSpill, SpillReader } from './abstractSpill';
 import { decodePiece, decodeText } from './catalogCache';
 import { CatalogWorkerCore, PROVISIONAL_MIN_BYTES, type ReadOutcome, type WorkerEvent, type WorkerRequest } from './catalogWorker';
 
@@ -60,7 +61,9 @@ export class CatalogReader {
   private skimsInProgress = 0;
   private skimmerIdle: NodeJS.Timeout | undefined;
   private readonly workerPath: string | undefined;
-  private readonly options: { cacheDir: string | undefined; server: string };
+  private readonly options: { cacheDir: string | undefined; server: string; spillMinBytes?: number };
+  /** Per spill file the worker wrote abstracts to (see abstractSpill.ts): its reader. Deleted on dispose. */
+  private readonly spillReaders = new Map<string, SpillReader>();
   private readonly flushed: (() => void)[] = [];
   private readonly inProcess: CatalogWorkerCore | undefined;
   private readonly pending = new Map<number, Pending>();
@@ -75,10 +78,10 @@ export class CatalogReader {
 
   constructor(
     private readonly host: CatalogReaderHost,
-    options: { cacheDir: string | undefined; server: string; workerPath?: string },
+    options: { cacheDir: string | undefined; server: string; workerPath?: string; spillMinBytes?: number },
   ) {
     const workerPath = options.workerPath ?? path.join(__dirname, 'catalogWorker.js');
-    this.options = { cacheDir: options.cacheDir, server: options.server };
+    this.options = { cacheDir: options.cacheDir, server: options.server, spillMinBytes: options.spillMinBytes };
     if (existsSync(workerPath)) {
       this.workerPath = workerPath;
       this.worker = this.startWorker(workerPath);
@@ -87,7 +90,7 @@ export class CatalogReader {
       host.log(`No catalog worker at ${workerPath}: catalogs are read on the server's main thread.`);
       this.inProcess = new CatalogWorkerCore((event) => setImmediate(() => this.receive(event)));
     }
-    this.send({ type: 'configure', cacheDir: options.cacheDir, server: options.server });
+    this.send({ type: 'configure', ...this.options });
   }
 
   private startWorker(workerPath: string, onError = (e: Error) => this.failAll(`the catalog worker failed: ${e.message}`)): Worker {
@@ -164,6 +167,11 @@ export class CatalogReader {
     void this.worker?.terminate();
     clearTimeout(this.skimmerIdle);
     void this.skimmer?.terminate();
+    for (const reader of this.spillReaders.values()) {
+      reader.close();
+      removeSpill(reader.path);
+    }
+    this.spillReaders.clear();
     this.failAll('the server is shutting down');
   }
 
@@ -211,7 +219,7 @@ export class CatalogReader {
         this.host.schedule(() => {
           const pending = this.pending.get(event.id);
           if (!pending) return;
-          const abstracts = new AbstractBlock(event.abstracts, event.abstractEnds);
+          const abstracts = new AbstractBlock(event.spilled ? this.spillReader(event.spilled.path).block(event.spilled.at) : event.abstracts, event.abstractEnds);
           (decodePiece(event.json) as Paper[]).forEach((paper, k) => {
             if (k < abstracts.count && abstracts.has(k)) paper.storedAbstract = new StoredAbstract(abstracts, k);
             pending.papers.push(paper);
@@ -249,6 +257,12 @@ export class CatalogReader {
           });
         });
     }
+  }
+
+  private spillReader(file: string): SpillReader {
+    let reader = this.spillReaders.get(file);
+    if (!reader) this.spillReaders.set(file, (reader = new SpillReader(file)));
+    return reader;
   }
 
   private failAll(message: string): void {

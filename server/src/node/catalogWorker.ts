@@ -16,11 +16,13 @@ import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogStore';
 import { provisionalRow, type ProvisionalRow } from '../service/provisionalPapers';
 import { encodedRow, ownBytes, pieceBytes, readCachePieces, writeCache, type CatalogStat, type PieceBytes } from './catalogCache';
+import { AbstractSpills } from './abstractSpill';
 import { CatalogFiles } from './catalogFiles';
 import { MAX_FILE_BYTES } from './files';
 
 export type WorkerRequest =
-  | { type: 'configure'; cacheDir: string | undefined; server: string }
+  /** `spillMinBytes`: whole reads from this size on spill their abstracts to `cacheDir` (see abstractSpill.ts). */
+  | { type: 'configure'; cacheDir: string | undefined; server: string; spillMinBytes?: number }
   | { type: 'readFile'; id: number; uri: string; path: string; full?: boolean }
   | { type: 'readText'; id: number; uri: string; text: string; full?: boolean }
   | { type: 'forget'; uri: string }
@@ -42,8 +44,11 @@ export type ReadOutcome =
  */
 export type WorkerEvent =
   | { type: 'provisional'; uri: string; piece: PieceBytes; source: 'cache' | 'skim' }
-  /** Papers without their abstracts, which come as UTF-8 in `abstracts` (see `AbstractBlock`). */
-  | { type: 'papers'; id: number; json: Uint8Array; abstracts: Uint8Array; abstractEnds: Uint32Array }
+  /**
+   * Papers without their abstracts, which come as UTF-8 in `abstracts` (see `AbstractBlock`), or
+   * were written to the spill file `spilled.path` at `spilled.at` (then `abstracts` is empty).
+   */
+  | { type: 'papers'; id: number; json: Uint8Array; abstracts: Uint8Array; abstractEnds: Uint32Array; spilled?: { path: string; at: number } }
   /**
    * The abstracts of a whole read counted (`AbstractWordCounter`), sent after its `done` while the
    * main thread indexes titles: papers `from` on, each at `starts[k]` in `counts`; `terms` extend the
@@ -72,6 +77,8 @@ export const PROVISIONAL_MIN_BYTES = 1_000_000;
 /** About 1,000 entries of a catalog with abstracts per piece of the skim. */
 const SKIM_PIECE_BYTES = 2_000_000;
 const CACHE_WRITE_DELAY_MS = 1000;
+/** A whole read from this size on writes its abstracts to a spill file instead of sending them. */
+export const SPILL_MIN_BYTES = 4 * 2 ** 20;
 /** A whole read of a file bigger than this is followed by a full garbage collection. */
 const BIG_READ_BYTES = 20_000_000;
 /** A cache write of more rows than this is followed by one too. */
@@ -81,6 +88,8 @@ export class CatalogWorkerCore {
   private readonly files = new CatalogFiles();
   private cacheDir: string | undefined;
   private server = 'dev';
+  private spills: AbstractSpills | undefined;
+  private spillMinBytes = SPILL_MIN_BYTES;
   /** Per URI: the cache rows of its papers in file order, encoded (strings of their own, no slices of the text). */
   private readonly rows = new Map<string, string[]>();
   private readonly cacheTimers = new Map<string, NodeJS.Timeout>();
@@ -103,11 +112,15 @@ export class CatalogWorkerCore {
       case 'configure':
         this.cacheDir = request.cacheDir;
         this.server = request.server;
+        this.spills?.dispose();
+        this.spills = request.cacheDir ? new AbstractSpills(request.cacheDir) : undefined;
+        this.spillMinBytes = request.spillMinBytes ?? SPILL_MIN_BYTES;
         return;
       case 'forget':
         this.counting.get(request.uri)?.stop();
         this.files.forget(request.uri);
         this.rows.delete(request.uri);
+        this.spills?.forget(request.uri);
         return;
       case 'readFile':
         return this.guard(request.id, () => this.readFile(request.id, request.uri, request.path, request.full));
@@ -135,6 +148,7 @@ export class CatalogWorkerCore {
   }
 
   dispose(): void {
+    this.spills?.dispose();
     clearTimeout(this.gcTimer);
     for (const counting of this.counting.values()) counting.stop();
     for (const timer of this.cacheTimers.values()) clearTimeout(timer);
@@ -188,10 +202,17 @@ export class CatalogWorkerCore {
     }
     const { papers, problems } = reading.result;
     this.rows.set(uri, papers.map((p) => encodedRow(provisionalRow(p))));
+    const spill = bytes.length >= this.spillMinBytes ? this.spills?.start(uri) : undefined;
     for (let i = 0; i < papers.length; i += BATCH) {
       const { json, abstracts, abstractEnds } = batchBytes(papers.slice(i, i + BATCH));
-      this.post({ type: 'papers', id, json, abstracts, abstractEnds }, [json.buffer as ArrayBuffer, abstracts.buffer as ArrayBuffer, abstractEnds.buffer as ArrayBuffer]);
+      const at = spill?.append(abstracts);
+      if (spill && at !== undefined) {
+        this.post({ type: 'papers', id, json, abstracts: new Uint8Array(0), abstractEnds, spilled: { path: spill.path, at } }, [json.buffer as ArrayBuffer, abstractEnds.buffer as ArrayBuffer]);
+      } else {
+        this.post({ type: 'papers', id, json, abstracts, abstractEnds }, [json.buffer as ArrayBuffer, abstracts.buffer as ArrayBuffer, abstractEnds.buffer as ArrayBuffer]);
+      }
     }
+    spill?.close();
     const big = bytes.length > BIG_READ_BYTES;
     // A small read gets its last (empty) count at once: the main thread waits for no counts then.
     this.afterDone = () => this.countAbstracts(id, uri, papers.length > COUNTED_READ_PAPERS ? papers : [], big);
