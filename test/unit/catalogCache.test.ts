@@ -145,4 +145,44 @@ describe('the worker writes the cache after a pause, or at once when the server 
     assert.equal(readCache(cacheDir, small, 'test'), undefined, 'a small catalog is read faster than its cache');
     core.dispose();
   });
+
+  test('after an edit the cache is the edited catalog\'s, its other rows read back from the cache written before (not kept in memory); an editor\'s text is never written', () => {
+    const entries = Array.from({ length: 2500 }, (_, i) => `@misc{pad${i},\n  title = {Padding ${i}},\n  abstract = {${'x'.repeat(400)}},\n}\n`);
+    const catalog = catalogFile('edited.bib', entries.join(''));
+    const cacheDir = join(dir, 'cache-edited');
+    const core = new CatalogWorkerCore(() => undefined);
+    core.handle({ type: 'configure', cacheDir, server: 'test' });
+    core.handle({ type: 'readFile', id: 1, uri: 'file:///edited.bib', path: catalog });
+    core.flush();
+    const edit = (i: number, title: string) => {
+      entries[i] = entries[i].replace(/title = \{[^}]*\}/, `title = {${title}}`);
+      writeFileSync(catalog, entries.join(''));
+      utimesSync(catalog, new Date(), new Date(Date.now() + i)); // a new modification time, even within the same millisecond
+    };
+    edit(1200, 'Edited on disk');
+    core.handle({ type: 'readFile', id: 2, uri: 'file:///edited.bib', path: catalog });
+    edit(2400, 'Edited again');
+    core.handle({ type: 'readFile', id: 3, uri: 'file:///edited.bib', path: catalog });
+    core.flush();
+    const rows = readCache(cacheDir, catalog, 'test');
+    assert.equal(rows?.length, 2500);
+    assert.deepEqual([rows![0], rows![1200], rows![2400], rows![2499]], [['pad0', 'Padding 0', [], ''], ['pad1200', 'Edited on disk', [], ''], ['pad2400', 'Edited again', [], ''], ['pad2499', 'Padding 2499', [], '']]);
+
+    // The editor's text (unsaved) between a disk read and its cache write: that write is dropped.
+    edit(5, 'Saved');
+    core.handle({ type: 'readFile', id: 4, uri: 'file:///edited.bib', path: catalog });
+    core.handle({ type: 'readText', id: 5, uri: 'file:///edited.bib', text: entries.join('').replace('Saved', 'Unsaved') });
+    core.flush();
+    assert.equal(readCache(cacheDir, catalog, 'test'), undefined, 'no cache for the file as it is, rather than one with the editor\'s text');
+
+    // With its cache file gone, an edit's rows cannot be completed: no cache is written (the rows were not kept).
+    core.handle({ type: 'readFile', id: 6, uri: 'file:///edited.bib', path: catalog });
+    core.flush();
+    rmSync(cacheDir, { recursive: true });
+    edit(7, 'Edited once more');
+    core.handle({ type: 'readFile', id: 7, uri: 'file:///edited.bib', path: catalog });
+    core.flush();
+    assert.equal(readCache(cacheDir, catalog, 'test'), undefined);
+    core.dispose();
+  });
 });

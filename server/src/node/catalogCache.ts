@@ -73,14 +73,14 @@ export interface PieceBytes {
 
 /**
  * The cached pieces of `catalogPath` as bytes (not parsed here) and the number of papers, or
- * undefined when there is no valid cache for the file as it is now.
+ * undefined when there is no valid cache for the file as it is now (or as it was: `written`).
  */
-export function readCachePieces(cacheDir: string, catalogPath: string, server: string): { pieces: PieceBytes[]; papers: number } | undefined {
+export function readCachePieces(cacheDir: string, catalogPath: string, server: string, written?: CatalogStat): { pieces: PieceBytes[]; papers: number } | undefined {
   let bytes: Buffer;
   let stat: CatalogStat;
   let header: unknown;
   try {
-    stat = statSync(catalogPath);
+    stat = written ?? statSync(catalogPath);
     bytes = readFileSync(cacheFileOf(cacheDir, catalogPath));
     const headerEnd = bytes.indexOf(10);
     header = JSON.parse(bytes.toString('utf8', 0, headerEnd < 0 ? bytes.length : headerEnd));
@@ -129,9 +129,9 @@ export function decodePiece(piece: Uint8Array): unknown[] {
   }
 }
 
-/** Every cached row of `catalogPath`, checked, or undefined when there is no valid cache (tests and tools; the worker sends pieces). */
-export function readCache(cacheDir: string, catalogPath: string, server: string): ProvisionalRow[] | undefined {
-  const cached = readCachePieces(cacheDir, catalogPath, server);
+/** Every cached row of `catalogPath`, checked, or undefined when there is no valid cache (the worker sends pieces; `written`: see `readCachePieces`). */
+export function readCache(cacheDir: string, catalogPath: string, server: string, written?: CatalogStat): ProvisionalRow[] | undefined {
+  const cached = readCachePieces(cacheDir, catalogPath, server, written);
   if (!cached) return undefined;
   const rows = cached.pieces.flatMap((piece) => decodePiece(piece.rows));
   return rows.length === cached.papers && rows.every(isProvisionalRow) ? rows : undefined;
