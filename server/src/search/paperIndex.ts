@@ -4,16 +4,16 @@
  *
  * Built for 100,000 papers with abstracts (goal: ≤ 8 s, p99 ≤ 15 ms, ≤ 500 MB). MiniSearch itself
  * took 3.3 s for the titles alone of 100k papers (30 s and 1.2 GB with abstracts), so the postings
- * are our own flat arrays; MiniSearch's radix tree (`SearchableMap`) still answers prefix and
- * fuzzy lookups over the vocabulary. Two vocabularies: the short fields (key, title, authors, keywords,
+ * are our own flat arrays, and prefix and typo lookups walk a sorted vocabulary (vocabulary.ts:
+ * MiniSearch's radix tree took 54 MB of the heap). Two vocabularies: the short fields (key, title, authors, keywords,
  * venue, year) with prefixes and typos, and the abstracts, which hold almost all words, with exact
  * words (and long prefixes) only, so typo search never walks the abstract vocabulary.
  * No paper is stored: a hit is a key.
  */
-import SearchableMap from 'minisearch/SearchableMap';
 import { abstractOf, type Paper, type Person } from '../catalog/paper';
 import { AbstractIndex, type CountedAbstract } from './abstractIndex';
 import { isStopWord, plainWords, rawWords, searchWords, singular, umlautSpelling } from './tokenize';
+import { Vocabulary } from './vocabulary';
 
 export interface SearchHit {
   key: string;
@@ -357,8 +357,8 @@ class Scratch {
  */
 class ShortFieldIndex {
   private readonly postings = new Map<string, number[]>();
-  /** The same lists in a radix tree, for prefix and typo lookups. */
-  private readonly tree = new SearchableMap<number[]>();
+  /** Their words, for prefix and typo lookups. */
+  private readonly vocabulary = new Vocabulary();
   /** Words per field, by document id; 0 once removed. */
   private readonly lengths: number[][];
   private readonly totalLength: number[];
@@ -386,7 +386,7 @@ class ShortFieldIndex {
         if (!list) {
           list = [];
           this.postings.set(word, list);
-          this.tree.set(word, list);
+          this.vocabulary.add(word);
         }
         const last = list.length - 1;
         if (last >= 0 && list[last] - first >= 0 && list[last] - first < 32) {
@@ -418,10 +418,9 @@ class ShortFieldIndex {
       const kept = list.filter((posting) => live(Math.floor(posting / 256)));
       if (kept.length === 0) {
         this.postings.delete(word);
-        this.tree.delete(word);
+        this.vocabulary.delete(word);
       } else if (kept.length < list.length) {
         this.postings.set(word, kept);
-        this.tree.set(word, kept);
       }
     }
   }
@@ -473,7 +472,7 @@ class ShortFieldIndex {
       // The closest completions (shortest first) when a short prefix matches thousands of words:
       // kept sorted as they come, never sorting them all.
       const shortest: string[] = [];
-      for (const word of this.tree.atPrefix(text).keys()) if (!found.has(word)) insertBounded(shortest, word, MAX_PREFIX_EXPANSIONS, byLengthThenText);
+      for (const word of this.vocabulary.withPrefix(text)) if (!found.has(word)) insertBounded(shortest, word, MAX_PREFIX_EXPANSIONS, byLengthThenText);
       for (const word of shortest) found.set(word, 0.5 + (0.3 * text.length) / word.length);
     }
 
@@ -485,7 +484,7 @@ class ShortFieldIndex {
       };
       // The singular too: the vocabulary is singular, and "mekals" is one typo from "metal(s)", two from "metal".
       for (const form of new Set([text, singular(text)])) {
-        for (const [word, [, edits]] of this.tree.fuzzyGet(form, distance)) typo(word, edits);
+        this.vocabulary.fuzzy(form, distance, typo);
         // Two neighbours swapped ("sampel") is one typo to a person, two edits to Levenshtein.
         for (let i = 0; i + 1 < form.length; i++) {
           if (form[i] === form[i + 1]) continue;
