@@ -146,6 +146,29 @@ describe('the worker writes the cache after a pause, or at once when the server 
     core.dispose();
   });
 
+  test('a cache write goes in steps: an edit read between two of them ends it, and the edit\'s own write has the edit', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const entries = Array.from({ length: 2500 }, (_, i) => `@misc{step${i},\n  title = {Step ${i}},\n  abstract = {${'x'.repeat(400)}},\n}\n`);
+    const catalog = catalogFile('stepped.bib', entries.join(''));
+    const cacheDir = join(dir, 'cache-stepped');
+    const core = new CatalogWorkerCore(() => undefined);
+    core.handle({ type: 'configure', cacheDir, server: 'test' });
+    core.handle({ type: 'readFile', id: 1, uri: 'file:///stepped.bib', path: catalog });
+    t.mock.timers.tick(1000); // the pause is over: the first step (of six) runs
+    assert.equal(readCache(cacheDir, catalog, 'test'), undefined, 'not written in one go');
+    const before = statSync(catalog);
+    entries[2000] = entries[2000].replace('Step 2000', 'Edited mid-write');
+    writeFileSync(catalog, entries.join(''));
+    utimesSync(catalog, new Date(), new Date(Date.now() + 5000));
+    core.handle({ type: 'readFile', id: 2, uri: 'file:///stepped.bib', path: catalog });
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(readCache(cacheDir, catalog, 'test', { size: before.size, mtimeMs: before.mtimeMs }), undefined, 'the first write was ended');
+    core.flush();
+    assert.deepEqual(readCache(cacheDir, catalog, 'test')?.[2000], ['step2000', 'Edited mid-write', [], '']);
+    assert.deepEqual(readdirSync(cacheDir).filter((name) => name.endsWith('.tmp')), [], 'no half-written file left');
+    core.dispose();
+  });
+
   test('after an edit the cache is the edited catalog\'s, its other rows read back from the cache written before (not kept in memory); an editor\'s text is never written', () => {
     const entries = Array.from({ length: 2500 }, (_, i) => `@misc{pad${i},\n  title = {Padding ${i}},\n  abstract = {${'x'.repeat(400)}},\n}\n`);
     const catalog = catalogFile('edited.bib', entries.join(''));

@@ -2,10 +2,10 @@
  * The cache rows (node/catalogCache.ts) of each catalog as of its last read, for writing its cache
  * again after an edit. At 100,000 papers they are 40 MB of the worker's heap, needed a second after
  * each edit only: once a cache is written its rows are dropped, and the cache file stands for them,
- * with the deltas read since; the next write reads them back from it (a few hundred milliseconds of
- * the worker's time, after the edit is sent).
+ * with the deltas read since; the next write reads them back from it, a piece at a time.
  */
-import { encodedRow, readCache, type CatalogStat } from './catalogCache';
+import { decodePiece, encodedRow, readCachePieces, type CatalogStat } from './catalogCache';
+import { isProvisionalRow } from '../service/provisionalPapers';
 
 interface RowEdit {
   from: number;
@@ -42,15 +42,26 @@ export class CacheRows {
     return this.reads.get(uri) ?? 0;
   }
 
-  /** The rows as of the last read; undefined when they are lost (the cache file was changed or deleted meanwhile). */
-  current(uri: string, cacheDir: string): string[] | undefined {
+  /**
+   * The rows as of the last read, in steps (reading them back from the cache); undefined when they
+   * are lost (the cache file was changed or deleted meanwhile). The caller stops stepping when the
+   * version changes: nothing is changed here before the last step.
+   */
+  *current(uri: string, cacheDir: string): Generator<void, string[] | undefined, void> {
     const rows = this.inMemory.get(uri);
     if (rows) return rows;
     const cached = this.inCache.get(uri);
     if (!cached) return undefined;
+    const pieces = readCachePieces(cacheDir, cached.catalogPath, this.server(), cached.stat);
+    const written: string[] = [];
+    for (const piece of pieces?.pieces ?? []) {
+      const decoded = decodePiece(piece.rows);
+      if (!decoded.every(isProvisionalRow)) break;
+      for (const row of decoded) written.push(encodedRow(row));
+      yield;
+    }
     this.inCache.delete(uri);
-    const written = readCache(cacheDir, cached.catalogPath, this.server(), cached.stat)?.map(encodedRow);
-    if (!written) return undefined;
+    if (!pieces || written.length !== pieces.papers) return undefined;
     for (const edit of cached.edits) written.splice(edit.from, edit.to - edit.from, ...edit.rows);
     this.inMemory.set(uri, written);
     return written;

@@ -15,7 +15,7 @@ import type { Paper } from '../catalog/paper';
 import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogStore';
 import { provisionalRow, type ProvisionalRow } from '../service/provisionalPapers';
-import { encodedRow, ownBytes, pieceBytes, readCachePieces, writeCache, type CatalogStat, type PieceBytes } from './catalogCache';
+import { encodedRow, ownBytes, pieceBytes, readCachePieces, writeCacheSteps, type CatalogStat, type PieceBytes } from './catalogCache';
 import { AbstractSpills } from './abstractSpill';
 import { CacheRows } from './cacheRows';
 import { CatalogFiles } from './catalogFiles';
@@ -93,9 +93,9 @@ export class CatalogWorkerCore {
   private spillMinBytes = SPILL_MIN_BYTES;
   /** Per URI: the cache rows of its papers in file order, encoded (strings of their own, no slices of the text). */
   private readonly rows = new CacheRows(() => this.server);
-  private readonly cacheTimers = new Map<string, NodeJS.Timeout>();
-  /** The cache writes those timers will do, for `flush`. */
-  private readonly cacheWrites = new Map<string, () => void>();
+
+  /** Per catalog file: its cache write, waiting for its pause or under way in steps. */
+  private readonly cacheWrites = new Map<string, { finish(): void; cancel(): void }>();
 
   private gcTimer: NodeJS.Timeout | undefined;
   /** One vocabulary for the worker's life: the main thread mirrors it from the messages. */
@@ -152,17 +152,12 @@ export class CatalogWorkerCore {
     this.spills?.dispose();
     clearTimeout(this.gcTimer);
     for (const counting of this.counting.values()) counting.stop();
-    for (const timer of this.cacheTimers.values()) clearTimeout(timer);
-    this.cacheTimers.clear();
-    this.cacheWrites.clear();
+    for (const write of [...this.cacheWrites.values()]) write.cancel();
   }
 
-  /** Writes every cache still waiting for its pause (an export just before the editor closed). */
+  /** Writes every cache still waiting for its pause or under way (an export just before the editor closed). */
   flush(): void {
-    for (const timer of this.cacheTimers.values()) clearTimeout(timer);
-    this.cacheTimers.clear();
-    for (const write of this.cacheWrites.values()) write();
-    this.cacheWrites.clear();
+    for (const write of [...this.cacheWrites.values()]) write.finish();
   }
 
   private guard(id: number, run: () => ReadOutcome): void {
@@ -331,27 +326,52 @@ export class CatalogWorkerCore {
   private writeCacheSoon(uri: string, filePath: string, stat: CatalogStat): void {
     const cacheDir = this.cacheDir;
     if (!cacheDir) return;
-    clearTimeout(this.cacheTimers.get(filePath));
+    this.cacheWrites.get(filePath)?.cancel();
     const version = this.rows.version(uri);
-    const write = () => {
-      this.cacheTimers.delete(filePath);
-      this.cacheWrites.delete(filePath);
-      if (this.rows.version(uri) !== version) return;
+    let steps: Generator<void, void, void> | undefined;
+    let immediate: NodeJS.Immediate | undefined;
+    const stop = () => {
+      clearTimeout(timer);
+      clearImmediate(immediate);
+      if (this.cacheWrites.get(filePath) === write) this.cacheWrites.delete(filePath);
+    };
+    // In steps, so that an edit read meanwhile waits for one step, not the whole write; a read that
+    // changed the rows ends it (a read from disk has its own write coming).
+    const step = (all: boolean): void => {
       try {
-        const rows = this.rows.current(uri, cacheDir);
-        if (!rows) return; // its cache was changed meanwhile: the next whole read writes one
-        writeCache(cacheDir, filePath, stat, this.server, rows);
-        this.rows.cacheWritten(uri, filePath, stat);
-        // Writing parses the rows again for their search text: 100 MB of garbage at 100k papers.
-        if (rows.length > BIG_CACHE_ROWS) this.collectGarbageSoon();
+        steps ??= this.cacheWriteSteps(uri, cacheDir, filePath, stat);
+        do {
+          if (this.rows.version(uri) !== version || steps.next().done) return stop();
+        } while (all);
+        immediate = setImmediate(() => step(false));
       } catch (e) {
+        stop();
         this.post({ type: 'log', message: `Cannot write the catalog cache in ${cacheDir}: ${e instanceof Error ? e.message : String(e)}` });
       }
     };
-    const timer = setTimeout(write, CACHE_WRITE_DELAY_MS);
+    const write = {
+      finish: () => {
+        clearTimeout(timer);
+        clearImmediate(immediate);
+        step(true);
+      },
+      cancel: () => {
+        stop();
+        steps?.return();
+      },
+    };
+    const timer = setTimeout(() => step(false), CACHE_WRITE_DELAY_MS);
     timer.unref?.();
-    this.cacheTimers.set(filePath, timer);
     this.cacheWrites.set(filePath, write);
+  }
+
+  private *cacheWriteSteps(uri: string, cacheDir: string, filePath: string, stat: CatalogStat): Generator<void, void, void> {
+    const rows = yield* this.rows.current(uri, cacheDir);
+    if (!rows) return; // its cache was changed meanwhile: the next whole read writes one
+    yield* writeCacheSteps(cacheDir, filePath, stat, this.server, rows);
+    this.rows.cacheWritten(uri, filePath, stat);
+    // Writing parses the rows again for their search text: 100 MB of garbage at 100k papers.
+    if (rows.length > BIG_CACHE_ROWS) this.collectGarbageSoon();
   }
 }
 
