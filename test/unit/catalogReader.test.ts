@@ -95,6 +95,12 @@ describe('abstracts counted by the catalog worker', () => {
     assert.ok(stored.storedAbstract && stored.abstract === undefined, 'kept as bytes');
     assert.match(abstractOf(stored)!, / zebrafish5 étude$/);
     for (const key of ['key0', 'key5', 'key2999']) assert.equal(abstractOf(model.paper(key)!), reference.paper(key)!.abstract, key);
+    // Sources came as numbers and are one object each; their ranges are the parser's.
+    for (const key of ['key0', 'key1234', 'key2999']) {
+      const { uri: at, range, keyRange } = model.paper(key)!.source;
+      assert.deepEqual({ uri: at, range, keyRange }, reference.paper(key)!.source, key);
+    }
+    assert.deepEqual(model.paper('key1234')!.source.keyRange, { start: { line: 6170, character: 9 }, end: { line: 6170, character: 16 } });
   });
 });
 

@@ -106,6 +106,45 @@ export interface PaperSource {
   keyRange: Range;
 }
 
+/**
+ * A paper's source as the catalog worker sends it: one object of numbers instead of seven (the
+ * source, two ranges, four positions), whose ranges are made when asked for. At 100,000 papers that
+ * is 600,000 fewer objects on the main thread's heap for its garbage collector to go through.
+ */
+export class PackedSource implements PaperSource {
+  private constructor(
+    readonly uri: string,
+    private readonly startLine: number,
+    private readonly startCharacter: number,
+    private readonly endLine: number,
+    private readonly endCharacter: number,
+    private readonly keyStartLine: number,
+    private readonly keyStartCharacter: number,
+    private readonly keyEndLine: number,
+    private readonly keyEndCharacter: number,
+  ) {}
+
+  /** The numbers the worker sends in place of `source` (JSON: no nested objects to decode). */
+  static numbers({ range, keyRange }: PaperSource): number[] {
+    return [range.start.line, range.start.character, range.end.line, range.end.character, keyRange.start.line, keyRange.start.character, keyRange.end.line, keyRange.end.character];
+  }
+
+  /** A source from `numbers`, or undefined when they are not eight whole numbers. */
+  static of(uri: string, numbers: unknown): PackedSource | undefined {
+    if (!Array.isArray(numbers) || numbers.length !== 8 || !numbers.every((n) => Number.isInteger(n))) return undefined;
+    const [a, b, c, d, e, f, g, h] = numbers as number[];
+    return new PackedSource(uri, a, b, c, d, e, f, g, h);
+  }
+
+  get range(): Range {
+    return { start: { line: this.startLine, character: this.startCharacter }, end: { line: this.endLine, character: this.endCharacter } };
+  }
+
+  get keyRange(): Range {
+    return { start: { line: this.keyStartLine, character: this.keyStartCharacter }, end: { line: this.keyEndLine, character: this.keyEndCharacter } };
+  }
+}
+
 /** "Vaswani", "Vaswani and Shazeer", "Vaswani et al." — the short author label a person reads in lists. */
 export function shortAuthors(authors: readonly Person[]): string | undefined {
   const names = authors.map(personFamily).filter((n): n is string => !!n);

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CatalogFileResult } from '../catalog/catalogFile';
-import { AbstractBlock, StoredAbstract, type Paper } from '../catalog/paper';
+import { AbstractBlock, PackedSource, StoredAbstract, type Paper } from '../catalog/paper';
 import type { CatalogDelta } from '../service/catalogStore';
 import type { CountedAbstract } from '../search/abstractIndex';
 import type { ProvisionalPiece } from '../service/provisionalPapers';
@@ -221,6 +221,9 @@ export class CatalogReader {
           if (!pending) return;
           const abstracts = new AbstractBlock(event.spilled ? this.spillReader(event.spilled.path).block(event.spilled.at) : event.abstracts, event.abstractEnds);
           (decodePiece(event.json) as Paper[]).forEach((paper, k) => {
+            const source = PackedSource.of(pending.uri, paper.source);
+            if (!source) return; // not from our worker
+            paper.source = source;
             if (k < abstracts.count && abstracts.has(k)) paper.storedAbstract = new StoredAbstract(abstracts, k);
             pending.papers.push(paper);
           });

@@ -11,7 +11,7 @@ import { isMainThread, parentPort } from 'node:worker_threads';
 import { skimBibtex } from '../catalog/bibtexSkim';
 import { AbstractWordCounter } from '../search/abstractIndex';
 import { catalogFormatOf } from '../catalog/catalogFile';
-import type { Paper } from '../catalog/paper';
+import { PackedSource, type Paper } from '../catalog/paper';
 import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogStore';
 import { provisionalRow, type ProvisionalRow } from '../service/provisionalPapers';
@@ -375,7 +375,7 @@ export class CatalogWorkerCore {
   }
 }
 
-/** A batch of papers as JSON without their abstracts, and the abstracts as UTF-8: the k-th from `abstractEnds[k]` to `abstractEnds[k + 1]`. */
+/** A batch of papers as JSON without their abstracts and with sources as numbers, and the abstracts as UTF-8: the k-th from `abstractEnds[k]` to `abstractEnds[k + 1]`. */
 export function batchBytes(papers: readonly Paper[]): { json: Uint8Array; abstracts: Uint8Array; abstractEnds: Uint32Array } {
   const abstractEnds = new Uint32Array(papers.length + 1);
   const texts = papers.map((paper) => paper.abstract ?? '');
@@ -383,11 +383,17 @@ export function batchBytes(papers: readonly Paper[]): { json: Uint8Array; abstra
   const abstracts = new Uint8Array(abstractEnds[papers.length]);
   const writer = Buffer.from(abstracts.buffer);
   texts.forEach((text, k) => writer.write(text, abstractEnds[k], 'utf8'));
-  // The papers are this thread's own: their abstracts are left out of the JSON and put back.
-  for (const paper of papers) paper.abstract = undefined;
+  // The papers are this thread's own: their abstracts are left out of the JSON, their sources go as
+  // numbers (see `PackedSource`), and both are put back.
+  const sources = papers.map((paper) => paper.source);
+  for (const paper of papers) {
+    paper.abstract = undefined;
+    (paper as { source: unknown }).source = PackedSource.numbers(paper.source);
+  }
   const json = ownBytes(JSON.stringify(papers));
   papers.forEach((paper, k) => {
     if (texts[k] !== '') paper.abstract = texts[k];
+    paper.source = sources[k];
   });
   return { json, abstracts, abstractEnds };
 }
