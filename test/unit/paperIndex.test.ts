@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import type { Paper } from '../../server/src/catalog/paper';
+import { AbstractWordCounter, type CountedAbstract } from '../../server/src/search/abstractIndex';
 import { PaperIndex } from '../../server/src/search/paperIndex';
 
 const demoPath = join(__dirname, '..', '..', 'examples', 'demo', 'papers.bib');
@@ -192,6 +193,48 @@ describe('PaperIndex on the demo catalog', () => {
     for (const word of [vocabulary[0], vocabulary[150], vocabulary[299], 'termzz']) {
       const expected = [...many.slice(1), paper('p0', { abstract: 'termzz only' })].filter((p) => p.abstract!.split(' ').includes(word)).map((p) => p.key).sort();
       assert.deepEqual(big.search(`${word} `, 5000).map((hit) => hit.key).sort(), expected, word);
+    }
+  });
+
+  test('abstracts counted elsewhere (the worker) added in bulk, with an edit, a removal and another sort while they are sorted in: found as if their text was indexed', () => {
+    const vocabulary = Array.from({ length: 300 }, (_, i) => `word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const many = Array.from({ length: 3000 }, (_, i) => paper(`q${i}`, { title: 'Untitled', abstract: Array.from({ length: 100 }, () => vocabulary[Math.floor(random() * 300)]).join(' ') }));
+    const counter = new AbstractWordCounter();
+    const counted = new Map<Paper, CountedAbstract>();
+    for (const p of many) {
+      const counts: number[] = [];
+      counter.count(p.abstract, counts);
+      counted.set(p, { vocabulary: counter.vocabulary, counts, at: 0 });
+    }
+    const big = new PaperIndex();
+    for (let i = 0; i < many.length; i += 100) big.addShortFields(many.slice(i, i + 100));
+    for (let i = 0; i < many.length; i += 100) big.addAbstracts(many.slice(i, i + 100), (p) => counted.get(p));
+    const steps = big.settleAbstracts();
+    steps.next();
+    // An edit sorts everything in at once while the sliced sort waits: that one's result is dropped.
+    const edited = paper('q1', { title: 'Untitled', abstract: 'wordzz again' });
+    big.add([edited]);
+    big.remove(['q2']);
+    // More papers in bulk, with words never seen, before the sliced sort goes on.
+    const later = Array.from({ length: 50 }, (_, i) => paper(`later${i}`, { title: 'Untitled', abstract: `wordnew${i % 5} ${vocabulary[i]}` }));
+    for (const p of later) {
+      const counts: number[] = [];
+      counter.count(p.abstract, counts);
+      counted.set(p, { vocabulary: counter.vocabulary, counts, at: 0 });
+    }
+    big.addShortFields(later);
+    big.addAbstracts(later, (p) => counted.get(p));
+    for (const _ of steps);
+    for (const _ of big.settleAbstracts());
+    const final = [many[0], edited, ...many.slice(3), ...later];
+    const reference = new PaperIndex();
+    reference.add(final);
+    for (const word of [vocabulary[0], vocabulary[150], vocabulary[299], 'wordzz', 'wordnew3']) {
+      const expected = final.filter((p) => p.abstract!.split(' ').includes(word)).map((p) => p.key).sort();
+      assert.deepEqual(big.search(`${word} `, 5000).map((hit) => hit.key).sort(), expected, word);
+      assert.deepEqual(big.search(word, 20), reference.search(word, 20), `${word}: the same ranking`);
     }
   });
 

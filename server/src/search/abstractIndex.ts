@@ -9,7 +9,8 @@
  *   and the index maps the worker's term numbers to its own once per term;
  * - postings are appended to a log (in chunks, never copied) and sorted by term into flat typed
  *   arrays (compressed sparse rows) in linear time, in bounded steps for a bulk load; a short log
- *   (an edited entry) is searched as it is, so an edit never re-sorts 20 million postings;
+ *   (an edited entry) is searched as it is, so an edit never re-sorts 20 million postings; a bulk
+ *   load counted by the worker skips the log: its counts are sorted into the rows as they are;
  * - a typed prefix completes to at most 32 words, whose postings are visited up to a budget;
  * - removed papers are skipped while searching and dropped at the next rebuild.
  */
@@ -112,6 +113,12 @@ export class AbstractIndex {
 
   /** Postings not yet in the rows: term, document, count. */
   private log = new PostingLog();
+  /**
+   * Abstracts added in bulk as counted elsewhere (the catalog worker), not yet in the rows: they go
+   * from their counts into the rows at the next rebuild. Logged, the 13 million postings of 100,000
+   * abstracts took 117 MB, which outlived the rebuild as garbage for many seconds.
+   */
+  private pending: { id: number; words: CountedAbstract }[] = [];
 
   /** Postings sorted by term: those of term t are at offsets[t] ≤ i < offsets[t + 1]. */
   private offsets = new Int32Array(1);
@@ -134,35 +141,65 @@ export class AbstractIndex {
   }
 
   /** An abstract counted by an `AbstractWordCounter` (this index's or another's), as `count` wrote it. */
-  addCounted(id: number, { vocabulary, counts, at }: CountedAbstract): void {
-    let known = this.idsOfVocabulary.get(vocabulary);
-    if (!known) this.idsOfVocabulary.set(vocabulary, (known = { ids: new Int32Array(1024).fill(-1) }));
-    const length = counts[at];
-    const distinct = counts[at + 1];
-    for (let i = at + 2; i < at + 2 + distinct; i++) {
-      const number = counts[i] >>> 8;
-      if (number >= known.ids.length) known.ids = grow(known.ids, number + 1, -1);
-      let term = known.ids[number];
-      if (term < 0) {
-        const form = vocabulary[number];
-        term = known.ids[number] = this.termIds.get(form) ?? this.newTerm(form);
-      }
-      this.log.append(term, id, counts[i] & 255);
-    }
+  addCounted(id: number, words: CountedAbstract): void {
+    const { counts, at } = words;
+    const known = this.knownTerms(words.vocabulary);
+    for (let i = at + 2; i < at + 2 + counts[at + 1]; i++) this.log.append(this.termOf(known, words.vocabulary, counts[i] >>> 8), id, counts[i] & 255);
+    this.addLength(id, counts[at]);
+  }
+
+  /**
+   * `addCounted` for a bulk load: searches do not see the abstract until the next `settle` (or
+   * `settleSteps`), which sorts it in straight from `words`, kept until then.
+   */
+  addCountedInBulk(id: number, words: CountedAbstract): void {
+    if (words.counts[words.at + 1] > 0) this.pending.push({ id, words });
+    this.addLength(id, words.counts[words.at]);
+  }
+
+  private addLength(id: number, length: number): void {
     this.lengths[id] = length;
     if (length === 0) return;
     this.totalLength += length;
     this.documents++;
   }
 
+  private knownTerms(vocabulary: readonly string[]): { ids: Int32Array } {
+    let known = this.idsOfVocabulary.get(vocabulary);
+    if (!known) this.idsOfVocabulary.set(vocabulary, (known = { ids: new Int32Array(1024).fill(-1) }));
+    return known;
+  }
+
+  /** Gives every term of a counted abstract an id here; its number of terms. */
+  private mapTerms({ vocabulary, counts, at }: CountedAbstract): number {
+    const known = this.knownTerms(vocabulary);
+    for (let i = at + 2; i < at + 2 + counts[at + 1]; i++) this.termOf(known, vocabulary, counts[i] >>> 8);
+    return counts[at + 1];
+  }
+
+  /** The term id here of a counter's term `number`. */
+  private termOf(known: { ids: Int32Array }, vocabulary: readonly string[], number: number): number {
+    if (number >= known.ids.length) known.ids = grow(known.ids, number + 1, -1);
+    let term = known.ids[number];
+    if (term < 0) {
+      const form = vocabulary[number];
+      term = known.ids[number] = this.termIds.get(form) ?? this.newTerm(form);
+    }
+    return term;
+  }
+
   /** Sorts waiting postings in now if they are many (after a batch of adds), so the log stays small. */
   settle(): void {
-    if (this.log.length > EAGER_REBUILD_SHARE * this.rowDocument.length && this.log.length > SCANNED_LOG) this.rebuild();
+    if (this.needsRebuild()) this.rebuild();
   }
 
   /** `settle` in bounded steps: the caller may yield (and search) between them. */
   *settleSteps(): Generator<void, void, void> {
-    if (this.log.length > EAGER_REBUILD_SHARE * this.rowDocument.length && this.log.length > SCANNED_LOG) yield* this.rebuildSteps();
+    if (this.needsRebuild()) yield* this.rebuildSteps();
+  }
+
+  private needsRebuild(): boolean {
+    return this.pending.length > 0 || (this.log.length > EAGER_REBUILD_SHARE * this.rowDocument.length && this.log.length > SCANNED_LOG);
   }
 
   remove(id: number): void {
@@ -264,7 +301,7 @@ export class AbstractIndex {
   /** Sorts a long log into the rows before a search (a short one is scanned as it is). */
   private prepare(): void {
     const stale = this.removedSinceRebuild > Math.max(1024, this.documents);
-    if (this.log.length > SCANNED_LOG || stale) this.rebuild();
+    if (this.log.length > SCANNED_LOG || this.pending.length > 0 || stale) this.rebuild();
   }
 
   private rebuild(): void {
@@ -280,6 +317,22 @@ export class AbstractIndex {
    * rows and the log are untouched until the last step swaps the new rows in).
    */
   private *rebuildSteps(): Generator<void, void, void> {
+    // Abstracts added in bulk get their term ids first: the counting sort needs them all. In steps;
+    // those added meanwhile (or left by another rebuild that finished meanwhile) then at once.
+    let budget = POSTINGS_PER_STEP;
+    const mapping = this.pending;
+    const mapped = mapping.length;
+    for (let k = 0; k < mapped; k++) {
+      budget -= this.mapTerms(mapping[k].words);
+      if (budget <= 0) {
+        budget = POSTINGS_PER_STEP;
+        yield;
+      }
+    }
+    const pending = this.pending;
+    const pendingEnd = pending.length;
+    for (let k = pending === mapping ? mapped : 0; k < pendingEnd; k++) this.mapTerms(pending[k].words);
+
     const termCount = this.terms.length;
     const log = this.log;
     const logEnd = log.length;
@@ -287,7 +340,6 @@ export class AbstractIndex {
     const rowDocuments = this.rowDocument;
     const rowCounts = this.rowCount;
     const live = (id: number) => this.lengths[id] > 0;
-    let budget = POSTINGS_PER_STEP;
     const sizes = new Int32Array(termCount + 1);
     for (let t = 0; t + 1 < rowOffsets.length; t++) {
       for (let i = rowOffsets[t]; i < rowOffsets[t + 1]; i++) if (live(rowDocuments[i])) sizes[t + 1]++;
@@ -300,6 +352,18 @@ export class AbstractIndex {
     for (let i = 0; i < logEnd; i++) {
       if (live(log.document(i))) sizes[log.term(i) + 1]++;
       if (--budget <= 0) {
+        budget = POSTINGS_PER_STEP;
+        yield;
+      }
+    }
+    for (let k = 0; k < pendingEnd; k++) {
+      const { id, words } = pending[k];
+      if (!live(id)) continue;
+      const { ids } = this.knownTerms(words.vocabulary);
+      const { counts, at } = words;
+      for (let i = at + 2; i < at + 2 + counts[at + 1]; i++) sizes[ids[counts[i] >>> 8] + 1]++;
+      budget -= counts[at + 1];
+      if (budget <= 0) {
         budget = POSTINGS_PER_STEP;
         yield;
       }
@@ -336,6 +400,22 @@ export class AbstractIndex {
         yield;
       }
     }
+    for (let k = 0; k < pendingEnd; k++) {
+      const { id, words } = pending[k];
+      if (!live(id)) continue;
+      const { ids } = this.knownTerms(words.vocabulary);
+      const { counts, at } = words;
+      for (let i = at + 2; i < at + 2 + counts[at + 1]; i++) {
+        const t = ids[counts[i] >>> 8];
+        rowDocument[next[t]] = id;
+        rowCount[next[t]++] = counts[i] & 255;
+      }
+      budget -= counts[at + 1];
+      if (budget <= 0) {
+        budget = POSTINGS_PER_STEP;
+        yield;
+      }
+    }
     if (rowOffsets !== this.offsets) {
       // Another rebuild finished while this one yielded: its result already holds these postings.
       return;
@@ -347,6 +427,7 @@ export class AbstractIndex {
     this.rowCount = rowCount;
     // Postings logged while this rebuild yielded stay; the chunks of those sorted in are dropped.
     this.log = log.without(logEnd);
+    this.pending = pending.slice(pendingEnd);
     this.removedSinceRebuild = 0;
   }
 }

@@ -105,7 +105,7 @@ export class PaperIndex {
       const id = this.idOfKey.get(paper.key);
       if (id === undefined) continue;
       const words = counted?.(paper);
-      if (words) this.abstracts.addCounted(id, words);
+      if (words) this.abstracts.addCountedInBulk(id, words);
       else this.abstracts.add(id, abstractOf(paper));
     }
     this.abstractsBehind = Math.max(0, this.abstractsBehind - papers.length);
