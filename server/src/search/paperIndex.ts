@@ -353,10 +353,11 @@ class Scratch {
 /**
  * Words of the short fields → postings. A posting packs a document id, a field and how often the
  * word is there: `id * 256 + field * 32 + count`; the postings of one document are adjacent
- * because documents are added one at a time.
+ * because documents are added one at a time. A word with one posting keeps it as a number: most
+ * words are (108,000 words at 100k papers), and an array of one took 184 bytes of heap.
  */
 class ShortFieldIndex {
-  private readonly postings = new Map<string, number[]>();
+  private readonly postings = new Map<string, number | number[]>();
   /** Their words, for prefix and typo lookups. */
   private readonly vocabulary = new Vocabulary();
   /** Words per field, by document id; 0 once removed. */
@@ -382,12 +383,18 @@ class ShortFieldIndex {
       this.documentsWithField[field]++;
       const first = id * 256 + field * 32;
       for (const word of words) {
-        let list = this.postings.get(word);
-        if (!list) {
-          list = [];
-          this.postings.set(word, list);
+        const entry = this.postings.get(word);
+        if (entry === undefined) {
+          this.postings.set(word, first + 1);
           this.vocabulary.add(word);
+          continue;
         }
+        if (typeof entry === 'number') {
+          if (entry - first < 0 || entry - first >= 32) this.postings.set(word, [entry, first + 1]);
+          else if (entry - first < 31) this.postings.set(word, entry + 1);
+          continue;
+        }
+        const list = entry;
         const last = list.length - 1;
         if (last >= 0 && list[last] - first >= 0 && list[last] - first < 32) {
           if (list[last] - first < 31) list[last]++;
@@ -414,13 +421,14 @@ class ShortFieldIndex {
 
   /** Drops the postings of documents that are gone. */
   compact(live: (id: number) => boolean): void {
-    for (const [word, list] of this.postings) {
+    for (const [word, entry] of this.postings) {
+      const list = postingList(entry);
       const kept = list.filter((posting) => live(Math.floor(posting / 256)));
       if (kept.length === 0) {
         this.postings.delete(word);
         this.vocabulary.delete(word);
       } else if (kept.length < list.length) {
-        this.postings.set(word, kept);
+        this.postings.set(word, kept.length === 1 ? kept[0] : kept);
       }
     }
   }
@@ -433,8 +441,9 @@ class ShortFieldIndex {
     if (this.documents === 0) return;
     const averages = this.totalLength.map((total, field) => total / Math.max(1, this.documentsWithField[field]));
     for (const [word, quality] of this.expansions(term)) {
-      const list = this.postings.get(word);
-      if (!list) continue;
+      const entry = this.postings.get(word);
+      if (entry === undefined) continue;
+      const list = postingList(entry);
       // Postings of removed papers stay until compaction: cap the count so idf never turns negative.
       const frequency = Math.min(list.length, this.documents);
       const idf = Math.log(1 + (this.documents - frequency + 0.5) / (frequency + 0.5));
@@ -495,6 +504,10 @@ class ShortFieldIndex {
     }
     return found;
   }
+}
+
+function postingList(entry: number | number[]): readonly number[] {
+  return typeof entry === 'number' ? [entry] : entry;
 }
 
 /** Typos allowed in a word: none in short words, where one edit already makes another word. */
