@@ -94,7 +94,7 @@ export class CatalogWorkerCore {
   /** Per URI: the cache rows of its papers in file order, encoded (strings of their own, no slices of the text). */
   private readonly rows = new CacheRows(() => this.server);
 
-  /** Per catalog file: its cache write, waiting for its pause or under way in steps. */
+  /** Per catalog URI: its cache write, waiting for its pause or under way in steps. */
   private readonly cacheWrites = new Map<string, { finish(): void; cancel(): void }>();
 
   private gcTimer: NodeJS.Timeout | undefined;
@@ -141,6 +141,9 @@ export class CatalogWorkerCore {
         return;
       }
       case 'readText':
+        // The cache is of the file on disk: one still to be written for it is written before the
+        // editor's text changes the rows (the next start would find no cache otherwise).
+        this.cacheWrites.get(request.uri)?.finish();
         return this.guard(request.id, () => this.read(request.id, request.uri, Buffer.from(request.text, 'utf8'), request.full));
       case 'flush':
         this.flush();
@@ -320,20 +323,20 @@ export class CatalogWorkerCore {
 
   /**
    * After a pause (an edit is often followed by another; the cache only matters at the next start).
-   * The rows are those of the disk copy with its size and time: an editor's text never goes in, so
-   * rows changed since by another read (the editor's) are not written.
+   * The rows are those of the disk copy with its size and time: an editor's text never goes in (a
+   * read of one finishes the write first), and rows changed by another read end it.
    */
   private writeCacheSoon(uri: string, filePath: string, stat: CatalogStat): void {
     const cacheDir = this.cacheDir;
     if (!cacheDir) return;
-    this.cacheWrites.get(filePath)?.cancel();
+    this.cacheWrites.get(uri)?.cancel();
     const version = this.rows.version(uri);
     let steps: Generator<void, void, void> | undefined;
     let immediate: NodeJS.Immediate | undefined;
     const stop = () => {
       clearTimeout(timer);
       clearImmediate(immediate);
-      if (this.cacheWrites.get(filePath) === write) this.cacheWrites.delete(filePath);
+      if (this.cacheWrites.get(uri) === write) this.cacheWrites.delete(uri);
     };
     // In steps, so that an edit read meanwhile waits for one step, not the whole write; a read that
     // changed the rows ends it (a read from disk has its own write coming).
@@ -362,7 +365,7 @@ export class CatalogWorkerCore {
     };
     const timer = setTimeout(() => step(false), CACHE_WRITE_DELAY_MS);
     timer.unref?.();
-    this.cacheWrites.set(filePath, write);
+    this.cacheWrites.set(uri, write);
   }
 
   private *cacheWriteSteps(uri: string, cacheDir: string, filePath: string, stat: CatalogStat): Generator<void, void, void> {
