@@ -211,6 +211,8 @@ describe('PaperIndex on the demo catalog', () => {
     const big = new PaperIndex();
     for (let i = 0; i < many.length; i += 100) big.addShortFields(many.slice(i, i + 100));
     for (let i = 0; i < many.length; i += 100) big.addAbstracts(many.slice(i, i + 100), (p) => counted.get(p));
+    // Not searched before they are sorted in (a search would sort them all at once).
+    assert.deepEqual(big.search(`${vocabulary[0]} `, 5), []);
     const steps = big.settleAbstracts();
     steps.next();
     // An edit sorts everything in at once while the sliced sort waits: that one's result is dropped.

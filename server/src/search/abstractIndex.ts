@@ -198,6 +198,11 @@ export class AbstractIndex {
     if (this.needsRebuild()) yield* this.rebuildSteps();
   }
 
+  /** Whether abstracts added in bulk wait for a rebuild: a search now would do it at once, whole. */
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
   private needsRebuild(): boolean {
     return this.pending.length > 0 || (this.log.length > EAGER_REBUILD_SHARE * this.rowDocument.length && this.log.length > SCANNED_LOG);
   }

@@ -124,9 +124,12 @@ export class PaperIndex {
     }
   }
 
-  /** Whether searches include abstracts: false while a bulk load has not added or sorted them all. */
+  /**
+   * Whether searches include abstracts: false while a bulk load has not added or sorted them all
+   * (a search between the two would sort 13 million postings in one go at 100k papers).
+   */
   get abstractsSearchable(): boolean {
-    return this.abstractsBehind === 0 && !this.settling;
+    return this.abstractsBehind === 0 && !this.settling && !this.abstracts.hasPending;
   }
 
   remove(keys: readonly string[]): void {
