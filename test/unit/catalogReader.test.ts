@@ -34,6 +34,7 @@ describe('abstracts counted by the catalog worker', () => {
     const index = new PaperIndex();
     index.addShortFields([paper]);
     index.addAbstracts([paper], () => ({ vocabulary: counter.vocabulary, counts, at: 0 }));
+    for (const _ of index.settleAbstracts());
     assert.deepEqual(index.search('crossing', 5).map((h) => h.key), ['k'], 'a plural counted as its singular');
     assert.deepEqual(index.search('nothing', 5), []);
   });
