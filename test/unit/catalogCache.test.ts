@@ -163,7 +163,12 @@ describe('the worker writes the cache after a pause, or at once when the server 
     core.handle({ type: 'readFile', id: 2, uri: 'file:///stepped.bib', path: catalog });
     for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
     assert.equal(readCache(cacheDir, catalog, 'test', { size: before.size, mtimeMs: before.mtimeMs }), undefined, 'the first write was ended');
-    core.flush();
+    // After an edit the cache waits for five quiet seconds, then goes in steps again.
+    t.mock.timers.tick(1000);
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(readCache(cacheDir, catalog, 'test'), undefined, 'not a second after the edit');
+    t.mock.timers.tick(4000);
+    for (let i = 0; i < 40; i++) await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(readCache(cacheDir, catalog, 'test')?.[2000], ['step2000', 'Edited mid-write', [], '']);
     assert.deepEqual(readdirSync(cacheDir).filter((name) => name.endsWith('.tmp')), [], 'no half-written file left');
     core.dispose();

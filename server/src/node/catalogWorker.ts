@@ -78,6 +78,13 @@ export const PROVISIONAL_MIN_BYTES = 1_000_000;
 /** About 1,000 entries of a catalog with abstracts per piece of the skim. */
 const SKIM_PIECE_BYTES = 2_000_000;
 const CACHE_WRITE_DELAY_MS = 1000;
+/**
+ * After an edit the cache waits for a longer quiet: edits come in bursts (an export per change in
+ * Zotero), and writing the cache of 100,000 papers again is a second of this thread's time that
+ * the next edit's read would share the two cores with. The cache only matters at the next start,
+ * and a server stopping writes it at once.
+ */
+const EDITED_CACHE_WRITE_DELAY_MS = 5000;
 /** A whole read from this size on writes its abstracts to a spill file instead of sending them. */
 export const SPILL_MIN_BYTES = 4 * 2 ** 20;
 /** A whole read of a file bigger than this is followed by a full garbage collection. */
@@ -185,7 +192,9 @@ export class CatalogWorkerCore {
     }
     const bytes = readFileSync(filePath);
     const outcome = this.read(id, uri, bytes, full);
-    if ((outcome.kind === 'full' || outcome.kind === 'delta') && stat.size >= PROVISIONAL_MIN_BYTES) this.writeCacheSoon(uri, filePath, { size: stat.size, mtimeMs: stat.mtimeMs });
+    if ((outcome.kind === 'full' || outcome.kind === 'delta') && stat.size >= PROVISIONAL_MIN_BYTES) {
+      this.writeCacheSoon(uri, filePath, { size: stat.size, mtimeMs: stat.mtimeMs }, outcome.kind === 'full' ? CACHE_WRITE_DELAY_MS : EDITED_CACHE_WRITE_DELAY_MS);
+    }
     return outcome;
   }
 
@@ -326,7 +335,7 @@ export class CatalogWorkerCore {
    * The rows are those of the disk copy with its size and time: an editor's text never goes in (a
    * read of one finishes the write first), and rows changed by another read end it.
    */
-  private writeCacheSoon(uri: string, filePath: string, stat: CatalogStat): void {
+  private writeCacheSoon(uri: string, filePath: string, stat: CatalogStat, delayMs: number): void {
     const cacheDir = this.cacheDir;
     if (!cacheDir) return;
     this.cacheWrites.get(uri)?.cancel();
@@ -363,7 +372,7 @@ export class CatalogWorkerCore {
         steps?.return();
       },
     };
-    const timer = setTimeout(() => step(false), CACHE_WRITE_DELAY_MS);
+    const timer = setTimeout(() => step(false), delayMs);
     timer.unref?.();
     this.cacheWrites.set(uri, write);
   }
