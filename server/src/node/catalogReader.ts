@@ -89,8 +89,8 @@ export class CatalogReader {
       // Correct but slow for big catalogs: reading and parsing then block this thread.
       host.log(`No catalog worker at ${workerPath}: catalogs are read on the server's main thread.`);
       this.inProcess = new CatalogWorkerCore((event) => setImmediate(() => this.receive(event)));
+      this.send({ type: 'configure', ...this.options }); // a worker gets it as it starts
     }
-    this.send({ type: 'configure', ...this.options });
   }
 
   private startWorker(workerPath: string, onError = (e: Error) => this.failAll(`the catalog worker failed: ${e.message}`)): Worker {
