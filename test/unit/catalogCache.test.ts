@@ -14,6 +14,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const bib = '@article{doe2020, title = {A {Quantum} Title}, author = {Doe, Jane and Roe, Richard}, year = 2020}\n';
 const multiline = '@article{doe2020,\n  title = {A {Quantum} Title},\n  author = {Doe, Jane and Roe, Richard},\n  year = 2020,\n}\n';
 
+/** 2,500 entries (`key0`, title `Title 0`…) with abstracts: a catalog of over 1 MB, which gets a cache. */
+function entriesOver1MB(key: string, title: string): string[] {
+  return Array.from({ length: 2500 }, (_, i) => `@misc{${key}${i},\n  title = {${title} ${i}},\n  abstract = {${'x'.repeat(400)}},\n}\n`);
+}
+
 function catalogFile(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);
@@ -131,7 +136,7 @@ describe('the worker skims a large catalog in pieces', () => {
 
 describe('the worker writes the cache after a pause, or at once when the server shuts down', () => {
   test('a read leaves no cache file until the pause or a flush; the flushed file is valid for the catalog as it is', () => {
-    const padding = Array.from({ length: 2500 }, (_, i) => `@misc{pad${i},\n  title = {Padding ${i}},\n  abstract = {${'x'.repeat(400)}},\n}\n`).join('');
+    const padding = entriesOver1MB('pad', 'Padding').join('');
     const catalog = catalogFile('flush.bib', multiline + padding);
     const small = catalogFile('small.bib', multiline);
     const cacheDir = join(dir, 'cache-flush');
@@ -148,7 +153,7 @@ describe('the worker writes the cache after a pause, or at once when the server 
 
   test('a cache write goes in steps: an edit read between two of them ends it, and the edit\'s own write has the edit', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
-    const entries = Array.from({ length: 2500 }, (_, i) => `@misc{step${i},\n  title = {Step ${i}},\n  abstract = {${'x'.repeat(400)}},\n}\n`);
+    const entries = entriesOver1MB('step', 'Step');
     const catalog = catalogFile('stepped.bib', entries.join(''));
     const cacheDir = join(dir, 'cache-stepped');
     const core = new CatalogWorkerCore(() => undefined);
@@ -175,7 +180,7 @@ describe('the worker writes the cache after a pause, or at once when the server 
   });
 
   test('after an edit the cache is the edited catalog\'s, its other rows read back from the cache written before (not kept in memory); an editor\'s text is never written, and does not stop the disk\'s', () => {
-    const entries = Array.from({ length: 2500 }, (_, i) => `@misc{pad${i},\n  title = {Padding ${i}},\n  abstract = {${'x'.repeat(400)}},\n}\n`);
+    const entries = entriesOver1MB('pad', 'Padding');
     const catalog = catalogFile('edited.bib', entries.join(''));
     const cacheDir = join(dir, 'cache-edited');
     const core = new CatalogWorkerCore(() => undefined);
