@@ -110,32 +110,45 @@ export class Workbench {
     return rows;
   }
 
-  /** The rows of the suggest widget once it shows at least `min` of them: [label, details]. */
-  async suggestions(min: number): Promise<{ label: string; details: string }[]> {
+  /**
+   * The rows of the suggest widget once it shows at least `min` of them: [label, details].
+   * The widget first shows the list of an earlier keystroke, filtered by VS Code, until the
+   * server's answer for the whole prefix arrives. Two equal reads in a row are enough when that
+   * answer is quick; `until` says what the final list must look like, for assertions that
+   * would otherwise read a stale list on a busy machine. On timeout the error shows the last list.
+   */
+  async suggestions(min: number, until?: (labels: string[]) => boolean): Promise<{ label: string; details: string }[]> {
     let previous = '';
-    return waitFor(`${min} completion items, settled`, async () => {
-      const rows = this.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
-      const count = await rows.count();
-      if (count < min) return undefined;
-      const items = [];
-      for (let i = 0; i < count; i++) {
-        const row = rows.nth(i);
-        items.push({
-          // The list recycles its row elements: the DOM order is not the order on screen.
-          index: Number(await row.getAttribute('data-index')),
-          label: await row.locator('.label-name').innerText(),
-          details: await row.locator('.details-label').innerText().catch(() => ''),
-        });
-      }
-      items.sort((a, b) => a.index - b.index);
-      // An incomplete list is asked again at each keystroke: read it until two reads agree.
-      const seen = JSON.stringify(items);
-      if (seen !== previous) {
-        previous = seen;
-        return undefined;
-      }
-      return items.map(({ label, details }) => ({ label, details }));
-    });
+    let lastLabels: string[] = [];
+    try {
+      return await waitFor(`${min} completion items, ${until ? 'as expected' : 'settled'}`, async () => {
+        const rows = this.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
+        const count = await rows.count();
+        if (count < min) return undefined;
+        const items = [];
+        for (let i = 0; i < count; i++) {
+          const row = rows.nth(i);
+          items.push({
+            // The list recycles its row elements: the DOM order is not the order on screen.
+            index: Number(await row.getAttribute('data-index')),
+            label: await row.locator('.label-name').innerText(),
+            details: await row.locator('.details-label').innerText().catch(() => ''),
+          });
+        }
+        items.sort((a, b) => a.index - b.index);
+        lastLabels = items.map((item) => item.label);
+        if (until && !until(lastLabels)) return undefined;
+        // An incomplete list is asked again at each keystroke: read it until two reads agree.
+        const seen = JSON.stringify(items);
+        if (seen !== previous) {
+          previous = seen;
+          return undefined;
+        }
+        return items.map(({ label, details }) => ({ label, details }));
+      });
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; last seen: ${lastLabels.join(', ')}`);
+    }
   }
 
   /** The text of the visible hover once it contains `expected`. */
