@@ -10,7 +10,7 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Paper } from '../../server/src/catalog/paper';
-import { measureBaselines, measureParse, measureScanFloor, type Baseline } from './catalogReading';
+import { measureBaselines, measureReading, type Baseline } from './catalogReading';
 import { collectGarbage } from './gc';
 import { BUILT_SERVER } from './lspSession';
 import { benchDataDir, SIZES, writeCatalog } from './generate';
@@ -114,19 +114,13 @@ async function main(): Promise<void> {
     throw new Error('dist/server.js is missing: run `npm run build` first.');
   }
   const big = options.size === '100k';
-  const runs = big ? 1 : 3;
 
   // ---- catalog reading (the baselines come first: they warm up our reader's JIT too) ----------
   out(`baselines on the first ${options.baselineSample} entries (@retorquere: ${options.retorqueSample})…`);
   const baselines = await measureBaselines(bibPath, options.baselineSample, options.retorqueSample);
   collectGarbage();
-  out('scan floor and parse…');
-  const floor = measureScanFloor(bibPath, runs);
-  collectGarbage();
-  const heapBeforeParse = heapMB();
-  const parsed = measureParse(bibPath, runs);
-  collectGarbage();
-  const papersHeapMB = heapMB() - heapBeforeParse;
+  out('scan floor and parse, in turns, best of three…');
+  const { floor, parsed, papersHeapMB } = measureReading(bibPath, 3);
 
   // ---- recall, in-process through PaperIndex.search --------------------------------------------
   out(`recall over ${options.recallQueries} sampled papers…`);

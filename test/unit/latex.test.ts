@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { latexToUnicode } from '../../server/src/catalog/latex';
 
 function expectDecoded(cases: [string, string][]): void {
@@ -117,6 +118,17 @@ describe('LaTeX to Unicode: robustness', () => {
     ['{', ''],
     ['\\(', ''],
   ]);
+
+  test('white space: every run of blanks is one space, none at the ends; `~` stays a no-break space', () => {
+    const part = fc.constantFrom('a', 'Zé', ' ', '  ', '\t', '\n', '\r\n', '\f', '\v', '~', ' ~ ');
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 16 }).map((parts) => parts.join('')), (raw) => {
+        const expected = raw.replaceAll('~', '\u00a0').split(/[ \t\n\r\f\v]+/).filter(Boolean).join(' ');
+        assert.equal(latexToUnicode(raw), expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 
   test('plain text is returned as the same string (no copy)', () => {
     const text = 'Attention Is All You Need';

@@ -133,32 +133,17 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11;
 }
 
+/** A run of two or more blanks, or one blank other than a space: what collapsing replaces. */
+const IRREGULAR_WHITESPACE = /[ \t\n\r\f\v]{2,}|[\t\n\r\f\v]/g;
+
 /** Runs of ordinary white space become one space, none at the ends; `~` became a no-break space on purpose. */
 function collapseWhitespace(text: string): string {
-  // Copies the stretches between irregular white space as slices, not character by character.
-  const n = text.length;
-  let out = '';
-  let i = 0;
-  while (i < n && isBlank(text.charCodeAt(i))) i++;
-  let from = i;
-  while (i < n) {
-    if (!isBlank(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < n && isBlank(text.charCodeAt(j))) j++;
-    if (j === n) {
-      out += text.slice(from, i);
-      return out;
-    }
-    if (j - i > 1 || text.charCodeAt(i) !== 32) {
-      out += text.slice(from, i) + ' ';
-      from = j;
-    }
-    i = j;
-  }
-  return out + text.slice(from);
+  // A native replace, not a loop over characters: abstracts are most of a catalog's text.
+  const collapsed = text.replace(IRREGULAR_WHITESPACE, ' ');
+  // Each run is one space now; trim() would also take the no-break spaces `~` made.
+  const start = collapsed.charCodeAt(0) === 32 ? 1 : 0;
+  const end = collapsed.length > start && collapsed.charCodeAt(collapsed.length - 1) === 32 ? collapsed.length - 1 : collapsed.length;
+  return start === 0 && end === collapsed.length ? collapsed : collapsed.slice(start, end);
 }
 
 function isLetterOrDigit(code: number): boolean {
@@ -194,6 +179,11 @@ function fractionPart(text: string): string {
 
 const MAX_NESTING = 64;
 
+/** Where `decode` has something to do: a command, a group, math, `~`, and `--`, ``` `` ``` or `''`. */
+const SPECIAL_IN_TEXT = /[\\{}$~]|--|``|''/g;
+/** In math, sub- and superscripts too. */
+const SPECIAL_IN_MATH = /[\\{}$~^_]|--|``|''/g;
+
 class LatexDecoder {
   /** Whether an accent was decoded as a combining mark. */
   combining = false;
@@ -213,7 +203,14 @@ class LatexDecoder {
     // Plain text is copied as slices between the characters that mean something.
     let plain = from;
     let i = from;
+    // The next character that may mean something is found natively: a loop over every character
+    // here was a third of a big catalog's decoding time.
+    const special = math ? SPECIAL_IN_MATH : SPECIAL_IN_TEXT;
     while (i < to) {
+      special.lastIndex = i;
+      const found = special.exec(s);
+      if (found === null || found.index >= to) break;
+      i = found.index;
       const c = s.charCodeAt(i);
       let text: string;
       let next: number;
