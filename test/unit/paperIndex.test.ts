@@ -260,6 +260,17 @@ describe('PaperIndex on authors, years, venues and keywords', () => {
     assert.deepEqual(keys(index, 'shazeer'), ['vaswani2017attention', 'smith2019transformers']);
   });
 
+  test('an abstract counts one term per word whatever its case and accents (spellings are folded once each)', () => {
+    const counter = new AbstractWordCounter();
+    const counts: number[] = [];
+    counter.count('Sparse sparse SPARSE Müller muller Mu\u0308ller MÜLLER the Sparse', counts);
+    const [length, distinct, ...terms] = counts;
+    assert.deepEqual(
+      { length, distinct, terms: terms.map((t) => [counter.vocabulary[Math.floor(t / 256)], t % 256]) },
+      { length: 8, distinct: 2, terms: [['sparse', 4], ['muller', 4]] },
+    );
+  });
+
   test('accents fold both ways, and "mueller" finds "Müller"', () => {
     assert.deepEqual(keys(index, 'muller'), ['mueller2020optics', 'dupont2021gases']);
     assert.deepEqual(keys(index, 'mueller ')[0], 'mueller2020optics');

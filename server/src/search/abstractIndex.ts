@@ -50,9 +50,13 @@ export interface CountedAbstract {
 export class AbstractWordCounter {
   /** Term number → term. */
   readonly vocabulary: string[] = [];
-  /** Words as written (folded), each numbered once. */
+  /**
+   * Words as written, each numbered once ("Sparse" and "sparse" are two spellings of one term).
+   * Accents and case are folded per new spelling, not over each whole abstract: that was a quarter
+   * of the counting time at 100,000 abstracts.
+   */
   private readonly spellings = new Spellings((spelling) => {
-    this.termOfSpelling.push(this.termOf(spelling));
+    this.termOfSpelling.push(this.termOf(foldAccents(spelling)));
   });
   /** Spelling number → term number, or STOP. */
   private readonly termOfSpelling: number[] = [];
@@ -73,7 +77,7 @@ export class AbstractWordCounter {
     const used = this.used;
     used.length = 0;
     let length = 0;
-    this.spellings.forEachWord(foldAccents(abstract), (spelling) => {
+    this.spellings.forEachWord(abstract, (spelling) => {
       const term = this.termOfSpelling[spelling];
       if (term === STOP) return;
       length++;
@@ -500,12 +504,12 @@ class Spellings {
 
   constructor(private readonly onNew: (spelling: string) => void) {}
 
-  /** Calls `visit` with the number of each word of `folded` (already lower case, accents folded). */
-  forEachWord(folded: string, visit: (spelling: number) => void): void {
+  /** Calls `visit` with the number of each word of `text`, as written. */
+  forEachWord(text: string, visit: (spelling: number) => void): void {
     let start = -1;
     let hash = 0;
-    for (let i = 0; i <= folded.length; i++) {
-      const code = i < folded.length ? folded.charCodeAt(i) : 32;
+    for (let i = 0; i <= text.length; i++) {
+      const code = i < text.length ? text.charCodeAt(i) : 32;
       if (isWordChar(code)) {
         if (start < 0) {
           start = i;
@@ -513,7 +517,7 @@ class Spellings {
         }
         hash = Math.imul(hash ^ code, 0x01000193);
       } else if (start >= 0) {
-        visit(this.numberOf(folded, start, i, hash));
+        visit(this.numberOf(text, start, i, hash));
         start = -1;
       }
     }
