@@ -6,6 +6,7 @@ import { parseBibtex } from '../../server/src/catalog/bibtex';
 import type { Paper } from '../../server/src/catalog/paper';
 import { AbstractWordCounter, type CountedAbstract } from '../../server/src/search/abstractIndex';
 import { PaperIndex } from '../../server/src/search/paperIndex';
+import { collectGarbage } from '../bench/gc';
 
 const demoPath = join(__dirname, '..', '..', 'examples', 'demo', 'papers.bib');
 const demo = parseBibtex(readFileSync(demoPath, 'utf8'), 'file:///demo/papers.bib').papers;
@@ -269,6 +270,23 @@ describe('PaperIndex on authors, years, venues and keywords', () => {
       { length, distinct, terms: terms.map((t) => [counter.vocabulary[Math.floor(t / 256)], t % 256]) },
       { length: 8, distinct: 2, terms: [['sparse', 4], ['muller', 4]] },
     );
+  });
+
+  test('counting an abstract sliced from a big text keeps none of that text (the worker would keep the whole catalog)', () => {
+    const counter = new AbstractWordCounter();
+    const countSliceOfBigText = (): void => {
+      // 40 MB of catalog, and an abstract that V8 keeps as a slice of it, with words new to the counter.
+      const catalog = `${'x'.repeat(40_000_000)} Distinctivelongword anotherdistinctword ${'y'.repeat(20)}`;
+      const abstract = catalog.slice(40_000_000);
+      counter.count(abstract, []);
+    };
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    countSliceOfBigText();
+    collectGarbage();
+    const kept = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+    assert.deepEqual(counter.vocabulary.slice(0, 2), ['distinctivelongword', 'anotherdistinctword']);
+    assert.ok(kept < 10, `the counter keeps ${kept.toFixed(1)} MB`);
   });
 
   test('accents fold both ways, and "mueller" finds "Müller"', () => {

@@ -527,7 +527,7 @@ class Spellings {
     const mask = this.table.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.table[slot];
-      if (entry === 0) return this.insert(text.slice(start, end), hash, slot);
+      if (entry === 0) return this.insert(detachedSlice(text, start, end), hash, slot);
       const n = entry - 1;
       if (this.hashes[n] === hash && sameWord(this.words[n], text, start, end)) return n;
     }
@@ -557,6 +557,15 @@ class Spellings {
       this.table[slot] = n + 1;
     }
   }
+}
+
+/**
+ * text[start, end) as a string of its own. V8 makes longer slices point into the string they come
+ * from, and an abstract is often a slice of the whole catalog's text: one kept spelling would keep
+ * the 176 MB file alive in the worker (RSS 584 → 919 MB at 100k, measured).
+ */
+function detachedSlice(text: string, start: number, end: number): string {
+  return text.slice(start, end).split('').join('');
 }
 
 function sameWord(word: string, text: string, start: number, end: number): boolean {
