@@ -21,8 +21,12 @@ const MAX_RECENT = 4096;
 
 export class Vocabulary {
   private sorted: string[] = [];
-  /** `skips[d - 1][i]`: the first index after i whose word does not start with the first d letters of `sorted[i]`. */
-  private skips: Int32Array[] = [];
+  /**
+   * `skips[d - 1][i]`: the first index after i whose word does not start with the first d letters
+   * of `sorted[i]`. Made at the first typo lookup after a merge: a bulk load merges dozens of times
+   * and looks nothing up meanwhile.
+   */
+  private skips: Int32Array[] | undefined = [];
   private recent: string[] = [];
   /** The skips of `recent`, made again when it changed. */
   private recentSkips: Int32Array[] | undefined;
@@ -58,6 +62,7 @@ export class Vocabulary {
     const report = (word: string, distance: number) => {
       if (!this.deleted.has(word)) found(word, distance);
     };
+    this.skips ??= skipsOf(this.sorted);
     this.walkSorted(this.sorted, this.skips, query, maxDistance, report);
     this.recentSkips ??= skipsOf(this.recent);
     this.walkSorted(this.recent, this.recentSkips, query, maxDistance, report);
@@ -152,7 +157,7 @@ export class Vocabulary {
     while (r < recent.length) if (keep(recent[r++])) merged[n++] = recent[r - 1];
     merged.length = n;
     this.sorted = merged;
-    this.skips = skipsOf(merged);
+    this.skips = undefined;
     this.recent = [];
     this.recentSkips = undefined;
     this.deleted.clear();
@@ -171,18 +176,19 @@ function lowerBound(sorted: readonly string[], word: string, from: number): numb
   return lo;
 }
 
+/** Per depth d and word: the first index after it whose word does not start with its first d letters. One pass for all depths. */
 function skipsOf(sorted: readonly string[]): Int32Array[] {
-  return Array.from({ length: SKIP_DEPTHS }, (_, d) => skipsAt(sorted, d + 1));
-}
-
-/** Per word: the first index after it whose word does not start with its first `length` letters. */
-function skipsAt(sorted: readonly string[], length: number): Int32Array {
-  const next = new Int32Array(sorted.length);
+  const skips = Array.from({ length: SKIP_DEPTHS }, () => new Int32Array(sorted.length));
   for (let i = sorted.length - 1; i >= 0; i--) {
-    const shared = i + 1 < sorted.length && sorted[i].length >= length && sharesPrefix(sorted[i + 1], sorted[i], length);
-    next[i] = shared ? next[i + 1] : i + 1;
+    const word = sorted[i];
+    const next = i + 1 < sorted.length ? sorted[i + 1] : '';
+    // Letters the next word shares with this one, up to SKIP_DEPTHS (both words have them).
+    const most = Math.min(SKIP_DEPTHS, word.length, next.length);
+    let shared = 0;
+    while (shared < most && word.charCodeAt(shared) === next.charCodeAt(shared)) shared++;
+    for (let d = 0; d < SKIP_DEPTHS; d++) skips[d][i] = d < shared ? skips[d][i + 1] : i + 1;
   }
-  return next;
+  return skips;
 }
 
 /** The first index after `from` whose word does not start with the first `length` letters of `word` (`sorted[from]`). */
