@@ -151,6 +151,26 @@ describe('the worker writes the cache after a pause, or at once when the server 
     core.dispose();
   });
 
+  test('the cache waits until the read\'s abstracts are counted: the index is not ready before, the cache only matters at the next start', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const catalog = catalogFile('counted-first.bib', entriesOver1MB('count', 'Counted').join(''));
+    const cacheDir = join(dir, 'cache-counted-first');
+    let cachedWhenCounted: unknown = 'not counted';
+    const core = new CatalogWorkerCore((event) => {
+      if (event.type === 'abstractWords' && event.last) cachedWhenCounted = readCache(cacheDir, catalog, 'test');
+    });
+    core.handle({ type: 'configure', cacheDir, server: 'test' });
+    core.handle({ type: 'readFile', id: 1, uri: 'file:///counted-first.bib', path: catalog });
+    t.mock.timers.tick(1000); // the pause is over while the abstracts are being counted, a batch per turn
+    for (let i = 0; i < 40; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(cachedWhenCounted, undefined, 'no cache before the counts are all sent');
+    assert.equal(readCache(cacheDir, catalog, 'test'), undefined, 'nor right after: the write waits for another pause');
+    t.mock.timers.tick(1000);
+    for (let i = 0; i < 40; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(readCache(cacheDir, catalog, 'test')?.[0], ['count0', 'Counted 0', [], '']);
+    core.dispose();
+  });
+
   test('a cache write goes in steps: an edit read between two of them ends it, and the edit\'s own write has the edit', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const entries = entriesOver1MB('step', 'Step');
