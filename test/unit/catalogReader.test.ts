@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
-import { abstractOf, type Paper } from '../../server/src/catalog/paper';
+import { AbstractBlock, abstractOf, PackedSource, type Paper } from '../../server/src/catalog/paper';
 import { provideHover } from '../../server/src/features/hover';
+import { decodePiece } from '../../server/src/node/catalogCache';
 import { CatalogReader } from '../../server/src/node/catalogReader';
+import { batchBytes } from '../../server/src/node/catalogWorker';
 import { AbstractIndex, AbstractWordCounter, type CountedAbstract } from '../../server/src/search/abstractIndex';
 import { PaperIndex } from '../../server/src/search/paperIndex';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
@@ -102,6 +104,25 @@ describe('abstracts counted by the catalog worker', () => {
       assert.deepEqual({ uri: at, range, keyRange }, reference.paper(key)!.source, key);
     }
     assert.deepEqual(model.paper('key1234')!.source.keyRange, { start: { line: 6170, character: 9 }, end: { line: 6170, character: 16 } });
+  });
+});
+
+describe('a batch of papers as the worker sends it', () => {
+  test('abstracts in any script come back as written, each in its place; the papers go as JSON without them and are left as they were', () => {
+    const abstracts = ['Étude des électrons', undefined, 'Emoji 😀 and 漢字 in one', '', 'A lone \ud800 surrogate', 'plain'];
+    const papers = parseBibtex(abstracts.map((a, k) => `@misc{k${k}, title = {T${k}}${a === undefined ? '' : `, abstract = {${a}}`}}\n`).join(''), 'file:///b.bib').papers;
+    const before = JSON.stringify(papers);
+    const { json, abstracts: bytes, abstractEnds } = batchBytes(papers);
+    const block = new AbstractBlock(bytes, abstractEnds);
+    assert.deepEqual(
+      abstracts.map((_, k) => (block.has(k) ? block.text(k) : undefined)),
+      ['Étude des électrons', undefined, 'Emoji 😀 and 漢字 in one', undefined, 'A lone \ufffd surrogate', 'plain'],
+    );
+    const sent = decodePiece(json) as Paper[];
+    assert.deepEqual(sent.map((p) => [p.key, p.abstract, PackedSource.of('file:///b.bib', p.source)?.keyRange]), papers.map((p) => [p.key, undefined, p.source.keyRange]));
+    assert.equal(JSON.stringify(papers), before, 'abstracts and sources put back');
+    // Transferred to the main thread: each must own its whole buffer.
+    for (const part of [json, bytes, abstractEnds]) assert.equal(part.byteLength, part.buffer.byteLength);
   });
 });
 

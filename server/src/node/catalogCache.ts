@@ -115,10 +115,15 @@ export function pieceBytes(rows: readonly ProvisionalRow[]): PieceBytes {
   return { rows: ownBytes(JSON.stringify(rows)), text: ownBytes(searchTextOf(rows)) };
 }
 
-/** UTF-8 bytes in an ArrayBuffer of their own (a Buffer may share a pooled one; a transfer needs its own). */
+const utf8 = new TextEncoder();
+
+/**
+ * UTF-8 bytes in an ArrayBuffer of their own (a transfer needs its own; a Buffer may share a pooled
+ * one). TextEncoder, not Buffer.from: 2–5× faster on the batches a 100k catalog is sent in, whose
+ * JSON is two-byte text (42 MB: 112–451 → 50–78 ms, measured in one process).
+ */
 export function ownBytes(text: string): Uint8Array {
-  const bytes = Buffer.from(text, 'utf8');
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  return utf8.encode(text);
 }
 
 /** Bytes the worker sent as a string. */

@@ -399,10 +399,13 @@ export class CatalogWorkerCore {
 export function batchBytes(papers: readonly Paper[]): { json: Uint8Array; abstracts: Uint8Array; abstractEnds: Uint32Array } {
   const abstractEnds = new Uint32Array(papers.length + 1);
   const texts = papers.map((paper) => paper.abstract ?? '');
-  texts.forEach((text, k) => (abstractEnds[k + 1] = abstractEnds[k] + Buffer.byteLength(text, 'utf8')));
-  const abstracts = new Uint8Array(abstractEnds[papers.length]);
-  const writer = Buffer.from(abstracts.buffer);
-  texts.forEach((text, k) => writer.write(text, abstractEnds[k], 'utf8'));
+  // One pass: written into room for the longest UTF-8 (3 bytes per UTF-16 unit), then cut to size.
+  // Measuring each abstract first and writing it then took half as long again.
+  let room = 0;
+  for (const text of texts) room += 3 * text.length;
+  const writer = Buffer.allocUnsafeSlow(room);
+  texts.forEach((text, k) => (abstractEnds[k + 1] = abstractEnds[k] + writer.write(text, abstractEnds[k], 'utf8')));
+  const abstracts = new Uint8Array(writer.buffer.slice(0, abstractEnds[papers.length]));
   // The papers are this thread's own: their abstracts are left out of the JSON, their sources go as
   // numbers (see `PackedSource`), and both are put back.
   const sources = papers.map((paper) => paper.source);
