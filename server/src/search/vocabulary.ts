@@ -26,7 +26,7 @@ export class Vocabulary {
    * of `sorted[i]`. Made at the first typo lookup after a merge: a bulk load merges dozens of times
    * and looks nothing up meanwhile.
    */
-  private skips: Int32Array[] | undefined = [];
+  private skips: Int32Array[] | undefined;
   private recent: string[] = [];
   /** The skips of `recent`, made again when it changed. */
   private recentSkips: Int32Array[] | undefined;
