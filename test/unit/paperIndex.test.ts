@@ -338,6 +338,18 @@ describe('PaperIndex updates', () => {
     assert.deepEqual(keys(index, 'vaswani')[0], 'vaswani2017attention');
   });
 
+  test('a word typed before a paper brings it is found once the paper is in (expansions of earlier queries are not reused)', () => {
+    const index = demoIndex();
+    // Words no demo paper has: looked up (exact, typo walk, prefix) and found nowhere, twice.
+    for (let i = 0; i < 2; i++) assert.deepEqual(keys(index, 'hyperwombat marsupial ', 64).concat(keys(index, 'hyperwombta ', 64)), []);
+    index.add([paper('wombat2031', { title: 'Hyperwombat Marsupial' })]);
+    assert.deepEqual(keys(index, 'hyperwombat marsupial '), ['wombat2031']);
+    assert.deepEqual(keys(index, 'hyperwombta '), ['wombat2031'], 'one typo away');
+    // And gone again once removed.
+    index.remove(['wombat2031']);
+    assert.deepEqual(keys(index, 'hyperwombat marsupial '), []);
+  });
+
   test('many removals compact the index without changing results', () => {
     const index = new PaperIndex();
     const many: Paper[] = [];

@@ -28,6 +28,8 @@ const ABSTRACT_BOOST = 0.4;
 
 /** At most this many vocabulary words are tried for one typed prefix ("retriev" → retrieval, retrievers...). */
 const MAX_PREFIX_EXPANSIONS = 32;
+/** Query words whose expansions are kept (a few queries' worth). */
+const EXPANSIONS_CACHED = 64;
 /** Ranking tiers: an exact key beats a key prefix beats everything else. */
 const TIER_EXACT_KEY = 2;
 const TIER_KEY_PREFIX = 1;
@@ -369,6 +371,11 @@ class ShortFieldIndex {
   private readonly documentsWithField: number[];
   private documents = 0;
   private readonly boosts = SHORT_FIELD_BOOST;
+  /**
+   * The expansions of the last query words. Typing "gaussian splat" looks "gaussian" up again at
+   * every letter of "splat", typo walks included; they only change when a word comes or goes.
+   */
+  private readonly expansionCache = new Map<string, Map<string, number>>();
 
   constructor() {
     this.lengths = this.boosts.map(() => []);
@@ -390,6 +397,7 @@ class ShortFieldIndex {
         if (entry === undefined) {
           this.postings.set(word, first + 1);
           this.vocabulary.add(word);
+          this.expansionCache.clear();
           continue;
         }
         if (typeof entry === 'number') {
@@ -430,6 +438,7 @@ class ShortFieldIndex {
       if (kept.length === 0) {
         this.postings.delete(word);
         this.vocabulary.delete(word);
+        this.expansionCache.clear();
       } else if (kept.length < list.length) {
         this.postings.set(word, kept.length === 1 ? kept[0] : kept);
       }
@@ -472,7 +481,18 @@ class ShortFieldIndex {
   }
 
   /** Vocabulary words standing for the query word, with how good a match each is (1 = the word itself). */
-  private expansions(term: QueryTerm): Map<string, number> {
+  private expansions(term: QueryTerm): ReadonlyMap<string, number> {
+    const key = `${term.prefix ? 'p' : 'w'}${term.completeLetter ? 'l' : ''} ${term.text}`;
+    let found = this.expansionCache.get(key);
+    if (!found) {
+      found = this.expand(term);
+      if (this.expansionCache.size >= EXPANSIONS_CACHED) this.expansionCache.delete(this.expansionCache.keys().next().value!);
+      this.expansionCache.set(key, found);
+    }
+    return found;
+  }
+
+  private expand(term: QueryTerm): Map<string, number> {
     const { text } = term;
     const found = new Map<string, number>();
     for (const exact of new Set([text, singular(text)])) if (this.postings.has(exact)) found.set(exact, 1);
