@@ -91,10 +91,10 @@ const feeder = new WorkspaceFeeder(
     log: (message) => connection.console.log(message),
     error: (message) => connection.console.error(message),
     openText,
-    catalogChanged: (uri, keys) => {
+    catalogChanged: (uri, changedKeys) => {
       publishCatalogSoon(uri);
       // While indexing, every note is published at the end anyway (and a first read changes 100,000 keys).
-      if (state !== 'indexing') for (const note of model.notesCitingAny(keys)) notesToRecheck.add(note);
+      if (state !== 'indexing') for (const note of model.notesCitingAny(changedKeys())) notesToRecheck.add(note);
       republishNotesSoon();
       statusSoon();
       const filePath = uriToPath(uri);

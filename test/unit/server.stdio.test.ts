@@ -124,6 +124,16 @@ describe('server over stdio, no initialization options', () => {
     assert.ok(hover.contents.value.startsWith('**Feat2GS: Probing Visual Foundation Models with Gaussian Splatting**\n\n'), hover.contents.value);
     assert.ok(hover.contents.value.includes('how well do they understand the 3D world?'), hover.contents.value);
   });
+
+  test('a key gone from the catalog on disk is reported in the closed note that cites it, once indexing is done', async () => {
+    const uri = pathToFileURL(join(folder, 'notes/sparse-attention.md')).href;
+    assert.equal(diagnostics.get(uri)?.length ?? 0, 0, 'no problem before');
+    const catalog = join(folder, 'papers.bib');
+    writeFileSync(catalog, readFileSync(catalog, 'utf8').replace(/@misc\{MoA,[\s\S]*?\n\}\n/, ''));
+    const deadline = Date.now() + 10_000;
+    while (!diagnostics.get(uri)?.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(diagnostics.get(uri)?.map((d) => [d.code, d.message.split(':')[0]]), [['citation.unknown-key', "Unknown citation key 'MoA'"]]);
+  });
 });
 
 async function waitUntilReady(connection: ProtocolConnection): Promise<void> {
