@@ -18,6 +18,7 @@ import { readCatalog } from '../catalog/readCatalog';
 import type { Paper } from '../catalog/paper';
 import type { CatalogDelta } from '../service/catalogStore';
 import { FileVersion } from './fileVersion';
+import { lowerBound } from '../core/sorted';
 
 export type CatalogReading =
   | { kind: 'unchanged' }
@@ -95,7 +96,7 @@ export class CatalogFiles {
     const n = state.starts.length;
     // Papers lo..hi (inclusive) touch the change; the stretch runs from the end of the paper before
     // to the start of the paper after, so the text between entries goes with it.
-    const lo = nextAtLeast(state.ends, prefix + 1, 0);
+    const lo = lowerBound(state.ends, (end) => end < prefix + 1);
     const hi = Math.max(lo - 1, lastBelow(state.starts, old.length - suffix));
     const from = lo > 0 ? state.ends[lo - 1] : 0;
     const to = hi + 1 < n ? state.starts[hi + 1] : old.length;
@@ -254,19 +255,7 @@ function updateState(
   state.macros = state.macros.map((m) => (m.at >= from ? { ...m, at: m.at + shift } : m));
 }
 
-/** The first index ≥ `from` whose value is ≥ `value` (values sorted). */
-function nextAtLeast(values: number[], value: number, from: number): number {
-  let lo = from;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** The last index whose value is < `value` (values sorted), or -1. */
 function lastBelow(values: number[], value: number): number {
-  return nextAtLeast(values, value, 0) - 1;
+  return lowerBound(values, (other) => other < value) - 1;
 }

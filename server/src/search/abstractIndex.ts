@@ -15,6 +15,7 @@
  * - removed papers are skipped while searching and dropped at the next rebuild.
  */
 import { foldAccents, isStopWord, isWordChar, singular } from './tokenize';
+import { lowerBound } from '../core/sorted';
 
 const STOP = -1;
 /** Postings per chunk of the log: growing the log adds a chunk and never copies. */
@@ -282,15 +283,8 @@ export class AbstractIndex {
     // Short prefixes would pull in half the vocabulary: abstracts only complete from 4 letters on.
     if (!prefix || word.length < 4) return found;
     const sorted = this.sortedTerms ?? (this.sortedTerms = [...this.terms].sort());
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid] < word) lo = mid + 1;
-      else hi = mid;
-    }
     const longer: string[] = [];
-    for (let i = lo; i < sorted.length && sorted[i].startsWith(word); i++) longer.push(sorted[i]);
+    for (let i = lowerBound(sorted, (term) => term < word); i < sorted.length && sorted[i].startsWith(word); i++) longer.push(sorted[i]);
     longer.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
     for (const term of longer.slice(0, 32)) {
       const id = this.termIds.get(term) as number;

@@ -14,6 +14,7 @@ import { abstractOf, type Paper, type Person } from '../catalog/paper';
 import { AbstractIndex, type CountedAbstract } from './abstractIndex';
 import { isStopWord, plainWords, rawWords, searchWords, singular, umlautSpelling } from './tokenize';
 import { Vocabulary } from './vocabulary';
+import { lowerBound } from '../core/sorted';
 
 export interface SearchHit {
   key: string;
@@ -237,7 +238,7 @@ export class PaperIndex {
     if (query === '' || /\s/.test(query)) return tiers;
     const lower = query.toLowerCase();
     const sorted = this.keysSorted();
-    for (let i = lowerBound(sorted, lower); i < sorted.length && sorted[i].lower.startsWith(lower); i++) {
+    for (let i = lowerBound(sorted, (key) => key.lower < lower); i < sorted.length && sorted[i].lower.startsWith(lower); i++) {
       if (this.keyOfId[sorted[i].id] === undefined) continue;
       tiers.set(sorted[i].id, sorted[i].lower === lower ? TIER_EXACT_KEY : TIER_KEY_PREFIX);
     }
@@ -647,17 +648,6 @@ function byLengthThenText(a: string, b: string): number {
 
 function byLowerThenId(a: { lower: string; id: number }, b: { lower: string; id: number }): number {
   return compareStrings(a.lower, b.lower) || a.id - b.id;
-}
-
-function lowerBound(sorted: readonly { lower: string }[], value: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid].lower < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Code-unit order: the same on every machine and locale, unlike localeCompare. */

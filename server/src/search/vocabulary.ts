@@ -10,6 +10,7 @@
  *   a word shares with the one before, and skips every word under a prefix whose row already
  *   exceeds the distance: the same pruning a trie walk does.
  */
+import { lowerBound } from '../core/sorted';
 
 /**
  * Prefix lengths up to which `sorted` has, per word, the index of the first word after it with
@@ -38,7 +39,7 @@ export class Vocabulary {
   /** A new word (one the vocabulary does not hold). */
   add(word: string): void {
     if (this.deleted.delete(word)) return; // still in the lists
-    this.recent.splice(lowerBound(this.recent, word, 0), 0, word);
+    this.recent.splice(lowerBound(this.recent, (other) => other < word), 0, word);
     this.recentSkips = undefined;
     if (this.recent.length > MAX_RECENT) this.merge();
   }
@@ -51,7 +52,7 @@ export class Vocabulary {
   /** Every word starting with `prefix` (in no particular order). */
   *withPrefix(prefix: string): Generator<string> {
     for (const sorted of [this.sorted, this.recent]) {
-      for (let i = lowerBound(sorted, prefix, 0); i < sorted.length && sorted[i].startsWith(prefix); i++) {
+      for (let i = lowerBound(sorted, (word) => word < prefix); i < sorted.length && sorted[i].startsWith(prefix); i++) {
         if (!this.deleted.has(sorted[i])) yield sorted[i];
       }
     }
@@ -162,18 +163,6 @@ export class Vocabulary {
     this.recentSkips = undefined;
     this.deleted.clear();
   }
-}
-
-/** The first index from `from` on whose word is not below `word`. */
-function lowerBound(sorted: readonly string[], word: string, from: number): number {
-  let lo = from;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < word) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Per depth d and word: the first index after it whose word does not start with its first d letters. One pass for all depths. */
