@@ -19,6 +19,11 @@ function entriesOver1MB(key: string, title: string): string[] {
   return Array.from({ length: 2500 }, (_, i) => `@misc{${key}${i},\n  title = {${title} ${i}},\n  abstract = {${'x'.repeat(400)}},\n}\n`);
 }
 
+/** Lets the worker's steps (one per turn of the event loop) run. */
+async function eventLoopTurns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 function catalogFile(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);
@@ -162,11 +167,11 @@ describe('the worker writes the cache after a pause, or at once when the server 
     core.handle({ type: 'configure', cacheDir, server: 'test' });
     core.handle({ type: 'readFile', id: 1, uri: 'file:///counted-first.bib', path: catalog });
     t.mock.timers.tick(1000); // the pause is over while the abstracts are being counted, a batch per turn
-    for (let i = 0; i < 40; i++) await new Promise((resolve) => setImmediate(resolve));
+    await eventLoopTurns(40);
     assert.equal(cachedWhenCounted, undefined, 'no cache before the counts are all sent');
     assert.equal(readCache(cacheDir, catalog, 'test'), undefined, 'nor right after: the write waits for another pause');
     t.mock.timers.tick(1000);
-    for (let i = 0; i < 40; i++) await new Promise((resolve) => setImmediate(resolve));
+    await eventLoopTurns(40);
     assert.deepEqual(readCache(cacheDir, catalog, 'test')?.[0], ['count0', 'Counted 0', [], '']);
     core.dispose();
   });
@@ -186,14 +191,14 @@ describe('the worker writes the cache after a pause, or at once when the server 
     writeFileSync(catalog, entries.join(''));
     utimesSync(catalog, new Date(), new Date(Date.now() + 5000));
     core.handle({ type: 'readFile', id: 2, uri: 'file:///stepped.bib', path: catalog });
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    await eventLoopTurns(20);
     assert.equal(readCache(cacheDir, catalog, 'test', { size: before.size, mtimeMs: before.mtimeMs }), undefined, 'the first write was ended');
     // After an edit the cache waits for five quiet seconds, then goes in steps again.
     t.mock.timers.tick(1000);
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    await eventLoopTurns(20);
     assert.equal(readCache(cacheDir, catalog, 'test'), undefined, 'not a second after the edit');
     t.mock.timers.tick(4000);
-    for (let i = 0; i < 40; i++) await new Promise((resolve) => setImmediate(resolve));
+    await eventLoopTurns(40);
     assert.deepEqual(readCache(cacheDir, catalog, 'test')?.[2000], ['step2000', 'Edited mid-write', [], '']);
     assert.deepEqual(readdirSync(cacheDir).filter((name) => name.endsWith('.tmp')), [], 'no half-written file left');
     core.dispose();

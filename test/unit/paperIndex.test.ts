@@ -25,6 +25,26 @@ const SPLATTING = ['Feat2GS', 'LM-Gaussian', 'LangSplatV2', 'SparseGS-W'];
 
 /** A small catalog with the fields the demo lacks: authors, years, venues, keywords. */
 const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/**
+ * 3,000 untitled papers (`${keyPrefix}0`…) whose abstracts are `words` words drawn with a seeded
+ * generator from 300 made-up ones (`${wordPrefix}aa`…): every run the same, every word frequent.
+ */
+function randomAbstracts(wordPrefix: string, keyPrefix: string, seed: number, words: number): { vocabulary: string[]; papers: Paper[] } {
+  const vocabulary = Array.from({ length: 300 }, (_, i) => `${wordPrefix}${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const papers = Array.from({ length: 3000 }, (_, i) => paper(`${keyPrefix}${i}`, { title: 'Untitled', abstract: Array.from({ length: words }, () => vocabulary[Math.floor(random() * 300)]).join(' ') }));
+  return { vocabulary, papers };
+}
+
+/** Counts the papers' abstracts as the worker does, into `counted`. */
+function countAbstracts(counter: AbstractWordCounter, papers: readonly Paper[], counted: Map<Paper, CountedAbstract>): void {
+  for (const p of papers) {
+    const counts: number[] = [];
+    counter.count(p.abstract, counts);
+    counted.set(p, { vocabulary: counter.vocabulary, counts, at: 0 });
+  }
+}
+
 function paper(key: string, fields: Partial<Paper>): Paper {
   return { key, type: 'article', authors: [], keywords: [], files: [], source: { uri: 'file:///a.bib', range: r, keyRange: r }, ...fields };
 }
@@ -177,10 +197,7 @@ describe('PaperIndex on the demo catalog', () => {
   });
 
   test('abstracts past one chunk of the posting log (65,536): every paper with a word is found', () => {
-    const vocabulary = Array.from({ length: 300 }, (_, i) => `term${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
-    let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const many = Array.from({ length: 3000 }, (_, i) => paper(`p${i}`, { title: 'Untitled', abstract: Array.from({ length: 40 }, () => vocabulary[Math.floor(random() * 300)]).join(' ') }));
+    const { vocabulary, papers: many } = randomAbstracts('term', 'p', 7, 40);
     const big = new PaperIndex();
     for (let i = 0; i < many.length; i += 100) big.addShortFields(many.slice(i, i + 100));
     for (let i = 0; i < many.length; i += 100) big.addAbstracts(many.slice(i, i + 100));
@@ -198,17 +215,10 @@ describe('PaperIndex on the demo catalog', () => {
   });
 
   test('abstracts counted elsewhere (the worker) added in bulk, with an edit, a removal and another sort while they are sorted in: found as if their text was indexed', () => {
-    const vocabulary = Array.from({ length: 300 }, (_, i) => `word${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
-    let seed = 11;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const many = Array.from({ length: 3000 }, (_, i) => paper(`q${i}`, { title: 'Untitled', abstract: Array.from({ length: 100 }, () => vocabulary[Math.floor(random() * 300)]).join(' ') }));
+    const { vocabulary, papers: many } = randomAbstracts('word', 'q', 11, 100);
     const counter = new AbstractWordCounter();
     const counted = new Map<Paper, CountedAbstract>();
-    for (const p of many) {
-      const counts: number[] = [];
-      counter.count(p.abstract, counts);
-      counted.set(p, { vocabulary: counter.vocabulary, counts, at: 0 });
-    }
+    countAbstracts(counter, many, counted);
     const big = new PaperIndex();
     for (let i = 0; i < many.length; i += 100) big.addShortFields(many.slice(i, i + 100));
     for (let i = 0; i < many.length; i += 100) big.addAbstracts(many.slice(i, i + 100), (p) => counted.get(p));
@@ -222,11 +232,7 @@ describe('PaperIndex on the demo catalog', () => {
     big.remove(['q2']);
     // More papers in bulk, with words never seen, before the sliced sort goes on.
     const later = Array.from({ length: 50 }, (_, i) => paper(`later${i}`, { title: 'Untitled', abstract: `wordnew${i % 5} ${vocabulary[i]}` }));
-    for (const p of later) {
-      const counts: number[] = [];
-      counter.count(p.abstract, counts);
-      counted.set(p, { vocabulary: counter.vocabulary, counts, at: 0 });
-    }
+    countAbstracts(counter, later, counted);
     big.addShortFields(later);
     big.addAbstracts(later, (p) => counted.get(p));
     for (const _ of steps);
