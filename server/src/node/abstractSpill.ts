@@ -146,7 +146,7 @@ export function removeStaleSpills(dir: string): void {
     return;
   }
   for (const name of names) {
-    const pid = /^litnotes-abstracts-(\d+)-/.exec(name)?.[1];
+    const pid = name.startsWith(PREFIX) ? /^(\d+)-/.exec(name.slice(PREFIX.length))?.[1] : undefined;
     if (pid !== undefined && Number(pid) !== process.pid && !isRunning(Number(pid))) removeSpill(path.join(dir, name));
   }
 }
