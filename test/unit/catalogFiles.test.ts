@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { CatalogFiles, type CatalogReading } from '../../server/src/node/catalogFiles';
+import { DiskFile } from '../../server/src/node/fileVersion';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
 import { collectGarbage } from '../bench/gc';
 
@@ -38,7 +42,7 @@ function readTwice(first: string, next: string): { reading: CatalogReading; mode
  * server does: every edit must come as a delta (of fewer than `maxPapers` papers, when given) and
  * leave the papers of a whole read. `settle` lets big versions keep checksums after each read.
  */
-function readEditsInTurn(first: string, edits: ((text: string) => string)[], options: { settle?: boolean; maxPapers?: number } = {}): WorkspaceModel {
+function readEditsInTurn(first: string, edits: ((text: string) => string)[], options: { settle?: boolean; maxPapers?: number; onDisk?: boolean } = {}): WorkspaceModel {
   const files = new CatalogFiles();
   const model = new WorkspaceModel();
   const one = files.read(uri, Buffer.from(first));
@@ -49,7 +53,7 @@ function readEditsInTurn(first: string, edits: ((text: string) => string)[], opt
   let text = first;
   for (const edit of edits) {
     text = edit(text);
-    const reading = files.read(uri, Buffer.from(text));
+    const reading = options.onDisk ? readFromDisk(files, text) : files.read(uri, Buffer.from(text));
     assert.equal(reading.kind, 'delta');
     if (reading.kind === 'delta') {
       if (options.maxPapers !== undefined) assert.ok(reading.delta.to - reading.delta.from < options.maxPapers, `${reading.delta.to - reading.delta.from} papers read again`);
@@ -60,6 +64,31 @@ function readEditsInTurn(first: string, edits: ((text: string) => string)[], opt
     assertSameAsWholeRead(model, text);
   }
   return model;
+}
+
+/**
+ * `text` written to a file and read from it as the worker reads a big file it knows: the file must
+ * be read a chunk at a time, never into a buffer of its size.
+ */
+function readFromDisk(files: CatalogFiles, text: string): CatalogReading {
+  assert.ok(files.hasChecksums(uri), 'the last version keeps checksums');
+  const path = join(mkdtempSync(join(tmpdir(), 'litnotes-edit-')), 'refs.bib');
+  writeFileSync(path, text);
+  const file = DiskFile.open(path);
+  const read = file.read.bind(file);
+  let largest = 0;
+  file.read = (from, to, into) => {
+    largest = Math.max(largest, to - from);
+    return read(from, to, into);
+  };
+  try {
+    return files.read(uri, file);
+  } finally {
+    file.close();
+    files.settle(); // from the file, as the worker does right after sending the read
+    rmSync(dirname(path), { recursive: true });
+    assert.ok(largest <= 1 << 20, `one read of ${largest} bytes`);
+  }
 }
 
 function assertSameAsWholeRead(model: WorkspaceModel, text: string): void {
@@ -148,21 +177,27 @@ describe('CatalogFiles: reading only what changed', () => {
 describe('CatalogFiles: a big file whose last version is kept as checksums', () => {
   // 22,000 entries, 4.4 MB: past the size (4 MiB) from which `settle` drops the bytes.
   const big = catalog(22_000);
+  const bigEdits: ((t: string) => string)[] = [
+    (t) => t.replace('Title number 8000 about', 'Title number 8000 zqx about'),
+    (t) => t.replace('@article{paper9000,', '@article{neu2024, title = {Ünïcödé Straße}, author = {Łukasz, A}}\n\n@article{paper9000,'),
+    (t) => t.replace(/@article\{paper12000,[^@]*/, ''),
+    (t) => t.replace('  abstract = {An abstract of paper 100.},', '  abstract = {An abstract\nover\nlines of paper 100.},'),
+    // The last entry: its bytes lie in the file's last, partial block.
+    (t) => t.replace('Title number 21999 about', 'Title number 21999 zqy about'),
+  ];
 
   test('edits one after another, each read as a stretch of a few blocks: always the same papers as a whole read', () => {
     assert.ok(Buffer.byteLength(big) > 4_200_000, `${Buffer.byteLength(big)} bytes`);
-    const edits: ((t: string) => string)[] = [
-      (t) => t.replace('Title number 8000 about', 'Title number 8000 zqx about'),
-      (t) => t.replace('@article{paper9000,', '@article{neu2024, title = {Ünïcödé Straße}, author = {Łukasz, A}}\n\n@article{paper9000,'),
-      (t) => t.replace(/@article\{paper12000,[^@]*/, ''),
-      (t) => t.replace('  abstract = {An abstract of paper 100.},', '  abstract = {An abstract\nover\nlines of paper 100.},'),
-      // The last entry: its bytes lie in the file's last, partial block.
-      (t) => t.replace('Title number 21999 about', 'Title number 21999 zqy about'),
-    ];
-    const model = readEditsInTurn(big, edits, { settle: true, maxPapers: 200 });
+    const model = readEditsInTurn(big, bigEdits, { settle: true, maxPapers: 200 });
     assert.deepEqual(model.search('zqx', 5).map((h) => h.key), ['paper8000']);
     assert.deepEqual(model.search('zqy', 5).map((h) => h.key), ['paper21999']);
     assert.equal(model.paper('paper12000'), undefined);
+    assert.equal(model.paper('neu2024')?.title, 'Ünïcödé Straße');
+  });
+
+  test('the same edits read from the file on disk, a chunk at a time: the same papers', () => {
+    const model = readEditsInTurn(big, bigEdits, { settle: true, maxPapers: 200, onDisk: true });
+    assert.deepEqual(model.search('zqx', 5).map((h) => h.key), ['paper8000']);
     assert.equal(model.paper('neu2024')?.title, 'Ünïcödé Straße');
   });
 });

@@ -17,7 +17,7 @@ import { parseBibtexDetailed, type BibtexParent } from '../catalog/bibtex';
 import { readCatalog } from '../catalog/readCatalog';
 import type { Paper } from '../catalog/paper';
 import type { CatalogDelta } from '../service/catalogStore';
-import { FileVersion } from './fileVersion';
+import { bytesInMemory, FileVersion, type ByteSource, type DiskFile } from './fileVersion';
 import { lowerBound } from '../core/sorted';
 
 export type CatalogReading =
@@ -57,6 +57,11 @@ export class CatalogFiles {
     for (const version of this.versions.values()) version.settle();
   }
 
+  /** Whether the last version of `uri` keeps checksums: the next can then be read from disk a piece at a time. */
+  hasChecksums(uri: string): boolean {
+    return this.versions.get(uri)?.hasChecksums === true;
+  }
+
   /** Whether `uri` was read before (a skim or the cache is only worth it on the first read). */
   has(uri: string): boolean {
     return this.versions.has(uri);
@@ -64,17 +69,25 @@ export class CatalogFiles {
 
   /**
    * A new version of the file; `full` forces a whole read (the main thread could not apply a
-   * delta); `text` is `bytes` decoded, when the caller has it already.
+   * delta); `text` is `bytes` decoded, when the caller has it already. A `DiskFile` is read only
+   * where it must be when the last version keeps checksums (see node/fileVersion.ts).
    */
-  read(uri: string, bytes: Buffer, full = false, text?: string): CatalogReading {
+  read(uri: string, input: Buffer | DiskFile, full = false, text?: string): CatalogReading {
+    const next = Buffer.isBuffer(input) ? bytesInMemory(input) : input;
     const last = this.versions.get(uri);
-    if (!full && last && last.equals(bytes)) return { kind: 'unchanged' };
-    const state = this.bibtex.get(uri);
-    this.versions.set(uri, new FileVersion(bytes));
-    if (!full && state && last) {
-      const delta = this.readStretch(uri, state, last, bytes);
-      if (delta) return { kind: 'delta', delta };
+    if (!full && last) {
+      const prefix = last.commonPrefix(next);
+      if (last.isSame(next, prefix)) return { kind: 'unchanged' };
+      const state = this.bibtex.get(uri);
+      if (state) {
+        const suffix = last.commonSuffix(next, Math.min(last.length, next.length) - prefix);
+        this.versions.set(uri, FileVersion.after(last, next, prefix, suffix));
+        const delta = this.readStretch(uri, state, last, next, prefix, suffix);
+        if (delta) return { kind: 'delta', delta };
+      }
     }
+    const bytes = Buffer.isBuffer(input) ? input : input.read(0, input.length);
+    this.versions.set(uri, new FileVersion(bytes));
     return this.readWhole(uri, bytes, text ?? bytes.toString('utf8'));
   }
 
@@ -90,9 +103,8 @@ export class CatalogFiles {
     return { kind: 'full', result, blank };
   }
 
-  private readStretch(uri: string, state: BibtexState, old: FileVersion, bytes: Buffer): CatalogDelta | undefined {
-    const prefix = old.commonPrefix(bytes);
-    const suffix = old.commonSuffix(bytes, Math.min(old.length, bytes.length) - prefix);
+  /** `prefix` and `suffix`: how much of the start and end `bytes` has in common with `old`. */
+  private readStretch(uri: string, state: BibtexState, old: FileVersion, bytes: ByteSource, prefix: number, suffix: number): CatalogDelta | undefined {
     const n = state.starts.length;
     // Papers lo..hi (inclusive) touch the change; the stretch runs from the end of the paper before
     // to the start of the paper after, so the text between entries goes with it.
@@ -106,7 +118,7 @@ export class CatalogFiles {
     if (hi + 1 < n && state.startCharacters[hi + 1] !== 0) return undefined;
 
     const shift = bytes.length - old.length;
-    const text = bytes.toString('utf8', from, to + shift);
+    const text = bytes.read(from, to + shift).toString('utf8');
     const macros = new Map<string, string>();
     for (const m of state.macros) if (m.at < from) macros.set(m.name, m.value);
     const base = { line: state.endLines[lo - 1], character: state.endCharacters[lo - 1] };

@@ -4,7 +4,7 @@
  * requests. `CatalogWorkerCore` is the whole logic; the same class runs in-process when the
  * worker bundle is missing (tests through tsx).
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort } from 'node:worker_threads';
@@ -19,6 +19,7 @@ import { encodedRow, ownBytes, pieceBytes, readCachePieces, writeCacheSteps, typ
 import { AbstractSpills } from './abstractSpill';
 import { CacheRows } from './cacheRows';
 import { CatalogFiles } from './catalogFiles';
+import { DiskFile } from './fileVersion';
 import { MAX_FILE_BYTES } from './files';
 
 export type WorkerRequest =
@@ -186,19 +187,25 @@ export class CatalogWorkerCore {
   }
 
   private readFile(id: number, uri: string, filePath: string, full?: boolean): ReadOutcome {
-    const stat = statSync(filePath);
-    if (stat.size > MAX_FILE_BYTES) {
-      throw new Error(`the file is ${Math.round(stat.size / 2 ** 20)} MB, larger than the ${MAX_FILE_BYTES / 2 ** 20} MB LitNotes reads; split it or exclude it with litnotes.exclude`);
+    // A big file known by checksums is read where it changed (an edit: 0.1 s, not a 176 MB buffer).
+    const file = DiskFile.open(filePath);
+    try {
+      const stat = { size: file.length, mtimeMs: file.stamp.mtimeMs };
+      if (stat.size > MAX_FILE_BYTES) {
+        throw new Error(`the file is ${Math.round(stat.size / 2 ** 20)} MB, larger than the ${MAX_FILE_BYTES / 2 ** 20} MB LitNotes reads; split it or exclude it with litnotes.exclude`);
+      }
+      const bytes = !full && this.files.hasChecksums(uri) ? file : file.read(0, file.length);
+      const outcome = this.read(id, uri, bytes, full);
+      if ((outcome.kind === 'full' || outcome.kind === 'delta') && stat.size >= PROVISIONAL_MIN_BYTES) {
+        this.writeCacheSoon(uri, filePath, stat, outcome.kind === 'full' ? CACHE_WRITE_DELAY_MS : EDITED_CACHE_WRITE_DELAY_MS);
+      }
+      return outcome;
+    } finally {
+      file.close();
     }
-    const bytes = readFileSync(filePath);
-    const outcome = this.read(id, uri, bytes, full);
-    if ((outcome.kind === 'full' || outcome.kind === 'delta') && stat.size >= PROVISIONAL_MIN_BYTES) {
-      this.writeCacheSoon(uri, filePath, { size: stat.size, mtimeMs: stat.mtimeMs }, outcome.kind === 'full' ? CACHE_WRITE_DELAY_MS : EDITED_CACHE_WRITE_DELAY_MS);
-    }
-    return outcome;
   }
 
-  private read(id: number, uri: string, bytes: Buffer, full?: boolean): ReadOutcome {
+  private read(id: number, uri: string, bytes: Buffer | DiskFile, full?: boolean): ReadOutcome {
     this.counting.get(uri)?.stop();
     const reading = this.files.read(uri, bytes, full);
     if (reading.kind === 'unchanged') return reading;
