@@ -229,7 +229,7 @@ describe('the worker writes the cache after a pause, or at once when the server 
     // The editor's text (unsaved) between a disk read and its cache write: the disk's is written first, the editor's never.
     edit(5, 'Saved');
     core.handle({ type: 'readFile', id: 4, uri: 'file:///edited.bib', path: catalog });
-    core.handle({ type: 'readText', id: 5, uri: 'file:///edited.bib', text: entries.join('').replace('Saved', 'Unsaved') });
+    core.handle({ type: 'readText', id: 5, uri: 'file:///edited.bib', bytes: Buffer.from(entries.join('').replace('Saved', 'Unsaved')) });
     assert.deepEqual(readCache(cacheDir, catalog, 'test')?.[5], ['pad5', 'Saved', [], ''], 'written before the editor\'s text was read');
     core.flush();
     assert.deepEqual(readCache(cacheDir, catalog, 'test')?.[5], ['pad5', 'Saved', [], '']);

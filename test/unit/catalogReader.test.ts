@@ -3,11 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
+import fc from 'fast-check';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { AbstractBlock, abstractOf, PackedSource, type Paper } from '../../server/src/catalog/paper';
 import { provideHover } from '../../server/src/features/hover';
 import { decodePiece } from '../../server/src/node/catalogCache';
 import { CatalogReader } from '../../server/src/node/catalogReader';
+import { utf8InTurns } from '../../server/src/node/utf8InTurns';
 import { batchBytes } from '../../server/src/node/catalogWorker';
 import { AbstractIndex, AbstractWordCounter, type CountedAbstract } from '../../server/src/search/abstractIndex';
 import { PaperIndex } from '../../server/src/search/paperIndex';
@@ -184,6 +186,34 @@ describe('abstracts of a big read, spilled to a scratch file', () => {
       }
     }
     assert.equal(existsSync(cacheDir) && spills(cacheDir).length > 0, false);
+  });
+});
+
+describe("an editor's text on its way to the worker", () => {
+  test('encoded in slices, it is the UTF-8 of the whole text, surrogate pairs cut by a slice included', () => {
+    fc.assert(
+      fc.asyncProperty(fc.string({ unit: fc.oneof(fc.constantFrom('😀', '\ud800', '\udc00', 'é', 'a'), fc.string({ unit: 'binary', maxLength: 1 })) }), fc.integer({ min: 2, max: 7 }), async (text, sliceChars) => {
+        assert.deepEqual(Buffer.from(await utf8InTurns(text, sliceChars)), Buffer.from(text, 'utf8'));
+      }),
+    );
+  });
+
+  test('a big text still being encoded is not overtaken by a smaller one typed after it: the worker ends on the last text', async () => {
+    const host = { provisional: () => undefined, log: () => undefined, schedule: (task: () => void) => task(), abstractWords: () => undefined, abstractWordsEnded: () => undefined };
+    const reader = new CatalogReader(host, { cacheDir: undefined, server: 'test', workerPath: join(dir, 'no-worker-bundle.js') });
+    const uri = 'file:///ws/open.bib';
+    const big = bigCatalog().repeat(8).replaceAll('@article{key', (_, at: number) => `@article{k${at}key`); // 2.5 million characters: three slices
+    const small = '@article{last, title = {The last text}}\n';
+    try {
+      const answered: string[] = [];
+      const bigRead = reader.readText(uri, big).then((r) => void answered.push(`big ${r.kind}`));
+      const smallRead = reader.readText(uri, small).then((r) => void answered.push(`small ${r.kind === 'full' ? r.result.papers.map((p) => p.key).join() : r.kind}`));
+      await Promise.all([bigRead, smallRead]);
+      assert.deepEqual(answered, ['big full', 'small last']);
+      assert.deepEqual(await reader.readText(uri, small), { kind: 'unchanged' });
+    } finally {
+      reader.dispose();
+    }
   });
 });
 

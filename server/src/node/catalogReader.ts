@@ -15,6 +15,7 @@ import type { CountedAbstract } from '../search/abstractIndex';
 import type { ProvisionalPiece } from '../service/provisionalPapers';
 import { removeSpill, SpillReader } from './abstractSpill';
 import { decodePiece, decodeText } from './catalogCache';
+import { utf8InTurns } from './utf8InTurns';
 import { CatalogWorkerCore, PROVISIONAL_MIN_BYTES, type ReadOutcome, type WorkerEvent, type WorkerRequest } from './catalogWorker';
 
 export type CatalogReadResult =
@@ -58,6 +59,8 @@ export class CatalogReader {
   private readonly worker: Worker | undefined;
   /** Started for provisional papers and stopped after a while without any to send (its heap is 50 MB). */
   private skimmer: Worker | undefined;
+  /** The last request still waiting for the ones before it to go out (see `send`). */
+  private outbox: Promise<void> | undefined;
   private skimsInProgress = 0;
   private skimmerIdle: NodeJS.Timeout | undefined;
   private readonly workerPath: string | undefined;
@@ -137,7 +140,8 @@ export class CatalogReader {
   }
 
   readText(uri: string, text: string, full = false): Promise<CatalogReadResult> {
-    return this.request(uri, (id) => ({ type: 'readText', id, uri, text, full }));
+    const bytes = utf8InTurns(text);
+    return this.request(uri, async (id) => ({ type: 'readText', id, uri, bytes: await bytes, full }));
   }
 
   forget(uri: string): void {
@@ -175,7 +179,7 @@ export class CatalogReader {
     this.failAll('the server is shutting down');
   }
 
-  private request(uri: string, make: (id: number) => WorkerRequest): Promise<CatalogReadResult> {
+  private request(uri: string, make: (id: number) => WorkerRequest | Promise<WorkerRequest>): Promise<CatalogReadResult> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { uri, papers: [], resolve });
@@ -183,9 +187,23 @@ export class CatalogReader {
     });
   }
 
-  private send(request: WorkerRequest): void {
-    if (this.worker) this.worker.postMessage(request);
-    else setImmediate(() => this.inProcess!.handle(request));
+  /**
+   * Requests go out in the order they are made: one still being encoded (an editor's text) holds
+   * back those after it, or a file read from disk could be overtaken by an older text.
+   */
+  private send(request: WorkerRequest | Promise<WorkerRequest>): void {
+    if (!this.outbox && !(request instanceof Promise)) return this.post(request);
+    const sent = (this.outbox ?? Promise.resolve()).then(() => request).then((ready) => this.post(ready));
+    this.outbox = sent;
+    void sent.then(() => {
+      if (this.outbox === sent) this.outbox = undefined;
+    });
+  }
+
+  private post(request: WorkerRequest): void {
+    if (!this.worker) setImmediate(() => this.inProcess!.handle(request));
+    else if (request.type === 'readText') this.worker.postMessage(request, [request.bytes.buffer as ArrayBuffer]);
+    else this.worker.postMessage(request);
   }
 
   private receive(event: WorkerEvent): void {

@@ -26,7 +26,8 @@ export type WorkerRequest =
   /** `spillMinBytes`: whole reads from this size on spill their abstracts to `cacheDir` (see abstractSpill.ts). */
   | { type: 'configure'; cacheDir: string | undefined; server: string; spillMinBytes?: number }
   | { type: 'readFile'; id: number; uri: string; path: string; full?: boolean }
-  | { type: 'readText'; id: number; uri: string; text: string; full?: boolean }
+  /** An editor's text, in UTF-8 (see utf8InTurns.ts). */
+  | { type: 'readText'; id: number; uri: string; bytes: Uint8Array; full?: boolean }
   | { type: 'forget'; uri: string }
   /** Provisional papers of a file about to be read (by the other worker): its cache, else a skim. */
   | { type: 'provisional'; uri: string; path: string }
@@ -152,7 +153,7 @@ export class CatalogWorkerCore {
         // The cache is of the file on disk: one still to be written for it is written before the
         // editor's text changes the rows (the next start would find no cache otherwise).
         this.cacheWrites.get(request.uri)?.finish();
-        return this.guard(request.id, () => this.read(request.id, request.uri, Buffer.from(request.text, 'utf8'), request.full));
+        return this.guard(request.id, () => this.read(request.id, request.uri, Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength), request.full));
       case 'flush':
         this.flush();
         return this.post({ type: 'flushed' });
