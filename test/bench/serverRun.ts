@@ -70,6 +70,7 @@ export interface ServerRunResult {
   manyCatalogsPapers: number;
   manyCatalogsFiles: number;
   incrementalDidChangeMs: number | undefined;
+  incrementalDidChangeNote: string;
   incrementalNote: string;
 }
 
@@ -227,10 +228,15 @@ async function noteEdits(session: LspSession, root: string, keys: readonly strin
 
 /** Where an entry's title line is, near the middle of the catalog: the entry a user edits. */
 function titleNearMiddle(text: string): { offset: number; key: string } {
-  const titleAt = text.indexOf('\n  title = {', Math.floor(text.length / 2)) + '\n  title = {'.length;
-  const entryStart = text.lastIndexOf('\n@', titleAt);
-  const key = /^\n@\w+\{([^,]+),/.exec(text.slice(entryStart, titleAt))![1];
-  return { offset: titleAt, key };
+  return titleAt(text, 0.5);
+}
+
+/** The start of the first title after `fraction` of the text, and its entry's key. */
+function titleAt(text: string, fraction: number): { offset: number; key: string } {
+  const offset = text.indexOf('\n  title = {', Math.floor(text.length * fraction)) + '\n  title = {'.length;
+  const entryStart = text.lastIndexOf('\n@', offset);
+  const key = /^\n@\w+\{([^,]+),/.exec(text.slice(entryStart, offset))![1];
+  return { offset, key };
 }
 
 function positionOf(text: string, offset: number): { line: number; character: number } {
@@ -280,19 +286,30 @@ async function diskEdit(session: LspSession, catalogPath: string, catalogUri: st
   }
 }
 
-/** The catalog open in the editor and one entry's title edited there (incremental didChange). */
-async function didChangeEdit(session: LspSession, catalogPath: string, catalogUri: string, log: (line: string) => void): Promise<number> {
-  const original = readFileSync(catalogPath, 'utf8');
-  await session.open(catalogUri, original, 'bibtex');
-  const { offset, key } = titleNearMiddle(original);
-  const at = positionOf(original, offset);
-  const word = 'zqxbufferedit';
-  const started = performance.now();
-  await session.edit(catalogUri, at, at, word + ' ');
-  const ok = await untilCompletion(session, word, (keys) => keys.includes(key), 300_000);
-  const ms = performance.now() - started;
-  log(`  editor edit of ${key} ${ok ? 'reflected' : 'NOT reflected'} after ${Math.round(ms)} ms`);
-  return ok ? ms : NaN;
+/**
+ * The catalog open in the editor and one entry's title edited there (incremental didChange): once
+ * right after the open, then three times a second apart, as someone who opened the file and went to
+ * the entry. The first edit waits behind the open itself (the 18 MB didOpen at 10k, its line
+ * offsets and its read): it is reported, the median of the others is the figure.
+ */
+async function didChangeEdits(session: LspSession, catalogPath: string, catalogUri: string, log: (line: string) => void): Promise<{ rightAfterOpenMs: number; edits: number[] }> {
+  let text = readFileSync(catalogPath, 'utf8');
+  await session.open(catalogUri, text, 'bibtex');
+  const times: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    if (i > 0) await sleep(1000);
+    const { offset, key } = titleAt(text, 0.2 + i * 0.2);
+    const word = `zqxbufferedit${'abcd'[i]}`;
+    const at = positionOf(text, offset);
+    const started = performance.now();
+    await session.edit(catalogUri, at, at, word + ' ');
+    text = text.slice(0, offset) + word + ' ' + text.slice(offset);
+    const ok = await untilCompletion(session, word, (keys) => keys.includes(key), 300_000);
+    const ms = performance.now() - started;
+    log(`  editor edit of ${key} ${i === 0 ? 'right after the open ' : ''}${ok ? 'reflected' : 'NOT reflected'} after ${Math.round(ms)} ms`);
+    times.push(ok ? ms : NaN);
+  }
+  return { rightAfterOpenMs: times[0], edits: times.slice(1) };
 }
 
 /** Files and entries per file of the many-catalogs folder: bibliotex, the real collection, has 517 files of 5 entries on average. */
@@ -353,10 +370,13 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
     for (let i = 0; i < 3; i++) edits.push(await diskEdit(session, catalogPath, catalogUri, input.log));
     const incrementalUpdateMs = percentile(edits, 50);
     let incrementalDidChangeMs: number | undefined;
+    let incrementalDidChangeNote = '';
     let incrementalNote = `median of ${edits.map(Math.round).join(', ')} ms: disk edit + didChangeWatchedFiles (includes the server’s 100 ms debounce)`;
     if (statSync(catalogPath).size <= EDITOR_SYNC_LIMIT) {
       input.log('catalog entry edited in the editor…');
-      incrementalDidChangeMs = await didChangeEdit(session, catalogPath, catalogUri, input.log);
+      const { rightAfterOpenMs, edits: bufferEdits } = await didChangeEdits(session, catalogPath, catalogUri, input.log);
+      incrementalDidChangeMs = percentile(bufferEdits, 50);
+      incrementalDidChangeNote = `median of ${bufferEdits.map(Math.round).join(', ')} ms, a second apart; ${Math.round(rightAfterOpenMs)} ms for an edit sent right after the open`;
     } else {
       incrementalNote += '; no didChange run: VS Code does not sync files over 50 MB to extensions';
     }
@@ -419,6 +439,7 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
       noteEditMaxMs: Math.max(...notes),
       incrementalUpdateMs,
       incrementalDidChangeMs,
+      incrementalDidChangeNote,
       incrementalNote,
     };
   } catch (e) {
