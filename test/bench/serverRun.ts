@@ -371,14 +371,12 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
     const incrementalUpdateMs = percentile(edits, 50);
     let incrementalDidChangeMs: number | undefined;
     let incrementalDidChangeNote = '';
-    let incrementalNote = `median of ${edits.map(Math.round).join(', ')} ms: disk edit + didChangeWatchedFiles (includes the server’s 100 ms debounce)`;
+    const incrementalNote = `median of ${edits.map(Math.round).join(', ')} ms: disk edit + didChangeWatchedFiles (includes the server’s 100 ms debounce)`;
     if (statSync(catalogPath).size <= EDITOR_SYNC_LIMIT) {
       input.log('catalog entry edited in the editor…');
       const { rightAfterOpenMs, edits: bufferEdits } = await didChangeEdits(session, catalogPath, catalogUri, input.log);
       incrementalDidChangeMs = percentile(bufferEdits, 50);
       incrementalDidChangeNote = `median of ${bufferEdits.map(Math.round).join(', ')} ms, a second apart; ${Math.round(rightAfterOpenMs)} ms for an edit sent right after the open`;
-    } else {
-      incrementalNote += '; no didChange run: VS Code does not sync files over 50 MB to extensions';
     }
     const finalMemory = session.memory();
     await session.close();
