@@ -588,7 +588,7 @@ class BibtexReader {
       if (c === C_RBRACE) {
         if (depth === 0) {
           this.i = i + 1;
-          if (close === C_RBRACE) return this.endPlainValue(plain, start, i);
+          if (close === C_RBRACE) return this.finishValue(plain, start, i);
           // From the opening quote: when a lost quote made the value run on, that is where the damage is.
           throw new EntryError('catalog.parse-error', `Entry '${key}': the quoted value that starts here runs to a '}' without its '{' (line ${this.lineIndex.position(i).line + 1}); close the quote or balance the braces. The entry is skipped.`, start - 1, i + 1);
         }
@@ -598,7 +598,7 @@ class BibtexReader {
       if (c === C_QUOTE) {
         if (close === C_QUOTE && depth === 0) {
           this.i = i + 1;
-          return this.endPlainValue(plain, start, i);
+          return this.finishValue(plain, start, i);
         }
         continue;
       }
@@ -615,7 +615,7 @@ class BibtexReader {
   }
 
   /** The value [start, end) as read; whether it is display text as it is goes to `valueIsPlain`. */
-  private endPlainValue(plain: boolean, start: number, end: number): string {
+  private finishValue(plain: boolean, start: number, end: number): string {
     const value = this.text.slice(start, end);
     this.valueIsPlain = plain && !isBlankCode(this.text.charCodeAt(end - 1)) && !hasDoubledMark(value);
     return value;
