@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
@@ -217,21 +217,6 @@ describe("an editor's text on its way to the worker", () => {
   });
 });
 
-/** The nice value of this process's main thread and of its other threads (Linux; undefined elsewhere). */
-function threadNiceValues(): { main: number; others: number[] } | undefined {
-  if (!existsSync('/proc/self/task')) return undefined;
-  const niceOf = (thread: string) => {
-    try {
-      const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]); // field 19 of proc(5)
-    } catch {
-      return NaN; // a thread that ended meanwhile
-    }
-  };
-  const others = readdirSync('/proc/self/task').filter((thread) => thread !== String(process.pid));
-  return { main: niceOf(String(process.pid)), others: others.map(niceOf) };
-}
-
 describe('the catalog workers (the built bundle)', () => {
   const workerPath = join(import.meta.dirname, '../../dist/catalogWorker.js');
 
@@ -267,8 +252,6 @@ describe('the catalog workers (the built bundle)', () => {
         const reading = reader.readFile(uri, path);
         await provisionalLogged;
         const foundBeforeRead = model.search('study 3999 muller', 5).map((hit) => hit.key);
-        const nice = threadNiceValues();
-        if (nice) assert.deepEqual({ main: nice.main, skimmer: nice.others.includes(10) }, { main: 0, skimmer: true }, 'the skimming worker yields to the parse, the main thread does not');
         const read = await reading;
         assert.equal(read.kind, 'full');
         await reader.flush();

@@ -4,8 +4,7 @@
  * requests. `CatalogWorkerCore` is the whole logic; the same class runs in-process when the
  * worker bundle is missing (tests through tsx).
  */
-import { closeSync, openSync, readlinkSync, readSync, statSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort } from 'node:worker_threads';
@@ -80,8 +79,6 @@ const MAX_COUNTED_TERMS = 1 << 24;
 export const PROVISIONAL_MIN_BYTES = 1_000_000;
 /** About 1,000 entries of a catalog with abstracts per piece of the skim. */
 const SKIM_PIECE_BYTES = 2_000_000;
-/** The skimming worker's nice value (0 is the default, 19 the lowest priority). */
-const SKIM_NICE = 10;
 const CACHE_WRITE_DELAY_MS = 1000;
 /**
  * After an edit the cache waits for a longer quiet: edits come in bursts (an export per change in
@@ -138,7 +135,6 @@ export class CatalogWorkerCore {
       case 'readFile':
         return this.guard(request.id, () => this.readFile(request.id, request.uri, request.path, request.full));
       case 'provisional': {
-        yieldToTheParse();
         let started = false;
         const start = () => {
           if (!started) this.post({ type: 'provisionalStarted', uri: request.uri });
@@ -431,24 +427,6 @@ export function batchBytes(papers: readonly Paper[]): { json: Uint8Array; abstra
     paper.source = sources[k];
   });
   return { json, abstracts, abstractEnds };
-}
-
-let yielding = false;
-
-/**
- * The skim only gives completion a head start; the index waits for the parse in the other worker.
- * On two cores the skim, the parse and the main thread share them, so the skimming worker lowers
- * its own priority (Linux keeps a nice value per thread, set through the thread's id).
- */
-function yieldToTheParse(): void {
-  if (isMainThread || yielding) return; // in-process, the main thread must keep its priority
-  yielding = true;
-  try {
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (threadId > 0) setPriority(threadId, SKIM_NICE);
-  } catch {
-    // Not Linux, or not allowed: the skim shares the cores as before.
-  }
 }
 
 /** `gc()` without --expose-gc on the command line (editors start the server with their own flags). */
