@@ -19,6 +19,7 @@ import type { Paper } from '../catalog/paper';
 import type { CatalogDelta } from '../service/catalogStore';
 import { bytesInMemory, FileVersion, type ByteSource, type DiskFile } from './fileVersion';
 import { lowerBound } from '../core/sorted';
+import { detached } from '../core/strings';
 
 export type CatalogReading =
   | { kind: 'unchanged' }
@@ -144,15 +145,6 @@ export class CatalogFiles {
     updateState(state, lo, hi, from, text, details.paperSpans, papers, shift, lineShift, removedKeys);
     return { from: lo, to: hi + 1, papers, lineShift };
   }
-}
-
-/**
- * A copy of `text` that is a string of its own. The reader's strings are slices of the file's text,
- * and V8 keeps a whole string alive while any slice of it lives: the state kept between reads must
- * hold no slice, or it holds the last text of the file (hundreds of MB for a big catalog).
- */
-function detached(text: string): string {
-  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8'); // V8 copies strings under 13 characters anyway
 }
 
 function detachedParents(parents: ReadonlyMap<string, BibtexParent>): Map<string, BibtexParent> {
