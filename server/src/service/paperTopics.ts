@@ -11,6 +11,7 @@ export class PaperTopics {
   private readonly changed = new Set<string>();
   private handedOver = 0;
   private indexVersion = 0;
+  private abandoned = false;
 
   /** The last result of the model, maybe of older papers; undefined before the first one. */
   get current(): TopicIndex | undefined {
@@ -29,7 +30,7 @@ export class PaperTopics {
 
   /** A paper was added, changed or removed (the model indexes it in `WorkspaceModel`). */
   paperChanged(key: string): void {
-    this.changed.add(key);
+    if (!this.abandoned) this.changed.add(key);
   }
 
   /** The keys changed since the last call, handed to the model: `computing` until `computed`. */
@@ -44,6 +45,13 @@ export class PaperTopics {
   computed(index: TopicIndex | undefined): void {
     this.handedOver = Math.max(0, this.handedOver - 1);
     if (index) this.show(index);
+  }
+
+  /** The model will not answer any more (its worker died): the last result stays, nothing is computing. */
+  abandon(): void {
+    this.changed.clear();
+    this.handedOver = 0;
+    this.abandoned = true;
   }
 
   /** A result to show now: the cache of the last start, or a new one. */
