@@ -9,9 +9,9 @@ import { readCatalog } from '../../server/src/catalog/readCatalog';
 import type { TopicDocument } from '../../server/src/search/topicResult';
 
 export const REPO = join(__dirname, '..', '..');
-/** The team's shared data: beside the checkout (../shared/data) or, from a worktree, LITNOTES_DATA or /work/shared/data. */
+/** The team's shared data: beside the checkout (../shared/data) or, from a worktree, LITNOTES_SHARED_DATA or /work/shared/data. */
 export const SHARED_DATA =
-  [process.env.LITNOTES_DATA, join(REPO, '..', 'shared', 'data'), '/work/shared/data'].find((dir): dir is string => !!dir && existsSync(dir)) ??
+  [process.env.LITNOTES_SHARED_DATA, join(REPO, '..', 'shared', 'data'), '/work/shared/data'].find((dir): dir is string => !!dir && existsSync(dir)) ??
   join(REPO, '..', 'shared', 'data');
 export const ML_CONFERENCES = join(SHARED_DATA, 'ml-conferences');
 export const BIBLIOTEX = join(SHARED_DATA, 'bibliotex');

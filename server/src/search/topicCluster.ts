@@ -1,25 +1,16 @@
 /**
- * Spherical k-means over papers' sparse unit vectors (topicTerms.ts): each paper goes to the
- * centroid with the largest cosine, each centroid is the normalized mean of its papers.
+ * Clusters of papers from their sparse unit vectors (topicTerms.ts):
+ * - the graph of each paper's `k` nearest neighbours by cosine (exact, on the rows given: the
+ *   caller samples), symmetric, weighted by the cosine;
+ * - its communities by Louvain modularity optimization at a resolution (more communities the
+ *   higher): the number of clusters comes from the data;
+ * - centroids (normalized means) to place papers outside the sample and merge clusters.
  *
- * Deterministic: k-means++ seeding from a seeded PRNG (mulberry32), rows in the caller's order,
- * ties to the lower index; the best of a few restarts by total cosine. Centroids are dense and
- * term-major (all k weights of a term side by side), so scoring a paper against every centroid
- * reads k consecutive floats per term: rows × terms per row × k per iteration.
+ * Deterministic without randomness: nodes are visited in row order, ties go to the lower index.
+ * Centroids are dense and term-major (all k weights of a term side by side), so scoring a paper
+ * against every centroid reads k consecutive floats per term.
  */
 import type { PaperVectors } from './topicTerms';
-
-/** mulberry32: small, fast, the same sequence on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** k dense unit vectors over `dims` terms, term-major: weight of term d in centroid c at d·k + c. */
 export interface Centroids {
@@ -80,121 +71,198 @@ export function centroidSimilarities(centroids: Centroids): Float64Array {
   return out;
 }
 
-export interface Clustering {
-  centroids: Centroids;
-  /** Per given row: its cluster. */
-  assignment: Int32Array;
-  /** Per given row: cosine to its centroid. */
-  similarity: Float32Array;
+/** A symmetric weighted graph in compressed rows: node i's neighbours are `targets[offsets[i]..offsets[i + 1]]`. */
+export interface Graph {
+  nodes: number;
+  offsets: Uint32Array;
+  targets: Int32Array;
+  weights: Float32Array;
 }
 
-export interface KMeansOptions {
-  k: number;
-  seed: number;
-  restarts?: number;
-  iterations?: number;
-}
-
-/** Spherical k-means on the given rows (indices into `vectors`). */
-export function sphericalKMeans(vectors: PaperVectors, rows: Int32Array, dims: number, options: KMeansOptions): Clustering {
-  const k = Math.max(1, Math.min(options.k, rows.length));
-  const random = seededRandom(options.seed);
-  let best: Clustering | undefined;
-  let bestScore = -Infinity;
-  for (let restart = 0; restart < (options.restarts ?? 3); restart++) {
-    const result = runKMeans(vectors, rows, dims, k, random, options.iterations ?? 20);
-    let score = 0;
-    for (let i = 0; i < rows.length; i++) score += result.similarity[i];
-    if (score > bestScore + 1e-9) {
-      best = result;
-      bestScore = score;
-    }
-  }
-  return best as Clustering;
-}
-
-function runKMeans(vectors: PaperVectors, rows: Int32Array, dims: number, k: number, random: () => number, iterations: number): Clustering {
-  let centroids = seedPlusPlus(vectors, rows, dims, k, random);
-  const assignment = new Int32Array(rows.length).fill(-1);
-  const similarity = new Float32Array(rows.length);
-  const scores = new Float32Array(k);
-  for (let iteration = 0; iteration < iterations; iteration++) {
-    let moved = 0;
-    for (let i = 0; i < rows.length; i++) {
-      scoreRow(vectors, rows[i], centroids, scores);
-      let bestC = 0;
-      for (let c = 1; c < k; c++) if (scores[c] > scores[bestC]) bestC = c;
-      if (assignment[i] !== bestC) moved++;
-      assignment[i] = bestC;
-      similarity[i] = scores[bestC];
-    }
-    // Converged: fewer than 0.1 % of the rows moved.
-    if (iteration > 0 && moved <= rows.length / 1000) break;
-    centroids = recomputeCentroids(vectors, rows, dims, k, assignment, similarity);
-  }
-  return { centroids, assignment, similarity };
-}
-
-/** Mean of each cluster, normalized; an empty cluster takes the row worst served by its own. */
-function recomputeCentroids(vectors: PaperVectors, rows: Int32Array, dims: number, k: number, assignment: Int32Array, similarity: Float32Array): Centroids {
-  const centroids = emptyCentroids(k, dims);
-  const sizes = new Int32Array(k);
-  for (let i = 0; i < rows.length; i++) {
-    sizes[assignment[i]]++;
-    addRow(vectors, rows[i], centroids, assignment[i]);
-  }
-  const taken = new Uint8Array(rows.length);
-  for (let c = 0; c < k; c++) {
-    if (sizes[c] > 0) continue;
-    let worst = -1;
-    for (let i = 0; i < rows.length; i++) {
-      if (taken[i] || sizes[assignment[i]] <= 1) continue;
-      if (worst < 0 || similarity[i] < similarity[worst]) worst = i;
-    }
-    if (worst < 0) continue;
-    taken[worst] = 1;
-    addRow(vectors, rows[worst], centroids, c);
-  }
-  normalize(centroids);
-  return centroids;
-}
-
-/** k-means++ on cosine distance: each next seed drawn with probability ∝ (1 − best cosine)². */
-function seedPlusPlus(vectors: PaperVectors, rows: Int32Array, dims: number, k: number, random: () => number): Centroids {
+/**
+ * Each row's `k` most similar rows (cosine > 0; ties to the lower index), made symmetric (an edge
+ * when either is among the other's nearest). Cost: rows² / 2 sparse dot products.
+ */
+export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>, dims: number, k: number): Graph {
   const n = rows.length;
-  const centroids = emptyCentroids(k, dims);
-  const distance = new Float64Array(n).fill(Infinity);
+  const heapSims = new Float32Array(n * k);
+  const heapIds = new Int32Array(n * k);
+  const heapSizes = new Int32Array(n);
   const dense = new Float32Array(dims);
-  let pick = Math.floor(random() * n);
-  for (let c = 0; c < k; c++) {
-    addRow(vectors, rows[pick], centroids, c);
-    // Distances to the new seed: its row scattered into a dense vector.
-    const seed = rows[pick];
-    for (let p = vectors.offsets[seed]; p < vectors.offsets[seed + 1]; p++) dense[vectors.terms[p]] = vectors.weights[p];
+  const { offsets, terms, weights } = vectors;
+  for (let i = 0; i < n; i++) {
+    const a = rows[i];
+    for (let p = offsets[a]; p < offsets[a + 1]; p++) dense[terms[p]] = weights[p];
+    for (let j = i + 1; j < n; j++) {
+      const b = rows[j];
+      let s = 0;
+      for (let p = offsets[b]; p < offsets[b + 1]; p++) s += weights[p] * dense[terms[p]];
+      if (s <= 0) continue;
+      offer(heapSims, heapIds, heapSizes, k, i, j, s);
+      offer(heapSims, heapIds, heapSizes, k, j, i, s);
+    }
+    for (let p = offsets[a]; p < offsets[a + 1]; p++) dense[terms[p]] = 0;
+  }
+  // Symmetric edges: collect both directions, then merge duplicates (same weight either way).
+  const edges = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    for (let h = 0; h < heapSizes[i]; h++) {
+      const j = heapIds[i * k + h];
+      const key = i < j ? i * n + j : j * n + i;
+      edges.set(key, heapSims[i * k + h]);
+    }
+  }
+  const degree = new Uint32Array(n + 1);
+  for (const key of edges.keys()) {
+    degree[Math.floor(key / n)]++;
+    degree[key % n]++;
+  }
+  const graphOffsets = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) graphOffsets[i + 1] = graphOffsets[i] + degree[i];
+  const fill = graphOffsets.slice(0, n);
+  const targets = new Int32Array(graphOffsets[n]);
+  const edgeWeights = new Float32Array(graphOffsets[n]);
+  for (const key of [...edges.keys()].sort((x, y) => x - y)) {
+    const i = Math.floor(key / n);
+    const j = key % n;
+    const w = edges.get(key) as number;
+    targets[fill[i]] = j;
+    edgeWeights[fill[i]++] = w;
+    targets[fill[j]] = i;
+    edgeWeights[fill[j]++] = w;
+  }
+  return { nodes: n, offsets: graphOffsets, targets, weights: edgeWeights };
+}
+
+/** Keeps row i's k best (similarity, then lower id) in a min-heap whose root is the worst kept. */
+function offer(sims: Float32Array, ids: Int32Array, sizes: Int32Array, k: number, i: number, j: number, s: number): void {
+  const base = i * k;
+  const worse = (x: number, y: number) => sims[base + x] < sims[base + y] || (sims[base + x] === sims[base + y] && ids[base + x] > ids[base + y]);
+  if (sizes[i] < k) {
+    let at = sizes[i]++;
+    sims[base + at] = s;
+    ids[base + at] = j;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!worse(at, parent)) break;
+      swap(sims, ids, base + at, base + parent);
+      at = parent;
+    }
+    return;
+  }
+  if (s < sims[base] || (s === sims[base] && j > ids[base])) return;
+  sims[base] = s;
+  ids[base] = j;
+  for (let at = 0; ; ) {
+    const l = 2 * at + 1;
+    const r = l + 1;
+    let smallest = at;
+    if (l < k && worse(l, smallest)) smallest = l;
+    if (r < k && worse(r, smallest)) smallest = r;
+    if (smallest === at) break;
+    swap(sims, ids, base + at, base + smallest);
+    at = smallest;
+  }
+}
+
+function swap(sims: Float32Array, ids: Int32Array, a: number, b: number): void {
+  const s = sims[a];
+  sims[a] = sims[b];
+  sims[b] = s;
+  const id = ids[a];
+  ids[a] = ids[b];
+  ids[b] = id;
+}
+
+/**
+ * Louvain: nodes move to the neighbouring community that raises modularity most (at the given
+ * resolution), until none moves; communities then become nodes, and again, until nothing merges.
+ * Returns each node's community, numbered 0.. in order of first node.
+ */
+export function louvain(graph: Graph, resolution: number): Int32Array {
+  let { nodes, offsets, targets, weights } = graph;
+  let membership = Int32Array.from({ length: nodes }, (_, i) => i);
+  for (let level = 0; level < 32; level++) {
+    const degree = new Float64Array(nodes);
     let total = 0;
-    for (let i = 0; i < n; i++) {
-      let dot = 0;
-      for (let p = vectors.offsets[rows[i]]; p < vectors.offsets[rows[i] + 1]; p++) dot += vectors.weights[p] * dense[vectors.terms[p]];
-      const d = Math.max(0, 1 - dot);
-      if (d * d < distance[i]) distance[i] = d * d;
-      total += distance[i];
+    for (let i = 0; i < nodes; i++) {
+      for (let e = offsets[i]; e < offsets[i + 1]; e++) degree[i] += weights[e];
+      total += degree[i];
     }
-    for (let p = vectors.offsets[seed]; p < vectors.offsets[seed + 1]; p++) dense[vectors.terms[p]] = 0;
-    if (c === k - 1) break;
-    if (total <= 0) {
-      pick = Math.floor(random() * n);
-      continue;
+    if (total === 0) break;
+    const community = Int32Array.from({ length: nodes }, (_, i) => i);
+    const communityDegree = Float64Array.from(degree);
+    const links = new Float64Array(nodes);
+    const seen: number[] = [];
+    let moved = false;
+    for (let pass = 0; pass < 100; pass++) {
+      let changed = false;
+      for (let i = 0; i < nodes; i++) {
+        const own = community[i];
+        seen.length = 0;
+        let self = 0;
+        for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+          const j = targets[e];
+          if (j === i) {
+            self += weights[e];
+            continue;
+          }
+          const c = community[j];
+          if (links[c] === 0) seen.push(c);
+          links[c] += weights[e];
+        }
+        void self;
+        communityDegree[own] -= degree[i];
+        const factor = (resolution * degree[i]) / total;
+        let best = own;
+        let bestGain = links[own] - factor * communityDegree[own];
+        seen.sort((a, b) => a - b);
+        for (const c of seen) {
+          const gain = links[c] - factor * communityDegree[c];
+          if (gain > bestGain + 1e-12) {
+            best = c;
+            bestGain = gain;
+          }
+        }
+        communityDegree[best] += degree[i];
+        for (const c of seen) links[c] = 0;
+        links[own] = 0;
+        if (best !== own) {
+          community[i] = best;
+          changed = true;
+          moved = true;
+        }
+      }
+      if (!changed) break;
     }
-    let target = random() * total;
-    pick = n - 1;
-    for (let i = 0; i < n; i++) {
-      target -= distance[i];
-      if (target <= 0) {
-        pick = i;
-        break;
+    // Renumber communities in order of first node, and carry the membership up.
+    const number = new Int32Array(nodes).fill(-1);
+    let count = 0;
+    for (let i = 0; i < nodes; i++) if (number[community[i]] < 0) number[community[i]] = count++;
+    membership = Int32Array.from(membership, (c) => number[community[c]]);
+    if (!moved || count === nodes) break;
+    // The communities as nodes: edges summed (a community's inner edges become a self-loop).
+    const merged = new Map<number, number>();
+    for (let i = 0; i < nodes; i++) {
+      for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+        const key = number[community[i]] * count + number[community[targets[e]]];
+        merged.set(key, (merged.get(key) ?? 0) + weights[e]);
       }
     }
+    const keys = [...merged.keys()].sort((x, y) => x - y);
+    const nextOffsets = new Uint32Array(count + 1);
+    for (const key of keys) nextOffsets[Math.floor(key / count) + 1]++;
+    for (let c = 0; c < count; c++) nextOffsets[c + 1] += nextOffsets[c];
+    const nextTargets = new Int32Array(keys.length);
+    const nextWeights = new Float32Array(keys.length);
+    keys.forEach((key, e) => {
+      nextTargets[e] = key % count;
+      nextWeights[e] = merged.get(key) as number;
+    });
+    nodes = count;
+    offsets = nextOffsets;
+    targets = nextTargets;
+    weights = nextWeights;
   }
-  normalize(centroids);
-  return centroids;
+  return membership;
 }

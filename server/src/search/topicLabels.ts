@@ -12,7 +12,7 @@
  * - another topic's label (the caller keeps the used ones).
  */
 import { foldAccents } from './tokenize';
-import { spellingsOf, stemWord, type PaperVectors, type Vocabulary } from './topicTerms';
+import { stemWord, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
 
 /** Words too broad to name a topic alone (stems of). A phrase made of them only is too broad as well. */
 const GENERIC_WORDS = stems(
@@ -55,6 +55,8 @@ function stems(words: string): Set<string> {
 /** Terms for a topic's label and tooltip, best first. */
 export interface LabelCandidates {
   terms: number[];
+  /** Terms the siblings share too: a label only when none of `terms` is left. */
+  shared: number[];
 }
 
 /** Per topic of one sibling set: papers' rows. */
@@ -65,12 +67,10 @@ export interface SiblingTopics {
 /** A term counts its papers, and twice those whose title (or keywords) has it: titles name topics. */
 const TITLE_BONUS = 1;
 /** A term in more of the siblings' papers than this share is everyone's, no one topic's label. */
-const CATCH_ALL_SHARE = 0.35;
-/** A term whose papers in the topic mostly write it inside one longer phrase is a fragment of it. */
-const FRAGMENT_SHARE = 0.5;
-/** ... or inside a few longer phrases (few-shot, zero-shot, one-shot). */
-const FRAGMENT_FEW_SHARE = 0.75;
-const MAX_CANDIDATES = 24;
+const CATCH_ALL_SHARE = 0.25;
+const MAX_CANDIDATES = 40;
+/** A term written right after (or before) another content word this often is part of a longer name. */
+const BOUND_SHARE = 0.75;
 
 /**
  * Candidate terms for each topic of a sibling set, best first: class-based TF-IDF, the share of the
@@ -97,23 +97,24 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
     return { weighted, papers };
   });
   const catchAll = (term: number, size: number) => allPapers[term] > Math.max(CATCH_ALL_SHARE * total, 1.5 * size);
-  const extensions = extensionsOf(vocabulary);
 
   return siblings.rows.map((rows, c) => {
     const { weighted, papers } = perTopic[c];
     const size = rows.length;
     const scored: { term: number; score: number }[] = [];
+    const shared: { term: number; score: number }[] = [];
     for (const [term, weight] of weighted) {
-      const count = papers.get(term) ?? 0;
-      if (count < Math.min(2, size)) continue;
-      if (!isLabelTerm(vocabulary, term) || catchAll(term, size)) continue;
-      if (isFragment(term, count, papers, extensions, vocabulary)) continue;
+      if (!isLabelTerm(vocabulary, term)) continue;
       const inTopic = weight / size;
       const overall = all[term] / total;
-      scored.push({ term, score: inTopic * Math.log(1 + inTopic / overall) });
+      (catchAll(term, size) ? shared : scored).push({ term, score: inTopic * Math.log(1 + inTopic / overall) });
     }
-    scored.sort((a, b) => b.score - a.score || compareText(vocabulary.terms[a.term], vocabulary.terms[b.term]));
-    return { terms: scored.slice(0, MAX_CANDIDATES).map((s) => s.term) };
+    const best = (list: { term: number; score: number }[]) =>
+      list
+        .sort((a, b) => b.score - a.score || compareText(vocabulary.terms[a.term], vocabulary.terms[b.term]))
+        .slice(0, MAX_CANDIDATES)
+        .map((s) => s.term);
+    return { terms: best(scored), shared: best(shared) };
   });
 }
 
@@ -126,58 +127,40 @@ export function isLabelTerm(vocabulary: Vocabulary, term: number): boolean {
   return !EDGE_WORDS.has(first) && !EDGE_WORDS.has(last) && !START_WORDS.has(first) && !END_WORDS.has(last);
 }
 
-/** Longer terms by the shorter term they extend by one word on either side. */
-function extensionsOf(vocabulary: Vocabulary): Map<string, number[]> {
-  const cached = extensionCache.get(vocabulary);
-  if (cached) return cached;
-  const byInner = new Map<string, number[]>();
-  vocabulary.terms.forEach((text, term) => {
-    if (vocabulary.lengths[term] < 2) return;
-    const words = text.split(' ');
-    for (const inner of [words.slice(1).join(' '), words.slice(0, -1).join(' ')]) {
-      const list = byInner.get(inner);
-      if (list) list.push(term);
-      else byInner.set(inner, [term]);
-    }
-  });
-  extensionCache.set(vocabulary, byInner);
-  return byInner;
-}
-const extensionCache = new WeakMap<Vocabulary, Map<string, number[]>>();
-
-/**
- * A fragment: the topic's papers with the term mostly have one longer phrase around it (that phrase
- * is the label), or nearly all have one of a few (the term alone names nothing: "Shot").
- * Extensions by a modifier ("Deep Reinforcement Learning") do not count: the term is the name there.
- */
-function isFragment(term: number, count: number, papers: Map<number, number>, extensions: Map<string, number[]>, vocabulary: Vocabulary): boolean {
-  const longer = extensions.get(vocabulary.terms[term]);
-  if (!longer) return false;
-  const counts: number[] = [];
-  for (const ext of longer) {
-    const words = vocabulary.terms[ext].split(' ');
-    if (EDGE_WORDS.has(words[0]) || EDGE_WORDS.has(words[words.length - 1]) || START_WORDS.has(words[0])) continue;
-    const n = papers.get(ext) ?? 0;
-    if (n > 0) counts.push(n);
-  }
-  counts.sort((a, b) => b - a);
-  if (counts.length === 0) return false;
-  if (counts[0] >= FRAGMENT_SHARE * count) return true;
-  return (counts[0] + (counts[1] ?? 0) + (counts[2] ?? 0)) >= FRAGMENT_FEW_SHARE * count;
+/** How a topic's papers write a term: its most common spelling, and whether it is a fragment of a longer name. */
+export interface TermUsage {
+  /** Title-cased; ties alphabetical. Undefined when the texts never write the term. */
+  spelling?: string;
+  /**
+   * Most of its occurrences sit right after or right before another content word of the same
+   * phrase ("Shot" in "Few-Shot", "Reinforcement" in "Reinforcement Learning"), not counting
+   * modifiers ("Efficient Pruning" still names "Pruning").
+   */
+  fragment: boolean;
 }
 
-/**
- * The term as the topic's papers write it: the most common spelling in their titles (then
- * keywords, then abstracts), title-cased; ties alphabetical.
- */
-export function spellingOf(term: string, texts: Iterable<string>): string | undefined {
+/** How the texts (titles first: they win ties of spelling) write a term. */
+export function usageOf(term: string, texts: readonly { text: string; words: WrittenWord[] }[]): TermUsage {
   const stemsOfTerm = term.split(' ');
+  const n = stemsOfTerm.length;
   const counts = new Map<string, number>();
-  for (const text of texts) {
-    spellingsOf(text, stemsOfTerm, (spelling) => {
-      const cased = titleCase(spelling.replace(/\s+/g, ' '));
-      counts.set(cased, (counts.get(cased) ?? 0) + 1);
-    });
+  let occurrences = 0;
+  let leftBound = 0;
+  let rightBound = 0;
+  // A word before the term binds it when the longer name could start with it; a word after, when it could end it.
+  const bindsBefore = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !START_WORDS.has(word.stem);
+  const bindsAfter = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !END_WORDS.has(word.stem);
+  for (const { text, words } of texts) {
+    for (let i = 0; i + n <= words.length; i++) {
+      let match = true;
+      for (let j = 0; j < n && match; j++) match = words[i + j].stem === stemsOfTerm[j] && (j === 0 || words[i + j].joined);
+      if (!match) continue;
+      occurrences++;
+      if (words[i].joined && bindsBefore(words[i - 1])) leftBound++;
+      if (words[i + n]?.joined && bindsAfter(words[i + n])) rightBound++;
+      const spelling = titleCase(text.slice(words[i].start, words[i + n - 1].end).replace(/\s+/g, ' '));
+      counts.set(spelling, (counts.get(spelling) ?? 0) + 1);
+    }
   }
   let best: string | undefined;
   let bestCount = 0;
@@ -187,7 +170,8 @@ export function spellingOf(term: string, texts: Iterable<string>): string | unde
       bestCount = count;
     }
   }
-  return best;
+  const fragment = occurrences > 0 && Math.max(leftBound, rightBound) >= BOUND_SHARE * occurrences;
+  return { spelling: best, fragment };
 }
 
 /** "sparse-view gaussian splatting" → "Sparse-View Gaussian Splatting"; "LLMs", "μSR", "iPhone" stay. */

@@ -26,10 +26,10 @@
  * the ids and labels of the previous ones they mostly overlap.
  */
 import { foldAccents } from './tokenize';
-import { centroidSimilarities, emptyCentroids, meanCentroids, scoreRow, sphericalKMeans, type Centroids } from './topicCluster';
-import { rankLabelTerms, slugOf, spellingOf, titleCase } from './topicLabels';
+import { addRow, emptyCentroids, louvain, meanCentroids, nearestNeighbors, scoreRow, type Centroids } from './topicCluster';
+import { rankLabelTerms, slugOf, titleCase, usageOf } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
-import { buildVocabulary, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, type PaperVectors, type Vocabulary } from './topicTerms';
+import { buildVocabulary, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
 
 export interface TopicOptions {
   /** Number of top-level topics, instead of one from the catalog's size. */
@@ -47,15 +47,25 @@ const DEFAULT_MAX_TOPIC_SIZE = 60;
 const MAX_TOP_TOPICS = 25;
 const MIN_TOP_TOPICS = 8;
 /** Subtopics of a topic: about this many papers each, 2–12 of them. */
-const SUBTOPIC_SIZE = 30;
+/** A topic opens into about one subtopic per this many papers, 2–12 of them. */
+const SUBTOPIC_SIZE = 20;
 const MAX_SUBTOPICS = 12;
-export const CLUSTER_SAMPLE = 8000;
+/** Papers in the nearest-neighbour graph: a sample (by key hash) beyond. */
+export const GRAPH_SAMPLE = 3000;
+const SUBTOPIC_GRAPH_SAMPLE = 1000;
+/** Neighbours per paper in the graph. */
+const NEIGHBORS = 15;
+/** Louvain's resolution: higher, more and smaller communities. */
+const RESOLUTION = 2;
+/**
+ * Communities whose centroids are this similar are one topic. Distinct topics stay far below: the
+ * closest pairs of communities are at 0.29–0.43 on the demo, ICLR 2023 and bibliotex.
+ */
+const DUPLICATE_SIMILARITY = 0.6;
 /** A paper less similar than this to its topic's centroid is "Other". */
 const OTHER_SIMILARITY = 0.05;
 /** A second topic this close to the first (ratio of similarities) is an `also`. */
 const ALSO_RATIO = 0.8;
-/** Clusters whose centroids are this similar are one topic. */
-const MERGE_SIMILARITY = 0.5;
 /** Changes (since the last clustering) past this share of the papers re-cluster; fewer are placed. */
 const REBUILD_SHARE = 0.1;
 const REBUILD_MIN = 16;
@@ -138,8 +148,12 @@ function clusterCatalog(catalog: Catalog, topicCount: number | undefined, maxTop
   const other: number[] = [];
   for (let r = 0; r < vectors.rows; r++) (vectors.offsets[r + 1] > vectors.offsets[r] ? withTerms : other).push(r);
 
-  const k = topicCount ?? defaultTopicCount(withTerms.length);
-  const top = clusterRows(catalog, withTerms, k, 0, dims, { mergeDuplicates: topicCount === undefined, minSize: Math.max(2, Math.ceil(withTerms.length * 0.005)) });
+  const top = clusterRows(catalog, withTerms, {
+    minCount: topicCount ?? Math.min(MIN_TOP_TOPICS, Math.ceil(withTerms.length / 20)),
+    maxCount: topicCount ?? MAX_TOP_TOPICS,
+    minSize: Math.max(2, Math.ceil(withTerms.length * 0.005)),
+    sampleSize: GRAPH_SAMPLE,
+  });
   // Too far from every centroid: "Other".
   const best = new Int32Array(vectors.rows).fill(-1);
   const second = new Int32Array(vectors.rows).fill(-1);
@@ -158,7 +172,7 @@ function clusterCatalog(catalog: Catalog, topicCount: number | undefined, maxTop
     setCentroid(catalog, node, dims);
     roots.push(node);
   });
-  for (const root of roots) split(catalog, root, maxTopicSize, dims);
+  for (const root of roots) split(catalog, root, maxTopicSize);
 
   labelTree(catalog, roots, previous);
   const also = new Map<number, TopicNode>();
@@ -172,76 +186,157 @@ function clusterCatalog(catalog: Catalog, topicCount: number | undefined, maxTop
     version: STATE_VERSION,
     clustered: vectors.rows,
     changes: 0,
-    topicCount,
     maxTopicSize,
     otherSimilarity: OTHER_SIMILARITY,
     centroids: [],
   };
+  if (topicCount !== undefined) state.topicCount = topicCount;
   return assemble(catalog, roots, other, (r) => also.get(r), state);
 }
 
-/** About √(n/2) topics: 8–25 once a catalog has 50 papers, fewer for a handful. */
-export function defaultTopicCount(papers: number): number {
-  const floor = Math.min(MIN_TOP_TOPICS, Math.max(1, Math.floor(papers / 6)));
-  return Math.max(floor, Math.min(MAX_TOP_TOPICS, Math.round(Math.sqrt(papers / 2))));
-}
-
 interface ClusterOptions {
-  mergeDuplicates: boolean;
+  /** Fewer communities than this: Louvain again at a higher resolution. */
+  minCount: number;
+  /** More: the most similar ones merge. */
+  maxCount: number;
+  /** Smaller clusters are dissolved into their papers' nearest other. */
   minSize: number;
+  sampleSize: number;
 }
 
-/** k-means on (a sample of) the rows, every row to its nearest centroid, small clusters dissolved. */
-function clusterRows(catalog: Catalog, rows: number[], k: number, seed: number, dims: number, options: ClusterOptions): TopicNode[] {
+/**
+ * Clusters of the rows: Louvain communities of the nearest-neighbour graph of (a sample of) them,
+ * small ones dissolved, the most similar merged down to `maxCount`; then every row goes to its
+ * nearest community centroid (twice, centroids recomputed from all rows), so a paper's topic is
+ * the one whose centroid fits it best (what later runs place new papers against).
+ */
+function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions): TopicNode[] {
   const { vectors } = catalog;
-  const sample = rows.length <= CLUSTER_SAMPLE ? Int32Array.from(rows) : Int32Array.from(sampleOf(catalog, rows, CLUSTER_SAMPLE));
-  const clustering = sphericalKMeans(vectors, sample, dims, { k, seed: 0x5eed + seed });
-  let centroids = clustering.centroids;
-  const count = centroids.k;
-  let alive = Array.from({ length: count }, (_, c) => c);
-  let assignment = assign(vectors, rows, centroids, alive);
-  // Dissolve clusters too small to be topics, then merge near-duplicates, recomputing centroids each time.
-  for (let round = 0; round < count; round++) {
-    const sizes = new Int32Array(count);
-    for (const c of assignment) sizes[c]++;
-    let changed = false;
-    const smallest = alive.filter((c) => sizes[c] < options.minSize).sort((a, b) => sizes[a] - sizes[b] || a - b)[0];
-    if (smallest !== undefined && alive.length > 1) {
-      alive = alive.filter((c) => c !== smallest);
-      changed = true;
-    } else if (options.mergeDuplicates) {
-      const pair = closestPair(centroids, alive);
-      if (pair && pair.similarity >= MERGE_SIMILARITY) {
-        alive = alive.filter((c) => c !== pair.b);
-        for (let i = 0; i < assignment.length; i++) if (assignment[i] === pair.b) assignment[i] = pair.a;
-        centroids = meanCentroids(vectors, rows, assignment, count, dims);
-        changed = true;
-      }
-    }
-    if (!changed) break;
-    assignment = assign(vectors, rows, centroids, alive);
-    centroids = meanCentroids(vectors, rows, assignment, count, dims);
-    assignment = assign(vectors, rows, centroids, alive);
+  const dims = catalog.vocabulary.terms.length;
+  const sample = rows.length <= options.sampleSize ? rows : sampleOf(catalog, rows, options.sampleSize);
+  const graph = nearestNeighbors(vectors, sample, dims, NEIGHBORS);
+  const minSampleSize = Math.max(1, Math.round((options.minSize * sample.length) / rows.length));
+  let communities = louvain(graph, RESOLUTION);
+  for (let resolution = RESOLUTION * 2, tries = 0; tries < 4 && bigGroups(communities, minSampleSize) < options.minCount; resolution *= 2, tries++) {
+    communities = louvain(graph, resolution);
   }
-  const groups = new Map<number, number[]>();
+  const groups = mergeGroups(vectors, sample, groupsOf(communities), minSampleSize, options.maxCount, dims);
+
+  // Every row to its nearest centroid, twice; then clusters below `minSize` dissolved.
+  let assignment: Int32Array = new Int32Array(sample.length);
+  groups.forEach((members, c) => members.forEach((i) => (assignment[i] = c)));
+  let centroids = meanCentroids(vectors, sample, assignment, groups.length, dims);
+  let alive = groups.map((_, c) => c);
+  for (let round = 0; round < 2 + groups.length; round++) {
+    assignment = assign(vectors, rows, centroids, alive);
+    const sizes = new Int32Array(groups.length);
+    for (const c of assignment) sizes[c]++;
+    const small = alive.filter((c) => sizes[c] < options.minSize).sort((a, b) => sizes[a] - sizes[b] || a - b);
+    if (round >= 1 && (small.length === 0 || alive.length === 1)) break;
+    if (round >= 1) alive = alive.filter((c) => c !== small[0]);
+    centroids = meanCentroids(vectors, rows, assignment, groups.length, dims);
+  }
+  const members = new Map<number, number[]>();
   rows.forEach((r, i) => {
-    const list = groups.get(assignment[i]);
+    const list = members.get(assignment[i]);
     if (list) list.push(r);
-    else groups.set(assignment[i], [r]);
+    else members.set(assignment[i], [r]);
   });
-  return [...groups.keys()].sort((a, b) => a - b).map((c) => {
-    const node = emptyNode(groups.get(c) as number[], 0);
+  return [...members.keys()].sort((a, b) => a - b).map((c) => {
+    const node = emptyNode(members.get(c) as number[], 0);
     setCentroid(catalog, node, dims);
     return node;
   });
 }
 
-function sampleOf(catalog: Catalog, rows: number[], size: number): number[] {
+function bigGroups(communities: Int32Array, minSize: number): number {
+  const sizes = new Map<number, number>();
+  for (const c of communities) sizes.set(c, (sizes.get(c) ?? 0) + 1);
+  let count = 0;
+  for (const size of sizes.values()) if (size >= minSize) count++;
+  return count;
+}
+
+/** Indices (into the clustered rows) per community, communities in order of first member. */
+function groupsOf(communities: Int32Array): number[][] {
+  const groups: number[][] = [];
+  communities.forEach((c, i) => (groups[c] ??= []).push(i));
+  return groups.filter((g) => g !== undefined);
+}
+
+/**
+ * Merges groups by the cosine of their centroids: first each group smaller than `minSize` into
+ * its most similar group (a dense clique that Louvain's resolution broke into single papers comes
+ * back together), then the two most similar until there are `maxCount` and no two are near
+ * duplicates (`DUPLICATE_SIMILARITY`). Cosines come from the dot
+ * products of the groups' summed vectors, updated per merge without going back to the rows.
+ */
+function mergeGroups(vectors: PaperVectors, rows: readonly number[], groups: number[][], minSize: number, maxCount: number, dims: number): number[][] {
+  const k = groups.length;
+  const small = (c: number) => merged[c].length < minSize;
+  const merged = groups.map((g) => [...g]);
+  if (k <= 1) return groups;
+  const sums = emptyCentroids(k, dims);
+  groups.forEach((members, c) => members.forEach((i) => addRow(vectors, rows[i], sums, c)));
+  const gram = gramMatrix(sums);
+  const alive = new Uint8Array(k).fill(1);
+  const cosine = (a: number, b: number) => gram[a * k + b] / Math.sqrt(gram[a * k + a] * gram[b * k + b] || 1);
+  for (let count = k; count > 1; count--) {
+    let bestA = -1;
+    let bestB = -1;
+    let bestCos = -Infinity;
+    const anySmall = merged.some((_, c) => alive[c] && small(c));
+    for (let a = 0; a < k; a++) {
+      if (!alive[a]) continue;
+      for (let b = a + 1; b < k; b++) {
+        if (!alive[b] || (anySmall && !small(a) && !small(b))) continue;
+        const cos = cosine(a, b);
+        if (cos > bestCos) {
+          bestCos = cos;
+          bestA = a;
+          bestB = b;
+        }
+      }
+    }
+    if (!anySmall && count <= maxCount && bestCos < DUPLICATE_SIMILARITY) break;
+    // b joins a: a's row and column of dot products become the sums of both.
+    const selfDot = gram[bestA * k + bestA] + 2 * gram[bestA * k + bestB] + gram[bestB * k + bestB];
+    for (let c = 0; c < k; c++) {
+      gram[bestA * k + c] += gram[bestB * k + c];
+      gram[c * k + bestA] = gram[bestA * k + c];
+    }
+    gram[bestA * k + bestA] = selfDot;
+    alive[bestB] = 0;
+    merged[bestA].push(...merged[bestB]);
+    merged[bestB] = [];
+  }
+  return merged.filter((_, c) => alive[c]).map((g) => g.sort((a, b) => a - b));
+}
+
+/** Dot products of every pair of centroids (unnormalized sums), visiting only the non-zero weights of each term. */
+function gramMatrix(centroids: Centroids): Float64Array {
+  const { k, dims, values } = centroids;
+  const gram = new Float64Array(k * k);
+  const nonZero = new Int32Array(k);
+  for (let d = 0; d < dims; d++) {
+    const base = d * k;
+    let n = 0;
+    for (let c = 0; c < k; c++) if (values[base + c] !== 0) nonZero[n++] = c;
+    for (let x = 0; x < n; x++) {
+      const a = nonZero[x];
+      const va = values[base + a];
+      for (let y = 0; y < n; y++) gram[a * k + nonZero[y]] += va * values[base + nonZero[y]];
+    }
+  }
+  return gram;
+}
+
+function sampleOf(catalog: Catalog, rows: readonly number[], size: number): number[] {
   return [...rows].sort((a, b) => catalog.hashes[a] - catalog.hashes[b] || a - b).slice(0, size).sort((a, b) => a - b);
 }
 
 /** Each row's nearest live centroid. */
-function assign(vectors: PaperVectors, rows: number[], centroids: Centroids, alive: number[]): Int32Array {
+function assign(vectors: PaperVectors, rows: readonly number[], centroids: Centroids, alive: number[]): Int32Array {
   const out = new Int32Array(rows.length);
   const scores = new Float32Array(centroids.k);
   rows.forEach((r, i) => {
@@ -251,18 +346,6 @@ function assign(vectors: PaperVectors, rows: number[], centroids: Centroids, ali
     out[i] = best;
   });
   return out;
-}
-
-function closestPair(centroids: Centroids, alive: number[]): { a: number; b: number; similarity: number } | undefined {
-  const similarities = centroidSimilarities(centroids);
-  let best: { a: number; b: number; similarity: number } | undefined;
-  for (let i = 0; i < alive.length; i++) {
-    for (let j = i + 1; j < alive.length; j++) {
-      const s = similarities[alive[i] * centroids.k + alive[j]];
-      if (!best || s > best.similarity) best = { a: alive[i], b: alive[j], similarity: s };
-    }
-  }
-  return best;
 }
 
 function emptyNode(rows: number[], depth: number): TopicNode {
@@ -318,19 +401,20 @@ function scoreAgainst(
 }
 
 /** Opens a topic too big to scan into subtopics, recursively. */
-function split(catalog: Catalog, node: TopicNode, maxTopicSize: number, dims: number): void {
+function split(catalog: Catalog, node: TopicNode, maxTopicSize: number): void {
   if (node.rows.length <= maxTopicSize) return;
-  const k = Math.min(MAX_SUBTOPICS, Math.max(2, Math.round(node.rows.length / SUBTOPIC_SIZE)));
-  const children = clusterRows(catalog, node.rows, k, node.depth * 7919 + node.rows[0], dims, {
-    mergeDuplicates: false,
+  const children = clusterRows(catalog, node.rows, {
+    minCount: 2,
+    maxCount: Math.min(MAX_SUBTOPICS, Math.max(2, Math.round(node.rows.length / SUBTOPIC_SIZE))),
     minSize: Math.max(3, Math.ceil(node.rows.length * 0.02)),
+    sampleSize: SUBTOPIC_GRAPH_SAMPLE,
   });
   if (children.length < 2) return;
   node.children = children;
   for (const child of children) {
     child.parent = node;
     child.depth = node.depth + 1;
-    split(catalog, child, maxTopicSize, dims);
+    split(catalog, child, maxTopicSize);
   }
 }
 
@@ -367,18 +451,30 @@ function labelTree(catalog: Catalog, roots: TopicNode[], previous: TopicResult |
     const order = siblings.map((_, i) => i).sort((a, b) => siblings[b].rows.length - siblings[a].rows.length || siblings[a].rows[0] - siblings[b].rows[0]);
     for (const i of order) {
       const node = siblings[i];
-      const spelled: string[] = [];
-      for (const term of ranked[i].terms) {
-        const spelling = spellingInTopic(catalog, node, catalog.vocabulary.terms[term]);
-        if (spelling && !spelled.some((s) => foldAccents(s) === foldAccents(spelling))) spelled.push(spelling);
-        if (spelled.length >= 12) break;
-      }
+      const texts = textsOf(catalog, node);
+      const spell = (terms: readonly number[]) => {
+        const spelled: { spelling: string; stems: string[] }[] = [];
+        for (const term of terms) {
+          const text = catalog.vocabulary.terms[term];
+          const usage = usageOf(text, texts);
+          if (usage.fragment) continue;
+          const spelling = usage.spelling ?? titleCase(text);
+          if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' ') });
+          if (spelled.length >= 12) break;
+        }
+        return spelled;
+      };
+      const spelled = spell(ranked[i].terms);
+      // Nothing of its own left (every term taken or shared with the siblings): a shared one.
+      if (!node.label && !spelled.some((s) => !usedLabels.has(foldAccents(s.spelling)))) spelled.push(...spell(ranked[i].shared));
       if (!node.label) {
-        const label = spelled.find((s) => !usedLabels.has(foldAccents(s))) ?? fallbackLabel(spelled, usedLabels);
+        const label = spelled.find((s) => !usedLabels.has(foldAccents(s.spelling)))?.spelling ?? fallbackLabel(spelled.map((s) => s.spelling), usedLabels);
         node.label = label;
         usedLabels.add(foldAccents(label));
       }
-      node.terms = spelled.filter((s) => foldAccents(s) !== foldAccents(node.label)).slice(0, 6);
+      // The tooltip's terms say more than the label: none repeats one of its words.
+      const labelStems = new Set(writtenWords(node.label).map((w) => w.stem));
+      node.terms = spelled.filter((s) => !s.stems.some((stem) => labelStems.has(stem))).slice(0, 6).map((s) => s.spelling);
       if (!node.id) {
         node.id = uniqueId(slugOf(node.label), usedIds);
         usedIds.add(node.id);
@@ -400,18 +496,28 @@ function uniqueId(slug: string, used: ReadonlySet<string>): string {
   for (let n = 2; ; n++) if (!used.has(`${slug}-${n}`)) return `${slug}-${n}`;
 }
 
-const SPELLING_TITLES = 60;
-const SPELLING_ABSTRACTS = 12;
+const LABEL_TITLES = 80;
+const LABEL_ABSTRACTS = 20;
 
-/** How the topic's papers write a term: titles first, then keywords and abstracts. */
-function spellingInTopic(catalog: Catalog, node: TopicNode, term: string): string | undefined {
+/**
+ * The texts a topic's labels are read from, as words: titles (where papers name their topic) of
+ * up to `LABEL_TITLES` papers, keywords, then abstracts of up to `LABEL_ABSTRACTS`.
+ */
+function textsOf(catalog: Catalog, node: TopicNode): { text: string; words: WrittenWord[] }[] {
   const { docs } = catalog;
-  const rows = node.rows.slice(0, 400);
-  const titles = rows.map((r) => docs[r].title ?? '').filter(Boolean).slice(0, SPELLING_TITLES * 4);
-  const fromTitles = spellingOf(term, [...titles, ...rows.flatMap((r) => docs[r].keywords ?? [])]);
-  if (fromTitles) return fromTitles;
-  const abstracts = rows.map((r) => docs[r].abstract ?? '').filter(Boolean).slice(0, SPELLING_ABSTRACTS * 4);
-  return spellingOf(term, abstracts) ?? titleCase(term);
+  const rows = node.rows.length <= LABEL_TITLES ? node.rows : sampleOf(catalog, node.rows, LABEL_TITLES);
+  const texts: string[] = [];
+  for (const r of rows) if (docs[r].title) texts.push(docs[r].title as string);
+  for (const r of rows) for (const keyword of docs[r].keywords ?? []) texts.push(keyword);
+  let abstracts = 0;
+  for (const r of rows) {
+    if (abstracts >= LABEL_ABSTRACTS) break;
+    if (docs[r].abstract) {
+      texts.push(docs[r].abstract as string);
+      abstracts++;
+    }
+  }
+  return texts.map((text) => ({ text, words: writtenWords(text) }));
 }
 
 /**
@@ -467,7 +573,9 @@ function assemble(catalog: Catalog, roots: TopicNode[], other: number[], alsoOf:
   }
   for (const level of levels) {
     for (const node of level) {
-      topics.push({ id: node.id, label: node.label, terms: node.terms, parentId: node.parent?.id, size: node.rows.length });
+      const entry: TopicEntry = { id: node.id, label: node.label, terms: node.terms, size: node.rows.length };
+      if (node.parent) entry.parentId = node.parent.id;
+      topics.push(entry);
       state.centroids.push(compactCentroid(node, vocabulary));
       if (node.children.length === 0) {
         for (const r of node.rows) leafOf[r] = leaves.length;

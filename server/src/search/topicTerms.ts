@@ -486,11 +486,21 @@ function grow<T extends Int32Array | Float32Array | Uint8Array>(from: T, to: T):
   return to;
 }
 
-/** Finds where a text writes a term (its stems in a row), returning each spelling as written. */
-export function spellingsOf(text: string, stems: readonly string[], visit: (spelling: string) => void): void {
-  const runs: { stem: string; start: number; end: number }[] = [];
+/** A word of a text as written, for labels: where it is, its stem, whether it follows the previous word inside a phrase. */
+export interface WrittenWord {
+  start: number;
+  end: number;
+  /** Undefined for a stop word or number. */
+  stem?: string;
+  /** Only spaces or hyphens since the previous word. */
+  joined: boolean;
+}
+
+/** The words of a text with their positions (titles and abstracts of one topic, read once for its labels). */
+export function writtenWords(text: string): WrittenWord[] {
+  const out: WrittenWord[] = [];
   let start = -1;
-  let joined = true;
+  let joined = false;
   for (let i = 0; i <= text.length; i++) {
     const code = i < text.length ? text.charCodeAt(i) : 46;
     if (isWordChar(code)) {
@@ -499,17 +509,11 @@ export function spellingsOf(text: string, stems: readonly string[], visit: (spel
     }
     if (start >= 0) {
       const folded = foldAccents(text.slice(start, i));
-      if (!joined || !isContentWord(folded)) runs.length = 0;
-      if (isContentWord(folded)) {
-        runs.push({ stem: stemWord(folded), start, end: i });
-        if (runs.length > stems.length) runs.shift();
-        if (runs.length === stems.length && runs.every((run, j) => run.stem === stems[j])) {
-          visit(text.slice(runs[0].start, runs[runs.length - 1].end));
-        }
-      }
+      out.push({ start, end: i, stem: isContentWord(folded) ? stemWord(folded) : undefined, joined });
       start = -1;
       joined = true;
     }
     if (!isPhraseGap(code)) joined = false;
   }
+  return out;
 }
