@@ -7,6 +7,7 @@ import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import { shorten } from '../features/markdown';
 import { existingLiteratureNote } from './literatureNotes';
 import { paperLinks } from './paperLinks';
+import { paperEntryLocation } from './paperLocation';
 import type { Settings } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
 
@@ -17,7 +18,8 @@ export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Pick
   const summary: PaperSummary = {
     key: paper.key,
     citingNotes: model.notesCiting(paper.key),
-    catalogUri: paper.source.uri,
+    // A Zotero paper's entry is its item in Zotero (or, without a usable item key, the library).
+    catalogUri: paperEntryLocation(paper)?.uri ?? paper.source.uri,
     catalogLine: paper.source.range.start.line,
   };
   if (paper.title) summary.title = paper.title;
