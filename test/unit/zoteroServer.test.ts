@@ -29,8 +29,12 @@ async function startServer(folder: string, cacheHome: string, settings: unknown)
   const child = spawn(process.execPath, [serverPath, '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const server: Server = { process: child, connection, logs: [], diagnostics: new Map() };
-  connection.onNotification('window/logMessage', (params: { message: string }) => server.logs.push(params.message));
-  connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: { code: string; message: string }[] }) => server.diagnostics.set(params.uri, params.diagnostics));
+  connection.onNotification('window/logMessage', (params: { message: string }) => {
+    server.logs.push(params.message);
+  });
+  connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: { code: string; message: string }[] }) => {
+    server.diagnostics.set(params.uri, params.diagnostics);
+  });
   connection.listen();
   await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(folder).href, capabilities: {}, initializationOptions: { settings } });
   await connection.sendNotification('initialized', {});
