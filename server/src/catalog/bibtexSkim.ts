@@ -4,6 +4,7 @@
  * has every key and title of a 100,000-entry catalog within a second of the start; the real read
  * replaces these papers as soon as it is indexed. Values on one line only (`title = {...},`).
  */
+import { uncitableBibtexKeyCharacter } from './citableKey';
 import { latexToUnicode } from './latex';
 import type { Paper } from './paper';
 
@@ -16,7 +17,8 @@ export function skimBibtex(text: string, uri: string): Paper[] {
   for (const match of text.matchAll(LINE)) {
     if (match[1] !== undefined) {
       const type = match[1].toLowerCase();
-      current = type === 'string' || type === 'comment' || type === 'preamble' ? undefined : skimmedPaper(match[2], type, uri);
+      // A key the reader rejects (Pandoc cannot cite it) is no paper here either.
+      current = type === 'string' || type === 'comment' || type === 'preamble' || uncitableBibtexKeyCharacter(match[2]) !== undefined ? undefined : skimmedPaper(match[2], type, uri);
       if (current) papers.push(current);
     } else if (current) {
       const value = plainValue(match[4]);
