@@ -115,6 +115,24 @@ describe('catalog cache', () => {
     assert.deepEqual(papers.map((p) => [p.key, p.type, p.title, p.year]), [['a1', 'article', 'Plain', '1999'], ['b2', 'misc', undefined, undefined]]);
   });
 
+  test('the skim reads titles and first authors as the reader does: extended names, sorting commands, \slash, quotes', () => {
+    const text = String.raw`@book{beauvoir1949,
+  title = {Le \enquote{Deuxième} Sexe},
+  author = {{family=Beauvoir, given=Simone, prefix=de, useprefix=false} and {family=Doe, given=J.}},
+}
+@article{hakim2001,
+  title = {{AND}\slash {OR} Graphs for OCL$_h$},
+  author = {{\noopsort{hakim}}{al-Hakim}, Tawfiq and Roe, R.},
+}
+`;
+    const view = (papers: { key: string; title?: string; authors: { family?: string }[] }[]) => papers.map((p) => [p.key, p.title, p.authors.map((a) => a.family)]);
+    assert.deepEqual(view(skimBibtex(text, 'file:///s.bib')), [
+      ['beauvoir1949', 'Le “Deuxième” Sexe', ['Beauvoir', 'Doe']],
+      ['hakim2001', 'AND/OR Graphs for OCLₕ', ['al-Hakim', 'Roe']],
+    ]);
+    assert.deepEqual(view(skimBibtex(text, 'file:///s.bib')), view(parseBibtex(text, 'file:///s.bib').papers));
+  });
+
   test('the skim makes no paper of an entry the reader rejects: no type, no key, a key Pandoc cannot cite', () => {
     const text = String.raw`@{WASSA,
 }

@@ -20,12 +20,13 @@ const MONTHS: Record<string, string> = {
   jan: 'January', feb: 'February', mar: 'March', apr: 'April', may: 'May', jun: 'June',
   jul: 'July', aug: 'August', sep: 'September', oct: 'October', nov: 'November', dec: 'December',
 };
-const MONTH_NUMBERS: Record<string, string> = {
+// No prototype: `month = {constructor}` is not a month.
+const MONTH_NUMBERS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   january: '01', february: '02', march: '03', april: '04', may: '05', june: '06', july: '07', august: '08',
   september: '09', october: '10', november: '11', december: '12',
   // Written in braces or quotes instead of the macro: `month = {Jan.}`, `month = "sept"`.
   jan: '01', feb: '02', mar: '03', apr: '04', jun: '06', jul: '07', aug: '08', sep: '09', sept: '09', oct: '10', nov: '11', dec: '12',
-};
+});
 
 /** One entry as written: raw field values (macros expanded, outer delimiters removed). */
 interface RawEntry {

@@ -6,6 +6,7 @@
  */
 import { uncitableBibtexKeyCharacter } from './citableKey';
 import { latexToUnicode } from './latex';
+import { parseNames } from './names';
 import type { Paper } from './paper';
 
 const LINE = /^@(\w+)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,|^[ \t]*(title|author|year)[ \t]*=[ \t]*(.*?)[ \t]*,?[ \t]*\r?$/gim;
@@ -26,6 +27,8 @@ export function skimBibtex(text: string, uri: string): Paper[] {
       const field = match[3].toLowerCase();
       if (field === 'title') current.title = value;
       else if (field === 'year') current.year = value;
+      // biblatex's extended names (`family=Beauvoir, given=Simone, prefix=de`) need the reader's name parser.
+      else if (match[4].includes('=')) current.authors = parseNames(match[4].slice(1, -1));
       else current.authors = value.split(/\s+and\s+/).map((name) => ({ family: (name.includes(',') ? name.split(',')[0] : name.split(/\s+/).pop() ?? name).trim() }));
     }
   }
