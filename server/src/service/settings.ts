@@ -23,6 +23,8 @@ export interface Settings {
   papers: { sort: PaperSort };
   completion: { maxItems: number };
   diagnostics: { unknownKey: RuleSeverity; duplicateKey: RuleSeverity; parseError: RuleSeverity };
+  /** The user's Zotero library as a catalog, read from the running Zotero at `url`. */
+  zotero: { enabled: boolean; url: string };
 }
 
 export const defaultSettings: Settings = Object.freeze({
@@ -35,6 +37,7 @@ export const defaultSettings: Settings = Object.freeze({
   papers: { sort: 'title' },
   completion: { maxItems: 50 },
   diagnostics: { unknownKey: 'warning', duplicateKey: 'warning', parseError: 'error' },
+  zotero: { enabled: false, url: 'http://127.0.0.1:23119' },
 }) as Settings;
 
 const severities: readonly RuleSeverity[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -62,6 +65,10 @@ export function parseSettings(raw: unknown): Settings {
       unknownKey: oneOf(get('diagnostics.unknownKey'), severities) ?? d.diagnostics.unknownKey,
       duplicateKey: oneOf(get('diagnostics.duplicateKey'), severities) ?? d.diagnostics.duplicateKey,
       parseError: oneOf(get('diagnostics.parseError'), severities) ?? d.diagnostics.parseError,
+    },
+    zotero: {
+      enabled: typeof get('zotero.enabled') === 'boolean' ? (get('zotero.enabled') as boolean) : d.zotero.enabled,
+      url: nonEmptyString(get('zotero.url')) ?? d.zotero.url,
     },
   };
 }
