@@ -83,23 +83,21 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
   const allPapers = new Int32Array(dims);
   const perTopic = siblings.rows.map((rows) => {
     const weighted = new Map<number, number>();
-    const papers = new Map<number, number>();
     for (const r of rows) {
       for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
         const term = vectors.terms[p];
         const weight = 1 + TITLE_BONUS * vectors.inTitle[p];
         weighted.set(term, (weighted.get(term) ?? 0) + weight);
-        papers.set(term, (papers.get(term) ?? 0) + 1);
         all[term] += weight;
         allPapers[term]++;
       }
     }
-    return { weighted, papers };
+    return weighted;
   });
   const catchAll = (term: number, size: number) => allPapers[term] > Math.max(CATCH_ALL_SHARE * total, 1.5 * size);
 
   return siblings.rows.map((rows, c) => {
-    const { weighted, papers } = perTopic[c];
+    const weighted = perTopic[c];
     const size = rows.length;
     const scored: { term: number; score: number }[] = [];
     const shared: { term: number; score: number }[] = [];
