@@ -40,7 +40,7 @@ export interface Paper {
   arxiv?: string;
   /** Topics from `keywords`, JabRef `groups`, CSL `keyword`, tags. */
   keywords: string[];
-  /** File attachments (`file` field), as written. */
+  /** The `file` field's entries, one per attachment, as written: read them with `parseAttachment` (attachments.ts). */
   files: string[];
   note?: string;
   /** Where the entry is: `file://` URI of the catalog, the whole entry's range and the key's range. */
