@@ -6,6 +6,7 @@ import type { PaperDetails, PaperSummary } from '../../../common/protocol';
 import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import { shorten } from '../features/markdown';
 import { existingLiteratureNote } from './literatureNotes';
+import { namesPdf } from './paperAttachments';
 import { paperLinks } from './paperLinks';
 import type { Settings } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
@@ -29,6 +30,7 @@ export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Pick
   if (abstract) summary.abstractPreview = shorten(abstract, ABSTRACT_PREVIEW);
   const noteUri = existingLiteratureNote(model, paper.key, undefined, settings);
   if (noteUri) summary.noteUri = noteUri;
+  if (namesPdf(paper)) summary.hasPdf = true;
   return summary;
 }
 
