@@ -26,6 +26,8 @@ export interface Settings {
   completion: { maxItems: number };
   diagnostics: { unknownKey: RuleSeverity; duplicateKey: RuleSeverity; parseError: RuleSeverity };
   pdf: { openWith: PdfOpenWith };
+  /** The user's Zotero library as a catalog, read from the running Zotero at `url`. */
+  zotero: { enabled: boolean; url: string };
 }
 
 export const defaultSettings: Settings = Object.freeze({
@@ -39,6 +41,7 @@ export const defaultSettings: Settings = Object.freeze({
   completion: { maxItems: 50 },
   diagnostics: { unknownKey: 'warning', duplicateKey: 'warning', parseError: 'error' },
   pdf: { openWith: 'auto' },
+  zotero: { enabled: false, url: 'http://127.0.0.1:23119' },
 }) as Settings;
 
 const severities: readonly RuleSeverity[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -69,6 +72,10 @@ export function parseSettings(raw: unknown): Settings {
       parseError: oneOf(get('diagnostics.parseError'), severities) ?? d.diagnostics.parseError,
     },
     pdf: { openWith: oneOf(get('pdf.openWith'), pdfOpeners) ?? d.pdf.openWith },
+    zotero: {
+      enabled: typeof get('zotero.enabled') === 'boolean' ? (get('zotero.enabled') as boolean) : d.zotero.enabled,
+      url: nonEmptyString(get('zotero.url')) ?? d.zotero.url,
+    },
   };
 }
 
