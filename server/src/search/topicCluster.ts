@@ -266,3 +266,22 @@ export function louvain(graph: Graph, resolution: number): Int32Array {
   }
   return membership;
 }
+
+/** The graph between the given nodes only (renumbered in the given order). */
+export function subgraph(graph: Graph, nodes: readonly number[]): Graph {
+  const index = new Map<number, number>();
+  nodes.forEach((node, i) => index.set(node, i));
+  const offsets = new Uint32Array(nodes.length + 1);
+  const targets: number[] = [];
+  const weights: number[] = [];
+  nodes.forEach((node, i) => {
+    for (let e = graph.offsets[node]; e < graph.offsets[node + 1]; e++) {
+      const j = index.get(graph.targets[e]);
+      if (j === undefined) continue;
+      targets.push(j);
+      weights.push(graph.weights[e]);
+    }
+    offsets[i + 1] = targets.length;
+  });
+  return { nodes: nodes.length, offsets, targets: Int32Array.from(targets), weights: Float32Array.from(weights) };
+}

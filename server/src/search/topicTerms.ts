@@ -42,7 +42,9 @@ const PROSE_WORDS = new Set(
     'first second third two three four five six given make makes made take takes consider considered ' +
     'study studies studied investigate investigates work works paper\'s whose finally key main important ' +
     'could would among able called known well-known need needs needed lead leads leading code available ' +
-    'github com http https www org'
+    'github com http https www org ' +
+    // "(cid:123)": glyph codes left in abstracts extracted from PDFs.
+    'cid'
   ).split(' '),
 );
 
@@ -362,8 +364,21 @@ export function buildVocabulary(sample: TokenRuns, words: WordTable, minDf: numb
   if (kept.length > MAX_TERMS) kept.length = MAX_TERMS;
   kept.sort(byText);
 
+  // The kept phrases in a table of their own (a few thousand, not every phrase counted): looked up
+  // at every word of every paper. A three-word phrase's first two words are there too (term -1 when
+  // not kept themselves), so a miss on two words ends the lookup.
   const wordTerm = new Int32Array(wordCount).fill(-1);
-  const phraseTerm = new Int32Array(phrases.size).fill(-1);
+  const kept3 = new PhraseTable(Math.max(16, kept.length));
+  let phraseTerm = new Int32Array(Math.max(16, kept.length)).fill(-1);
+  const setPhrase = (words3: number[], term: number) => {
+    const at = kept3.add(words3[0], words3[1], words3.length === 3 ? words3[2] : -1);
+    if (at >= phraseTerm.length) {
+      const bigger = new Int32Array(phraseTerm.length * 2).fill(-1);
+      bigger.set(phraseTerm);
+      phraseTerm = bigger;
+    }
+    if (term >= 0) phraseTerm[at] = term;
+  };
   const termOfText = new Map<string, number>();
   const terms: string[] = [];
   const lengths = new Uint8Array(kept.length);
@@ -371,7 +386,11 @@ export function buildVocabulary(sample: TokenRuns, words: WordTable, minDf: numb
   const df = new Int32Array(kept.length);
   kept.forEach((term, i) => {
     if (term.word >= 0) wordTerm[term.word] = i;
-    else phraseTerm[term.phrase] = i;
+    else {
+      const phraseWords = phrases.words(term.phrase);
+      setPhrase(phraseWords, i);
+      if (phraseWords.length === 3) setPhrase(phraseWords.slice(0, 2), -1);
+    }
     termOfText.set(term.text, i);
     terms.push(term.text);
     lengths[i] = term.length;
@@ -379,7 +398,7 @@ export function buildVocabulary(sample: TokenRuns, words: WordTable, minDf: numb
     // Smoothed IDF, as scikit-learn's: never zero, so a common word still counts a little.
     idf[i] = Math.log((1 + docs) / (1 + term.df)) + 1;
   });
-  return { terms, lengths, idf, df, sampleSize: docs, wordTerm, phrases, phraseTerm, idOf: (term) => termOfText.get(term) ?? -1 };
+  return { terms, lengths, idf, df, sampleSize: docs, wordTerm, phrases: kept3, phraseTerm, idOf: (term) => termOfText.get(term) ?? -1 };
 }
 
 /**
