@@ -81,27 +81,55 @@ export interface Graph {
 
 /**
  * Each row's `k` most similar rows (cosine > 0; ties to the lower index), made symmetric (an edge
- * when either is among the other's nearest). Cost: rows² / 2 sparse dot products.
+ * when either is among the other's nearest). Dot products through an inverted index of the rows'
+ * terms: each pair sharing a term is visited once per shared term, so the cost is the sum over
+ * terms of (papers with the term)² / 2, far below rows² × terms per row for text.
  */
 export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>, dims: number, k: number): Graph {
   const n = rows.length;
   const heapSims = new Float32Array(n * k);
   const heapIds = new Int32Array(n * k);
   const heapSizes = new Int32Array(n);
-  const dense = new Float32Array(dims);
   const { offsets, terms, weights } = vectors;
+  // Postings: for each term, the rows (ascending) that have it, with their weights.
+  const postingStarts = new Uint32Array(dims + 1);
+  for (let i = 0; i < n; i++) for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) postingStarts[terms[p] + 1]++;
+  for (let d = 0; d < dims; d++) postingStarts[d + 1] += postingStarts[d];
+  const cursor = postingStarts.slice(0, dims);
+  const postingRows = new Int32Array(postingStarts[dims]);
+  const postingWeights = new Float32Array(postingStarts[dims]);
   for (let i = 0; i < n; i++) {
-    const a = rows[i];
-    for (let p = offsets[a]; p < offsets[a + 1]; p++) dense[terms[p]] = weights[p];
-    for (let j = i + 1; j < n; j++) {
-      const b = rows[j];
-      let s = 0;
-      for (let p = offsets[b]; p < offsets[b + 1]; p++) s += weights[p] * dense[terms[p]];
+    for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
+      const at = cursor[terms[p]]++;
+      postingRows[at] = i;
+      postingWeights[at] = weights[p];
+    }
+  }
+  cursor.set(postingStarts.subarray(0, dims));
+  const dot = new Float32Array(n);
+  const touched = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let count = 0;
+    for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
+      const term = terms[p];
+      const w = weights[p];
+      // Rows before i were paired with i when they were visited: start after i's own posting.
+      const from = ++cursor[term];
+      const to = postingStarts[term + 1];
+      for (let q = from; q < to; q++) {
+        const j = postingRows[q];
+        if (dot[j] === 0) touched[count++] = j;
+        dot[j] += w * postingWeights[q];
+      }
+    }
+    for (let t = 0; t < count; t++) {
+      const j = touched[t];
+      const s = dot[j];
+      dot[j] = 0;
       if (s <= 0) continue;
       offer(heapSims, heapIds, heapSizes, k, i, j, s);
       offer(heapSims, heapIds, heapSizes, k, j, i, s);
     }
-    for (let p = offsets[a]; p < offsets[a + 1]; p++) dense[terms[p]] = 0;
   }
   // Symmetric edges: collect both directions, then merge duplicates (same weight either way).
   const edges = new Map<number, number>();

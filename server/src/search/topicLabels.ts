@@ -123,7 +123,7 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
       }
       weighted[term] = 0;
     }
-    return { terms: best(own, vocabulary), shared: best(shared, vocabulary) };
+    return { terms: best(own), shared: best(shared) };
   });
   for (const term of touchedAll) {
     all[term] = 0;
@@ -132,9 +132,16 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
   return candidates;
 }
 
-function best(scored: { term: number; score: number }[], vocabulary: Vocabulary): number[] {
+/** The best-scored terms; ties by term id, which is the terms' alphabetical order. */
+function best(scored: { term: number; score: number }[]): number[] {
+  if (scored.length > MAX_CANDIDATES) {
+    // Only those at or above the MAX_CANDIDATES-th score are sorted.
+    const scores = Float64Array.from(scored, (s) => s.score).sort();
+    const cut = scores[scores.length - MAX_CANDIDATES];
+    scored = scored.filter((s) => s.score >= cut);
+  }
   return scored
-    .sort((a, b) => b.score - a.score || compareText(vocabulary.terms[a.term], vocabulary.terms[b.term]))
+    .sort((a, b) => b.score - a.score || a.term - b.term)
     .slice(0, MAX_CANDIDATES)
     .map((s) => s.term);
 }

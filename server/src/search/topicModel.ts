@@ -82,8 +82,9 @@ const REBUILD_MIN = 16;
 /** Terms of a centroid kept for placing papers later (in the result's model state). */
 const CENTROID_TERMS = 40;
 const RELATED = 3;
-/** A topic smaller than this offers its parent's papers as related candidates too. */
+/** A topic smaller than this offers its parent's papers as related candidates too, a parent up to `RELATED_MAX_POOL`. */
 const RELATED_MIN_POOL = 10;
+const RELATED_MAX_POOL = 240;
 const MIN_RELATED_SIMILARITY = 0.05;
 
 interface TopicNode {
@@ -106,8 +107,9 @@ interface Catalog {
   /** Per row: its key's hash, for samples that do not depend on the input order. */
   hashes: Uint32Array;
   textHashes: string[];
-  /** A vocabulary-sized array, zero between uses. */
+  /** Vocabulary-sized arrays: zero, and -1, between uses. */
   scratch: Float32Array;
+  termMap: Int32Array;
   labels: LabelScratch;
 }
 
@@ -151,6 +153,7 @@ function prepare(docs: TopicDocument[]): Catalog {
     hashes,
     textHashes: docs.map((doc) => fnv1a(textOf(doc)).toString(36)),
     scratch: new Float32Array(vocabulary.terms.length),
+    termMap: new Int32Array(vocabulary.terms.length).fill(-1),
     labels: labelScratch(vocabulary),
   };
 }
@@ -170,7 +173,7 @@ function clusterCatalog(catalog: Catalog, topicCount: number | undefined, maxTop
   const other: number[] = [];
   for (let r = 0; r < vectors.rows; r++) (vectors.offsets[r + 1] > vectors.offsets[r] ? withTerms : other).push(r);
 
-  const { nodes: top, centroids } = clusterRows(catalog, withTerms, {
+  const { nodes: top, centroids, local } = clusterRows(catalog, withTerms, {
     minCount: topicCount ?? Math.min(MIN_TOP_TOPICS, Math.ceil(withTerms.length / 20)),
     maxCount: topicCount ?? MAX_TOP_TOPICS,
     minSize: Math.max(2, Math.ceil(withTerms.length * 0.005)),
@@ -184,8 +187,8 @@ function clusterCatalog(catalog: Catalog, topicCount: number | undefined, maxTop
   const second = new Int32Array(vectors.rows).fill(-1);
   const secondSimilarity = new Float32Array(vectors.rows);
   const scores = new Float32Array(k);
-  for (const r of withTerms) {
-    scoreRow(vectors, r, centroids, scores);
+  withTerms.forEach((r, i) => {
+    scoreRow(local, i, centroids, scores);
     for (let c = 0; c < k; c++) {
       if (best[r] < 0 || scores[c] > bestSimilarity[r]) {
         second[r] = best[r];
@@ -197,7 +200,7 @@ function clusterCatalog(catalog: Catalog, topicCount: number | undefined, maxTop
         secondSimilarity[r] = scores[c];
       }
     }
-  }
+  });
   // Too far from every centroid: "Other", but only the least similar few.
   const similarities = Float32Array.from(withTerms, (r) => bestSimilarity[r]).sort();
   const otherSimilarity = Math.min(OTHER_SIMILARITY, similarities[Math.floor(similarities.length * MAX_OTHER_SHARE)] ?? 0);
@@ -247,10 +250,11 @@ interface ClusterOptions {
  * from all rows), so a paper's topic is the one whose centroid fits it best (what later runs place
  * new papers against). Returns the clusters and their dense centroids (in the same order).
  */
-function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions): { nodes: TopicNode[]; centroids: Centroids } {
-  const { vectors } = catalog;
-  const dims = catalog.vocabulary.terms.length;
-  const sample = sampleOf(catalog.hashes, rows, options.sampleSize);
+function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions): { nodes: TopicNode[]; centroids: Centroids; local: PaperVectors } {
+  // The rows' own terms only: dense centroids of a small topic stay small.
+  const { vectors, dims } = localVectors(catalog, rows);
+  const all = rows.map((_, i) => i);
+  const sample = sampleOf(Uint32Array.from(rows, (r) => catalog.hashes[r]), all, options.sampleSize);
   const graph = nearestNeighbors(vectors, sample, dims, NEIGHBORS);
   const minSampleSize = Math.max(1, Math.round((options.minSize * sample.length) / rows.length));
   let resolution = RESOLUTION;
@@ -264,19 +268,21 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   groups = groups.flatMap((group) => (group.length > maxSize ? splitGroup(graph, group, resolution) : [group]));
   groups = mergeGroups(vectors, sample, groups, { minSize: minSampleSize, maxCount: options.maxCount, maxSize }, dims);
 
-  // Every row to its nearest centroid, twice; clusters left below `minSize` then dissolved one at a time.
+  // Every row to its nearest centroid, twice; clusters left below `minSize` are then dissolved.
   let assignment: Int32Array = new Int32Array(sample.length);
   groups.forEach((members, c) => members.forEach((i) => (assignment[i] = c)));
   let centroids = meanCentroids(vectors, sample, assignment, groups.length, dims);
   let alive = groups.map((_, c) => c);
-  for (let round = 0; round < 2 + groups.length; round++) {
-    assignment = assign(vectors, rows, centroids, alive);
+  for (let round = 0; round < 4; round++) {
+    assignment = assign(vectors, all, centroids, alive);
     const sizes = new Int32Array(groups.length);
     for (const c of assignment) sizes[c]++;
-    const small = alive.filter((c) => sizes[c] < options.minSize).sort((a, b) => sizes[a] - sizes[b] || a - b);
-    if (round >= 1 && (small.length === 0 || alive.length === 1)) break;
-    if (round >= 1) alive = alive.filter((c) => c !== small[0]);
-    centroids = meanCentroids(vectors, rows, assignment, groups.length, dims);
+    if (round >= 1) {
+      const big = alive.filter((c) => sizes[c] >= options.minSize);
+      if (big.length === alive.length) break;
+      alive = big.length > 0 ? big : [alive.reduce((a, b) => (sizes[b] > sizes[a] ? b : a))];
+    }
+    centroids = meanCentroids(vectors, all, assignment, groups.length, dims);
   }
   const members = new Map<number, number[]>();
   rows.forEach((r, i) => {
@@ -293,7 +299,39 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
     setCentroid(catalog, node);
     return node;
   });
-  return { nodes, centroids: out };
+  return { nodes, centroids: out, local: vectors };
+}
+
+/** The rows' vectors as rows 0.. of their own, over the terms they use (renumbered 0.., in term order). */
+function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: PaperVectors; dims: number } {
+  const { vectors, termMap } = catalog;
+  const used: number[] = [];
+  let nnz = 0;
+  for (const r of rows) {
+    for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
+      if (termMap[vectors.terms[p]] < 0) {
+        termMap[vectors.terms[p]] = 0;
+        used.push(vectors.terms[p]);
+      }
+    }
+    nnz += vectors.offsets[r + 1] - vectors.offsets[r];
+  }
+  used.sort((a, b) => a - b).forEach((term, i) => (termMap[term] = i));
+  const offsets = new Uint32Array(rows.length + 1);
+  const terms = new Int32Array(nnz);
+  const weights = new Float32Array(nnz);
+  const inTitle = new Uint8Array(nnz);
+  let at = 0;
+  rows.forEach((r, i) => {
+    for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++, at++) {
+      terms[at] = termMap[vectors.terms[p]];
+      weights[at] = vectors.weights[p];
+      inTitle[at] = vectors.inTitle[p];
+    }
+    offsets[i + 1] = at;
+  });
+  for (const term of used) termMap[term] = -1;
+  return { vectors: { offsets, terms, weights, inTitle, rows: rows.length }, dims: used.length };
 }
 
 /** Indices (into the clustered rows) per community, communities in order of first member. */
@@ -411,13 +449,36 @@ function setCentroid(catalog: Catalog, node: TopicNode): void {
       sum[term] += vectors.weights[p];
     }
   }
-  const kept = terms.sort((a, b) => sum[b] - sum[a] || a - b).slice(0, CENTROID_TERMS * 4).sort((a, b) => a - b);
+  const kept = heaviest(terms, sum, CENTROID_TERMS * 4);
   let norm = 0;
   for (const d of kept) norm += sum[d] * sum[d];
   norm = Math.sqrt(norm) || 1;
-  node.centroidTerms = Int32Array.from(kept);
-  node.centroidWeights = Float32Array.from(kept, (d) => sum[d] / norm);
+  node.centroidTerms = kept;
+  node.centroidWeights = new Float32Array(kept.length);
+  kept.forEach((d, i) => (node.centroidWeights[i] = sum[d] / norm));
   for (const term of terms) sum[term] = 0;
+}
+
+/** The `limit` terms of largest weight (ties: lower term), in term order; a numeric sort of the weights finds the cut. */
+function heaviest(terms: readonly number[], weight: Float32Array, limit: number): Int32Array {
+  const sorted = Int32Array.from(terms).sort();
+  if (sorted.length <= limit) return sorted;
+  const weights = new Float32Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) weights[i] = weight[sorted[i]];
+  weights.sort();
+  const cut = weights[weights.length - limit];
+  let room = limit;
+  for (const term of sorted) if (weight[term] > cut) room--;
+  const kept = new Int32Array(limit);
+  let n = 0;
+  for (const term of sorted) {
+    if (weight[term] > cut) kept[n++] = term;
+    else if (weight[term] === cut && room > 0) {
+      kept[n++] = term;
+      room--;
+    }
+  }
+  return kept.subarray(0, n);
 }
 
 /** Opens a topic too big to scan into subtopics, recursively. */
@@ -518,8 +579,8 @@ function uniqueId(slug: string, used: ReadonlySet<string>): string {
   for (let n = 2; ; n++) if (!used.has(`${slug}-${n}`)) return `${slug}-${n}`;
 }
 
-const LABEL_TITLES = 80;
-const LABEL_ABSTRACTS = 20;
+const LABEL_TITLES = 60;
+const LABEL_ABSTRACTS = 10;
 
 /**
  * The texts a topic's labels are read from: titles (where papers name their topic) of up to
@@ -673,9 +734,9 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
   const related: string[][] = docs.map(() => []);
   const pools: { rows: readonly number[]; pool: readonly number[] }[] = leaves.map((leaf) => ({
     rows: leaf.rows,
-    pool: leaf.rows.length < RELATED_MIN_POOL && leaf.parent ? leaf.parent.rows : leaf.rows,
+    pool: leaf.rows.length < RELATED_MIN_POOL && leaf.parent && leaf.parent.rows.length <= RELATED_MAX_POOL ? leaf.parent.rows : leaf.rows,
   }));
-  pools.push({ rows: other, pool: other.length <= 4 * DEFAULT_MAX_TOPIC_SIZE ? other : [] });
+  pools.push({ rows: other, pool: other.length <= RELATED_MAX_POOL ? other : [] });
   const best: { row: number; similarity: number }[] = [];
   for (const { rows, pool } of pools) {
     for (const r of rows) {
