@@ -91,21 +91,8 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
   const heapIds = new Int32Array(n * k);
   const heapSizes = new Int32Array(n);
   const { offsets, terms, weights } = vectors;
-  // Postings: for each term, the rows (ascending) that have it, with their weights.
-  const postingStarts = new Uint32Array(dims + 1);
-  for (let i = 0; i < n; i++) for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) postingStarts[terms[p] + 1]++;
-  for (let d = 0; d < dims; d++) postingStarts[d + 1] += postingStarts[d];
+  const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, rows, dims);
   const cursor = postingStarts.slice(0, dims);
-  const postingRows = new Int32Array(postingStarts[dims]);
-  const postingWeights = new Float32Array(postingStarts[dims]);
-  for (let i = 0; i < n; i++) {
-    for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
-      const at = cursor[terms[p]]++;
-      postingRows[at] = i;
-      postingWeights[at] = weights[p];
-    }
-  }
-  cursor.set(postingStarts.subarray(0, dims));
   const dot = new Float32Array(n);
   const touched = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -160,6 +147,71 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
     edgeWeights[fill[j]++] = w;
   }
   return { nodes: n, offsets: graphOffsets, targets, weights: edgeWeights };
+}
+
+/** For each term, the given rows (as indices into `rows`, ascending) that have it, with their weights. */
+function postingsOf(vectors: PaperVectors, rows: ArrayLike<number>, dims: number): { postingStarts: Uint32Array; postingRows: Int32Array; postingWeights: Float32Array } {
+  const { offsets, terms, weights } = vectors;
+  const postingStarts = new Uint32Array(dims + 1);
+  for (let i = 0; i < rows.length; i++) for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) postingStarts[terms[p] + 1]++;
+  for (let d = 0; d < dims; d++) postingStarts[d + 1] += postingStarts[d];
+  const fill = postingStarts.slice(0, dims);
+  const postingRows = new Int32Array(postingStarts[dims]);
+  const postingWeights = new Float32Array(postingStarts[dims]);
+  for (let i = 0; i < rows.length; i++) {
+    for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
+      const at = fill[terms[p]]++;
+      postingRows[at] = i;
+      postingWeights[at] = weights[p];
+    }
+  }
+  return { postingStarts, postingRows, postingWeights };
+}
+
+/**
+ * Votes of each row's `k` most similar sample rows for their groups, weighted by similarity:
+ * `votes[row · groups + g]`. A row of the sample does not vote for itself. This places papers
+ * outside the sample by the communities of their neighbours, which keeps the communities' shapes;
+ * a nearest centroid would not (the centroid of a big, loose cluster is close to every paper).
+ */
+export function neighbourVotes(
+  vectors: PaperVectors,
+  rows: ArrayLike<number>,
+  sample: ArrayLike<number>,
+  groupOf: Int32Array,
+  groups: number,
+  dims: number,
+  k: number,
+): Float32Array {
+  const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, sample, dims);
+  const { offsets, terms, weights } = vectors;
+  const votes = new Float32Array(rows.length * groups);
+  const dot = new Float32Array(sample.length);
+  const touched = new Int32Array(sample.length);
+  const heapSims = new Float32Array(k);
+  const heapIds = new Int32Array(k);
+  const size = new Int32Array(1);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    let count = 0;
+    for (let p = offsets[row]; p < offsets[row + 1]; p++) {
+      const w = weights[p];
+      for (let q = postingStarts[terms[p]]; q < postingStarts[terms[p] + 1]; q++) {
+        const j = postingRows[q];
+        if (dot[j] === 0) touched[count++] = j;
+        dot[j] += w * postingWeights[q];
+      }
+    }
+    size[0] = 0;
+    for (let t = 0; t < count; t++) {
+      const j = touched[t];
+      const s = dot[j];
+      dot[j] = 0;
+      if (s > 0 && sample[j] !== row) offer(heapSims, heapIds, size, k, 0, j, s);
+    }
+    for (let h = 0; h < size[0]; h++) votes[i * groups + groupOf[heapIds[h]]] += heapSims[h];
+  }
+  return votes;
 }
 
 /** Keeps row i's k best (similarity, then lower id) in a min-heap whose root is the worst kept. */

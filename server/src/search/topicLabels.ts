@@ -115,7 +115,8 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
     const shared: { term: number; score: number }[] = [];
     const catchAll = Math.max(CATCH_ALL_SHARE * total, 1.5 * size);
     for (const term of touched) {
-      if (labelable[term]) {
+      // Once in one abstract is no topic's name: at least two papers, or a title.
+      if (labelable[term] && weighted[term] >= 2) {
         const inTopic = weighted[term] / size;
         const overall = all[term] / total;
         const score = LENGTH_BONUS[vocabulary.lengths[term]] * inTopic * Math.log(1 + inTopic / overall);
@@ -228,12 +229,18 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
     if (t < topic.titled) inTitles++;
     if (words[i].joined && bindsBefore(words[i - 1])) leftBound++;
     if (words[i + n]?.joined && bindsAfter(words[i + n])) rightBound++;
-    const spelling = titleCase(topic.texts[t].slice(words[i].start, words[i + n - 1].end).replace(/\s+/g, ' '));
-    counts.set(spelling, (counts.get(spelling) ?? 0) + 1);
+    const written = topic.texts[t].slice(words[i].start, words[i + n - 1].end);
+    counts.set(written, (counts.get(written) ?? 0) + 1);
+  }
+  // Spellings that differ in case only are one ("few-shot", "Few-Shot").
+  const cased = new Map<string, number>();
+  for (const [written, count] of counts) {
+    const spelling = titleCase(written.replace(/\s+/g, ' '));
+    cased.set(spelling, (cased.get(spelling) ?? 0) + count);
   }
   let best: string | undefined;
   let bestCount = 0;
-  for (const [spelling, count] of counts) {
+  for (const [spelling, count] of cased) {
     if (count > bestCount || (count === bestCount && best !== undefined && compareText(spelling, best) < 0)) {
       best = spelling;
       bestCount = count;

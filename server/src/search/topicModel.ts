@@ -15,7 +15,7 @@
  *    clusters, on the demo (64 papers) and on 340 ML conference papers.
  * 3. A hierarchy: a topic of more than `maxTopicSize` papers is clustered again into subtopics
  *    (2–12, about one per 20 papers), recursively, so no node lists thousands of papers.
- * 4. Each paper is placed once, at its deepest topic; a clear second top-level fit is `also`.
+ * 4. Each paper is placed once, at its deepest topic; a clear second top-level topic is `also`.
  *    Papers with no term of the vocabulary, or too far from every centroid (at most
  *    `MAX_OTHER_SHARE` of them), are "Other".
  * 5. Labels (topicLabels.ts): the term that sets a topic apart from its siblings, as the papers
@@ -32,7 +32,7 @@
  * quadratic part, vectors are typed arrays of at most 64 terms a paper.
  */
 import { foldAccents } from './tokenize';
-import { addRow, emptyCentroids, louvain, meanCentroids, nearestNeighbors, scoreRow, subgraph, type Centroids, type Graph } from './topicCluster';
+import { addRow, emptyCentroids, louvain, nearestNeighbors, neighbourVotes, subgraph, type Centroids, type Graph } from './topicCluster';
 import { indexTexts, labelScratch, rankLabelTerms, slugOf, usageOf, type LabelScratch, type TopicTexts } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
 import { buildVocabulary, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary } from './topicTerms';
@@ -55,7 +55,7 @@ const MIN_TOP_TOPICS = 8;
 /** No top-level topic holds more than this share of the papers when Louvain can split it. */
 const MAX_TOP_SHARE = 0.15;
 /** A topic opens into about one subtopic per this many papers, 2–12 of them. */
-const SUBTOPIC_SIZE = 20;
+const SUBTOPIC_SIZE = 30;
 const MAX_SUBTOPICS = 12;
 /** Papers in the nearest-neighbour graph of the catalog, of a topic, of a subtopic: samples (by key hash) beyond. */
 export const GRAPH_SAMPLE = 2000;
@@ -74,7 +74,7 @@ const DUPLICATE_SIMILARITY = 0.6;
 const OTHER_SIMILARITY = 0.05;
 /** ... but never more than this share of the papers: the least similar ones. */
 const MAX_OTHER_SHARE = 0.05;
-/** A second topic this close to the first (ratio of similarities) is an `also`. */
+/** A second top-level topic that gets this share of the votes of a paper's nearest papers (relative to its own topic's) is an `also`. */
 const ALSO_RATIO = 0.8;
 /** Changes (since the last clustering) past this share of the papers re-cluster; fewer are placed. */
 const REBUILD_SHARE = 0.1;
@@ -173,58 +173,41 @@ function clusterCatalog(catalog: Catalog, topicCount: number | undefined, maxTop
   const other: number[] = [];
   for (let r = 0; r < vectors.rows; r++) (vectors.offsets[r + 1] > vectors.offsets[r] ? withTerms : other).push(r);
 
-  const { nodes: top, centroids, local } = clusterRows(catalog, withTerms, {
+  const clusters = clusterRows(catalog, withTerms, {
     minCount: topicCount ?? Math.min(MIN_TOP_TOPICS, Math.ceil(withTerms.length / 20)),
     maxCount: topicCount ?? MAX_TOP_TOPICS,
     minSize: Math.max(2, Math.ceil(withTerms.length * 0.005)),
     maxShare: topicCount === undefined ? MAX_TOP_SHARE : 1,
     sampleSize: GRAPH_SAMPLE,
   });
-  // Each paper's best and second-best top-level topic.
-  const k = top.length;
-  const best = new Int32Array(vectors.rows).fill(-1);
-  const bestSimilarity = new Float32Array(vectors.rows);
-  const second = new Int32Array(vectors.rows).fill(-1);
-  const secondSimilarity = new Float32Array(vectors.rows);
-  const scores = new Float32Array(k);
-  withTerms.forEach((r, i) => {
-    scoreRow(local, i, centroids, scores);
-    for (let c = 0; c < k; c++) {
-      if (best[r] < 0 || scores[c] > bestSimilarity[r]) {
-        second[r] = best[r];
-        secondSimilarity[r] = bestSimilarity[r];
-        best[r] = c;
-        bestSimilarity[r] = scores[c];
-      } else if (second[r] < 0 || scores[c] > secondSimilarity[r]) {
-        second[r] = c;
-        secondSimilarity[r] = scores[c];
-      }
-    }
-  });
-  // Too far from every centroid: "Other", but only the least similar few.
-  const similarities = Float32Array.from(withTerms, (r) => bestSimilarity[r]).sort();
-  const otherSimilarity = Math.min(OTHER_SIMILARITY, similarities[Math.floor(similarities.length * MAX_OTHER_SHARE)] ?? 0);
+  const top = clusters.nodes;
+  // Too far from its topic's centroid: "Other", but only the least similar few.
+  const fit = Float32Array.from(withTerms, (r, i) => sparseDot(vectors, r, top[clusters.nodeOf[i]].centroidTerms, top[clusters.nodeOf[i]].centroidWeights));
+  const sorted = Float32Array.from(fit).sort();
+  const otherSimilarity = Math.min(OTHER_SIMILARITY, sorted[Math.floor(sorted.length * MAX_OTHER_SHARE)] ?? 0);
   const topRows: number[][] = top.map(() => []);
-  for (const r of withTerms) {
-    if (bestSimilarity[r] < otherSimilarity) other.push(r);
-    else topRows[best[r]].push(r);
-  }
+  withTerms.forEach((r, i) => {
+    if (fit[i] < otherSimilarity) other.push(r);
+    else topRows[clusters.nodeOf[i]].push(r);
+  });
   const roots: TopicNode[] = [];
   top.forEach((node, c) => {
     if (topRows[c].length === 0) return;
-    node.rows = topRows[c];
-    setCentroid(catalog, node);
+    if (topRows[c].length !== node.rows.length) {
+      node.rows = topRows[c];
+      setCentroid(catalog, node);
+    }
     roots.push(node);
   });
   for (const root of roots) split(catalog, root, maxTopicSize);
 
   labelTree(catalog, roots, previous);
   const also = new Map<number, TopicNode>();
-  for (const r of withTerms) {
-    const b = second[r];
-    if (b < 0 || bestSimilarity[r] < otherSimilarity || topRows[best[r]].length === 0 || topRows[b].length === 0) continue;
-    if (secondSimilarity[r] >= ALSO_RATIO * bestSimilarity[r]) also.set(r, top[b]);
-  }
+  withTerms.forEach((r, i) => {
+    const second = clusters.secondOf[i];
+    if (second < 0 || fit[i] < otherSimilarity || top[second].rows.length === 0 || !roots.includes(top[second])) return;
+    if (clusters.secondShare[i] >= ALSO_RATIO) also.set(r, top[second]);
+  });
   const state: TopicModelState = { version: STATE_VERSION, clustered: vectors.rows, changes: 0, maxTopicSize, otherSimilarity, centroids: [] };
   if (topicCount !== undefined) state.topicCount = topicCount;
   other.sort((a, b) => a - b);
@@ -243,14 +226,26 @@ interface ClusterOptions {
   sampleSize: number;
 }
 
+/** Clusters of rows, and for each row (in the order given) its cluster and its second fit. */
+interface Clusters {
+  nodes: TopicNode[];
+  /** Per row: its node's index. */
+  nodeOf: Int32Array;
+  /** Per row: the node its neighbours vote for after its own, -1 when none. */
+  secondOf: Int32Array;
+  /** Per row: the second node's votes over its own node's (0 when none). */
+  secondShare: Float32Array;
+}
+
 /**
  * Clusters of the rows: Louvain communities of the nearest-neighbour graph of (a sample of) them,
  * one too big split again, small ones and near-duplicates merged, the most similar merged down to
- * `maxCount`; then every row goes to its nearest community centroid (twice, centroids recomputed
- * from all rows), so a paper's topic is the one whose centroid fits it best (what later runs place
- * new papers against). Returns the clusters and their dense centroids (in the same order).
+ * `maxCount`. Each paper of the sample stays in its community; every other paper goes to the
+ * community its nearest papers of the sample vote for (weighted by similarity). A cluster left
+ * below `minSize` gives its papers to their next best (at least two clusters stay when there
+ * were two).
  */
-function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions): { nodes: TopicNode[]; centroids: Centroids; local: PaperVectors } {
+function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions): Clusters {
   // The rows' own terms only: dense centroids of a small topic stay small.
   const { vectors, dims } = localVectors(catalog, rows);
   const all = rows.map((_, i) => i);
@@ -268,38 +263,77 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   groups = groups.flatMap((group) => (group.length > maxSize ? splitGroup(graph, group, resolution) : [group]));
   groups = mergeGroups(vectors, sample, groups, { minSize: minSampleSize, maxCount: options.maxCount, maxSize }, dims);
 
-  // Every row to its nearest centroid, twice; clusters left below `minSize` are then dissolved.
-  let assignment: Int32Array = new Int32Array(sample.length);
-  groups.forEach((members, c) => members.forEach((i) => (assignment[i] = c)));
-  let centroids = meanCentroids(vectors, sample, assignment, groups.length, dims);
-  let alive = groups.map((_, c) => c);
-  for (let round = 0; round < 4; round++) {
-    assignment = assign(vectors, all, centroids, alive);
-    const sizes = new Int32Array(groups.length);
-    for (const c of assignment) sizes[c]++;
-    if (round >= 1) {
-      const big = alive.filter((c) => sizes[c] >= options.minSize);
-      if (big.length === alive.length) break;
-      alive = big.length > 0 ? big : [alive.reduce((a, b) => (sizes[b] > sizes[a] ? b : a))];
+  const k = groups.length;
+  const groupOf = new Int32Array(sample.length);
+  groups.forEach((members, g) => members.forEach((i) => (groupOf[i] = g)));
+  const votes = neighbourVotes(vectors, all, sample, groupOf, k, dims, NEIGHBORS);
+  const sampleIndex = new Int32Array(rows.length).fill(-1);
+  sample.forEach((i, at) => (sampleIndex[i] = at));
+  const alive = new Uint8Array(k).fill(1);
+  // The live group with most votes (ties: lower group); `except` left out; -1 when none has a vote.
+  const topVote = (i: number, except: number) => {
+    let best = -1;
+    for (let g = 0; g < k; g++) if (alive[g] && g !== except && votes[i * k + g] > 0 && (best < 0 || votes[i * k + g] > votes[i * k + best])) best = g;
+    return best;
+  };
+  const sizes = new Int32Array(k);
+  groups.forEach((members, g) => (sizes[g] = members.length));
+  const largest = () => {
+    let best = -1;
+    for (let g = 0; g < k; g++) if (alive[g] && (best < 0 || sizes[g] > sizes[best])) best = g;
+    return best;
+  };
+  const assignment = new Int32Array(rows.length);
+  const place = () => {
+    sizes.fill(0);
+    const fallback = largest();
+    for (let i = 0; i < rows.length; i++) {
+      const own = sampleIndex[i] >= 0 ? groupOf[sampleIndex[i]] : -1;
+      assignment[i] = own >= 0 && alive[own] ? own : topVote(i, -1);
+      if (assignment[i] < 0) assignment[i] = fallback;
+      sizes[assignment[i]]++;
     }
-    centroids = meanCentroids(vectors, all, assignment, groups.length, dims);
+  };
+  place();
+  let liveCount = k;
+  const small = [...Array(k).keys()].filter((g) => sizes[g] < options.minSize);
+  if (small.length > 0 && liveCount > 1) {
+    // Dissolve the small ones, keeping the two biggest groups at least.
+    const keep = new Set([...Array(k).keys()].sort((a, b) => sizes[b] - sizes[a] || a - b).slice(0, 2));
+    for (const g of small) {
+      if (keep.has(g) || liveCount <= 2) continue;
+      alive[g] = 0;
+      liveCount--;
+    }
+    place();
   }
-  const members = new Map<number, number[]>();
-  rows.forEach((r, i) => {
-    const list = members.get(assignment[i]);
-    if (list) list.push(r);
-    else members.set(assignment[i], [r]);
-  });
-  const kept = [...members.keys()].sort((a, b) => a - b);
-  // The returned centroids: the kept ones only, in order.
-  const out = emptyCentroids(kept.length, dims);
-  for (let d = 0; d < dims; d++) kept.forEach((c, i) => (out.values[d * kept.length + i] = centroids.values[d * centroids.k + c]));
-  const nodes = kept.map((c) => {
-    const node = emptyNode(members.get(c) as number[]);
+  const nodeIndex = new Int32Array(k).fill(-1);
+  const nodes: TopicNode[] = [];
+  const members: number[][] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const g = assignment[i];
+    if (nodeIndex[g] < 0) {
+      nodeIndex[g] = nodes.length;
+      members.push([]);
+      nodes.push(emptyNode([]));
+    }
+    members[nodeIndex[g]].push(rows[i]);
+  }
+  nodes.forEach((node, n) => {
+    node.rows = members[n];
     setCentroid(catalog, node);
-    return node;
   });
-  return { nodes, centroids: out, local: vectors };
+  const nodeOf = Int32Array.from(assignment, (g) => nodeIndex[g]);
+  const secondOf = new Int32Array(rows.length).fill(-1);
+  const secondShare = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const second = topVote(i, assignment[i]);
+    const own = votes[i * k + assignment[i]];
+    if (second < 0 || nodeIndex[second] < 0 || own <= 0) continue;
+    secondOf[i] = nodeIndex[second];
+    secondShare[i] = votes[i * k + second] / own;
+  }
+  return { nodes, nodeOf, secondOf, secondShare };
 }
 
 /** The rows' vectors as rows 0.. of their own, over the terms they use (renumbered 0.., in term order). */
@@ -316,7 +350,8 @@ function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: Pap
     }
     nnz += vectors.offsets[r + 1] - vectors.offsets[r];
   }
-  used.sort((a, b) => a - b).forEach((term, i) => (termMap[term] = i));
+  const sortedUsed = Int32Array.from(used).sort();
+  for (let i = 0; i < sortedUsed.length; i++) termMap[sortedUsed[i]] = i;
   const offsets = new Uint32Array(rows.length + 1);
   const terms = new Int32Array(nnz);
   const weights = new Float32Array(nnz);
@@ -331,7 +366,7 @@ function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: Pap
     offsets[i + 1] = at;
   });
   for (const term of used) termMap[term] = -1;
-  return { vectors: { offsets, terms, weights, inTitle, rows: rows.length }, dims: used.length };
+  return { vectors: { offsets, terms, weights, inTitle, rows: rows.length }, dims: sortedUsed.length };
 }
 
 /** Indices (into the clustered rows) per community, communities in order of first member. */
@@ -348,12 +383,14 @@ function splitGroup(graph: Graph, group: number[], resolution: number): number[]
 }
 
 /**
- * Merges groups by the cosine of their centroids: first each group smaller than `minSize` into
- * its most similar group (a dense clique that Louvain's resolution broke into single papers comes
- * back together), then near duplicates (`DUPLICATE_SIMILARITY`), then the two most similar until
- * there are `maxCount`; no merge makes a group bigger than `maxSize` while another can be made.
- * Cosines come from the dot products of the groups' summed vectors, updated per merge without
- * going back to the rows.
+ * Merges groups: first each group smaller than `minSize`, then near duplicates (centroid cosine at
+ * least `DUPLICATE_SIMILARITY`), then while there are more than `maxCount`; no merge makes a group
+ * bigger than `maxSize` while another can be made. The pair merged is the one of least Ward cost
+ * (the growth of the squared distances to the means, n_a·n_b / (n_a + n_b) · |mean_a − mean_b|²):
+ * a small group joins the group it is closest to, and big groups do not swallow everything, as
+ * they would by the cosine of centroids (the mean of a big, loose group is close to every paper).
+ * All from the dot products of the groups' summed vectors, updated per merge without going back to
+ * the rows.
  */
 function mergeGroups(
   vectors: PaperVectors,
@@ -371,23 +408,31 @@ function mergeGroups(
   const gram = gramMatrix(sums);
   const alive = new Uint8Array(k).fill(1);
   const cosine = (a: number, b: number) => gram[a * k + b] / Math.sqrt(gram[a * k + a] * gram[b * k + b] || 1);
+  const ward = (a: number, b: number) => {
+    const na = merged[a].length;
+    const nb = merged[b].length;
+    const distance = gram[a * k + a] / (na * na) + gram[b * k + b] / (nb * nb) - (2 * gram[a * k + b]) / (na * nb);
+    return ((na * nb) / (na + nb)) * distance;
+  };
   for (let count = k; count > 1; count--) {
     const anySmall = merged.some((_, c) => alive[c] && small(c));
-    let pair: { a: number; b: number; cos: number } | undefined;
-    let oversized: { a: number; b: number; cos: number } | undefined;
+    const must = anySmall || count > limits.maxCount;
+    let pair: { a: number; b: number; cost: number } | undefined;
+    let oversized: { a: number; b: number; cost: number } | undefined;
     for (let a = 0; a < k; a++) {
       if (!alive[a]) continue;
       for (let b = a + 1; b < k; b++) {
         if (!alive[b] || (anySmall && !small(a) && !small(b))) continue;
-        const cos = cosine(a, b);
-        const fits = merged[a].length + merged[b].length <= limits.maxSize;
-        if (fits && (!pair || cos > pair.cos)) pair = { a, b, cos };
-        if (!fits && (!oversized || cos > oversized.cos)) oversized = { a, b, cos };
+        // Not bound to merge: only near duplicates.
+        if (!must && cosine(a, b) < DUPLICATE_SIMILARITY) continue;
+        const cost = ward(a, b);
+        if (merged[a].length + merged[b].length <= limits.maxSize) {
+          if (!pair || cost < pair.cost) pair = { a, b, cost };
+        } else if (!oversized || cost < oversized.cost) oversized = { a, b, cost };
       }
     }
-    const must = anySmall || count > limits.maxCount;
     const chosen = pair ?? (must ? oversized : undefined);
-    if (!chosen || (!must && chosen.cos < DUPLICATE_SIMILARITY)) break;
+    if (!chosen) break;
     const { a, b } = chosen;
     // b joins a: a's row and column of dot products become the sums of both.
     const selfDot = gram[a * k + a] + 2 * gram[a * k + b] + gram[b * k + b];
@@ -419,19 +464,6 @@ function gramMatrix(centroids: Centroids): Float64Array {
     }
   }
   return gram;
-}
-
-/** Each row's nearest live centroid. */
-function assign(vectors: PaperVectors, rows: readonly number[], centroids: Centroids, alive: number[]): Int32Array {
-  const out = new Int32Array(rows.length);
-  const scores = new Float32Array(centroids.k);
-  rows.forEach((r, i) => {
-    scoreRow(vectors, r, centroids, scores);
-    let best = alive[0];
-    for (const c of alive) if (scores[c] > scores[best]) best = c;
-    out[i] = best;
-  });
-  return out;
 }
 
 function emptyNode(rows: number[]): TopicNode {
@@ -487,7 +519,7 @@ function split(catalog: Catalog, node: TopicNode, maxTopicSize: number): void {
   const { nodes: children } = clusterRows(catalog, node.rows, {
     minCount: 2,
     maxCount: Math.min(MAX_SUBTOPICS, Math.max(2, Math.round(node.rows.length / SUBTOPIC_SIZE))),
-    minSize: Math.max(3, Math.ceil(node.rows.length * 0.02)),
+    minSize: Math.max(5, Math.ceil(node.rows.length * 0.05)),
     maxShare: 1,
     sampleSize: node.depth === 0 ? SUBTOPIC_GRAPH_SAMPLE : DEEP_GRAPH_SAMPLE,
   });
@@ -584,7 +616,8 @@ const LABEL_ABSTRACTS = 10;
 
 /**
  * The texts a topic's labels are read from: titles (where papers name their topic) of up to
- * `LABEL_TITLES` papers, their keywords, then up to `LABEL_ABSTRACTS` abstracts.
+ * `LABEL_TITLES` papers, their keywords, and for a top-level topic up to `LABEL_ABSTRACTS`
+ * abstracts (more occurrences to tell a fragment; subtopics, thousands at 100k papers, do without).
  */
 function textsOf(catalog: Catalog, node: TopicNode): TopicTexts {
   const { docs } = catalog;
@@ -593,7 +626,7 @@ function textsOf(catalog: Catalog, node: TopicNode): TopicTexts {
   for (const r of rows) if (docs[r].title) texts.push(docs[r].title as string);
   for (const r of rows) for (const keyword of docs[r].keywords ?? []) texts.push(keyword);
   const titled = texts.length;
-  let abstracts = 0;
+  let abstracts = node.depth === 0 ? 0 : LABEL_ABSTRACTS;
   for (const r of rows) {
     if (abstracts >= LABEL_ABSTRACTS) break;
     if (docs[r].abstract) {
@@ -679,7 +712,7 @@ function assemble(catalog: Catalog, roots: TopicNode[], other: number[], alsoOf:
     const leaf = leafOf[r] >= 0 ? leaves[leafOf[r]] : undefined;
     const placement: TopicPlacement = { key: doc.key, topic: leaf ? leaf.id : OTHER_ID, related: related[r], hash: catalog.textHashes[r] };
     const also = leaf ? alsoOf(r) : undefined;
-    if (also && also.rows.length > 0) placement.also = bestLeafOf(catalog, also, r).id;
+    if (also && also.rows.length > 0) placement.also = also.id;
     return placement;
   });
   return { topics, placements, model: state };
@@ -737,24 +770,32 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
     pool: leaf.rows.length < RELATED_MIN_POOL && leaf.parent && leaf.parent.rows.length <= RELATED_MAX_POOL ? leaf.parent.rows : leaf.rows,
   }));
   pools.push({ rows: other, pool: other.length <= RELATED_MAX_POOL ? other : [] });
-  const best: { row: number; similarity: number }[] = [];
+  // The best three so far, most similar first (ties: lower row), in two small arrays.
+  const bestRows = new Int32Array(RELATED);
+  const bestSims = new Float64Array(RELATED);
   for (const { rows, pool } of pools) {
     for (const r of rows) {
       for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) scratch[vectors.terms[p]] = vectors.weights[p];
-      best.length = 0;
+      let count = 0;
       for (const c of pool) {
         if (c === r) continue;
         let s = 0;
         for (let p = vectors.offsets[c]; p < vectors.offsets[c + 1]; p++) s += vectors.weights[p] * scratch[vectors.terms[p]];
         if (s < MIN_RELATED_SIMILARITY) continue;
-        if (best.length < RELATED || s > best[best.length - 1].similarity) {
-          best.push({ row: c, similarity: s });
-          best.sort((a, b) => b.similarity - a.similarity || a.row - b.row);
-          if (best.length > RELATED) best.length = RELATED;
+        if (count === RELATED && !(s > bestSims[RELATED - 1] || (s === bestSims[RELATED - 1] && c < bestRows[RELATED - 1]))) continue;
+        let at = count < RELATED ? count++ : RELATED - 1;
+        while (at > 0 && (s > bestSims[at - 1] || (s === bestSims[at - 1] && c < bestRows[at - 1]))) {
+          bestSims[at] = bestSims[at - 1];
+          bestRows[at] = bestRows[at - 1];
+          at--;
         }
+        bestSims[at] = s;
+        bestRows[at] = c;
       }
       for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) scratch[vectors.terms[p]] = 0;
-      related[r] = best.map((b) => docs[b.row].key);
+      const keys: string[] = [];
+      for (let i = 0; i < count; i++) keys.push(docs[bestRows[i]].key);
+      related[r] = keys;
     }
   }
   return related;
@@ -843,7 +884,7 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
       return;
     }
     addToLeaf(bestLeafOf(catalog, scored[0].node, r), r);
-    if (scored[1] && scored[1].similarity >= ALSO_RATIO * scored[0].similarity) also.set(r, bestLeafOf(catalog, scored[1].node, r));
+    if (scored[1] && scored[1].similarity >= ALSO_RATIO * scored[0].similarity) also.set(r, scored[1].node);
   });
 
   // Topics left without papers go; the rest keep their ids, labels and terms.
