@@ -10,7 +10,7 @@
  * Centroids are dense and term-major (all k weights of a term side by side), so scoring a paper
  * against every centroid reads k consecutive floats per term.
  */
-import type { PaperVectors } from './topicTerms';
+import { kthLargest, type PaperVectors } from './topicTerms';
 
 /** k dense unit vectors over `dims` terms, term-major: weight of term d in centroid c at d·k + c. */
 export interface Centroids {
@@ -80,10 +80,18 @@ export interface Graph {
 }
 
 /**
- * Each row's `k` most similar rows (cosine > 0; ties to the lower index), made symmetric (an edge
- * when either is among the other's nearest). Dot products through an inverted index of the rows'
- * terms: each pair sharing a term is visited once per shared term, so the cost is the sum over
- * terms of (papers with the term)² / 2, far below rows² × terms per row for text.
+ * A term in more than this share of the papers being clustered says nothing about which of them
+ * belong together (inside a topic: the topic's own words) and is left out of their similarities.
+ * It is also where the quadratic cost of the inverted index would be.
+ */
+const COMMON_SHARE = 0.5;
+
+/**
+ * Each row's `k` most similar rows (cosine over the terms not `COMMON_SHARE`-common, > 0; ties to
+ * the lower index), made symmetric (an edge when either is among the other's nearest). Dot
+ * products through an inverted index of the rows' terms: each pair sharing a term is visited once
+ * per shared term, so the cost is the sum over terms of (papers with the term)² / 2, far below
+ * rows² × terms per row for text.
  */
 export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>, dims: number, k: number): Graph {
   const n = rows.length;
@@ -93,6 +101,7 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
   const { offsets, terms, weights } = vectors;
   const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, rows, dims);
   const cursor = postingStarts.slice(0, dims);
+  const maxPostings = Math.max(8, Math.floor(COMMON_SHARE * n));
   const dot = new Float32Array(n);
   const touched = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -103,6 +112,7 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
       // Rows before i were paired with i when they were visited: start after i's own posting.
       const from = ++cursor[term];
       const to = postingStarts[term + 1];
+      if (to - postingStarts[term] > maxPostings) continue;
       for (let q = from; q < to; q++) {
         const j = postingRows[q];
         if (dot[j] === 0) touched[count++] = j;
@@ -169,8 +179,16 @@ function postingsOf(vectors: PaperVectors, rows: ArrayLike<number>, dims: number
 }
 
 /**
- * Votes of each row's `k` most similar sample rows for their groups, weighted by similarity:
- * `votes[row · groups + g]`. A row of the sample does not vote for itself. This places papers
+ * Terms of a paper used to find its nearest sampled papers: its heaviest, and none in more than
+ * `QUERY_MAX_SHARE` of the sample (the rarer terms decide who the nearest are; the common ones
+ * would make every paper visit most of the sample).
+ */
+const QUERY_TERMS = 16;
+const QUERY_MAX_SHARE = 0.1;
+
+/**
+ * Votes of each row's `k` most similar sample rows for their groups, weighted by similarity (over
+ * the row's `QUERY_TERMS` heaviest terms, not `QUERY_MAX_SHARE`-common): `votes[i · groups + g]` for `rows[i]`. A row of the sample does not vote for itself. This places papers
  * outside the sample by the communities of their neighbours, which keeps the communities' shapes;
  * a nearest centroid would not (the centroid of a big, loose cluster is close to every paper).
  */
@@ -185,17 +203,27 @@ export function neighbourVotes(
 ): Float32Array {
   const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, sample, dims);
   const { offsets, terms, weights } = vectors;
+  const maxPostings = Math.max(8, Math.floor(QUERY_MAX_SHARE * sample.length));
   const votes = new Float32Array(rows.length * groups);
   const dot = new Float32Array(sample.length);
   const touched = new Int32Array(sample.length);
   const heapSims = new Float32Array(k);
   const heapIds = new Int32Array(k);
   const size = new Int32Array(1);
+  let selectScratch = new Float64Array(64);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     let count = 0;
+    // The row's `QUERY_TERMS` heaviest terms find its neighbours: its distinctive terms, with short postings.
+    const length = offsets[row + 1] - offsets[row];
+    let cut = -Infinity;
+    if (length > QUERY_TERMS) {
+      if (selectScratch.length < length) selectScratch = new Float64Array(length);
+      cut = kthLargest(weights.subarray(offsets[row], offsets[row + 1]), length, QUERY_TERMS, selectScratch);
+    }
     for (let p = offsets[row]; p < offsets[row + 1]; p++) {
       const w = weights[p];
+      if (w < cut || postingStarts[terms[p] + 1] - postingStarts[terms[p]] > maxPostings) continue;
       for (let q = postingStarts[terms[p]]; q < postingStarts[terms[p] + 1]; q++) {
         const j = postingRows[q];
         if (dot[j] === 0) touched[count++] = j;

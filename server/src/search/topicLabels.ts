@@ -12,7 +12,7 @@
  * - another topic's label (the caller keeps the used ones).
  */
 import { foldAccents } from './tokenize';
-import { stemWord, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
+import { kthLargest, stemWord, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
 
 /** Words too broad to name a topic alone (stems of). A phrase made of them only is too broad as well. */
 const GENERIC_WORDS = stems(
@@ -101,6 +101,10 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
     }
   }
   const labelable = labelableTerms(vocabulary);
+  let scoreOf = new Float64Array(256);
+  let termOf = new Int32Array(256);
+  let sharedOf = new Uint8Array(256);
+  let selectScratch = new Float64Array(256);
   const candidates = siblings.map((rows) => {
     const size = rows.length;
     const touched: number[] = [];
@@ -111,20 +115,26 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
         weighted[term] += 1 + TITLE_BONUS * vectors.inTitle[p];
       }
     }
-    const own: { term: number; score: number }[] = [];
-    const shared: { term: number; score: number }[] = [];
+    if (scoreOf.length < touched.length) {
+      scoreOf = new Float64Array(touched.length * 2);
+      termOf = new Int32Array(touched.length * 2);
+      sharedOf = new Uint8Array(touched.length * 2);
+      selectScratch = new Float64Array(touched.length * 2);
+    }
+    let n = 0;
     const catchAll = Math.max(CATCH_ALL_SHARE * total, 1.5 * size);
     for (const term of touched) {
       // Once in one abstract is no topic's name: at least two papers, or a title.
       if (labelable[term] && weighted[term] >= 2) {
         const inTopic = weighted[term] / size;
         const overall = all[term] / total;
-        const score = LENGTH_BONUS[vocabulary.lengths[term]] * inTopic * Math.log(1 + inTopic / overall);
-        (allPapers[term] > catchAll ? shared : own).push({ term, score });
+        termOf[n] = term;
+        scoreOf[n] = LENGTH_BONUS[vocabulary.lengths[term]] * inTopic * Math.log(1 + inTopic / overall);
+        sharedOf[n++] = allPapers[term] > catchAll ? 1 : 0;
       }
       weighted[term] = 0;
     }
-    return { terms: best(own), shared: best(shared) };
+    return { terms: best(termOf, scoreOf, sharedOf, n, 0, selectScratch), shared: best(termOf, scoreOf, sharedOf, n, 1, selectScratch) };
   });
   for (const term of touchedAll) {
     all[term] = 0;
@@ -133,15 +143,15 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
   return candidates;
 }
 
-/** The best-scored terms; ties by term id, which is the terms' alphabetical order. */
-function best(scored: { term: number; score: number }[]): number[] {
-  if (scored.length > MAX_CANDIDATES) {
-    // Only those at or above the MAX_CANDIDATES-th score are sorted.
-    const scores = Float64Array.from(scored, (s) => s.score).sort();
-    const cut = scores[scores.length - MAX_CANDIDATES];
-    scored = scored.filter((s) => s.score >= cut);
-  }
-  return scored
+/** The best-scored terms of one kind (`shared` 0 or 1), at most `MAX_CANDIDATES`; ties by term id, which is the terms' alphabetical order. */
+function best(terms: Int32Array, scores: Float64Array, shared: Uint8Array, n: number, kind: number, scratch: Float64Array): number[] {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (shared[i] === kind) scratch[count++] = scores[i];
+  if (count === 0) return [];
+  const cut = count > MAX_CANDIDATES ? kthLargest(scratch, count, MAX_CANDIDATES, new Float64Array(count)) : -Infinity;
+  const picked: { term: number; score: number }[] = [];
+  for (let i = 0; i < n; i++) if (shared[i] === kind && scores[i] >= cut) picked.push({ term: terms[i], score: scores[i] });
+  return picked
     .sort((a, b) => b.score - a.score || a.term - b.term)
     .slice(0, MAX_CANDIDATES)
     .map((s) => s.term);
@@ -191,8 +201,8 @@ export interface TopicTexts {
   byStem: Map<string, number[]>;
 }
 
-export function indexTexts(texts: string[], titled: number): TopicTexts {
-  const words = texts.map(writtenWords);
+export function indexTexts(texts: string[], titled: number, stems?: Map<string, string | undefined>): TopicTexts {
+  const words = texts.map((text) => writtenWords(text, stems));
   const byStem = new Map<string, number[]>();
   words.forEach((list, t) =>
     list.forEach((word, w) => {

@@ -35,7 +35,7 @@ import { foldAccents } from './tokenize';
 import { addRow, emptyCentroids, louvain, nearestNeighbors, neighbourVotes, subgraph, type Centroids, type Graph } from './topicCluster';
 import { indexTexts, labelScratch, rankLabelTerms, slugOf, usageOf, type LabelScratch, type TopicTexts } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
-import { buildVocabulary, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary } from './topicTerms';
+import { buildVocabulary, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary } from './topicTerms';
 
 export interface TopicOptions {
   /** Number of top-level topics, instead of one from the catalog's size. */
@@ -54,6 +54,8 @@ const MAX_TOP_TOPICS = 25;
 const MIN_TOP_TOPICS = 8;
 /** No top-level topic holds more than this share of the papers when Louvain can split it. */
 const MAX_TOP_SHARE = 0.15;
+/** No subtopic holds more than this share of its parent's papers when Louvain can split it (else splits peel a few papers off at a time). */
+const MAX_SUBTOPIC_SHARE = 0.5;
 /** A topic opens into about one subtopic per this many papers, 2–12 of them. */
 const SUBTOPIC_SIZE = 30;
 const MAX_SUBTOPICS = 12;
@@ -89,7 +91,7 @@ const MIN_RELATED_SIMILARITY = 0.05;
 
 interface TopicNode {
   rows: number[];
-  /** Sparse unit centroid: term ids ascending, weights. */
+  /** Sparse unit centroid: its heaviest terms' ids and weights. */
   centroidTerms: Int32Array;
   centroidWeights: Float32Array;
   children: TopicNode[];
@@ -104,13 +106,15 @@ interface Catalog {
   docs: TopicDocument[];
   vectors: PaperVectors;
   vocabulary: Vocabulary;
-  /** Per row: its key's hash, for samples that do not depend on the input order. */
-  hashes: Uint32Array;
   textHashes: string[];
   /** Vocabulary-sized arrays: zero, and -1, between uses. */
   scratch: Float32Array;
   termMap: Int32Array;
   labels: LabelScratch;
+  /** Stems of spellings read for labels, once per run. */
+  stems: Map<string, string | undefined>;
+  /** Per row: its rank by key hash (ties by row): samples are the rows of lowest rank. */
+  rank: Int32Array;
 }
 
 export function buildTopics(input: readonly TopicDocument[], options: TopicOptions = {}): TopicResult {
@@ -138,7 +142,10 @@ function textOf(doc: TopicDocument): string {
 
 function prepare(docs: TopicDocument[]): Catalog {
   const hashes = Uint32Array.from(docs, (doc) => fnv1a(doc.key));
-  const sampleRows = docs.length <= VOCABULARY_SAMPLE ? docs.map((_, r) => r) : sampleOf(hashes, docs.map((_, r) => r), VOCABULARY_SAMPLE);
+  const byHash = Int32Array.from(docs.keys()).sort((a, b) => hashes[a] - hashes[b] || a - b);
+  const rank = new Int32Array(docs.length);
+  byHash.forEach((r, i) => (rank[r] = i));
+  const sampleRows = docs.length <= VOCABULARY_SAMPLE ? docs.map((_, r) => r) : sampleOf(rank, docs.map((_, r) => r), VOCABULARY_SAMPLE);
   const words = new WordTable();
   const runs = tokenizeAll(sampleRows.map((r) => docs[r]), words);
   const minDf = Math.max(2, Math.round(sampleRows.length / 5000));
@@ -150,18 +157,23 @@ function prepare(docs: TopicDocument[]): Catalog {
     docs,
     vectors,
     vocabulary,
-    hashes,
-    textHashes: docs.map((doc) => fnv1a(textOf(doc)).toString(36)),
+    textHashes: docs.map(textHash),
     scratch: new Float32Array(vocabulary.terms.length),
     termMap: new Int32Array(vocabulary.terms.length).fill(-1),
     labels: labelScratch(vocabulary),
+    stems: new Map(),
+    rank,
   };
 }
 
-/** The `size` rows with the smallest key hashes (ties by row), in row order: the same sample whatever the input order. */
-function sampleOf(hashes: Uint32Array, rows: readonly number[], size: number): number[] {
+/** The `size` rows of lowest rank by key hash, in row order: the same sample whatever the input order. */
+function sampleOf(rank: Int32Array, rows: readonly number[], size: number): number[] {
   if (rows.length <= size) return [...rows];
-  return [...rows].sort((a, b) => hashes[a] - hashes[b] || a - b).slice(0, size).sort((a, b) => a - b);
+  const ranks = new Float64Array(rows.length);
+  rows.forEach((r, i) => (ranks[i] = -rank[r]));
+  // The size-th largest of the negated ranks is the highest rank taken.
+  const cut = -kthLargest(ranks, rows.length, size, new Float64Array(rows.length));
+  return rows.filter((r) => rank[r] <= cut);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,11 +191,13 @@ function clusterCatalog(catalog: Catalog, topicCount: number | undefined, maxTop
     minSize: Math.max(2, Math.ceil(withTerms.length * 0.005)),
     maxShare: topicCount === undefined ? MAX_TOP_SHARE : 1,
     sampleSize: GRAPH_SAMPLE,
+    votesOfSample: true,
   });
   const top = clusters.nodes;
   // Too far from its topic's centroid: "Other", but only the least similar few.
-  const fit = Float32Array.from(withTerms, (r, i) => sparseDot(vectors, r, top[clusters.nodeOf[i]].centroidTerms, top[clusters.nodeOf[i]].centroidWeights));
-  const sorted = Float32Array.from(fit).sort();
+  const fit = new Float32Array(withTerms.length);
+  withTerms.forEach((r, i) => (fit[i] = centroidDot(catalog, r, top[clusters.nodeOf[i]])));
+  const sorted = Float64Array.from(fit).sort();
   const otherSimilarity = Math.min(OTHER_SIMILARITY, sorted[Math.floor(sorted.length * MAX_OTHER_SHARE)] ?? 0);
   const topRows: number[][] = top.map(() => []);
   withTerms.forEach((r, i) => {
@@ -224,6 +238,8 @@ interface ClusterOptions {
   /** A community with a larger share of the rows is split by Louvain on its own papers when it can be; merges never make one. */
   maxShare: number;
   sampleSize: number;
+  /** The sampled papers' own votes too (for `also`). */
+  votesOfSample?: boolean;
 }
 
 /** Clusters of rows, and for each row (in the order given) its cluster and its second fit. */
@@ -249,7 +265,7 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   // The rows' own terms only: dense centroids of a small topic stay small.
   const { vectors, dims } = localVectors(catalog, rows);
   const all = rows.map((_, i) => i);
-  const sample = sampleOf(Uint32Array.from(rows, (r) => catalog.hashes[r]), all, options.sampleSize);
+  const sample = sampleOf(Int32Array.from(rows, (r) => catalog.rank[r]), all, options.sampleSize);
   const graph = nearestNeighbors(vectors, sample, dims, NEIGHBORS);
   const minSampleSize = Math.max(1, Math.round((options.minSize * sample.length) / rows.length));
   let resolution = RESOLUTION;
@@ -266,14 +282,20 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   const k = groups.length;
   const groupOf = new Int32Array(sample.length);
   groups.forEach((members, g) => members.forEach((i) => (groupOf[i] = g)));
-  const votes = neighbourVotes(vectors, all, sample, groupOf, k, dims, NEIGHBORS);
   const sampleIndex = new Int32Array(rows.length).fill(-1);
   sample.forEach((i, at) => (sampleIndex[i] = at));
+  // Votes of the papers outside the sample, and at the top level (where they make `also`) of all.
+  const voters = options.votesOfSample ? all : all.filter((i) => sampleIndex[i] < 0);
+  let votes = neighbourVotes(vectors, voters, sample, groupOf, k, dims, NEIGHBORS);
+  const voteAt = new Int32Array(rows.length).fill(-1);
+  voters.forEach((i, at) => (voteAt[i] = at));
   const alive = new Uint8Array(k).fill(1);
   // The live group with most votes (ties: lower group); `except` left out; -1 when none has a vote.
   const topVote = (i: number, except: number) => {
+    const base = voteAt[i] * k;
+    if (base < 0) return -1;
     let best = -1;
-    for (let g = 0; g < k; g++) if (alive[g] && g !== except && votes[i * k + g] > 0 && (best < 0 || votes[i * k + g] > votes[i * k + best])) best = g;
+    for (let g = 0; g < k; g++) if (alive[g] && g !== except && votes[base + g] > 0 && (best < 0 || votes[base + g] > votes[base + best])) best = g;
     return best;
   };
   const sizes = new Int32Array(k);
@@ -305,6 +327,19 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
       alive[g] = 0;
       liveCount--;
     }
+    if (!options.votesOfSample) {
+      // The sampled papers of a dissolved group vote too now.
+      const more = sample.filter((i) => !alive[groupOf[sampleIndex[i]]]);
+      if (more.length > 0) {
+        const extra = neighbourVotes(vectors, more, sample, groupOf, k, dims, NEIGHBORS);
+        const merged = new Float32Array(votes.length + extra.length);
+        merged.set(votes);
+        merged.set(extra, votes.length);
+        const first = voters.length;
+        votes = merged;
+        more.forEach((i, at) => (voteAt[i] = first + at));
+      }
+    }
     place();
   }
   const nodeIndex = new Int32Array(k).fill(-1);
@@ -327,11 +362,12 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   const secondOf = new Int32Array(rows.length).fill(-1);
   const secondShare = new Float32Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
+    if (voteAt[i] < 0) continue;
     const second = topVote(i, assignment[i]);
-    const own = votes[i * k + assignment[i]];
+    const own = votes[voteAt[i] * k + assignment[i]];
     if (second < 0 || nodeIndex[second] < 0 || own <= 0) continue;
     secondOf[i] = nodeIndex[second];
-    secondShare[i] = votes[i * k + second] / own;
+    secondShare[i] = votes[voteAt[i] * k + second] / own;
   }
   return { nodes, nodeOf, secondOf, secondShare };
 }
@@ -491,19 +527,17 @@ function setCentroid(catalog: Catalog, node: TopicNode): void {
   for (const term of terms) sum[term] = 0;
 }
 
-/** The `limit` terms of largest weight (ties: lower term), in term order; a numeric sort of the weights finds the cut. */
+/** The `limit` terms of largest weight (at the cut: the first met), found by quickselect. */
 function heaviest(terms: readonly number[], weight: Float32Array, limit: number): Int32Array {
-  const sorted = Int32Array.from(terms).sort();
-  if (sorted.length <= limit) return sorted;
-  const weights = new Float32Array(sorted.length);
-  for (let i = 0; i < sorted.length; i++) weights[i] = weight[sorted[i]];
-  weights.sort();
-  const cut = weights[weights.length - limit];
+  if (terms.length <= limit) return Int32Array.from(terms);
+  const values = new Float64Array(terms.length);
+  for (let i = 0; i < terms.length; i++) values[i] = weight[terms[i]];
+  const cut = kthLargest(values, terms.length, limit, new Float64Array(terms.length));
   let room = limit;
-  for (const term of sorted) if (weight[term] > cut) room--;
+  for (const term of terms) if (weight[term] > cut) room--;
   const kept = new Int32Array(limit);
   let n = 0;
-  for (const term of sorted) {
+  for (const term of terms) {
     if (weight[term] > cut) kept[n++] = term;
     else if (weight[term] === cut && room > 0) {
       kept[n++] = term;
@@ -520,7 +554,7 @@ function split(catalog: Catalog, node: TopicNode, maxTopicSize: number): void {
     minCount: 2,
     maxCount: Math.min(MAX_SUBTOPICS, Math.max(2, Math.round(node.rows.length / SUBTOPIC_SIZE))),
     minSize: Math.max(5, Math.ceil(node.rows.length * 0.05)),
-    maxShare: 1,
+    maxShare: MAX_SUBTOPIC_SHARE,
     sampleSize: node.depth === 0 ? SUBTOPIC_GRAPH_SAMPLE : DEEP_GRAPH_SAMPLE,
   });
   if (children.length < 2) return;
@@ -621,7 +655,7 @@ const LABEL_ABSTRACTS = 10;
  */
 function textsOf(catalog: Catalog, node: TopicNode): TopicTexts {
   const { docs } = catalog;
-  const rows = sampleOf(catalog.hashes, node.rows, LABEL_TITLES);
+  const rows = sampleOf(catalog.rank, node.rows, LABEL_TITLES);
   const texts: string[] = [];
   for (const r of rows) if (docs[r].title) texts.push(docs[r].title as string);
   for (const r of rows) for (const keyword of docs[r].keywords ?? []) texts.push(keyword);
@@ -634,7 +668,7 @@ function textsOf(catalog: Catalog, node: TopicNode): TopicTexts {
       abstracts++;
     }
   }
-  return indexTexts(texts, titled);
+  return indexTexts(texts, titled, catalog.stems);
 }
 
 /**
@@ -725,7 +759,7 @@ function bestLeafOf(catalog: Catalog, node: TopicNode, row: number): TopicNode {
     let best = at.children[0];
     let bestS = -Infinity;
     for (const child of at.children) {
-      const s = sparseDot(catalog.vectors, row, child.centroidTerms, child.centroidWeights);
+      const s = centroidDot(catalog, row, child);
       if (s > bestS) {
         bestS = s;
         best = child;
@@ -736,19 +770,14 @@ function bestLeafOf(catalog: Catalog, node: TopicNode, row: number): TopicNode {
   return at;
 }
 
-/** Cosine of a row with a sparse centroid (both sorted by term). */
-function sparseDot(vectors: PaperVectors, row: number, terms: Int32Array, weights: Float32Array): number {
+/** Cosine of a row with a node's sparse centroid: the centroid scattered into the catalog's scratch array. */
+function centroidDot(catalog: Catalog, row: number, node: TopicNode): number {
+  const { vectors, scratch } = catalog;
+  const { centroidTerms, centroidWeights } = node;
+  for (let i = 0; i < centroidTerms.length; i++) scratch[centroidTerms[i]] = centroidWeights[i];
   let sum = 0;
-  let i = vectors.offsets[row];
-  const end = vectors.offsets[row + 1];
-  let j = 0;
-  while (i < end && j < terms.length) {
-    const a = vectors.terms[i];
-    const b = terms[j];
-    if (a === b) sum += vectors.weights[i++] * weights[j++];
-    else if (a < b) i++;
-    else j++;
-  }
+  for (let p = vectors.offsets[row]; p < vectors.offsets[row + 1]; p++) sum += vectors.weights[p] * scratch[vectors.terms[p]];
+  for (let i = 0; i < centroidTerms.length; i++) scratch[centroidTerms[i]] = 0;
   return sum;
 }
 
@@ -877,7 +906,7 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
       return;
     }
     const scored = roots
-      .map((node) => ({ node, similarity: sparseDot(catalog.vectors, r, node.centroidTerms, node.centroidWeights) }))
+      .map((node) => ({ node, similarity: centroidDot(catalog, r, node) }))
       .sort((a, b) => b.similarity - a.similarity || compare(a.node.id, b.node.id));
     if (scored[0].similarity < state.otherSimilarity) {
       other.push(r);
@@ -904,13 +933,21 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
 
 // ---------------------------------------------------------------------------------------------
 
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+function fnv1a(text: string, seed = 0x811c9dc5): number {
+  let hash = seed;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
+}
+
+/** A hash of what the model reads of a paper, field by field (a concatenated string would be hashed through its parts, slowly). */
+function textHash(doc: TopicDocument): string {
+  let hash = fnv1a(doc.title ?? '');
+  for (const keyword of doc.keywords ?? []) hash = fnv1a(keyword, Math.imul(hash ^ 1, 0x01000193));
+  hash = fnv1a(doc.abstract ?? '', Math.imul(hash ^ 2, 0x01000193));
+  return hash.toString(36);
 }
 
 function compare(a: string, b: string): number {
