@@ -324,10 +324,10 @@ export function louvain(graph: Graph, resolution: number): Int32Array {
         const factor = (resolution * degree[i]) / total;
         let best = own;
         let bestGain = links[own] - factor * communityDegree[own];
-        seen.sort((a, b) => a - b);
+        // The best gain; between equal gains the lower community (the order of `seen` does not matter).
         for (const c of seen) {
           const gain = links[c] - factor * communityDegree[c];
-          if (gain > bestGain + 1e-12) {
+          if (gain > bestGain + 1e-12 || (gain > bestGain - 1e-12 && best !== own && c < best)) {
             best = c;
             bestGain = gain;
           }

@@ -62,7 +62,7 @@ const MAX_SUBTOPICS = 12;
 /** Papers in the nearest-neighbour graph of the catalog, of a topic, of a subtopic: samples (by key hash) beyond. */
 export const GRAPH_SAMPLE = 2000;
 const SUBTOPIC_GRAPH_SAMPLE = 600;
-const DEEP_GRAPH_SAMPLE = 300;
+const DEEP_GRAPH_SAMPLE = 500;
 /** Neighbours per paper in the graph. */
 const NEIGHBORS = 15;
 /** Louvain's resolution: higher, more and smaller communities. */
@@ -104,7 +104,10 @@ interface TopicNode {
 
 interface Catalog {
   docs: TopicDocument[];
+  /** Every paper's vector; for small changes, only those needed (the others have no terms). */
   vectors: PaperVectors;
+  /** Vectors again, of the papers a mask marks. */
+  vectorsOf: (only?: Uint8Array) => PaperVectors;
   vocabulary: Vocabulary;
   textHashes: string[];
   /** Vocabulary-sized arrays: zero, and -1, between uses. */
@@ -120,15 +123,17 @@ interface Catalog {
 export function buildTopics(input: readonly TopicDocument[], options: TopicOptions = {}): TopicResult {
   const docs = uniqueSorted(input);
   if (docs.length === 0) return { topics: [], placements: [] };
-  const catalog = prepare(docs);
+  const textHashes = docs.map(textHash);
   const maxTopicSize = Math.max(2, options.maxTopicSize ?? DEFAULT_MAX_TOPIC_SIZE);
   const previous = options.previous;
   const state = previous?.model;
   if (previous && state && state.version === STATE_VERSION && state.topicCount === options.topicCount && state.maxTopicSize === maxTopicSize) {
-    const placed = placeChanges(catalog, previous, state);
-    if (placed) return placed;
+    const changes = changesSince(docs, textHashes, previous);
+    if (state.changes + changes.count <= Math.max(REBUILD_MIN, REBUILD_SHARE * state.clustered)) {
+      return placeChanges(prepare(docs, textHashes, changes.changed), previous, state, changes);
+    }
   }
-  return clusterCatalog(catalog, options.topicCount, maxTopicSize, previous);
+  return clusterCatalog(prepare(docs, textHashes), options.topicCount, maxTopicSize, previous);
 }
 
 function uniqueSorted(input: readonly TopicDocument[]): TopicDocument[] {
@@ -140,7 +145,11 @@ function textOf(doc: TopicDocument): string {
   return `${doc.title ?? ''}\u0000${(doc.keywords ?? []).join('\u0001')}\u0000${doc.abstract ?? ''}`;
 }
 
-function prepare(docs: TopicDocument[]): Catalog {
+/**
+ * The vocabulary and, for every paper (or those `only` marks: the rest get vectors later, or
+ * none), its vector.
+ */
+function prepare(docs: TopicDocument[], textHashes: string[], only?: Uint8Array): Catalog {
   const hashes = Uint32Array.from(docs, (doc) => fnv1a(doc.key));
   const byHash = Int32Array.from(docs.keys()).sort((a, b) => hashes[a] - hashes[b] || a - b);
   const rank = new Int32Array(docs.length);
@@ -152,18 +161,42 @@ function prepare(docs: TopicDocument[]): Catalog {
   const vocabulary = buildVocabulary(runs, words, minDf);
   const indexOf = new Int32Array(docs.length).fill(-1);
   sampleRows.forEach((r, i) => (indexOf[r] = i));
-  const vectors = vectorize(docs, words, vocabulary, { runs, indexOf });
+  const vectorsOf = (mask?: Uint8Array) => vectorize(docs, words, vocabulary, { runs, indexOf }, mask);
   return {
     docs,
-    vectors,
+    vectors: vectorsOf(only),
+    vectorsOf,
     vocabulary,
-    textHashes: docs.map(textHash),
+    textHashes,
     scratch: new Float32Array(vocabulary.terms.length),
     termMap: new Int32Array(vocabulary.terms.length).fill(-1),
     labels: labelScratch(vocabulary),
     stems: new Map(),
     rank,
   };
+}
+
+interface Changes {
+  /** Per row: 1 for a paper added or edited since the previous result. */
+  changed: Uint8Array;
+  /** Keys of the previous result no longer in the catalog. */
+  removed: Set<string>;
+  count: number;
+}
+
+function changesSince(docs: readonly TopicDocument[], textHashes: readonly string[], previous: TopicResult): Changes {
+  const before = new Map(previous.placements.map((p) => [p.key, p.hash]));
+  const changed = new Uint8Array(docs.length);
+  let count = 0;
+  docs.forEach((doc, r) => {
+    if (before.get(doc.key) !== textHashes[r] || !before.has(doc.key)) {
+      changed[r] = 1;
+      count++;
+    }
+  });
+  const keys = new Set(docs.map((d) => d.key));
+  const removed = new Set([...before.keys()].filter((key) => !keys.has(key)));
+  return { changed, removed, count: count + removed.size };
 }
 
 /** The `size` rows of lowest rank by key hash, in row order: the same sample whatever the input order. */
@@ -717,7 +750,14 @@ function inheritance(catalog: Catalog, previous: TopicResult): (node: TopicNode)
 // ---------------------------------------------------------------------------------------------
 // The result
 
-function assemble(catalog: Catalog, roots: TopicNode[], other: number[], alsoOf: (row: number) => TopicNode | undefined, state: TopicModelState): TopicResult {
+function assemble(
+  catalog: Catalog,
+  roots: TopicNode[],
+  other: number[],
+  alsoOf: (row: number) => TopicNode | undefined,
+  state: TopicModelState,
+  keptRelated: (row: number) => string[] | undefined = () => undefined,
+): TopicResult {
   const { docs, vocabulary } = catalog;
   const topics: TopicEntry[] = [];
   const leafOf = new Int32Array(docs.length).fill(-1);
@@ -732,7 +772,7 @@ function assemble(catalog: Catalog, roots: TopicNode[], other: number[], alsoOf:
       const entry: TopicEntry = { id: node.id, label: node.label, terms: node.terms, size: node.rows.length };
       if (node.parent) entry.parentId = node.parent.id;
       topics.push(entry);
-      state.centroids.push(compactCentroid(node, vocabulary));
+      if (node.centroidTerms.length > 0) state.centroids.push(compactCentroid(node, vocabulary));
       if (node.children.length === 0) {
         for (const r of node.rows) leafOf[r] = leaves.length;
         leaves.push(node);
@@ -741,7 +781,7 @@ function assemble(catalog: Catalog, roots: TopicNode[], other: number[], alsoOf:
   }
   if (other.length > 0) topics.push({ id: OTHER_ID, label: OTHER_LABEL, terms: [], size: other.length });
 
-  const related = relatedPapers(catalog, leaves, other);
+  const related = relatedPapers(catalog, leaves, other, keptRelated);
   const placements: TopicPlacement[] = docs.map((doc, r) => {
     const leaf = leafOf[r] >= 0 ? leaves[leafOf[r]] : undefined;
     const placement: TopicPlacement = { key: doc.key, topic: leaf ? leaf.id : OTHER_ID, related: related[r], hash: catalog.textHashes[r] };
@@ -791,7 +831,7 @@ function compactCentroid(node: TopicNode, vocabulary: Vocabulary): TopicModelSta
 }
 
 /** Up to three most similar papers (cosine) from the paper's topic, or its parent's when the topic is tiny. */
-function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: readonly number[]): string[][] {
+function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: readonly number[], kept: (row: number) => string[] | undefined): string[][] {
   const { vectors, docs, scratch } = catalog;
   const related: string[][] = docs.map(() => []);
   const pools: { rows: readonly number[]; pool: readonly number[] }[] = leaves.map((leaf) => ({
@@ -804,6 +844,11 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
   const bestSims = new Float64Array(RELATED);
   for (const { rows, pool } of pools) {
     for (const r of rows) {
+      const unchanged = kept(r);
+      if (unchanged) {
+        related[r] = unchanged;
+        continue;
+      }
       for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) scratch[vectors.terms[p]] = vectors.weights[p];
       let count = 0;
       for (const c of pool) {
@@ -835,22 +880,14 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
 
 /**
  * With few papers added, edited or removed since the last clustering: every unchanged paper keeps
- * its placement, each changed one goes down the previous tree to its nearest centroid. Undefined
- * when there are too many changes (the caller clusters again).
+ * its placement (and its related papers, unless its topic gained or lost one), each changed one
+ * goes down the previous tree to its nearest centroid. Only the changed papers and those of the
+ * topics they join or leave get vectors: at 100,000 papers one edit costs the vocabulary's sample,
+ * not the catalog.
  */
-function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModelState): TopicResult | undefined {
+function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModelState, changes: Changes): TopicResult {
   const { docs, vocabulary } = catalog;
   const before = new Map(previous.placements.map((p) => [p.key, p]));
-  const keys = new Set(docs.map((d) => d.key));
-  const changed: number[] = [];
-  docs.forEach((doc, r) => {
-    const was = before.get(doc.key);
-    if (!was || was.hash !== catalog.textHashes[r]) changed.push(r);
-  });
-  let removed = 0;
-  for (const key of before.keys()) if (!keys.has(key)) removed++;
-  const changes = state.changes + changed.length + removed;
-  if (changes > Math.max(REBUILD_MIN, REBUILD_SHARE * state.clustered)) return undefined;
 
   // The previous tree, with its centroids in this run's term ids.
   const centroidOf = new Map(state.centroids.map((c) => [c.id, c]));
@@ -862,14 +899,16 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
     node.label = topic.label;
     node.terms = topic.terms;
     const centroid = centroidOf.get(topic.id);
-    const pairs: [number, number][] = [];
+    const terms: number[] = [];
+    const weights: number[] = [];
     centroid?.terms.forEach((term, i) => {
       const id = vocabulary.idOf(term);
-      if (id >= 0) pairs.push([id, centroid.weights[i]]);
+      if (id < 0) return;
+      terms.push(id);
+      weights.push(centroid.weights[i]);
     });
-    pairs.sort((a, b) => a[0] - b[0]);
-    node.centroidTerms = Int32Array.from(pairs, (p) => p[0]);
-    node.centroidWeights = Float32Array.from(pairs, (p) => p[1]);
+    node.centroidTerms = Int32Array.from(terms);
+    node.centroidWeights = Float32Array.from(weights);
     nodes.set(topic.id, node);
   }
   const roots: TopicNode[] = [];
@@ -883,16 +922,17 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
     } else roots.push(node);
   }
 
-  const isChanged = new Uint8Array(docs.length);
-  for (const r of changed) isChanged[r] = 1;
   const other: number[] = [];
   const also = new Map<number, TopicNode>();
+  // Topics whose papers changed: their papers' related lists are computed again.
+  const touched = new Set<TopicNode | undefined>();
+  for (const key of changes.removed) touched.add(nodes.get(before.get(key)?.topic ?? ''));
   const addToLeaf = (leaf: TopicNode, r: number) => {
     for (let at: TopicNode | undefined = leaf; at; at = at.parent) at.rows.push(r);
   };
   docs.forEach((doc, r) => {
-    if (!isChanged[r]) {
-      const was = before.get(doc.key) as TopicPlacement;
+    const was = before.get(doc.key);
+    if (was && !changes.changed[r]) {
       const leaf = nodes.get(was.topic);
       if (leaf) {
         addToLeaf(leaf, r);
@@ -901,6 +941,7 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
       } else other.push(r);
       return;
     }
+    if (was) touched.add(nodes.get(was.topic));
     if (catalog.vectors.offsets[r + 1] === catalog.vectors.offsets[r] || roots.length === 0) {
       other.push(r);
       return;
@@ -912,7 +953,9 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
       other.push(r);
       return;
     }
-    addToLeaf(bestLeafOf(catalog, scored[0].node, r), r);
+    const leaf = bestLeafOf(catalog, scored[0].node, r);
+    addToLeaf(leaf, r);
+    touched.add(leaf);
     if (scored[1] && scored[1].similarity >= ALSO_RATIO * scored[0].similarity) also.set(r, scored[1].node);
   });
 
@@ -923,8 +966,25 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
       return node.rows.length > 0;
     });
   const kept = prune(roots);
-  const keptState: TopicModelState = { ...state, changes, centroids: [] };
-  const result = assemble(catalog, kept, other, (r) => also.get(r), keptState);
+  // Vectors of the papers whose related lists change: those of the touched topics.
+  const needed = Uint8Array.from(changes.changed);
+  for (const node of touched) {
+    if (!node) continue;
+    // A small topic's related papers come from its parent too (relatedPapers).
+    const pool = node.rows.length < RELATED_MIN_POOL && node.parent && node.parent.rows.length <= RELATED_MAX_POOL ? node.parent : node;
+    for (const r of pool.rows) needed[r] = 1;
+  }
+  const hadOther = touched.has(undefined) || other.some((r) => changes.changed[r]);
+  if (hadOther) for (const r of other) needed[r] = 1;
+  catalog.vectors = catalog.vectorsOf(needed);
+  const removed = changes.removed;
+  const keptRelated = (r: number): string[] | undefined => {
+    if (needed[r]) return undefined;
+    const was = before.get(docs[r].key);
+    return was?.related.filter((key) => !removed.has(key));
+  };
+  const keptState: TopicModelState = { ...state, changes: state.changes + changes.count, centroids: [] };
+  const result = assemble(catalog, kept, other, (r) => also.get(r), keptState, keptRelated);
   // The centroids are those of the last clustering, not of the kept papers: placements stay put.
   const ids = new Set(result.topics.map((t) => t.id));
   keptState.centroids = state.centroids.filter((c) => ids.has(c.id));

@@ -506,17 +506,24 @@ export interface PaperVectors {
 }
 
 /**
- * The vectors of all documents (in the given order). `sampled(r)` gives the stored tokens of a
- * document the vocabulary already tokenized, as its index in `sample`.
+ * The vectors of the documents (in the given order); with `only`, of those it marks (the others
+ * get no terms). `sample.indexOf[r]` gives the stored tokens of a document the vocabulary already
+ * tokenized, as its index in `sample.runs`.
  */
-export function vectorize(docs: readonly TopicDocument[], words: WordTable, vocabulary: Vocabulary, sample?: { runs: TokenRuns; indexOf: Int32Array }): PaperVectors {
+export function vectorize(
+  docs: readonly TopicDocument[],
+  words: WordTable,
+  vocabulary: Vocabulary,
+  sample?: { runs: TokenRuns; indexOf: Int32Array },
+  only?: Uint8Array,
+): PaperVectors {
   const tokens = new TokenBuffer();
   const dims = vocabulary.terms.length;
   const tf = new Float32Array(dims);
   const titled = new Uint8Array(dims);
   const touched: number[] = [];
   const offsets = new Uint32Array(docs.length + 1);
-  let terms = new Int32Array(docs.length * 24 + 16);
+  let terms = new Int32Array((only ? 64 : docs.length * 24) + 16);
   let weights = new Float32Array(terms.length);
   let inTitle = new Uint8Array(terms.length);
   let nnz = 0;
@@ -524,6 +531,10 @@ export function vectorize(docs: readonly TopicDocument[], words: WordTable, voca
   let heaviness = new Float64Array(256);
   let selectScratch = new Float64Array(256);
   for (let r = 0; r < docs.length; r++) {
+    if (only && !only[r]) {
+      offsets[r + 1] = nnz;
+      continue;
+    }
     let ids: Int32Array;
     let fieldWeights: Uint8Array;
     let start: number;
