@@ -95,48 +95,37 @@ const COMMON_SHARE = 0.5;
  */
 export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>, dims: number, k: number): Graph {
   const n = rows.length;
-  const heapSims = new Float32Array(n * k);
-  const heapIds = new Int32Array(n * k);
-  const heapSizes = new Int32Array(n);
   const { offsets, terms, weights } = vectors;
   const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, rows, dims);
-  const cursor = postingStarts.slice(0, dims);
   const maxPostings = Math.max(8, Math.floor(COMMON_SHARE * n));
   const dot = new Float32Array(n);
   const touched = new Int32Array(n);
+  const nearest = new Int32Array(k);
+  const select = new Selection(n);
+  const edges = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     let count = 0;
     for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
       const term = terms[p];
       const w = weights[p];
-      // Rows before i were paired with i when they were visited: start after i's own posting.
-      const from = ++cursor[term];
+      const from = postingStarts[term];
       const to = postingStarts[term + 1];
-      if (to - postingStarts[term] > maxPostings) continue;
+      if (to - from > maxPostings) continue;
       for (let q = from; q < to; q++) {
         const j = postingRows[q];
+        if (j === i) continue;
         if (dot[j] === 0) touched[count++] = j;
         dot[j] += w * postingWeights[q];
       }
     }
-    for (let t = 0; t < count; t++) {
-      const j = touched[t];
-      const s = dot[j];
-      dot[j] = 0;
-      if (s <= 0) continue;
-      offer(heapSims, heapIds, heapSizes, k, i, j, s);
-      offer(heapSims, heapIds, heapSizes, k, j, i, s);
+    const found = select.top(dot, touched, count, k, nearest);
+    for (let t = 0; t < found; t++) {
+      const j = nearest[t];
+      edges.set(i < j ? i * n + j : j * n + i, dot[j]);
     }
+    for (let t = 0; t < count; t++) dot[touched[t]] = 0;
   }
-  // Symmetric edges: collect both directions, then merge duplicates (same weight either way).
-  const edges = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    for (let h = 0; h < heapSizes[i]; h++) {
-      const j = heapIds[i * k + h];
-      const key = i < j ? i * n + j : j * n + i;
-      edges.set(key, heapSims[i * k + h]);
-    }
-  }
+  // Symmetric edges: an edge when either end is among the other's nearest.
   const degree = new Uint32Array(n + 1);
   for (const key of edges.keys()) {
     degree[Math.floor(key / n)]++;
@@ -207,9 +196,8 @@ export function neighbourVotes(
   const votes = new Float32Array(rows.length * groups);
   const dot = new Float32Array(sample.length);
   const touched = new Int32Array(sample.length);
-  const heapSims = new Float32Array(k);
-  const heapIds = new Int32Array(k);
-  const size = new Int32Array(1);
+  const nearest = new Int32Array(k + 1);
+  const select = new Selection(sample.length);
   let selectScratch = new Float64Array(64);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
@@ -219,67 +207,60 @@ export function neighbourVotes(
     let cut = -Infinity;
     if (length > QUERY_TERMS) {
       if (selectScratch.length < length) selectScratch = new Float64Array(length);
-      cut = kthLargest(weights.subarray(offsets[row], offsets[row + 1]), length, QUERY_TERMS, selectScratch);
+      cut = kthLargest(weights, length, QUERY_TERMS, selectScratch, offsets[row]);
     }
     for (let p = offsets[row]; p < offsets[row + 1]; p++) {
       const w = weights[p];
       if (w < cut || postingStarts[terms[p] + 1] - postingStarts[terms[p]] > maxPostings) continue;
       for (let q = postingStarts[terms[p]]; q < postingStarts[terms[p] + 1]; q++) {
         const j = postingRows[q];
+        if (sample[j] === row) continue;
         if (dot[j] === 0) touched[count++] = j;
         dot[j] += w * postingWeights[q];
       }
     }
-    size[0] = 0;
-    for (let t = 0; t < count; t++) {
-      const j = touched[t];
-      const s = dot[j];
-      dot[j] = 0;
-      if (s > 0 && sample[j] !== row) offer(heapSims, heapIds, size, k, 0, j, s);
-    }
-    for (let h = 0; h < size[0]; h++) votes[i * groups + groupOf[heapIds[h]]] += heapSims[h];
+    const found = select.top(dot, touched, count, k, nearest);
+    for (let t = 0; t < found; t++) votes[i * groups + groupOf[nearest[t]]] += dot[nearest[t]];
+    for (let t = 0; t < count; t++) dot[touched[t]] = 0;
   }
   return votes;
 }
 
-/** Keeps row i's k best (similarity, then lower id) in a min-heap whose root is the worst kept. */
-function offer(sims: Float32Array, ids: Int32Array, sizes: Int32Array, k: number, i: number, j: number, s: number): void {
-  const base = i * k;
-  const worse = (x: number, y: number) => sims[base + x] < sims[base + y] || (sims[base + x] === sims[base + y] && ids[base + x] > ids[base + y]);
-  if (sizes[i] < k) {
-    let at = sizes[i]++;
-    sims[base + at] = s;
-    ids[base + at] = j;
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!worse(at, parent)) break;
-      swap(sims, ids, base + at, base + parent);
-      at = parent;
-    }
-    return;
-  }
-  if (s < sims[base] || (s === sims[base] && j > ids[base])) return;
-  sims[base] = s;
-  ids[base] = j;
-  for (let at = 0; ; ) {
-    const l = 2 * at + 1;
-    const r = l + 1;
-    let smallest = at;
-    if (l < k && worse(l, smallest)) smallest = l;
-    if (r < k && worse(r, smallest)) smallest = r;
-    if (smallest === at) break;
-    swap(sims, ids, base + at, base + smallest);
-    at = smallest;
-  }
-}
+/** Picks the k largest positive values among touched indices (ties: lower index), reusing its buffers. */
+class Selection {
+  private values: Float64Array;
+  private scratch: Float64Array;
+  private ties: number[] = [];
 
-function swap(sims: Float32Array, ids: Int32Array, a: number, b: number): void {
-  const s = sims[a];
-  sims[a] = sims[b];
-  sims[b] = s;
-  const id = ids[a];
-  ids[a] = ids[b];
-  ids[b] = id;
+  constructor(size: number) {
+    this.values = new Float64Array(Math.max(1, size));
+    this.scratch = new Float64Array(Math.max(1, size));
+  }
+
+  /** Writes into `out` the indices of the (up to) k largest positive `value[touched[t]]`; returns how many. */
+  top(value: Float32Array, touched: Int32Array, count: number, k: number, out: Int32Array): number {
+    let positive = 0;
+    for (let t = 0; t < count; t++) if (value[touched[t]] > 0) this.values[positive++] = value[touched[t]];
+    if (positive === 0) return 0;
+    const cut = positive > k ? kthLargest(this.values, positive, k, this.scratch) : 0;
+    let n = 0;
+    this.ties.length = 0;
+    for (let t = 0; t < count; t++) {
+      const j = touched[t];
+      const v = value[j];
+      if (v <= 0) continue;
+      if (v > cut) out[n++] = j;
+      else if (v === cut) this.ties.push(j);
+    }
+    if (this.ties.length > 0 && n < k) {
+      this.ties.sort((a, b) => a - b);
+      for (const j of this.ties) {
+        if (n >= k) break;
+        out[n++] = j;
+      }
+    }
+    return n;
+  }
 }
 
 /**

@@ -408,6 +408,8 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
 /** The rows' vectors as rows 0.. of their own, over the terms they use (renumbered 0.., in term order). */
 function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: PaperVectors; dims: number } {
   const { vectors, termMap } = catalog;
+  // Every paper, in row order: the catalog's own vectors (no copy of the whole matrix).
+  if (rows.length === vectors.rows && rows.every((r, i) => r === i)) return { vectors, dims: catalog.vocabulary.terms.length };
   const used: number[] = [];
   let nnz = 0;
   for (const r of rows) {
@@ -832,7 +834,7 @@ function compactCentroid(node: TopicNode, vocabulary: Vocabulary): TopicModelSta
 
 /** Up to three most similar papers (cosine) from the paper's topic, or its parent's when the topic is tiny. */
 function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: readonly number[], kept: (row: number) => string[] | undefined): string[][] {
-  const { vectors, docs, scratch } = catalog;
+  const { vectors, docs } = catalog;
   const related: string[][] = docs.map(() => []);
   const pools: { rows: readonly number[]; pool: readonly number[] }[] = leaves.map((leaf) => ({
     rows: leaf.rows,
@@ -842,19 +844,61 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
   // The best three so far, most similar first (ties: lower row), in two small arrays.
   const bestRows = new Int32Array(RELATED);
   const bestSims = new Float64Array(RELATED);
+  const { termMap } = catalog;
   for (const { rows, pool } of pools) {
+    if (rows.every((r) => kept(r))) {
+      for (const r of rows) related[r] = kept(r) as string[];
+      continue;
+    }
+    // The pool's postings (its papers by term), terms numbered through termMap.
+    const used: number[] = [];
+    for (const c of pool) {
+      for (let p = vectors.offsets[c]; p < vectors.offsets[c + 1]; p++) {
+        const term = vectors.terms[p];
+        if (termMap[term] < 0) {
+          termMap[term] = used.length;
+          used.push(term);
+        }
+      }
+    }
+    const starts = new Uint32Array(used.length + 1);
+    for (const c of pool) for (let p = vectors.offsets[c]; p < vectors.offsets[c + 1]; p++) starts[termMap[vectors.terms[p]] + 1]++;
+    for (let t = 0; t < used.length; t++) starts[t + 1] += starts[t];
+    const fill = starts.slice(0, used.length);
+    const postingPool = new Int32Array(starts[used.length]);
+    const postingWeights = new Float32Array(starts[used.length]);
+    pool.forEach((c, i) => {
+      for (let p = vectors.offsets[c]; p < vectors.offsets[c + 1]; p++) {
+        const at = fill[termMap[vectors.terms[p]]]++;
+        postingPool[at] = i;
+        postingWeights[at] = vectors.weights[p];
+      }
+    });
+    const dot = new Float64Array(pool.length);
+    const touched: number[] = [];
     for (const r of rows) {
       const unchanged = kept(r);
       if (unchanged) {
         related[r] = unchanged;
         continue;
       }
-      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) scratch[vectors.terms[p]] = vectors.weights[p];
+      touched.length = 0;
+      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
+        const t = termMap[vectors.terms[p]];
+        if (t < 0) continue;
+        const w = vectors.weights[p];
+        for (let q = starts[t]; q < starts[t + 1]; q++) {
+          const i = postingPool[q];
+          if (pool[i] === r) continue;
+          if (dot[i] === 0) touched.push(i);
+          dot[i] += w * postingWeights[q];
+        }
+      }
       let count = 0;
-      for (const c of pool) {
-        if (c === r) continue;
-        let s = 0;
-        for (let p = vectors.offsets[c]; p < vectors.offsets[c + 1]; p++) s += vectors.weights[p] * scratch[vectors.terms[p]];
+      for (const i of touched) {
+        const s = dot[i];
+        dot[i] = 0;
+        const c = pool[i];
         if (s < MIN_RELATED_SIMILARITY) continue;
         if (count === RELATED && !(s > bestSims[RELATED - 1] || (s === bestSims[RELATED - 1] && c < bestRows[RELATED - 1]))) continue;
         let at = count < RELATED ? count++ : RELATED - 1;
@@ -866,11 +910,11 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
         bestSims[at] = s;
         bestRows[at] = c;
       }
-      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) scratch[vectors.terms[p]] = 0;
       const keys: string[] = [];
       for (let i = 0; i < count; i++) keys.push(docs[bestRows[i]].key);
       related[r] = keys;
     }
+    for (const term of used) termMap[term] = -1;
   }
   return related;
 }

@@ -676,11 +676,12 @@ export function writtenWords(text: string, stems?: Map<string, string | undefine
 }
 
 /**
- * The k-th largest of `values[0..count)` (k from 1), by quickselect on `scratch` (at least `count`
- * long; its contents are lost): linear, where a typed array's sort costs microseconds a call.
+ * The k-th largest of `values[from..from + count)` (k from 1), by quickselect on `scratch` (at
+ * least `count` long; its contents are lost): linear, where a typed array's sort costs
+ * microseconds a call.
  */
-export function kthLargest(values: ArrayLike<number>, count: number, k: number, scratch: Float64Array): number {
-  for (let i = 0; i < count; i++) scratch[i] = values[i];
+export function kthLargest(values: ArrayLike<number>, count: number, k: number, scratch: Float64Array, from = 0): number {
+  for (let i = 0; i < count; i++) scratch[i] = values[from + i];
   const target = count - k;
   let lo = 0;
   let hi = count - 1;
