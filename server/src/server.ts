@@ -22,6 +22,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  attachmentsRequest,
   citationAtRequest,
   formatReferenceRequest,
   indexStatusNotification,
@@ -32,9 +33,12 @@ import {
   searchPapersRequest,
   topicPapersRequest,
   topicsRequest,
+  zoteroCiteRequest,
   type IndexStatus,
 } from '../../common/protocol';
 import { catalogFormatOf } from './catalog/catalogFile';
+import { clientCommands, OPEN_PDF_COMMAND } from './features/clientCommands';
+import { isZoteroCatalog, ZOTERO_CATALOG_URI } from './catalog/zotero';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion, resolveCompletionItem } from './features/completion';
 import { provideDefinition } from './features/definition';
@@ -45,17 +49,22 @@ import { provideReferences } from './features/references';
 import { prepareRename, provideRename } from './features/rename';
 import { provideWorkspaceSymbols } from './features/workspaceSymbols';
 import * as path from 'node:path';
+import { defaultZoteroStorageUri, firstExisting, homeUri } from './node/attachmentFiles';
 import { defaultCacheDir } from './node/catalogCache';
 import { FileWatcher } from './node/fileWatcher';
 import { isFile, normalizeUri, pathToUri, readText, uriToPath } from './node/files';
 import { yieldToEventLoop } from './node/discovery';
 import { TopicUpdater } from './node/topicUpdater';
 import { WorkspaceFeeder } from './node/workspaceFeeder';
+import { ZoteroError } from './node/zotero/http';
+import { ZoteroSource } from './node/zotero/zoteroSource';
 import { indexStatus } from './service/indexStatus';
 import { keyAt } from './service/keyAt';
 import { newNote, templateFileUri } from './service/newNote';
+import { attachmentCandidates, describeAttachment, sortAttachments } from './service/paperAttachments';
 import { paperDetails, searchPapers } from './service/paperSummaries';
 import { formatPapers, styleFileUri, type CitationStyle } from './service/formatReference';
+import { pickedCitation } from './service/pickedCitation';
 import { isRefusal, type CompletionItem, type Diagnostic, type Refusal } from './service/protocolTypes';
 import { defaultSettings, parseSettings, type Settings } from './service/settings';
 import { relatedPapers, topicPapers, topics } from './service/topicRequests';
@@ -77,7 +86,7 @@ const model = new WorkspaceModel();
 let settings: Settings = defaultSettings;
 let filesExclude: string[] = [];
 let initializationSettings: unknown;
-const client = { configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false, lazyCompletionDocumentation: false };
+const client = { openPdfCommand: false, configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false, lazyCompletionDocumentation: false };
 
 /** Our URI (normalized) → the URI the client opened the document with. */
 const openUris = new Map<string, string>();
@@ -115,6 +124,27 @@ const feeder = new WorkspaceFeeder(
   settings,
 );
 
+/** The Zotero library as a catalog (`litnotes.zotero.*`); made in `initialize`, where the cache folder is known. */
+let zotero: ZoteroSource | undefined;
+
+function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
+  return new ZoteroSource(
+    {
+      log: (message) => connection.console.log(message),
+      apply: (edits, changedKeys, papers) => feeder.applySourceEdits(ZOTERO_CATALOG_URI, edits, changedKeys, papers),
+      remove: () => feeder.removeSourceCatalog(ZOTERO_CATALOG_URI),
+      status: () => statusSoon(),
+    },
+    { cacheDir, server: SERVER_VERSION },
+  );
+}
+
+/** Settings changed: the feeder and the Zotero source take them. */
+function configure(): void {
+  feeder.configure(settings, filesExclude);
+  zotero?.configure(settings.zotero);
+}
+
 // ---- lifecycle -----------------------------------------------------------------------------
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -129,9 +159,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
   const options = (params.initializationOptions ?? {}) as { settings?: unknown; filesExclude?: unknown; storagePath?: unknown };
   initializationSettings = options.settings;
+  client.openPdfCommand = clientCommands(options).has(OPEN_PDF_COMMAND);
   // The client's storage folder for the catalog cache; any other client gets the user's cache folder.
   const storagePath = typeof options.storagePath === 'string' && path.isAbsolute(options.storagePath) ? options.storagePath : undefined;
   feeder.useCatalogReader({ cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION });
+  zotero = startZoteroSource(storagePath ?? defaultCacheDir());
   settings = parseSettings(options.settings);
   filesExclude = excludeGlobs(options.filesExclude);
   feeder.configure(settings, filesExclude);
@@ -175,12 +207,14 @@ connection.onInitialized(async () => {
   }
   if (client.dynamicConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, undefined);
   await loadSettings();
+  zotero?.configure(settings.zotero);
   void indexWorkspace();
 });
 
 connection.onShutdown(async () => {
   indexingRun++;
-  await Promise.all([feeder.flushCaches(), topicUpdater?.flush()]);
+  await Promise.all([feeder.flushCaches(), topicUpdater?.flush(), zotero?.flush()]);
+  zotero?.dispose();
   feeder.dispose();
   topicUpdater?.dispose();
   fileWatcher?.dispose();
@@ -195,7 +229,7 @@ async function loadSettings(): Promise<void> {
   } catch (e) {
     connection.console.warn(`Reading the settings failed, using the defaults: ${String(e)}`);
   }
-  feeder.configure(settings, filesExclude);
+  configure();
 }
 
 /** `files.exclude` as VS Code has it (`{ glob: true }`) or as a list. */
@@ -211,7 +245,7 @@ connection.onDidChangeConfiguration(async (params) => {
     await loadSettings();
   } else {
     settings = parseSettings((params.settings as { litnotes?: unknown } | undefined)?.litnotes ?? params.settings);
-    feeder.configure(settings, filesExclude);
+    configure();
   }
   if (JSON.stringify([settings.catalogs, settings.exclude, filesExclude]) !== before) void indexWorkspace();
   else void republishAll();
@@ -247,6 +281,8 @@ async function indexWorkspace(): Promise<void> {
   topicUpdater?.catalogChanged();
   void republishAll();
   sendStatus();
+  // No catalog here: the welcome view offers the Zotero library when Zotero answers.
+  if (!settings.zotero.enabled && !model.hasCatalogs()) void zotero?.probeAvailable();
 }
 
 // ---- documents and files -------------------------------------------------------------------
@@ -311,6 +347,7 @@ function publishNoteSoon(uri: string): void {
 }
 
 function publishCatalogSoon(uri: string): void {
+  if (isZoteroCatalog(uri)) return; // no file to show problems in
   guard('diagnostics', () => publish(uri, catalogDiagnostics(model, uri, settings)));
 }
 
@@ -341,7 +378,7 @@ const REPUBLISH_SLICE_MS = 8;
 async function republishAll(): Promise<void> {
   const run = ++republishRun;
   guard('diagnostics', () => {
-    for (const uri of model.catalogUris()) publish(uri, catalogDiagnostics(model, uri, settings));
+    for (const uri of model.catalogUris()) if (!isZoteroCatalog(uri)) publish(uri, catalogDiagnostics(model, uri, settings));
   });
   let sliceStart = performance.now();
   for (const uri of model.noteUris()) {
@@ -360,7 +397,7 @@ const STATUS_INTERVAL_MS = 300;
 let statusTimer: NodeJS.Timeout | undefined;
 
 function currentStatus(): IndexStatus {
-  return indexStatus(model, state);
+  return indexStatus(model, state, zotero?.status);
 }
 
 function sendStatus(): void {
@@ -427,7 +464,7 @@ connection.onCompletionResolve(
   }),
 );
 
-connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position) ?? null));
+connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position, { openPdfCommand: client.openPdfCommand }) ?? null));
 connection.onDefinition(handle('definition', (params) => provideDefinition(model, normalizeUri(params.textDocument.uri), params.position)));
 connection.onReferences(
   handle('references', (params) => provideReferences(model, normalizeUri(params.textDocument.uri), params.position, params.context.includeDeclaration)),
@@ -442,7 +479,7 @@ connection.onDocumentLinks(handle('documentLink', (params) => provideDocumentLin
 connection.onCodeAction(
   handle('codeAction', (params) => {
     if (params.context.only && !params.context.only.some((kind) => kind === CodeActionKind.QuickFix || kind === 'quickfix' || CodeActionKind.QuickFix.startsWith(kind))) return [];
-    return provideCodeActions(model, normalizeUri(params.textDocument.uri), params.range, params.context.diagnostics as Diagnostic[]);
+    return provideCodeActions(model, normalizeUri(params.textDocument.uri), params.range, params.context.diagnostics as Diagnostic[], { openPdfCommand: client.openPdfCommand });
   }),
 );
 connection.onWorkspaceSymbol(handle('workspaceSymbol', (params) => provideWorkspaceSymbols(model, params.query)));
@@ -479,6 +516,35 @@ connection.onRequest(
     return { ...note, exists: note.exists || (!!filePath && (await isFile(filePath))) };
   }),
 );
+connection.onRequest(
+  attachmentsRequest,
+  handle('litnotes/attachments', async (params) => {
+    const paper = model.paper(params.key);
+    if (!paper) return null;
+    const trusted = await trustedFolders();
+    const candidates = attachmentCandidates(paper, homeUri());
+    return sortAttachments(await Promise.all(candidates.map(async (candidate) => describeAttachment(candidate, await firstExisting(candidate.uris), trusted))));
+  }),
+);
+connection.onRequest(
+  zoteroCiteRequest.method,
+  handle('litnotes/zoteroCite', async (_params: unknown, token) => {
+    const controller = new AbortController();
+    const cancelled = token?.onCancellationRequested(() => controller.abort());
+    try {
+      const answer = await zotero!.cite(controller.signal);
+      const text = pickedCitation(answer);
+      if (text === undefined) return { error: `Better BibTeX's picker answered something that is not a Pandoc citation ('${answer.slice(0, 60)}'): check its CAYW settings.` };
+      return { text };
+    } catch (e) {
+      if (e instanceof ZoteroError && e.kind === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled.');
+      if (e instanceof ZoteroError) return { error: e.message };
+      throw e;
+    } finally {
+      cancelled?.dispose();
+    }
+  }),
+);
 // By method name: the request has no params, and clients differ in sending none, null or [].
 connection.onRequest(indexStatusRequest.method, handle('litnotes/indexStatus', () => currentStatus()));
 
@@ -489,6 +555,13 @@ async function loadStyle(style: string): Promise<CitationStyle> {
   const xml = await readWorkspaceFile(uri);
   if (xml === undefined) throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot read the citation style file ${style}.`);
   return { name: style, xml };
+}
+
+/** Where attachments open without asking: the workspace folders and Zotero's storage, as written and with links followed. */
+async function trustedFolders(): Promise<string[]> {
+  const folders = [...model.workspaceFolders, defaultZoteroStorageUri()];
+  const real = await Promise.all(folders.map(async (uri) => (await firstExisting([uri])).uri));
+  return [...new Set([...folders, ...real])];
 }
 
 async function readWorkspaceFile(uri: string): Promise<string | undefined> {
