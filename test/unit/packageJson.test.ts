@@ -41,7 +41,7 @@ describe('commands', () => {
       'litnotes.insertCitation', 'litnotes.openNote', 'litnotes.createNote', 'litnotes.openPaperLink', 'litnotes.copyKey',
       'litnotes.copyReference', 'litnotes.goToCatalogEntry', 'litnotes.showCitingNotes', 'litnotes.revealInPapers',
       'litnotes.filterPapers', 'litnotes.clearFilter', 'litnotes.sortPapers', 'litnotes.refreshPapers',
-      'litnotes.restartServer', 'litnotes.showOutput', 'litnotes.createSampleCatalog',
+      'litnotes.restartServer', 'litnotes.showOutput', 'litnotes.createSampleCatalog', 'litnotes.showRelatedPapers',
     ];
     for (const id of expected) assert.ok(commandIds.has(id), `missing ${id}`);
     assert.equal(commandIds.size, commands.length, 'duplicate command ids');
