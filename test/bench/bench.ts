@@ -143,8 +143,8 @@ async function main(): Promise<void> {
     mkdirSync(runDir, { recursive: true });
     const serverPath = join(runDir, 'server.js');
     copyFileSync(BUILT_SERVER, serverPath);
-    // The server reads catalogs in a worker thread whose bundle sits beside it.
-    copyFileSync(join(dirname(BUILT_SERVER), 'catalogWorker.js'), join(runDir, 'catalogWorker.js'));
+    // The server reads catalogs and computes topics in worker threads whose bundles sit beside it.
+    for (const worker of ['catalogWorker.js', 'topicWorker.js']) copyFileSync(join(dirname(BUILT_SERVER), worker), join(runDir, worker));
     server = await runServer({
       root,
       catalogFile: 'catalog.bib',

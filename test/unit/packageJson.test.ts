@@ -180,5 +180,9 @@ describe('extension manifest', () => {
     for (const kept of ['!dist/extension.js', '!dist/server.js', '!media/**', '!syntaxes/**', '!README.md', '!CHANGELOG.md', '!LICENSE', '!package.json']) {
       assert.ok(ignore.includes(kept), kept);
     }
+    // Every bundle esbuild makes (the workers too: the server starts them from beside itself) goes in.
+    const bundles = [...readFileSync(join(root, 'esbuild.mjs'), 'utf8').matchAll(/outfile: '([^']+)'/g)].map((m) => m[1]);
+    assert.ok(bundles.includes('dist/topicWorker.js'), bundles.join(', '));
+    for (const bundle of bundles) assert.ok(ignore.includes(`!${bundle}`), `${bundle} is left out of the VSIX`);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * TEMPORARY: stands in for topicModel.ts's `buildTopics` until the topic model lands, so the
  * worker, the cache, the tree, the hover and the requests run on a real `TopicResult` now. Built on
- * the phrase topics of topics.ts: each paper under the first topic listing it, the second as
- * `also`, no related papers.
+ * the phrase topics of topics.ts: each paper under the smallest (most specific) topic listing it,
+ * the next smallest as `also`, no related papers.
  */
 import type { Paper } from '../catalog/paper';
 import type { TopicDocument, TopicEntry, TopicPlacement, TopicResult } from './topicResult';
@@ -23,7 +23,8 @@ export function buildTopics(docs: readonly TopicDocument[], _options: { previous
   }));
   const derived = deriveTopics(papers).topics;
   const topicsOf = new Map<string, string[]>();
-  for (const topic of derived) for (const key of topic.keys) topicsOf.set(key, [...(topicsOf.get(key) ?? []), topic.id]);
+  const bySize = [...derived].sort((a, b) => a.keys.length - b.keys.length);
+  for (const topic of bySize) for (const key of topic.keys) topicsOf.set(key, [...(topicsOf.get(key) ?? []), topic.id]);
   const placements: TopicPlacement[] = [...docs]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((doc) => {
