@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { buildTopics } from '../../server/src/search/topicModelStandIn';
 import type { TopicDocument, TopicResult } from '../../server/src/search/topicResult';
-import { topicCacheFileOf } from '../../server/src/node/topicCache';
+import { readTopicCache, topicCacheFileOf, writeTopicCache } from '../../server/src/node/topicCache';
 import { TopicUpdater } from '../../server/src/node/topicUpdater';
 import { TopicWorkerCore, type TopicWorkerEvent } from '../../server/src/node/topicWorker';
 import { parseSettings } from '../../server/src/service/settings';
@@ -32,7 +32,8 @@ function recordingModel() {
   const calls: { docs: TopicDocument[]; previous?: TopicResult }[] = [];
   const model = (docs: readonly TopicDocument[], options: { previous?: TopicResult; topicCount?: number } = {}) => {
     calls.push({ docs: [...docs], previous: options.previous });
-    return buildTopics(docs, options);
+    // The model's own state rides along in its result (the next run's `previous`).
+    return { ...buildTopics(docs, options), model: { run: calls.length } } as TopicResult;
   };
   return { calls, model };
 }
@@ -178,11 +179,45 @@ describe('topics kept up to date off the main thread (TopicUpdater)', () => {
     three.updater.dispose();
   });
 
+  test('the cache hands the model its whole last result, its own state included', async () => {
+    const cacheDir = tempDir();
+    const recorder = recordingModel();
+    const first = new WorkspaceModel();
+    first.setCatalog(demoUri, demo);
+    const one = startUpdater(first, cacheDir, { recorder });
+    one.updater.catalogChanged();
+    await until(() => !first.topics.computing, 'the first topics');
+    await one.updater.flush();
+    one.updater.dispose();
+
+    const second = new WorkspaceModel();
+    second.setCatalog(demoUri, demo.replace('title = {{Feat2GS}:', 'title = {Feature Probing {Feat2GS}:'));
+    const two = startUpdater(second, cacheDir, { recorder });
+    two.updater.catalogChanged();
+    await until(() => recorder.calls.length === 2 && !second.topics.computing, 'the second run');
+    assert.deepEqual((recorder.calls[1].previous as unknown as { model: unknown }).model, { run: 1 });
+    two.updater.dispose();
+  });
+
+  test('a cache cut short, or of another server version, is ignored without a word', () => {
+    const cacheDir = tempDir();
+    const result = buildTopics([{ key: 'a', title: 'Alpha' }]);
+    writeTopicCache(cacheDir, 'file:///ws', 'test', 'x', result);
+    assert.deepEqual(readTopicCache(cacheDir, 'file:///ws', 'test')?.result, result);
+    assert.equal(readTopicCache(cacheDir, 'file:///ws', 'other'), undefined);
+    assert.equal(readTopicCache(cacheDir, 'file:///other', 'test'), undefined);
+    const file = topicCacheFileOf(cacheDir, 'file:///ws');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    writeFileSync(file, lines.slice(0, 2).join('\n') + '\n');
+    assert.equal(readTopicCache(cacheDir, 'file:///ws', 'test'), undefined);
+  });
+
   test('a broken or foreign cache file is ignored: topics are computed', async () => {
     const cacheDir = tempDir();
     const model = new WorkspaceModel();
     model.setCatalog(demoUri, demo);
-    writeFileSync(topicCacheFileOf(cacheDir, 'file:///ws'), '{"format":"litnotes-topics-cache/1","server":"test","workspace":"file:///ws","documents":"x","pieces":1}\n{"topics":[],"papers":2}\n[["a",5,-1]]\n');
+    // A topic without a label: the shape of a cache, not a result.
+    writeFileSync(topicCacheFileOf(cacheDir, 'file:///ws'), '{"format":"litnotes-topics-cache/1","server":"test","workspace":"file:///ws","documents":"x","pieces":1}\n[{"id":"x"}]\n[{"key":"a","topic":"x","related":[]}]\n{}\n');
     const { updater, logs } = startUpdater(model, cacheDir);
     updater.catalogChanged();
     await until(() => !model.topics.computing, 'topics');

@@ -52,11 +52,14 @@ export class TopicIndex {
     });
   }
 
+  /** The index of a result at once (tests, the worker's check of its cache); throws when it does not read. */
   static fromResult(result: TopicResult): TopicIndex {
     const pieces = packTopics(result);
     const builder = new TopicIndexBuilder(JSON.parse(pieces.head));
     for (const piece of pieces.rows) builder.add(JSON.parse(piece));
-    return builder.finish()!;
+    const index = builder.finish();
+    if (!index) throw new Error('not a topic result');
+    return index;
   }
 
   /** The result again (the worker reads its cache back to pass it to the model as `previous`). */
