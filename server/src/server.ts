@@ -145,6 +145,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       log: (message) => connection.console.log(message),
       topicsChanged: () => statusSoon(),
       indexing: () => state === 'indexing',
+      topicCount: () => settings.topics.count,
     },
     { cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION, workspace: model.workspaceFolders.join('\n') },
   );
@@ -207,6 +208,7 @@ function excludeGlobs(raw: unknown): string[] {
 
 connection.onDidChangeConfiguration(async (params) => {
   const before = JSON.stringify([settings.catalogs, settings.exclude, filesExclude]);
+  const topicCount = settings.topics.count;
   if (client.configuration) {
     await loadSettings();
   } else {
@@ -215,6 +217,7 @@ connection.onDidChangeConfiguration(async (params) => {
   }
   if (JSON.stringify([settings.catalogs, settings.exclude, filesExclude]) !== before) void indexWorkspace();
   else void republishAll();
+  if (settings.topics.count !== topicCount) topicUpdater?.catalogChanged();
 });
 
 async function indexWorkspace(): Promise<void> {

@@ -98,6 +98,7 @@ describe('settings', () => {
     'litnotes.noteTemplate': { type: 'string', default: '' },
     'litnotes.citationStyle': { type: 'string', default: 'apa' },
     'litnotes.topics.source': { type: 'string', default: 'both', enum: ['both', 'catalog', 'derived'] },
+    'litnotes.topics.count': { type: 'number', default: 0 },
     'litnotes.papers.sort': { type: 'string', default: 'title', enum: ['title', 'year', 'cited'] },
     'litnotes.completion.maxItems': { type: 'number', default: 50 },
     'litnotes.diagnostics.unknownKey': { type: 'string', default: 'warning', enum: ['error', 'warning', 'information', 'hint', 'off'] },

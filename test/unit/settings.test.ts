@@ -73,6 +73,13 @@ describe('settings', () => {
     assert.equal(parseSettings({ completion: { maxItems: '20' } }).completion.maxItems, 50);
   });
 
+  test('topics.count: 0 (from the library) or a whole number up to 50', () => {
+    assert.equal(parseSettings({}).topics.count, 0);
+    assert.equal(parseSettings({ topics: { count: 12.5 } }).topics.count, 12);
+    assert.equal(parseSettings({ 'topics.count': 500 }).topics.count, 50);
+    assert.deepEqual(parseSettings({ topics: { count: -3, source: 'derived' } }).topics, { source: 'derived', count: 0 });
+  });
+
   test('parsing never shares arrays with the defaults', () => {
     const settings = parseSettings({});
     settings.exclude.push('x');

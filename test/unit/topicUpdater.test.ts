@@ -29,9 +29,9 @@ function tempDir(): string {
 
 /** A model that records what it was given and answers with the stand-in. */
 function recordingModel() {
-  const calls: { docs: TopicDocument[]; previous?: TopicResult }[] = [];
+  const calls: { docs: TopicDocument[]; previous?: TopicResult; topicCount?: number }[] = [];
   const model = (docs: readonly TopicDocument[], options: { previous?: TopicResult; topicCount?: number } = {}) => {
-    calls.push({ docs: [...docs], previous: options.previous });
+    calls.push({ docs: [...docs], previous: options.previous, topicCount: options.topicCount });
     // The model's own state rides along in its result (the next run's `previous`).
     return { ...buildTopics(docs, options), model: { run: calls.length } } as TopicResult;
   };
@@ -67,6 +67,16 @@ describe('the topic worker', () => {
     core.dispose();
   });
 
+  test('litnotes.topics.count: another number of topics runs the model again on the same papers', () => {
+    const { calls, model } = recordingModel();
+    const core = new TopicWorkerCore(() => undefined, model);
+    core.handle({ type: 'documents', documents: [doc('a', 'A')], removed: [] });
+    core.handle({ type: 'compute', id: 1 });
+    core.handle({ type: 'compute', id: 2, topicCount: 12 });
+    core.handle({ type: 'compute', id: 3, topicCount: 12 });
+    assert.deepEqual(calls.map((c) => c.topicCount), [undefined, 12]);
+  });
+
   test('a model that throws is logged, and answered with no result', () => {
     const events: TopicWorkerEvent[] = [];
     const core = new TopicWorkerCore((event) => events.push(event), () => {
@@ -88,12 +98,12 @@ async function until(check: () => boolean, what: string, timeoutMs = 20_000): Pr
   }
 }
 
-function startUpdater(model: WorkspaceModel, cacheDir: string | undefined, options: { recorder?: ReturnType<typeof recordingModel>; indexing?: () => boolean } = {}) {
+function startUpdater(model: WorkspaceModel, cacheDir: string | undefined, options: { recorder?: ReturnType<typeof recordingModel>; indexing?: () => boolean; topicCount?: () => number } = {}) {
   const logs: string[] = [];
   let changes = 0;
   const updater = new TopicUpdater(
     model,
-    { log: (m) => logs.push(m), topicsChanged: () => changes++, indexing: options.indexing ?? (() => false) },
+    { log: (m) => logs.push(m), topicsChanged: () => changes++, indexing: options.indexing ?? (() => false), topicCount: options.topicCount },
     { cacheDir, server: 'test', workspace: 'file:///ws', workerPath: '/no/topicWorker.js', delayMs: 1, model: options.recorder?.model },
   );
   return { updater, logs, changes: () => changes };
@@ -119,6 +129,18 @@ describe('topics kept up to date off the main thread (TopicUpdater)', () => {
     assert.ok(!labels(model).includes('Indexing topics…'));
     assert.ok(labels(model).includes('Pose Estimation'), labels(model).join(', '));
     assert.equal(recorder.calls[0].docs.length, 64);
+    assert.equal(recorder.calls[0].topicCount, undefined, '0: the model chooses');
+    updater.dispose();
+  });
+
+  test('the number of topics set by the user reaches the model', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog(demoUri, demo);
+    const recorder = recordingModel();
+    const { updater } = startUpdater(model, undefined, { recorder, topicCount: () => 9 });
+    updater.catalogChanged();
+    await until(() => !model.topics.computing, 'topics');
+    assert.equal(recorder.calls[0].topicCount, 9);
     updater.dispose();
   });
 

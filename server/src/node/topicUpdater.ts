@@ -22,6 +22,8 @@ export interface TopicUpdaterHost {
   topicsChanged(): void;
   /** Catalogs are still being read: topics wait for all of them. */
   indexing(): boolean;
+  /** The `litnotes.topics.count` setting: 0 lets the model choose. */
+  topicCount?(): number;
 }
 
 export interface TopicUpdaterOptions {
@@ -80,7 +82,7 @@ export class TopicUpdater {
     }
   }
 
-  /** Papers may have changed: the model runs after a pause (once catalogs are all read). */
+  /** Papers may have changed, or the number of topics asked for: the model runs after a pause (once catalogs are all read). */
   catalogChanged(): void {
     if (this.disposed) return;
     clearTimeout(this.timer);
@@ -141,7 +143,8 @@ export class TopicUpdater {
       if (at < keys.length) return void setImmediate(step);
       if (documents.length + removed.length > 0) sendBatch();
       this.collecting = false;
-      this.send({ type: 'compute', id: this.nextId++ });
+      const count = this.host.topicCount?.() ?? 0;
+      this.send({ type: 'compute', id: this.nextId++, topicCount: count > 0 ? count : undefined });
     };
     step();
   }

@@ -50,6 +50,8 @@ export class TopicWorkerCore {
   private server = 'dev';
   private workspace = '';
   private cacheWrite: { timer: NodeJS.Timeout; write(): void } | undefined;
+  /** The `topicCount` of the last run (undefined: the model's own choice). */
+  private topicCount: number | undefined;
 
   constructor(
     private readonly post: (event: TopicWorkerEvent, transfer?: ArrayBuffer[]) => void,
@@ -94,6 +96,11 @@ export class TopicWorkerCore {
     const started = performance.now();
     const docs = [...this.documents.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const fingerprint = documentsFingerprint(docs);
+    if (topicCount !== this.topicCount) {
+      this.topicCount = topicCount;
+      this.changed = true;
+      this.previousDocuments = undefined; // the same papers, other topics wanted
+    }
     // The papers of the cached result, or of the last run: what is shown is already right.
     if (this.previous && (!this.changed || fingerprint === this.previousDocuments)) {
       this.changed = false;
