@@ -85,7 +85,7 @@ export function groupTopics(input: TopicTreeInput): TopicGroups {
 
   const keywordLabels = input.source === 'derived' ? new Map<string, string>() : keywordLabelsOf(input.papers);
   for (const paper of visible) {
-    const keywords = input.source === 'derived' ? [] : uniqueKeywords(paper);
+    const keywords = input.source === 'derived' || paper.keywords.length === 0 ? [] : uniqueKeywords(paper);
     if (keywords.length > 0) {
       for (const keyword of keywords) {
         const id = KEYWORD_PREFIX + keyword;
@@ -94,9 +94,9 @@ export function groupTopics(input: TopicTreeInput): TopicGroups {
     } else if (input.source === 'catalog') {
       group(NO_TOPIC_ID, () => ({ topic: { id: NO_TOPIC_ID, label: NO_TOPIC_LABEL, source: 'none' }, order: RANK_NO_TOPIC })).papers.push(paper);
     } else {
-      const placement = index?.placement(paper.key);
-      if (placement) {
-        for (const g of chainOf(placement.topic.id)) g.papers.push(paper);
+      const leaf = index?.leafOf(paper.key);
+      if (leaf) {
+        for (const g of chainOf(leaf.id)) g.papers.push(paper);
       } else if (input.computing) {
         group(INDEXING_TOPIC_ID, () => ({ topic: { id: INDEXING_TOPIC_ID, label: INDEXING_TOPIC_LABEL, source: 'none' }, order: RANK_INDEXING })).papers.push(paper);
       } else {

@@ -22,7 +22,8 @@ const lastGrouping = new WeakMap<WorkspaceModel, FilteredTopics & { stamp: strin
 export function topicGroupsOf(model: WorkspaceModel, filter: string | undefined, settings: Pick<Settings, 'topics'>): FilteredTopics {
   const query = filter?.trim() ?? '';
   const computing = model.topics.computing;
-  const stamp = JSON.stringify([model.version, model.topics.version, computing, settings.topics.source, query]);
+  // Papers, not notes: a note edit changes citation counts, read when a topic's papers are sorted.
+  const stamp = JSON.stringify([model.papersVersion, model.topics.version, computing, settings.topics.source, query]);
   const last = lastGrouping.get(model);
   if (last?.stamp === stamp) return last;
   const filterKeys = query === '' ? undefined : new Set(model.search(query, FILTER_LIMIT).map((hit) => hit.key));
