@@ -7,11 +7,12 @@
 //   node --import tsx --test test/e2e/editor.test.ts
 import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { renderNote } from '../../server/src/notes/noteTemplate';
+import { writeCatalog } from '../bench/generate';
 import { extensionHostLogDirs, litnotesServerPids, projectRoot, startCodeServer, waitFor, type CodeServer } from './codeServer';
 import { fileWhen, positionOf, Workbench } from './workbench';
 
@@ -214,6 +215,87 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     });
   });
 
+  scenario('papers-view-related', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    const rows = await wb.showPapers();
+    await untilTopicsComputed(rows);
+    // A wider sidebar, as someone reading titles in it would make it.
+    await widenSidebar(wb, 620);
+
+    // Reveal in Papers from a citation: the tree opens the paper's topic (and subtopic) and selects it.
+    await wb.openFile('notes/Feat2GS.md');
+    await wb.cursorOn('notes/Feat2GS.md', '@LangSplatV2', 3);
+    await wb.runCommand('LitNotes: Reveal in Papers');
+    const paper = rows.filter({ hasText: 'LangSplatV2: High-dimensional 3D Language Gaussian Splatting' }).first();
+    await paper.waitFor({ timeout: 30_000 });
+    const topic = rows.filter({ has: wb.page.locator('.codicon-lightbulb'), hasText: /Gaussian Splatting/ }).first();
+    await topic.waitFor();
+    // Its tooltip: the topic's size and top terms.
+    await topic.hover();
+    const tooltip = await waitFor('the topic tooltip', async () => {
+      const text = (await wb.page.locator('.monaco-hover-content, .workbench-hover').allInnerTexts()).join('\n');
+      return /\d+ papers/.test(text) && /Top terms:/.test(text) ? text : undefined;
+    });
+    assert.match(tooltip, /Derived from titles and abstracts/);
+    await wb.page.mouse.move(900, 600);
+
+    // The paper opens into its notes and "Related", which lists the papers most like it.
+    await paper.locator('.monaco-tl-twistie').click();
+    const related = rows.filter({ hasText: /^Related\s*\d$/ }).first();
+    await related.waitFor();
+    await related.locator('.monaco-tl-twistie').click();
+    const relatedLevel = Number(await related.getAttribute('aria-level'));
+    const relatedRows = wb.page.locator(`.part.sidebar .monaco-list-row[aria-level="${relatedLevel + 1}"]`);
+    await waitFor('related papers under "Related"', async () => (await relatedRows.count()) >= 1);
+    const firstRelated = (await relatedRows.first().innerText()).split('\n')[0];
+    // A click on a related paper opens it like any paper row (its note, or its catalog entry).
+    await relatedRows.first().click();
+    await waitFor('the related paper opened', async () => (await wb.page.locator('.tabs-container .tab.active').innerText()).length > 0);
+    await wb.page.screenshot({ path: join(projectRoot, 'docs', 'screenshots', 'papers-view.png') });
+
+    // The hover of a citation ends with its related papers; "Show Related Papers" lists them too.
+    await wb.openFile('notes/Feat2GS.md');
+    await wb.hover('LangSplatV2', 'Related papers:');
+    await wb.page.keyboard.press('Escape');
+    await wb.cursorOn('notes/Feat2GS.md', '@LangSplatV2', 3);
+    await wb.runCommand('LitNotes: Show Related Papers', 'Papers related to LangSplatV2');
+    const picks = await wb.settledPickRows();
+    assert.ok((await picks.count()) >= 1 && (await picks.count()) <= 3);
+    assert.ok((await picks.allInnerTexts()).some((text) => text.includes(firstRelated)), `${firstRelated} in the quick pick`);
+    await wb.page.keyboard.press('Escape');
+  });
+
+  scenario('papers-view-subtopics', async (wb) => {
+    // A big library: 2,000 generated papers beside the demo's.
+    const generated = writeCatalog(join(wb.folder, '..', `${basename(wb.folder)}-generated`), 2000, 0);
+    cpSync(generated.bibPath, join(wb.folder, 'library.bib'));
+    await wb.waitForPapers(demoPapers + generated.entries);
+    const rows = await wb.showPapers();
+    await untilTopicsComputed(rows);
+    await widenSidebar(wb, 620);
+    // The top level is an overview: tens of topics, none listing thousands of papers.
+    const level = (n: number) => wb.page.locator(`.part.sidebar .monaco-list-row[aria-level="${n}"]`);
+    const top = level(1);
+    const topTexts = await top.allInnerTexts();
+    assert.ok(topTexts.length >= 8 && topTexts.length <= 30, topTexts.join(' | '));
+    // The biggest topic is too big to scan: it opens into subtopics, each a topic again; papers are at its leaves.
+    const counts = topTexts.map((text) => Number(/(\d+)\s*$/.exec(text)?.[1] ?? 0));
+    assert.ok(Math.max(...counts) > 60, topTexts.join(' | '));
+    const big = top.nth(counts.indexOf(Math.max(...counts)));
+    await big.locator('.monaco-tl-twistie').click();
+    const subtopics = level(2);
+    await waitFor('subtopics', async () => (await subtopics.count()) >= 2);
+    assert.equal(await subtopics.locator('.codicon-book, .codicon-notebook').count(), 0, 'no paper directly under a topic with subtopics');
+    assert.ok((await subtopics.locator('.codicon-lightbulb').count()) >= 2);
+    const sub = subtopics.first();
+    const subCount = Number(/(\d+)$/.exec((await sub.innerText()).trim())?.[1]);
+    assert.ok(subCount > 0 && subCount <= 200, `a subtopic of ${subCount} papers`);
+    await sub.locator('.monaco-tl-twistie').click();
+    const papers = level(3);
+    await waitFor('the subtopic\'s papers', async () => (await papers.count()) >= Math.min(subCount, 5));
+    await wb.page.screenshot({ path: join(projectRoot, 'docs', 'screenshots', 'papers-view-subtopics.png') });
+  });
+
   scenario('insert-citation', async (wb) => {
     await wb.waitForPapers(demoPapers);
     await wb.openFile('notes/gaussian-splatting.md');
@@ -333,3 +415,20 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** Waits until the Papers view no longer shows papers waiting under "Indexing topics…". */
+async function untilTopicsComputed(rows: Locator): Promise<void> {
+  await waitFor('topics computed', async () => (await rows.count()) > 0 && (await rows.filter({ hasText: 'Indexing topics' }).count()) === 0, 120_000);
+}
+
+/** Drags the sash between the sidebar and the editor to make the sidebar `width` pixels wide. */
+async function widenSidebar(wb: Workbench, width: number): Promise<void> {
+  const sidebar = await wb.page.locator('.part.sidebar').boundingBox();
+  if (!sidebar) return;
+  const sash = { x: sidebar.x + sidebar.width, y: sidebar.y + sidebar.height / 2 };
+  await wb.page.mouse.move(sash.x, sash.y);
+  await wb.page.mouse.down();
+  await wb.page.mouse.move(sidebar.x + width, sash.y, { steps: 8 });
+  await wb.page.mouse.up();
+}
+
