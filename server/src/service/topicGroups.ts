@@ -4,6 +4,7 @@
  * the topics, then for each open topic's subtopics and papers, and grouping 100,000 papers each
  * time took tens of milliseconds.
  */
+import type { Paper } from '../catalog/paper';
 import { groupTopics, topicPathOf, type TopicGroups } from '../search/topicTree';
 import type { Settings } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
@@ -18,6 +19,16 @@ export interface FilteredTopics {
 }
 
 const lastGrouping = new WeakMap<WorkspaceModel, FilteredTopics & { stamp: string }>();
+/** One list of papers per version of the catalogs: what is derived from it alone (keyword labels) is kept with it. */
+const papersOfVersion = new WeakMap<WorkspaceModel, { version: number; papers: readonly Paper[] }>();
+
+function papersOf(model: WorkspaceModel): readonly Paper[] {
+  const last = papersOfVersion.get(model);
+  if (last?.version === model.papersVersion) return last.papers;
+  const papers = model.papers();
+  papersOfVersion.set(model, { version: model.papersVersion, papers });
+  return papers;
+}
 
 export function topicGroupsOf(model: WorkspaceModel, filter: string | undefined, settings: Pick<Settings, 'topics'>): FilteredTopics {
   const query = filter?.trim() ?? '';
@@ -28,7 +39,7 @@ export function topicGroupsOf(model: WorkspaceModel, filter: string | undefined,
   if (last?.stamp === stamp) return last;
   const filterKeys = query === '' ? undefined : new Set(model.search(query, FILTER_LIMIT).map((hit) => hit.key));
   const groups = groupTopics({
-    papers: model.papers(),
+    papers: papersOf(model),
     topics: model.topics.current,
     computing,
     source: settings.topics.source,
