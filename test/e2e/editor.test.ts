@@ -21,6 +21,8 @@ const vsix = process.env.LITNOTES_VSIX ?? join(projectRoot, `litnotes-${packageV
 const demoPapers = 64;
 const gaussianSplatting = ['Feat2GS', 'LM-Gaussian', 'LangSplatV2', 'SparseGS-W'];
 const topFourAreGaussianSplatting = (labels: string[]) => labels.slice(0, 4).sort().join() === gaussianSplatting.join();
+/** TEMPORARY: the stand-in for the topic model (server/src/search/topicModelStandIn.ts) makes no related papers and no subtopics. */
+const untilTheModel = 'needs the topic model: the stand-in makes no related papers and no subtopics';
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let runDir: string;
@@ -32,8 +34,8 @@ let failures = 0;
  * One scenario in its own browser context and workspace copy. Screenshot always; on failure the
  * extension host logs too, so a red CI run says why without a rerun.
  */
-function scenario(name: string, body: (workbench: Workbench) => Promise<void>, server: () => CodeServer = () => trusted): void {
-  test(name, { timeout: 300_000 }, async () => {
+function scenario(name: string, body: (workbench: Workbench) => Promise<void>, server: () => CodeServer = () => trusted, skip?: string): void {
+  test(name, { timeout: 300_000, skip }, async () => {
     const code = server();
     const folder = code.newWorkspace(name);
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -263,7 +265,7 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     assert.ok((await picks.count()) >= 1 && (await picks.count()) <= 3);
     assert.ok((await picks.allInnerTexts()).some((text) => text.includes(firstRelated)), `${firstRelated} in the quick pick`);
     await wb.page.keyboard.press('Escape');
-  });
+  }, undefined, untilTheModel);
 
   scenario('papers-view-subtopics', async (wb) => {
     // A big library: 2,000 generated papers beside the demo's.
@@ -294,7 +296,7 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     const papers = level(3);
     await waitFor('the subtopic\'s papers', async () => (await papers.count()) >= Math.min(subCount, 5));
     await wb.page.screenshot({ path: join(projectRoot, 'docs', 'screenshots', 'papers-view-subtopics.png') });
-  });
+  }, undefined, untilTheModel);
 
   scenario('insert-citation', async (wb) => {
     await wb.waitForPapers(demoPapers);
