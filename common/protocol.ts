@@ -151,7 +151,41 @@ export interface IndexStatus {
   catalogs: CatalogStatus[];
   /** Total problems (parse errors, duplicate keys) across catalogs. */
   problems: number;
+  /** The Zotero library as a source (`litnotes.zotero.enabled`). */
+  zotero?: ZoteroStatus;
+}
+
+/**
+ * - `off`: the source is off (`available`: Zotero answers anyway, so it could be turned on);
+ * - `connecting`, `reading`: the first contact, the first read of the whole library;
+ * - `live`: read, and polled for changes;
+ * - `unreachable`, `localApiOff`, `error`: Zotero cannot be read now; its papers are those of the last sync.
+ */
+export type ZoteroState = 'off' | 'connecting' | 'reading' | 'live' | 'unreachable' | 'localApiOff' | 'error';
+
+export interface ZoteroStatus {
+  state: ZoteroState;
+  /** Papers of the Zotero library in the index. */
+  papers: number;
+  /** What is happening and, when something is wrong, what to do: one or two plain sentences. */
+  message: string;
+  /** Better BibTeX's version, when its citation keys are used. */
+  betterBibtex?: string;
+  /** When the library was last read from Zotero (ISO time). */
+  lastSync?: string;
+  /** With the source off: whether Zotero answers at the configured URL. */
+  available?: boolean;
 }
 /** Sent by the server whenever the index changes (papers, notes or state): the tree refreshes on it. */
 export const indexStatusNotification = new NotificationType<IndexStatus>('litnotes/indexStatus');
 export const indexStatusRequest = new RequestType<void, IndexStatus, void>('litnotes/indexStatus');
+
+/**
+ * "Cite from Zotero": Better BibTeX's picker opens in Zotero; the answer is the Pandoc citation the
+ * user picked (`[@key1; @key2]`), or '' when they cancelled. Refused with a message saying what to
+ * do when Zotero or Better BibTeX is not there. Cancelling the request gives up waiting.
+ */
+export interface ZoteroCiteResult {
+  text: string;
+}
+export const zoteroCiteRequest = new RequestType<void, ZoteroCiteResult, void>('litnotes/zoteroCite');

@@ -32,9 +32,11 @@ import {
   searchPapersRequest,
   topicPapersRequest,
   topicsRequest,
+  zoteroCiteRequest,
   type IndexStatus,
 } from '../../common/protocol';
 import { catalogFormatOf } from './catalog/catalogFile';
+import { isZoteroCatalog, ZOTERO_CATALOG_URI } from './catalog/zotero';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion, resolveCompletionItem } from './features/completion';
 import { provideDefinition } from './features/definition';
@@ -51,11 +53,14 @@ import { isFile, normalizeUri, pathToUri, readText, uriToPath } from './node/fil
 import { yieldToEventLoop } from './node/discovery';
 import { TopicUpdater } from './node/topicUpdater';
 import { WorkspaceFeeder } from './node/workspaceFeeder';
+import { ZoteroError } from './node/zotero/http';
+import { ZoteroSource } from './node/zotero/zoteroSource';
 import { indexStatus } from './service/indexStatus';
 import { keyAt } from './service/keyAt';
 import { newNote, templateFileUri } from './service/newNote';
 import { paperDetails, searchPapers } from './service/paperSummaries';
 import { formatPapers, styleFileUri, type CitationStyle } from './service/formatReference';
+import { pickedCitation } from './service/pickedCitation';
 import { isRefusal, type CompletionItem, type Diagnostic, type Refusal } from './service/protocolTypes';
 import { defaultSettings, parseSettings, type Settings } from './service/settings';
 import { relatedPapers, topicPapers, topics } from './service/topicRequests';
@@ -115,6 +120,27 @@ const feeder = new WorkspaceFeeder(
   settings,
 );
 
+/** The Zotero library as a catalog (`litnotes.zotero.*`); made in `initialize`, where the cache folder is known. */
+let zotero: ZoteroSource | undefined;
+
+function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
+  return new ZoteroSource(
+    {
+      log: (message) => connection.console.log(message),
+      apply: (edits, changedKeys, papers) => feeder.applySourceEdits(ZOTERO_CATALOG_URI, edits, changedKeys, papers),
+      remove: () => feeder.removeSourceCatalog(ZOTERO_CATALOG_URI),
+      status: () => statusSoon(),
+    },
+    { cacheDir, server: SERVER_VERSION },
+  );
+}
+
+/** Settings changed: the feeder and the Zotero source take them. */
+function configure(): void {
+  feeder.configure(settings, filesExclude);
+  zotero?.configure(settings.zotero);
+}
+
 // ---- lifecycle -----------------------------------------------------------------------------
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -132,6 +158,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   // The client's storage folder for the catalog cache; any other client gets the user's cache folder.
   const storagePath = typeof options.storagePath === 'string' && path.isAbsolute(options.storagePath) ? options.storagePath : undefined;
   feeder.useCatalogReader({ cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION });
+  zotero = startZoteroSource(storagePath ?? defaultCacheDir());
   settings = parseSettings(options.settings);
   filesExclude = excludeGlobs(options.filesExclude);
   feeder.configure(settings, filesExclude);
@@ -176,12 +203,14 @@ connection.onInitialized(async () => {
   }
   if (client.dynamicConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, undefined);
   await loadSettings();
+  zotero?.configure(settings.zotero);
   void indexWorkspace();
 });
 
 connection.onShutdown(async () => {
   indexingRun++;
-  await Promise.all([feeder.flushCaches(), topicUpdater?.flush()]);
+  await Promise.all([feeder.flushCaches(), topicUpdater?.flush(), zotero?.flush()]);
+  zotero?.dispose();
   feeder.dispose();
   topicUpdater?.dispose();
   fileWatcher?.dispose();
@@ -196,7 +225,7 @@ async function loadSettings(): Promise<void> {
   } catch (e) {
     connection.console.warn(`Reading the settings failed, using the defaults: ${String(e)}`);
   }
-  feeder.configure(settings, filesExclude);
+  configure();
 }
 
 /** `files.exclude` as VS Code has it (`{ glob: true }`) or as a list. */
@@ -213,7 +242,7 @@ connection.onDidChangeConfiguration(async (params) => {
     await loadSettings();
   } else {
     settings = parseSettings((params.settings as { litnotes?: unknown } | undefined)?.litnotes ?? params.settings);
-    feeder.configure(settings, filesExclude);
+    configure();
   }
   if (JSON.stringify([settings.catalogs, settings.exclude, filesExclude]) !== before) void indexWorkspace();
   else void republishAll();
@@ -250,6 +279,8 @@ async function indexWorkspace(): Promise<void> {
   topicUpdater?.catalogChanged();
   void republishAll();
   sendStatus();
+  // No catalog here: the welcome view offers the Zotero library when Zotero answers.
+  if (!settings.zotero.enabled && !model.hasCatalogs()) void zotero?.probeAvailable();
 }
 
 // ---- documents and files -------------------------------------------------------------------
@@ -314,6 +345,7 @@ function publishNoteSoon(uri: string): void {
 }
 
 function publishCatalogSoon(uri: string): void {
+  if (isZoteroCatalog(uri)) return; // no file to show problems in
   guard('diagnostics', () => publish(uri, catalogDiagnostics(model, uri, settings)));
 }
 
@@ -344,7 +376,7 @@ const REPUBLISH_SLICE_MS = 8;
 async function republishAll(): Promise<void> {
   const run = ++republishRun;
   guard('diagnostics', () => {
-    for (const uri of model.catalogUris()) publish(uri, catalogDiagnostics(model, uri, settings));
+    for (const uri of model.catalogUris()) if (!isZoteroCatalog(uri)) publish(uri, catalogDiagnostics(model, uri, settings));
   });
   let sliceStart = performance.now();
   for (const uri of model.noteUris()) {
@@ -363,7 +395,7 @@ const STATUS_INTERVAL_MS = 300;
 let statusTimer: NodeJS.Timeout | undefined;
 
 function currentStatus(): IndexStatus {
-  return indexStatus(model, state);
+  return indexStatus(model, state, zotero?.status);
 }
 
 function sendStatus(): void {
@@ -480,6 +512,25 @@ connection.onRequest(
     if (!note || isRefusal(note)) return note;
     const filePath = uriToPath(note.uri);
     return { ...note, exists: note.exists || (!!filePath && (await isFile(filePath))) };
+  }),
+);
+connection.onRequest(
+  zoteroCiteRequest.method,
+  handle('litnotes/zoteroCite', async (_params: unknown, token) => {
+    const controller = new AbortController();
+    const cancelled = token?.onCancellationRequested(() => controller.abort());
+    try {
+      const answer = await zotero!.cite(controller.signal);
+      const text = pickedCitation(answer);
+      if (text === undefined) return { error: `Better BibTeX's picker answered something that is not a Pandoc citation ('${answer.slice(0, 60)}'): check its CAYW settings.` };
+      return { text };
+    } catch (e) {
+      if (e instanceof ZoteroError && e.kind === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled.');
+      if (e instanceof ZoteroError) return { error: e.message };
+      throw e;
+    } finally {
+      cancelled?.dispose();
+    }
   }),
 );
 // By method name: the request has no params, and clients differ in sending none, null or [].

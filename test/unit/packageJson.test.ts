@@ -104,6 +104,8 @@ describe('settings', () => {
     'litnotes.diagnostics.unknownKey': { type: 'string', default: 'warning', enum: ['error', 'warning', 'information', 'hint', 'off'] },
     'litnotes.diagnostics.duplicateKey': { type: 'string', default: 'warning', enum: ['error', 'warning', 'information', 'hint', 'off'] },
     'litnotes.diagnostics.parseError': { type: 'string', default: 'error', enum: ['error', 'warning', 'information', 'hint', 'off'] },
+    'litnotes.zotero.enabled': { type: 'boolean', default: false },
+    'litnotes.zotero.url': { type: 'string', default: 'http://127.0.0.1:23119' },
     'litnotes.trace.server': { type: 'string', default: 'off', enum: ['off', 'messages', 'verbose'] },
   };
 

@@ -47,6 +47,13 @@ describe('settings', () => {
     assert.equal(wrapped.diagnostics.duplicateKey, 'error');
   });
 
+  test('the Zotero source: nested (VS Code) and flat (other clients) forms, bad values fall back', () => {
+    assert.deepEqual(parseSettings({ zotero: { enabled: true, url: 'http://localhost:24119' } }).zotero, { enabled: true, url: 'http://localhost:24119' });
+    assert.deepEqual(parseSettings({ 'zotero.enabled': true }).zotero, { enabled: true, url: 'http://127.0.0.1:23119' });
+    assert.deepEqual(parseSettings({ 'litnotes.zotero.enabled': true, 'litnotes.zotero.url': ' http://127.0.0.1:9 ' }).zotero, { enabled: true, url: 'http://127.0.0.1:9' });
+    assert.deepEqual(parseSettings({ litnotes: { zotero: { enabled: 'yes', url: '' } } }).zotero, { enabled: false, url: 'http://127.0.0.1:23119' });
+  });
+
   test('each invalid field falls back to its own default, the valid ones are kept', () => {
     const settings = parseSettings({
       catalogs: 'refs.bib',

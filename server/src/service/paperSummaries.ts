@@ -7,6 +7,7 @@ import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import { shorten } from '../features/markdown';
 import { existingLiteratureNote } from './literatureNotes';
 import { paperLinks } from './paperLinks';
+import { paperEntryLocation } from './paperLocation';
 import { topicPath } from './topicGroups';
 import type { Settings } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
@@ -21,7 +22,8 @@ export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Summ
   const summary: PaperSummary = {
     key: paper.key,
     citingNotes: model.notesCiting(paper.key),
-    catalogUri: paper.source.uri,
+    // A Zotero paper's entry is its item in Zotero (or, without a usable item key, the library).
+    catalogUri: paperEntryLocation(paper)?.uri ?? paper.source.uri,
     catalogLine: paper.source.range.start.line,
   };
   if (paper.title) summary.title = paper.title;

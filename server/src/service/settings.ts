@@ -24,6 +24,8 @@ export interface Settings {
   papers: { sort: PaperSort };
   completion: { maxItems: number };
   diagnostics: { unknownKey: RuleSeverity; duplicateKey: RuleSeverity; parseError: RuleSeverity };
+  /** The user's Zotero library as a catalog, read from the running Zotero at `url`. */
+  zotero: { enabled: boolean; url: string };
 }
 
 export const defaultSettings: Settings = Object.freeze({
@@ -36,6 +38,7 @@ export const defaultSettings: Settings = Object.freeze({
   papers: { sort: 'title' },
   completion: { maxItems: 50 },
   diagnostics: { unknownKey: 'warning', duplicateKey: 'warning', parseError: 'error' },
+  zotero: { enabled: false, url: 'http://127.0.0.1:23119' },
 }) as Settings;
 
 /** More top-level topics than this is no overview any more. */
@@ -69,6 +72,10 @@ export function parseSettings(raw: unknown): Settings {
       unknownKey: oneOf(get('diagnostics.unknownKey'), severities) ?? d.diagnostics.unknownKey,
       duplicateKey: oneOf(get('diagnostics.duplicateKey'), severities) ?? d.diagnostics.duplicateKey,
       parseError: oneOf(get('diagnostics.parseError'), severities) ?? d.diagnostics.parseError,
+    },
+    zotero: {
+      enabled: typeof get('zotero.enabled') === 'boolean' ? (get('zotero.enabled') as boolean) : d.zotero.enabled,
+      url: nonEmptyString(get('zotero.url')) ?? d.zotero.url,
     },
   };
 }
