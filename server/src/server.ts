@@ -22,6 +22,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  attachmentsRequest,
   citationAtRequest,
   formatReferenceRequest,
   indexStatusNotification,
@@ -36,6 +37,7 @@ import {
   type IndexStatus,
 } from '../../common/protocol';
 import { catalogFormatOf } from './catalog/catalogFile';
+import { clientCommands, OPEN_PDF_COMMAND } from './features/clientCommands';
 import { isZoteroCatalog, ZOTERO_CATALOG_URI } from './catalog/zotero';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion, resolveCompletionItem } from './features/completion';
@@ -47,6 +49,7 @@ import { provideReferences } from './features/references';
 import { prepareRename, provideRename } from './features/rename';
 import { provideWorkspaceSymbols } from './features/workspaceSymbols';
 import * as path from 'node:path';
+import { defaultZoteroStorageUri, firstExisting, homeUri } from './node/attachmentFiles';
 import { defaultCacheDir } from './node/catalogCache';
 import { FileWatcher } from './node/fileWatcher';
 import { isFile, normalizeUri, pathToUri, readText, uriToPath } from './node/files';
@@ -58,6 +61,7 @@ import { ZoteroSource } from './node/zotero/zoteroSource';
 import { indexStatus } from './service/indexStatus';
 import { keyAt } from './service/keyAt';
 import { newNote, templateFileUri } from './service/newNote';
+import { attachmentCandidates, describeAttachment, sortAttachments } from './service/paperAttachments';
 import { paperDetails, searchPapers } from './service/paperSummaries';
 import { formatPapers, styleFileUri, type CitationStyle } from './service/formatReference';
 import { pickedCitation } from './service/pickedCitation';
@@ -82,7 +86,7 @@ const model = new WorkspaceModel();
 let settings: Settings = defaultSettings;
 let filesExclude: string[] = [];
 let initializationSettings: unknown;
-const client = { configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false, lazyCompletionDocumentation: false };
+const client = { openPdfCommand: false, configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false, lazyCompletionDocumentation: false };
 
 /** Our URI (normalized) → the URI the client opened the document with. */
 const openUris = new Map<string, string>();
@@ -155,6 +159,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
   const options = (params.initializationOptions ?? {}) as { settings?: unknown; filesExclude?: unknown; storagePath?: unknown };
   initializationSettings = options.settings;
+  client.openPdfCommand = clientCommands(options).has(OPEN_PDF_COMMAND);
   // The client's storage folder for the catalog cache; any other client gets the user's cache folder.
   const storagePath = typeof options.storagePath === 'string' && path.isAbsolute(options.storagePath) ? options.storagePath : undefined;
   feeder.useCatalogReader({ cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION });
@@ -462,7 +467,7 @@ connection.onCompletionResolve(
   }),
 );
 
-connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position) ?? null));
+connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position, { openPdfCommand: client.openPdfCommand }) ?? null));
 connection.onDefinition(handle('definition', (params) => provideDefinition(model, normalizeUri(params.textDocument.uri), params.position)));
 connection.onReferences(
   handle('references', (params) => provideReferences(model, normalizeUri(params.textDocument.uri), params.position, params.context.includeDeclaration)),
@@ -477,7 +482,7 @@ connection.onDocumentLinks(handle('documentLink', (params) => provideDocumentLin
 connection.onCodeAction(
   handle('codeAction', (params) => {
     if (params.context.only && !params.context.only.some((kind) => kind === CodeActionKind.QuickFix || kind === 'quickfix' || CodeActionKind.QuickFix.startsWith(kind))) return [];
-    return provideCodeActions(model, normalizeUri(params.textDocument.uri), params.range, params.context.diagnostics as Diagnostic[]);
+    return provideCodeActions(model, normalizeUri(params.textDocument.uri), params.range, params.context.diagnostics as Diagnostic[], { openPdfCommand: client.openPdfCommand });
   }),
 );
 connection.onWorkspaceSymbol(handle('workspaceSymbol', (params) => provideWorkspaceSymbols(model, params.query)));
@@ -515,6 +520,16 @@ connection.onRequest(
   }),
 );
 connection.onRequest(
+  attachmentsRequest,
+  handle('litnotes/attachments', async (params) => {
+    const paper = model.paper(params.key);
+    if (!paper) return null;
+    const trusted = await trustedFolders();
+    const candidates = attachmentCandidates(paper, homeUri());
+    return sortAttachments(await Promise.all(candidates.map(async (candidate) => describeAttachment(candidate, await firstExisting(candidate.uris), trusted))));
+  }),
+);
+connection.onRequest(
   zoteroCiteRequest.method,
   handle('litnotes/zoteroCite', async (_params: unknown, token) => {
     const controller = new AbortController();
@@ -543,6 +558,13 @@ async function loadStyle(style: string): Promise<CitationStyle> {
   const xml = await readWorkspaceFile(uri);
   if (xml === undefined) throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot read the citation style file ${style}.`);
   return { name: style, xml };
+}
+
+/** Where attachments open without asking: the workspace folders and Zotero's storage, as written and with links followed. */
+async function trustedFolders(): Promise<string[]> {
+  const folders = [...model.workspaceFolders, defaultZoteroStorageUri()];
+  const real = await Promise.all(folders.map(async (uri) => (await firstExisting([uri])).uri));
+  return [...new Set([...folders, ...real])];
 }
 
 async function readWorkspaceFile(uri: string): Promise<string | undefined> {

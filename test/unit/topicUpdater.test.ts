@@ -33,7 +33,7 @@ function recordingModel() {
   const model = (docs: readonly TopicDocument[], options: { previous?: TopicResult; topicCount?: number } = {}) => {
     calls.push({ docs: [...docs], previous: options.previous, topicCount: options.topicCount });
     // The model's own state rides along in its result (the next run's `previous`).
-    return { ...buildTopics(docs, options), model: { run: calls.length } } as TopicResult;
+    return { ...buildTopics(docs, options), model: { run: calls.length } } as unknown as TopicResult;
   };
   return { calls, model };
 }

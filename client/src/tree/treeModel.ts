@@ -50,7 +50,11 @@ export type TreeNode = TopicNode | PaperNode | RelatedNode | NoteNode;
 /** Codicons (https://microsoft.github.io/vscode-codicons) the view uses. */
 export type NodeIcon = 'tag' | 'lightbulb' | 'library' | 'book' | 'notebook' | 'note' | 'references' | 'sparkle' | 'sync~spin';
 
-export type NodeContext = 'topic' | 'paper' | 'paperWithNote' | 'note' | 'related';
+/** A paper's value says whether it has a note, and ends in `+pdf` when the catalog names a PDF (menus match on both). */
+export type NodeContext = 'topic' | 'paper' | 'paperWithNote' | 'paper+pdf' | 'paperWithNote+pdf' | 'note' | 'related';
+
+/** Theme colours the view uses for icons. */
+export type NodeIconColor = 'charts.orange';
 
 /** What a click on a node opens: a file, optionally at a line. */
 export interface OpenTarget {
@@ -65,6 +69,8 @@ export interface NodeView {
   /** Markdown with every catalog string escaped; render it untrusted, without HTML. */
   tooltip?: string;
   icon: NodeIcon;
+  /** Draws the eye to a paper whose note is behind its annotations. */
+  iconColor?: NodeIconColor;
   contextValue: NodeContext;
   collapsible: 'none' | 'collapsed' | 'expanded';
   open?: OpenTarget;
@@ -179,18 +185,21 @@ function describePaper(node: PaperNode): NodeView {
   const { paper } = node;
   const hasNote = paper.noteUri !== undefined;
   const hasChildren = hasNote || paper.citingNotes.length > 0 || !!paper.relatedCount;
+  const behind = hasNote && paper.annotationsNewer === true;
   const also = oneLine(paper.alsoTopic);
-  const description = [yearAndAuthors(paper), also ? `also: ${also}` : ''].filter((part) => part !== '').join(' · ');
-  return {
+  const marks = [yearAndAuthors(paper), paper.hasPdf ? 'PDF' : '', behind ? 'new annotations' : '', also ? `also: ${also}` : ''].filter((part) => part !== '');
+  const view: NodeView = {
     id: node.id,
     label: oneLine(paper.title) || paper.key,
-    description: description || undefined,
+    description: marks.join(' · ') || undefined,
     tooltip: paperTooltip(paper),
     icon: hasNote ? 'notebook' : 'book',
-    contextValue: hasNote ? 'paperWithNote' : 'paper',
+    contextValue: `${hasNote ? 'paperWithNote' : 'paper'}${paper.hasPdf ? '+pdf' : ''}` as NodeContext,
     collapsible: hasChildren ? 'collapsed' : 'none',
     open: openTarget(paper),
   };
+  if (behind) view.iconColor = 'charts.orange';
+  return view;
 }
 
 /** Clicking a paper opens what the user writes in when it exists, otherwise where it is defined. */
@@ -247,7 +256,9 @@ export function paperTooltip(paper: PaperSummary): string {
   const also = oneLine(paper.alsoTopic);
   if (also) lines.push(`Also fits: ${escapeMarkdown(also)}`);
   const notes = paper.citingNotes.length;
-  lines.push(`${paper.noteUri ? 'Has a literature note' : 'No literature note yet'} · cited in ${notes} ${plural(notes, 'note', 'notes')}`);
+  const status = [paper.noteUri ? 'Has a literature note' : 'No literature note yet', paper.hasPdf ? 'has a PDF' : '', `cited in ${notes} ${plural(notes, 'note', 'notes')}`];
+  lines.push(status.filter((part) => part !== '').join(' · '));
+  if (paper.noteUri && paper.annotationsNewer) lines.push('Annotations in Zotero are newer than the note: Update Literature Note brings them in.');
   return lines.join('\n\n');
 }
 
