@@ -21,8 +21,6 @@ const vsix = process.env.LITNOTES_VSIX ?? join(projectRoot, `litnotes-${packageV
 const demoPapers = 64;
 const gaussianSplatting = ['Feat2GS', 'LM-Gaussian', 'LangSplatV2', 'SparseGS-W'];
 const topFourAreGaussianSplatting = (labels: string[]) => labels.slice(0, 4).sort().join() === gaussianSplatting.join();
-/** TEMPORARY: the stand-in for the topic model (server/src/search/topicModelStandIn.ts) makes no related papers and no subtopics. */
-const untilTheModel = 'needs the topic model: the stand-in makes no related papers and no subtopics';
 const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let runDir: string;
@@ -34,8 +32,8 @@ let failures = 0;
  * One scenario in its own browser context and workspace copy. Screenshot always; on failure the
  * extension host logs too, so a red CI run says why without a rerun.
  */
-function scenario(name: string, body: (workbench: Workbench) => Promise<void>, server: () => CodeServer = () => trusted, skip?: string): void {
-  test(name, { timeout: 300_000, skip }, async () => {
+function scenario(name: string, body: (workbench: Workbench) => Promise<void>, server: () => CodeServer = () => trusted): void {
+  test(name, { timeout: 300_000 }, async () => {
     const code = server();
     const folder = code.newWorkspace(name);
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -174,22 +172,19 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
   scenario('papers-view', async (wb) => {
     await wb.waitForPapers(demoPapers);
     const rows = await wb.showPapers();
-    const topic = rows.filter({ hasText: /^Gaussian Splatting\s*4$/ });
-    await topic.waitFor({ timeout: 30_000 });
+    await untilTopicsComputed(rows);
     const topics = await rows.allInnerTexts();
     assert.ok(topics.length >= 5, `too few topics: ${topics.join(' | ')}`);
     for (const row of topics) assert.match(row, /\n?\s*\d+$/, `a topic without its count: ${row}`);
+    // Each paper in one place: the top-level counts add up to the library.
+    assert.equal(topics.reduce((sum, row) => sum + Number(/(\d+)\s*$/.exec(row)?.[1] ?? 0), 0), demoPapers);
 
     // Topic → its papers → the notes citing them.
-    await topic.locator('.monaco-tl-twistie').click();
-    const paper = rows.filter({ hasText: 'LM-Gaussian: Boost Sparse-view 3D Gaussian Splatting' });
-    await paper.waitFor();
-    for (const title of ['Feat2GS: Probing Visual Foundation Models', 'SparseGS-W', 'LangSplatV2: High-dimensional 3D Language Gaussian Splatting']) {
-      await rows.filter({ hasText: title }).first().waitFor();
-    }
+    const paper = await openTopicHolding(wb, 'LM-Gaussian: Boost Sparse-view 3D Gaussian Splatting');
     await paper.locator('.monaco-tl-twistie').click();
     await rows.filter({ hasText: /gaussian-splatting\.md\s*cites it/ }).waitFor();
     await rows.filter({ hasText: /Feat2GS\.md\s*cites it/ }).waitFor();
+    await openTopicHolding(wb, 'LangSplatV2: High-dimensional 3D Language Gaussian Splatting');
 
     // "Create Literature Note" from a paper's context menu writes notes/<key>.md from the template.
     const langSplat = rows.filter({ hasText: 'LangSplatV2: High-dimensional' });
@@ -230,7 +225,7 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     await wb.runCommand('LitNotes: Reveal in Papers');
     const paper = rows.filter({ hasText: 'LangSplatV2: High-dimensional 3D Language Gaussian Splatting' }).first();
     await paper.waitFor({ timeout: 30_000 });
-    const topic = rows.filter({ has: wb.page.locator('.codicon-lightbulb'), hasText: /Gaussian Splatting/ }).first();
+    const topic = wb.page.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { has: wb.page.locator('.codicon-lightbulb') }).first();
     await topic.waitFor();
     // Its tooltip: the topic's size and top terms.
     await topic.hover();
@@ -265,7 +260,7 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     assert.ok((await picks.count()) >= 1 && (await picks.count()) <= 3);
     assert.ok((await picks.allInnerTexts()).some((text) => text.includes(firstRelated)), `${firstRelated} in the quick pick`);
     await wb.page.keyboard.press('Escape');
-  }, undefined, untilTheModel);
+  });
 
   scenario('papers-view-subtopics', async (wb) => {
     // A big library: 2,000 generated papers beside the demo's.
@@ -296,7 +291,7 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     const papers = level(3);
     await waitFor('the subtopic\'s papers', async () => (await papers.count()) >= Math.min(subCount, 5));
     await wb.page.screenshot({ path: join(projectRoot, 'docs', 'screenshots', 'papers-view-subtopics.png') });
-  }, undefined, untilTheModel);
+  });
 
   scenario('insert-citation', async (wb) => {
     await wb.waitForPapers(demoPapers);
@@ -355,8 +350,10 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     const warnings = wb.page.locator('.editor-instance .squiggly-warning');
     await warnings.first().waitFor({ timeout: 30_000 });
     const rows = await wb.showPapers();
-    const gaussian = rows.filter({ hasText: /^Gaussian Splatting\s*4$/ });
-    await gaussian.waitFor({ timeout: 30_000 });
+    await untilTopicsComputed(rows);
+    const firstTopic = (await rows.first().innerText()).trim();
+    const topicRow = rows.filter({ hasText: new RegExp(`^${firstTopic.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*')}$`) });
+    await topicRow.waitFor({ timeout: 30_000 });
     const problemsBefore = await wb.page.locator('#status\\.problems').innerText();
 
     // The server dies mid-work (out of memory, killed by the user): the client starts a new one.
@@ -373,7 +370,7 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     // Everything is back, once: the warning, the Problems count, the tree, hover and completion.
     await waitFor('the warning back', async () => (await warnings.count()) > 0);
     await waitFor('the same Problems count', async () => (await wb.page.locator('#status\\.problems').innerText()) === problemsBefore);
-    await waitFor('the tree back, each topic once', async () => (await gaussian.count()) === 1);
+    await waitFor('the tree back, each topic once', async () => (await topicRow.count()) === 1);
     await wb.hover('Mistral-SPLADE', 'Mistral-SPLADE: LLMs for better Learned Sparse Retrieval');
     await wb.page.keyboard.press('Escape');
     await wb.page.locator('.editor-instance .view-lines').first().click();
@@ -432,5 +429,30 @@ async function widenSidebar(wb: Workbench, width: number): Promise<void> {
   await wb.page.mouse.down();
   await wb.page.mouse.move(sidebar.x + width, sash.y, { steps: 8 });
   await wb.page.mouse.up();
+}
+
+/**
+ * The row of a paper of the Papers view, its topic (and subtopic) opened as a user looks for it:
+ * topic after topic, from the top, each closed again when the paper is not under it.
+ */
+async function openTopicHolding(wb: Workbench, title: string): Promise<Locator> {
+  const row = (level: number) => wb.page.locator(`.part.sidebar .monaco-list-row[aria-level="${level}"]`);
+  const paper = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: title }).first();
+  const search = async (level: number): Promise<boolean> => {
+    if (await paper.isVisible()) return true;
+    const count = await row(level).count();
+    for (let position = 1; position <= count; position++) {
+      const topic = row(level).and(wb.page.locator(`[aria-posinset="${position}"]`)).first();
+      if ((await topic.count()) === 0 || (await topic.locator('.codicon-lightbulb').count()) === 0) continue;
+      await topic.locator('.monaco-tl-twistie').click();
+      await waitFor('the topic open', async () => (await topic.getAttribute('aria-expanded')) === 'true' && (await row(level + 1).count()) > 0);
+      if ((await paper.isVisible()) || (await search(level + 1))) return true;
+      await topic.locator('.monaco-tl-twistie').click();
+      await waitFor('the topic closed', async () => (await topic.getAttribute('aria-expanded')) === 'false');
+    }
+    return false;
+  };
+  assert.ok(await search(1), `"${title}" under no topic`);
+  return paper;
 }
 

@@ -7,7 +7,7 @@
  */
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { packTopics, TopicIndex } from '../search/topicIndex';
-import { buildTopics } from '../search/topicModelStandIn';
+import { buildTopics } from '../search/topicModel';
 import type { TopicDocument, TopicResult } from '../search/topicResult';
 import { ownBytes } from './catalogCache';
 import { readTopicCache, writeTopicCache } from './topicCache';
