@@ -67,6 +67,7 @@ import { formatPapers, styleFileUri, type CitationStyle } from './service/format
 import { pickedCitation } from './service/pickedCitation';
 import { isRefusal, type CompletionItem, type Diagnostic, type Refusal } from './service/protocolTypes';
 import { defaultSettings, parseSettings, type Settings } from './service/settings';
+import { prepareTopicGroups } from './service/topicGroups';
 import { relatedPapers, topicPapers, topics } from './service/topicRequests';
 import { WorkspaceModel } from './service/workspaceModel';
 
@@ -178,6 +179,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       topicsChanged: () => statusSoon(),
       indexing: () => state === 'indexing',
       topicCount: () => settings.topics.count,
+      prepareTree: () => prepareTopicGroups(model, settings),
     },
     { cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION, workspace: model.workspaceFolders.join('\n') },
   );

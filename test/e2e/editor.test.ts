@@ -6,7 +6,7 @@
 // Run with scripts/e2e.sh (installs code-server, packages the VSIX), or after both:
 //   node --import tsx --test test/e2e/editor.test.ts
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Locator } from 'playwright-core';
@@ -220,8 +220,8 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     await widenSidebar(wb, 620);
 
     // Reveal in Papers from a citation: the tree opens the paper's topic (and subtopic) and selects it.
-    await wb.openFile('notes/Feat2GS.md');
-    await wb.cursorOn('notes/Feat2GS.md', '@LangSplatV2', 3);
+    await wb.openFile('notes/gaussian-splatting.md');
+    await wb.cursorOn('notes/gaussian-splatting.md', '@LangSplatV2', 3);
     await wb.runCommand('LitNotes: Reveal in Papers');
     const paper = rows.filter({ hasText: 'LangSplatV2: High-dimensional 3D Language Gaussian Splatting' }).first();
     await paper.waitFor({ timeout: 30_000 });
@@ -248,13 +248,16 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     // A click on a related paper opens it like any paper row (its note, or its catalog entry).
     await relatedRows.first().click();
     await waitFor('the related paper opened', async () => (await wb.page.locator('.tabs-container .tab.active').innerText()).length > 0);
+    // The README's picture: the tree beside the note the researcher is writing.
+    await wb.openFile('notes/gaussian-splatting.md');
+    await wb.page.mouse.move(900, 600);
     await wb.page.screenshot({ path: join(projectRoot, 'docs', 'screenshots', 'papers-view.png') });
 
     // The hover of a citation ends with its related papers; "Show Related Papers" lists them too.
-    await wb.openFile('notes/Feat2GS.md');
+    await wb.openFile('notes/gaussian-splatting.md');
     await wb.hover('LangSplatV2', 'Related papers:');
     await wb.page.keyboard.press('Escape');
-    await wb.cursorOn('notes/Feat2GS.md', '@LangSplatV2', 3);
+    await wb.cursorOn('notes/gaussian-splatting.md', '@LangSplatV2', 3);
     await wb.runCommand('LitNotes: Show Related Papers', 'Papers related to LangSplatV2');
     const picks = await wb.settledPickRows();
     assert.ok((await picks.count()) >= 1 && (await picks.count()) <= 3);
@@ -263,7 +266,10 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
   });
 
   scenario('papers-view-subtopics', async (wb) => {
-    // A big library: 2,000 generated papers beside the demo's.
+    // A big library: 2,000 generated papers beside the demo's, topics derived from titles and
+    // abstracts only (the generator gives a third of them keywords, which `both` would list first).
+    mkdirSync(join(wb.folder, '.vscode'), { recursive: true });
+    writeFileSync(join(wb.folder, '.vscode', 'settings.json'), JSON.stringify({ 'litnotes.topics.source': 'derived' }));
     const generated = writeCatalog(join(wb.folder, '..', `${basename(wb.folder)}-generated`), 2000, 0);
     cpSync(generated.bibPath, join(wb.folder, 'library.bib'));
     await wb.waitForPapers(demoPapers + generated.entries);

@@ -140,6 +140,28 @@ describe('topics kept up to date off the main thread (TopicUpdater)', () => {
     updater.dispose();
   });
 
+  test('once topics are shown, the tree\'s grouping is prepared in the slices, before the tree asks', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog(demoUri, demo);
+    let prepared = 0;
+    const updater = new TopicUpdater(
+      model,
+      {
+        log: () => undefined,
+        topicsChanged: () => undefined,
+        indexing: () => false,
+        *prepareTree() {
+          yield;
+          prepared++;
+        },
+      },
+      { cacheDir: undefined, server: 'test', workspace: 'w', workerPath: '/no/topicWorker.js', delayMs: 1 },
+    );
+    updater.catalogChanged();
+    await until(() => !model.topics.computing && prepared >= 2, 'topics and a grouping prepared after them');
+    updater.dispose();
+  });
+
   test('the number of topics set by the user reaches the model', async () => {
     const model = new WorkspaceModel();
     model.setCatalog(demoUri, demo);

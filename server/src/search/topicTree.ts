@@ -57,6 +57,18 @@ export interface TopicGroups {
 }
 
 export function groupTopics(input: TopicTreeInput): TopicGroups {
+  const steps = groupTopicsInSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Papers grouped between two yields of `groupTopicsInSteps`: a few milliseconds. */
+const GROUPED_PER_STEP = 5000;
+
+/** `groupTopics` a step at a time: the glue prepares the tree's grouping between requests (node/topicUpdater.ts). */
+export function* groupTopicsInSteps(input: TopicTreeInput): Generator<void, TopicGroups, void> {
   const groups = new Map<string, Group>();
   const visible = input.filterKeys ? input.papers.filter((p) => input.filterKeys?.has(p.key)) : input.papers;
   const index = input.topics;
@@ -90,7 +102,10 @@ export function groupTopics(input: TopicTreeInput): TopicGroups {
   };
 
   const keywordLabels = input.source === 'derived' ? new Map<string, string>() : keywordLabelsOf(input.papers);
+  if (input.source !== 'derived') yield;
+  let done = 0;
   for (const paper of visible) {
+    if (++done % GROUPED_PER_STEP === 0) yield;
     const keywords = input.source === 'derived' || paper.keywords.length === 0 ? NONE : keywordIdsOf(paper);
     if (keywords.length > 0) {
       for (const keyword of keywords) {
