@@ -23,6 +23,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   attachmentsRequest,
+  updateNoteRequest,
+  updateNotesRequest,
+  type NoteUpdate,
   citationAtRequest,
   formatReferenceRequest,
   indexStatusNotification,
@@ -49,6 +52,7 @@ import { provideReferences } from './features/references';
 import { prepareRename, provideRename } from './features/rename';
 import { provideWorkspaceSymbols } from './features/workspaceSymbols';
 import * as path from 'node:path';
+import { attachmentUris } from './catalog/attachments';
 import { defaultZoteroStorageUri, firstExisting, homeUri } from './node/attachmentFiles';
 import { defaultCacheDir } from './node/catalogCache';
 import { FileWatcher } from './node/fileWatcher';
@@ -58,6 +62,8 @@ import { TopicUpdater } from './node/topicUpdater';
 import { WorkspaceFeeder } from './node/workspaceFeeder';
 import { ZoteroError } from './node/zotero/http';
 import { ZoteroSource } from './node/zotero/zoteroSource';
+import { readPaperZoteroData, type PaperZoteroData } from './node/zotero/paperExtras';
+import { literatureNoteKey, literatureNotes, noteUpdate } from './service/noteUpdate';
 import { indexStatus } from './service/indexStatus';
 import { keyAt } from './service/keyAt';
 import { newNote, templateFileUri } from './service/newNote';
@@ -528,6 +534,11 @@ connection.onRequest(
     if (!paper) return null;
     const trusted = await trustedFolders();
     const candidates = attachmentCandidates(paper, homeUri());
+    // Zotero's own attachments of the paper (with their item keys), when the Zotero source is on.
+    for (const { attachment, zoteroKey } of (await zoteroDataFor(params.key))?.attachments ?? []) {
+      const uris = attachmentUris(attachment, paper.source.uri, homeUri());
+      if (uris.length > 0 && !candidates.some((c) => c.uris[0] === uris[0])) candidates.push({ attachment, uris, origin: 'zotero', zoteroKey });
+    }
     return sortAttachments(await Promise.all(candidates.map(async (candidate) => describeAttachment(candidate, await firstExisting(candidate.uris), trusted))));
   }),
 );
@@ -560,6 +571,52 @@ async function loadStyle(style: string): Promise<CitationStyle> {
   const xml = await readWorkspaceFile(uri);
   if (xml === undefined) throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot read the citation style file ${style}.`);
   return { name: style, xml };
+}
+
+connection.onRequest(
+  updateNoteRequest,
+  handle('litnotes/updateNote', async (params) => {
+    const uri = normalizeUri(params.uri);
+    const text = openText(uri) ?? model.note(uri)?.text ?? (await readWorkspaceFile(uri));
+    if (text === undefined) return { error: `LitNotes cannot read the note ${uriToPath(uri) ?? uri}.` };
+    const result = await updateOneNote(uri, text);
+    return { ...result, uri: openUris.get(uri) ?? params.uri };
+  }),
+);
+connection.onRequest(
+  updateNotesRequest.method,
+  handle('litnotes/updateNotes', async () => {
+    const results: NoteUpdate[] = [];
+    for (const { uri } of literatureNotes(model, settings)) {
+      const text = openText(uri) ?? model.note(uri)?.text;
+      if (text === undefined) continue;
+      const result = await updateOneNote(uri, text);
+      // The texts are for showing a difference: only where the client may ask the user.
+      if (result.status !== 'edited' && result.status !== 'noBlock') {
+        delete result.oldText;
+        delete result.newText;
+      }
+      results.push({ ...result, uri: openUris.get(uri) ?? uri });
+    }
+    return results;
+  }),
+);
+
+async function updateOneNote(uri: string, text: string): Promise<NoteUpdate> {
+  const templateUri = templateFileUri(model, settings);
+  const template = templateUri ? await readWorkspaceFile(templateUri) : undefined;
+  if (templateUri && template === undefined) return { uri, status: 'broken', message: `Cannot read the note template ${settings.noteTemplate} (litnotes.noteTemplate).` };
+  const key = literatureNoteKey(model, uri, settings);
+  const zoteroData = key ? await zoteroDataFor(key) : undefined;
+  return noteUpdate(model, uri, text, settings, template, zoteroData?.extras);
+}
+
+/** Zotero's annotations, notes and attachments of a paper, when the Zotero source is on. */
+async function zoteroDataFor(key: string): Promise<PaperZoteroData | undefined> {
+  if (!settings.zotero.enabled) return undefined;
+  const data = await readPaperZoteroData(settings.zotero.url, key);
+  if (data.problem) connection.console.warn(data.problem);
+  return data;
 }
 
 /** Where attachments open without asking: the workspace folders and Zotero's storage, as written and with links followed. */
