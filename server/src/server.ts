@@ -73,6 +73,7 @@ import { formatPapers, styleFileUri, type CitationStyle } from './service/format
 import { pickedCitation } from './service/pickedCitation';
 import { isRefusal, type CompletionItem, type Diagnostic, type Refusal } from './service/protocolTypes';
 import { defaultSettings, parseSettings, type Settings } from './service/settings';
+import { prepareTopicGroups } from './service/topicGroups';
 import { relatedPapers, topicPapers, topics } from './service/topicRequests';
 import { WorkspaceModel } from './service/workspaceModel';
 
@@ -183,6 +184,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       log: (message) => connection.console.log(message),
       topicsChanged: () => statusSoon(),
       indexing: () => state === 'indexing',
+      topicCount: () => settings.topics.count,
+      prepareTree: () => prepareTopicGroups(model, settings),
     },
     { cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION, workspace: model.workspaceFolders.join('\n') },
   );
@@ -248,6 +251,7 @@ function excludeGlobs(raw: unknown): string[] {
 
 connection.onDidChangeConfiguration(async (params) => {
   const before = JSON.stringify([settings.catalogs, settings.exclude, filesExclude]);
+  const topicCount = settings.topics.count;
   if (client.configuration) {
     await loadSettings();
   } else {
@@ -256,6 +260,7 @@ connection.onDidChangeConfiguration(async (params) => {
   }
   if (JSON.stringify([settings.catalogs, settings.exclude, filesExclude]) !== before) void indexWorkspace();
   else void republishAll();
+  if (settings.topics.count !== topicCount) topicUpdater?.catalogChanged();
 });
 
 async function indexWorkspace(): Promise<void> {
