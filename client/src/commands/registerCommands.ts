@@ -5,7 +5,8 @@ import { registerInsertCitation } from './insertCitation';
 import { registerPaperCommands } from './paperCommands';
 import { registerServerCommands } from './serverCommands';
 import { registerViewCommands } from './viewCommands';
+import { registerZoteroCommands } from './zoteroCommands';
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return [registerInsertCitation(ctx), ...registerPaperCommands(ctx), ...registerViewCommands(ctx), ...registerServerCommands(ctx)];
+  return [registerInsertCitation(ctx), ...registerPaperCommands(ctx), ...registerViewCommands(ctx), ...registerServerCommands(ctx), ...registerZoteroCommands(ctx)];
 }
