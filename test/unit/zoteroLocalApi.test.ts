@@ -75,7 +75,7 @@ describe('local API client', () => {
     assert.equal(all!.versions.size, 250);
     assert.equal(all!.libraryVersion, zotero.libraryVersion);
     const from = zotero.requests.length;
-    assert.equal(await api.versions(zotero.libraryVersion), undefined);
+    assert.equal(await api.versions({ ifChangedSince: zotero.libraryVersion }), undefined);
     const request = zotero.requests[from];
     assert.equal(request.status, 304);
     assert.equal(request.headers['if-modified-since-version'], String(zotero.libraryVersion));
@@ -86,10 +86,10 @@ describe('local API client', () => {
     const before = zotero.libraryVersion;
     const key = zotero.keys()[3];
     zotero.edit(key, { title: 'Edited in Zotero' });
-    const changed = await api.versions(before);
+    const changed = await api.versions({ ifChangedSince: before, since: before });
     assert.ok(changed);
     assert.equal(changed.libraryVersion, before + 1);
-    assert.equal(changed.versions.get(key), before + 1);
+    assert.deepEqual([...changed.versions], [[key, before + 1]]);
   });
 
   test('items by key come back in batches of 50, only the ones asked for', async () => {

@@ -93,16 +93,18 @@ export class LocalApiClient {
   }
 
   /**
-   * Item key → version of every top-level item (`format=versions`), the list changes are told from.
-   * With `ifChangedSince`, undefined when the library's version is not above it (HTTP 304).
+   * Item key → version of every top-level item (`format=versions`), the list changes are told from;
+   * with `since`, only of the items whose version is above it. With `ifChangedSince`, undefined when
+   * the library's version is not above it (HTTP 304).
    */
-  async versions(ifChangedSince?: number): Promise<LibraryVersions | undefined> {
+  async versions(options: { ifChangedSince?: number; since?: number } = {}): Promise<LibraryVersions | undefined> {
+    const { ifChangedSince, since } = options;
     const versions = new Map<string, number>();
     let libraryVersion: number | undefined;
     let start = 0;
     for (let pages = 0; pages < MAX_PAGES; pages++) {
       const headers = ifChangedSince && start === 0 ? { 'If-Modified-Since-Version': String(ifChangedSince) } : undefined;
-      const answer = await this.items({ format: 'versions', ...(start > 0 ? { start: String(start) } : {}) }, headers);
+      const answer = await this.items({ format: 'versions', ...(since ? { since: String(since) } : {}), ...(start > 0 ? { start: String(start) } : {}) }, headers);
       if (answer.status === 304) return undefined;
       libraryVersion ??= versionOf(answer);
       const body = parseJson(answer, 'Zotero (item versions)');
@@ -153,8 +155,8 @@ export class LocalApiClient {
    */
   async modifiedSince(since: string): Promise<unknown[]> {
     const items: unknown[] = [];
-    const limit = 50;
-    for (let start = 0, pages = 0; pages < MAX_PAGES; pages++) {
+    // An edit or two is the usual case: a small first page, bigger ones after.
+    for (let start = 0, pages = 0, limit = 10; pages < MAX_PAGES; pages++, limit = 50) {
       const answer = await this.items({ format: 'json', sort: 'dateModified', direction: 'desc', start: String(start), limit: String(limit) });
       const body = parseJson(answer, 'Zotero (recently modified items)');
       if (!Array.isArray(body)) throw new ZoteroError('malformed', `Zotero sent ${describe(body)} where a list of items belongs.`);
