@@ -129,6 +129,7 @@ function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
       log: (message) => connection.console.log(message),
       apply: (edits, changedKeys, papers) => feeder.applySourceEdits(ZOTERO_CATALOG_URI, edits, changedKeys, papers),
       remove: () => feeder.removeSourceCatalog(ZOTERO_CATALOG_URI),
+      provisional: (papers) => feeder.addSourceProvisional(ZOTERO_CATALOG_URI, papers),
       status: () => statusSoon(),
     },
     { cacheDir, server: SERVER_VERSION },

@@ -41,6 +41,7 @@ function setup(url: string, options: { pollMs?: number; timeoutMs?: number; cach
       log: (message) => logs.push(message),
       apply: (edits, changedKeys, papers) => feeder.applySourceEdits(ZOTERO_CATALOG_URI, edits, changedKeys, papers),
       remove: () => feeder.removeSourceCatalog(ZOTERO_CATALOG_URI),
+      provisional: (papers) => feeder.addSourceProvisional(ZOTERO_CATALOG_URI, papers),
       status: (status) => statuses.push(status),
     },
     { cacheDir, server: 'test', pollMs: options.pollMs ?? 40, maxRetryMs: 80, timeoutMs: options.timeoutMs ?? 2000, fingerprintEvery: 2 },

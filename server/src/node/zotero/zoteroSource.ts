@@ -28,6 +28,8 @@ export interface ZoteroSourceHost {
   apply(edits: readonly SourceEdit[], changedKeys: readonly string[], papers: () => Paper[]): Promise<void>;
   /** The source was turned off: its catalog leaves the model. */
   remove(): void;
+  /** Papers (from the cache) that answer completion until the library's catalog is indexed. */
+  provisional(papers: readonly Paper[]): void;
   status(status: ZoteroStatus): void;
 }
 
@@ -44,6 +46,8 @@ export interface ZoteroSourceOptions {
 }
 
 const CACHE_WRITE_DELAY_MS = 2000;
+/** Cached papers handed over as provisional ones per turn of the event loop. */
+const PROVISIONAL_PIECE = 2000;
 
 export class ZoteroSource {
   private readonly pollMs: number;
@@ -439,6 +443,13 @@ export class ZoteroSource {
     if (!cached || run !== this.run || cached.entries.length === 0) return;
     this.library.restore(cached.entries, cached.state);
     this.lastSync = cached.state.written;
+    // Completion from the cache at once, a piece per turn, while the papers are indexed in slices.
+    const papers = this.library.papers();
+    for (let i = 0; i < papers.length; i += PROVISIONAL_PIECE) {
+      this.host.provisional(papers.slice(i, i + PROVISIONAL_PIECE));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (run !== this.run) return;
+    }
     await this.host.apply([{ kind: 'replace', papers: this.library.papers() }], this.library.papers().map((p) => p.key), () => this.library.papers());
     this.host.log(`Zotero: ${this.library.paperCount} papers from the last sync${cached.state.written ? ` (${cached.state.written})` : ''}, in ${Date.now() - started} ms.`);
     this.setStatus({ ...this.current, papers: this.library.paperCount });
