@@ -172,7 +172,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     {
       log: (message) => connection.console.log(message),
       topicsChanged: () => statusSoon(),
-      indexing: () => state === 'indexing',
+      // The Zotero library's first read comes a page at a time: topics wait for the whole of it too.
+      indexing: () => state === 'indexing' || zotero?.status.state === 'reading' || zotero?.status.state === 'connecting',
     },
     { cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION, workspace: model.workspaceFolders.join('\n') },
   );
