@@ -224,6 +224,21 @@ describe('local API client: failures', () => {
     assert.equal(error.message, `Nothing answers at ${url}: Zotero is not running there.`);
   });
 
+  test("a server that refuses format=versions or sort is read without them", async () => {
+    const undo = [
+      zotero.fault({ path: /format=versions/, fault: { kind: 'status', status: 400, body: "Invalid 'format' value 'versions'" } }),
+      zotero.fault({ path: /sort=/, fault: { kind: 'status', status: 400, body: "Invalid 'sort' value 'dateAdded'" } }),
+    ];
+    try {
+      const client = new LocalApiClient(new URL(zotero.url));
+      assert.equal((await client.versions())!.versions.size, 5);
+      assert.equal((await client.page(0)).items.length, 5);
+      assert.match(zotero.requests.at(-1)!.path, /^\/api\/users\/0\/items\/top\?format=json&start=0&limit=100$/);
+    } finally {
+      for (const u of undo) u();
+    }
+  });
+
   test('a Zotero without /items/top is read through /items', async () => {
     const undo = zotero.fault({ path: /items\/top/, fault: { kind: 'status', status: 404, body: 'No endpoint found\n' } });
     try {

@@ -350,7 +350,15 @@ export class ZoteroSource {
       return entry?.paper && entry.keySource !== 'better-bibtex';
     });
     if (pending.length === 0) return;
-    const keys = await bbt.citationKeys(pending);
+    let keys: Map<string, string>;
+    try {
+      keys = await bbt.citationKeys(pending);
+    } catch (e) {
+      if (e instanceof ZoteroError && (e.kind === 'unreachable' || e.kind === 'cancelled')) throw e;
+      this.host.log(`Zotero: ${e instanceof Error ? e.message : String(e)}; keys from the items until Better BibTeX answers again.`);
+      this.betterBibtex = undefined;
+      return;
+    }
     this.check(run);
     const update = this.library.rekey(new Map([...keys].map(([itemKey, key]) => [itemKey, { key, source: 'better-bibtex' as const }])));
     await this.apply(update);
