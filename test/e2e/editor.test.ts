@@ -316,8 +316,10 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
 
   scenario('zotero-library', async (wb) => {
     const papers = zotero.itemCount;
-    await wb.waitForPapers(papers);
+    // No .bib here to activate LitNotes: a note does, as it does for a user.
+    await wb.page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
     await wb.openFile('reading-list.md');
+    await wb.waitForPapers(papers);
     // A paper only Zotero has: completion, then its hover with the abstract.
     await wb.page.keyboard.press('Control+End');
     await wb.page.keyboard.press('Enter');
