@@ -40,7 +40,7 @@ import { isZoteroCatalog, ZOTERO_CATALOG_URI } from './catalog/zotero';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion, resolveCompletionItem } from './features/completion';
 import { provideDefinition } from './features/definition';
-import { catalogDiagnostics, noteDiagnostics } from './features/diagnostics';
+import { catalogDiagnostics, noteDiagnostics, UNKNOWN_KEY } from './features/diagnostics';
 import { provideDocumentLinks } from './features/documentLinks';
 import { provideHover } from './features/hover';
 import { provideReferences } from './features/references';
@@ -122,6 +122,8 @@ const feeder = new WorkspaceFeeder(
 
 /** The Zotero library as a catalog (`litnotes.zotero.*`); made in `initialize`, where the cache folder is known. */
 let zotero: ZoteroSource | undefined;
+/** The library was coming in at the last status: unknown keys were held back until it is in. */
+let zoteroWasLoading = false;
 
 function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
   return new ZoteroSource(
@@ -130,7 +132,11 @@ function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
       apply: (edits, changedKeys, papers) => feeder.applySourceEdits(ZOTERO_CATALOG_URI, edits, changedKeys, papers),
       remove: () => feeder.removeSourceCatalog(ZOTERO_CATALOG_URI),
       provisional: (papers) => feeder.addSourceProvisional(ZOTERO_CATALOG_URI, papers),
-      status: () => statusSoon(),
+      status: () => {
+        statusSoon();
+        if (zoteroWasLoading && !zoteroLoading() && state === 'ready') void republishAll();
+        zoteroWasLoading = zoteroLoading();
+      },
     },
     { cacheDir, server: SERVER_VERSION },
   );
@@ -331,7 +337,14 @@ function publish(uri: string, diagnostics: Diagnostic[]): void {
 }
 
 function publishNote(uri: string): void {
-  publish(uri, noteDiagnostics(model, uri, settings));
+  const diagnostics = noteDiagnostics(model, uri, settings);
+  // While the Zotero library comes in, a key it has is not unknown yet: no warning to take back.
+  publish(uri, zoteroLoading() ? diagnostics.filter((d) => d.code !== UNKNOWN_KEY) : diagnostics);
+}
+
+function zoteroLoading(): boolean {
+  const zoteroState = zotero?.status.state;
+  return zoteroState === 'connecting' || zoteroState === 'reading';
 }
 
 function publishNoteSoon(uri: string): void {
