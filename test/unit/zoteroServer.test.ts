@@ -88,9 +88,12 @@ describe('server with the Zotero library and no catalog file', () => {
       publicationTitle: 'NeurIPS',
       tags: ['transformers'],
     });
-    // The first page comes late: the notes are indexed long before the library.
-    const undo = zotero.fault({ path: /format=json&sort=dateAdded/, fault: { kind: 'delay', ms: 1500 }, times: 1 });
+    // The second page comes late: for a while the library is there, but not all of it.
+    const undo = zotero.fault({ path: /format=json&sort=dateAdded&direction=asc&start=100&/, fault: { kind: 'delay', ms: 1500 }, times: 1 });
     server = await startServer(folder, cacheHome, { zotero: { enabled: true, url: zotero.url } });
+    // Open while the library comes in: an open note is checked at every change of the catalogs.
+    const draft = pathToFileURL(join(folder, 'notes/open.md')).href;
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: draft, languageId: 'markdown', version: 1, text: 'Open: [@vaswaniAttentionAllYou2017].\n' } });
     await until('the library', async () => {
       const s = await status(server);
       return s.state === 'ready' && s.zotero?.state === 'live' && s.zotero;
