@@ -42,8 +42,9 @@ export class ServerSession {
       synchronize: { fileEvents: watcher, configurationSection: ['litnotes', 'files.exclude'] },
       initializationOptions: { ...initializationOptions(), storagePath: storage?.fsPath },
       outputChannel: log,
-      // Hovers carry catalog text: never trusted, never HTML, whatever the server sends.
-      markdown: { isTrusted: false, supportHtml: false },
+      // Hovers carry catalog text: never HTML, and no command links but Open PDF, whose argument
+      // is only a key the command looks up (the server builds the link, never from catalog text).
+      markdown: { isTrusted: { enabledCommands: ['litnotes.openPdf'] }, supportHtml: false },
     };
     // The id `litnotes` makes the client read `litnotes.trace.server` by itself.
     this.client = new LanguageClient('litnotes', 'LitNotes', serverOptions, clientOptions);

@@ -22,6 +22,10 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  attachmentsRequest,
+  updateNoteRequest,
+  updateNotesRequest,
+  type NoteUpdate,
   citationAtRequest,
   formatReferenceRequest,
   indexStatusNotification,
@@ -36,6 +40,7 @@ import {
   type IndexStatus,
 } from '../../common/protocol';
 import { catalogFormatOf } from './catalog/catalogFile';
+import { clientCommands, OPEN_PDF_COMMAND } from './features/clientCommands';
 import { isZoteroCatalog, ZOTERO_CATALOG_URI } from './catalog/zotero';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion, resolveCompletionItem } from './features/completion';
@@ -47,6 +52,8 @@ import { provideReferences } from './features/references';
 import { prepareRename, provideRename } from './features/rename';
 import { provideWorkspaceSymbols } from './features/workspaceSymbols';
 import * as path from 'node:path';
+import { attachmentUris } from './catalog/attachments';
+import { defaultZoteroStorageUri, firstExisting, homeUri } from './node/attachmentFiles';
 import { defaultCacheDir } from './node/catalogCache';
 import { FileWatcher } from './node/fileWatcher';
 import { isFile, normalizeUri, pathToUri, readText, uriToPath } from './node/files';
@@ -55,9 +62,12 @@ import { TopicUpdater } from './node/topicUpdater';
 import { WorkspaceFeeder } from './node/workspaceFeeder';
 import { ZoteroError } from './node/zotero/http';
 import { ZoteroSource } from './node/zotero/zoteroSource';
+import { readPaperZoteroData, type PaperZoteroData } from './node/zotero/paperExtras';
+import { literatureNoteKey, literatureNotes, noteUpdate } from './service/noteUpdate';
 import { indexStatus } from './service/indexStatus';
 import { keyAt } from './service/keyAt';
 import { newNote, templateFileUri } from './service/newNote';
+import { attachmentCandidates, describeAttachment, sortAttachments } from './service/paperAttachments';
 import { paperDetails, searchPapers } from './service/paperSummaries';
 import { formatPapers, styleFileUri, type CitationStyle } from './service/formatReference';
 import { pickedCitation } from './service/pickedCitation';
@@ -82,7 +92,7 @@ const model = new WorkspaceModel();
 let settings: Settings = defaultSettings;
 let filesExclude: string[] = [];
 let initializationSettings: unknown;
-const client = { configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false, lazyCompletionDocumentation: false };
+const client = { openPdfCommand: false, configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false, lazyCompletionDocumentation: false };
 
 /** Our URI (normalized) → the URI the client opened the document with. */
 const openUris = new Map<string, string>();
@@ -162,6 +172,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
   const options = (params.initializationOptions ?? {}) as { settings?: unknown; filesExclude?: unknown; storagePath?: unknown };
   initializationSettings = options.settings;
+  client.openPdfCommand = clientCommands(options).has(OPEN_PDF_COMMAND);
   // The client's storage folder for the catalog cache; any other client gets the user's cache folder.
   const storagePath = typeof options.storagePath === 'string' && path.isAbsolute(options.storagePath) ? options.storagePath : undefined;
   feeder.useCatalogReader({ cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION });
@@ -474,7 +485,7 @@ connection.onCompletionResolve(
   }),
 );
 
-connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position) ?? null));
+connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position, { openPdfCommand: client.openPdfCommand }) ?? null));
 connection.onDefinition(handle('definition', (params) => provideDefinition(model, normalizeUri(params.textDocument.uri), params.position)));
 connection.onReferences(
   handle('references', (params) => provideReferences(model, normalizeUri(params.textDocument.uri), params.position, params.context.includeDeclaration)),
@@ -489,7 +500,7 @@ connection.onDocumentLinks(handle('documentLink', (params) => provideDocumentLin
 connection.onCodeAction(
   handle('codeAction', (params) => {
     if (params.context.only && !params.context.only.some((kind) => kind === CodeActionKind.QuickFix || kind === 'quickfix' || CodeActionKind.QuickFix.startsWith(kind))) return [];
-    return provideCodeActions(model, normalizeUri(params.textDocument.uri), params.range, params.context.diagnostics as Diagnostic[]);
+    return provideCodeActions(model, normalizeUri(params.textDocument.uri), params.range, params.context.diagnostics as Diagnostic[], { openPdfCommand: client.openPdfCommand });
   }),
 );
 connection.onWorkspaceSymbol(handle('workspaceSymbol', (params) => provideWorkspaceSymbols(model, params.query)));
@@ -527,6 +538,21 @@ connection.onRequest(
   }),
 );
 connection.onRequest(
+  attachmentsRequest,
+  handle('litnotes/attachments', async (params) => {
+    const paper = model.paper(params.key);
+    if (!paper) return null;
+    const trusted = await trustedFolders();
+    const candidates = attachmentCandidates(paper, homeUri());
+    // Zotero's own attachments of the paper (with their item keys), when the Zotero source is on.
+    for (const { attachment, zoteroKey } of (await zoteroDataFor(params.key))?.attachments ?? []) {
+      const uris = attachmentUris(attachment, paper.source.uri, homeUri());
+      if (uris.length > 0 && !candidates.some((c) => c.uris[0] === uris[0])) candidates.push({ attachment, uris, origin: 'zotero', zoteroKey });
+    }
+    return sortAttachments(await Promise.all(candidates.map(async (candidate) => describeAttachment(candidate, await firstExisting(candidate.uris), trusted))));
+  }),
+);
+connection.onRequest(
   zoteroCiteRequest.method,
   handle('litnotes/zoteroCite', async (_params: unknown, token) => {
     const controller = new AbortController();
@@ -555,6 +581,59 @@ async function loadStyle(style: string): Promise<CitationStyle> {
   const xml = await readWorkspaceFile(uri);
   if (xml === undefined) throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot read the citation style file ${style}.`);
   return { name: style, xml };
+}
+
+connection.onRequest(
+  updateNoteRequest,
+  handle('litnotes/updateNote', async (params) => {
+    const uri = normalizeUri(params.uri);
+    const text = openText(uri) ?? model.note(uri)?.text ?? (await readWorkspaceFile(uri));
+    if (text === undefined) return { error: `LitNotes cannot read the note ${uriToPath(uri) ?? uri}.` };
+    const result = await updateOneNote(uri, text);
+    return { ...result, uri: openUris.get(uri) ?? params.uri };
+  }),
+);
+connection.onRequest(
+  updateNotesRequest.method,
+  handle('litnotes/updateNotes', async () => {
+    const results: NoteUpdate[] = [];
+    for (const { uri } of literatureNotes(model, settings)) {
+      const text = openText(uri) ?? model.note(uri)?.text;
+      if (text === undefined) continue;
+      const result = await updateOneNote(uri, text);
+      // The texts are for showing a difference: only where the client may ask the user.
+      if (result.status !== 'edited' && result.status !== 'noBlock') {
+        delete result.oldText;
+        delete result.newText;
+      }
+      results.push({ ...result, uri: openUris.get(uri) ?? uri });
+    }
+    return results;
+  }),
+);
+
+async function updateOneNote(uri: string, text: string): Promise<NoteUpdate> {
+  const templateUri = templateFileUri(model, settings);
+  const template = templateUri ? await readWorkspaceFile(templateUri) : undefined;
+  if (templateUri && template === undefined) return { uri, status: 'broken', message: `Cannot read the note template ${settings.noteTemplate} (litnotes.noteTemplate).` };
+  const key = literatureNoteKey(model, uri, settings);
+  const zoteroData = key ? await zoteroDataFor(key) : undefined;
+  return noteUpdate(model, uri, text, settings, template, zoteroData?.extras);
+}
+
+/** Zotero's annotations, notes and attachments of a paper, when the Zotero source is on. */
+async function zoteroDataFor(key: string): Promise<PaperZoteroData | undefined> {
+  if (!settings.zotero.enabled) return undefined;
+  const data = await readPaperZoteroData(settings.zotero.url, key);
+  if (data.problem) connection.console.warn(data.problem);
+  return data;
+}
+
+/** Where attachments open without asking: the workspace folders and Zotero's storage, as written and with links followed. */
+async function trustedFolders(): Promise<string[]> {
+  const folders = [...model.workspaceFolders, defaultZoteroStorageUri()];
+  const real = await Promise.all(folders.map(async (uri) => (await firstExisting([uri])).uri));
+  return [...new Set([...folders, ...real])];
 }
 
 async function readWorkspaceFile(uri: string): Promise<string | undefined> {

@@ -80,7 +80,7 @@ describe('BibTeX reader: the tricky fixture', () => {
       issue: '2',
       doi: '10.1093/comjnl/27.2.97',
       keywords: ['Typesetting'],
-      files: ['papers/knuth.pdf', 'web/knuth.html'],
+      files: [':papers/knuth.pdf:PDF', 'Snapshot:web/knuth.html:text/html'],
     });
   });
 
@@ -353,9 +353,9 @@ describe('BibTeX reader: details', () => {
     assert.equal(papers[2].doi, '10.48550/arXiv.2205.12345');
   });
 
-  test('Zotero file fields keep the paths; keywords split on , and ; without duplicates', () => {
+  test('Zotero file fields: one entry per attachment, as written; keywords split on , and ; without duplicates', () => {
     const p = read('@misc{d, file = {Full Text:files/12/paper.pdf:application/pdf;Snapshot:files/13/page.html:text/html}, keywords = {a; b, A}}').papers[0];
-    assert.deepEqual([p.files, p.keywords], [['files/12/paper.pdf', 'files/13/page.html'], ['a', 'b']]);
+    assert.deepEqual([p.files, p.keywords], [['Full Text:files/12/paper.pdf:application/pdf', 'Snapshot:files/13/page.html:text/html'], ['a', 'b']]);
   });
 
   test('field and entry names are case-insensitive; values of an unknown field are ignored', () => {

@@ -80,6 +80,13 @@ describe('settings', () => {
     assert.equal(parseSettings({ completion: { maxItems: '20' } }).completion.maxItems, 50);
   });
 
+  test('pdf.openWith: one of auto, vscode, system, zotero; anything else is auto', () => {
+    assert.equal(parseSettings({ pdf: { openWith: 'zotero' } }).pdf.openWith, 'zotero');
+    assert.equal(parseSettings({ 'litnotes.pdf.openWith': 'system' }).pdf.openWith, 'system');
+    assert.equal(parseSettings({ pdf: { openWith: 'xdg-open' } }).pdf.openWith, 'auto');
+    assert.equal(parseSettings({ pdf: 'vscode' }).pdf.openWith, 'auto');
+  });
+
   test('parsing never shares arrays with the defaults', () => {
     const settings = parseSettings({});
     settings.exclude.push('x');

@@ -15,6 +15,7 @@ import { latexToUnicode } from './latex';
 import { parseNames } from './names';
 import type { Paper } from './paper';
 import { arxivFromDoi, arxivFromUrl, normalizeDoi, splitKeywords } from './identifiers';
+import { splitFileField } from './attachments';
 
 const MONTHS: Record<string, string> = {
   jan: 'January', feb: 'February', mar: 'March', apr: 'April', may: 'May', jun: 'June',
@@ -747,7 +748,7 @@ function toPaper(entry: RawEntry, fields: Map<string, string>, plain: ReadonlySe
     type: entry.type,
     authors: fields.has('author') ? parseNames(fields.get('author')!) : [],
     keywords: splitKeywords([get('keywords'), get('groups'), get('tags')]),
-    files: fields.has('file') ? splitFiles(fields.get('file')!) : [],
+    files: fields.has('file') ? splitFileField(fields.get('file')!) : [],
     source: { uri, range: lines.range(entry.start, entry.end), keyRange: lines.range(entry.keyStart, entry.keyEnd) },
   };
   setDefined(paper, 'title', get('title'));
@@ -772,14 +773,3 @@ function setDefined<K extends keyof Paper>(paper: Paper, name: K, value: Paper[K
   if (value !== undefined) paper[name] = value;
 }
 
-/** Zotero/JabRef `file` fields: `description:path:type;...` (with `\:` and `\;` escapes). */
-function splitFiles(raw: string): string[] {
-  return raw
-    .split(/(?<!\\);/)
-    .map((part) => {
-      const pieces = part.split(/(?<!\\):/);
-      const path = pieces.length >= 3 ? pieces.slice(1, -1).join(':') : pieces.length === 2 ? pieces[0] || pieces[1] : pieces[0];
-      return path.replace(/\\([:;\\])/g, '$1').trim();
-    })
-    .filter(Boolean);
-}

@@ -6,6 +6,7 @@ import type { PaperDetails, PaperSummary } from '../../../common/protocol';
 import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import { shorten } from '../features/markdown';
 import { existingLiteratureNote } from './literatureNotes';
+import { namesPdf } from './paperAttachments';
 import { paperLinks } from './paperLinks';
 import { paperEntryLocation } from './paperLocation';
 import { topicPath } from './topicGroups';
@@ -35,6 +36,7 @@ export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Summ
   if (abstract) summary.abstractPreview = shorten(abstract, ABSTRACT_PREVIEW);
   const noteUri = existingLiteratureNote(model, paper.key, undefined, settings);
   if (noteUri) summary.noteUri = noteUri;
+  if (namesPdf(paper)) summary.hasPdf = true;
   const placement = model.topics.current?.placement(paper.key);
   if (placement) {
     // The second fit is the model's: it says something only where the tree lists the paper by the model.
