@@ -226,6 +226,7 @@ connection.onInitialized(async () => {
 });
 
 connection.onShutdown(async () => {
+  clearTimeout(annotationCheck);
   indexingRun++;
   await Promise.all([feeder.flushCaches(), topicUpdater?.flush(), zotero?.flush()]);
   zotero?.dispose();
@@ -618,7 +619,7 @@ async function updateOneNote(uri: string, text: string): Promise<NoteUpdate> {
   if (templateUri && template === undefined) return { uri, status: 'broken', message: `Cannot read the note template ${settings.noteTemplate} (litnotes.noteTemplate).` };
   const key = literatureNoteKey(model, uri, settings);
   const zoteroData = key ? await zoteroDataFor(key) : undefined;
-  return noteUpdate(model, uri, text, settings, template, zoteroData?.extras);
+  return noteUpdate(model, uri, text, settings, template, zoteroData?.extras, zoteroData?.newestAnnotation);
 }
 
 /** Zotero's annotations, notes and attachments of a paper, when the Zotero source is on. */
@@ -626,8 +627,42 @@ async function zoteroDataFor(key: string): Promise<PaperZoteroData | undefined> 
   if (!settings.zotero.enabled) return undefined;
   const data = await readPaperZoteroData(settings.zotero.url, key);
   if (data.problem) connection.console.warn(data.problem);
+  else rememberAnnotationDate(key, data.newestAnnotation);
   return data;
 }
+
+/** The newest annotation date of a paper changed: the tree's "new annotations" mark may have. */
+function rememberAnnotationDate(key: string, newest: string | undefined): void {
+  if (model.annotationDates.get(key) === newest) return;
+  if (newest === undefined) model.annotationDates.delete(key);
+  else model.annotationDates.set(key, newest);
+  statusSoon();
+}
+
+/**
+ * With the Zotero source on, the annotations of papers that have a literature note are looked at
+ * every few minutes (one Better BibTeX call per note, one at a time), so the Papers view can mark
+ * notes that are behind. Notes only: the library's other papers have no note to be behind.
+ */
+const ANNOTATION_CHECK_MS = 3 * 60_000;
+const ANNOTATION_CHECK_NOTES = 300;
+let annotationCheck: NodeJS.Timeout | undefined;
+function scheduleAnnotationCheck(delayMs = 20_000): void {
+  clearTimeout(annotationCheck);
+  annotationCheck = setTimeout(async () => {
+    if (settings.zotero.enabled && state === 'ready') {
+      for (const { key } of literatureNotes(model, settings).slice(0, ANNOTATION_CHECK_NOTES)) {
+        if (!settings.zotero.enabled) break;
+        const data = await readPaperZoteroData(settings.zotero.url, key);
+        if (data.problem) break; // Zotero is away: the next round tries again
+        rememberAnnotationDate(key, data.newestAnnotation);
+      }
+    }
+    scheduleAnnotationCheck(ANNOTATION_CHECK_MS);
+  }, delayMs);
+  annotationCheck.unref?.();
+}
+scheduleAnnotationCheck();
 
 /** Where attachments open without asking: the workspace folders and Zotero's storage, as written and with links followed. */
 async function trustedFolders(): Promise<string[]> {

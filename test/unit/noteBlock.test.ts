@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { appendBlock, blockHash, findBlock, renderBlock, updateBlock } from '../../server/src/notes/noteBlock';
+import { annotationsNewerThanBlock, appendBlock, blockHash, findBlock, renderBlock, updateBlock } from '../../server/src/notes/noteBlock';
 
 const notice = ' · LitNotes rewrites this block on "Update Literature Note"; write outside it -->';
 
@@ -54,6 +54,21 @@ describe('the generated block', () => {
     assert.deepEqual(findBlock(example), { kind: 'none' });
     const search = findBlock(example + note('real'));
     assert.equal(search.kind === 'found' && search.block.beginLine, 6);
+  });
+
+  test('the newest Zotero annotation the block holds: stamped in the begin marker, compared for the tree', () => {
+    const withStamp = renderBlock('x', '\n', '2024-05-01T10:00:00Z');
+    assert.match(withStamp, /^<!-- litnotes:begin generated hash=[0-9a-z]+ annotations=2024-05-01T10:00:00Z · /);
+    assert.equal(findBlock(withStamp).kind === 'found' && (findBlock(withStamp) as { block: { annotations?: string } }).block.annotations, '2024-05-01T10:00:00Z');
+    assert.equal(annotationsNewerThanBlock(withStamp, '2024-05-02T08:00:00Z'), true);
+    assert.equal(annotationsNewerThanBlock(withStamp, '2024-05-01T10:00:00Z'), false);
+    assert.equal(annotationsNewerThanBlock(withStamp, undefined), false);
+    assert.equal(annotationsNewerThanBlock(renderBlock('x'), '2020-01-01T00:00:00Z'), true, 'a block written before any annotation');
+    assert.equal(annotationsNewerThanBlock('# no block\n', '2024-05-02T08:00:00Z'), false);
+    assert.equal(renderBlock('x', '\n', '2024-05-01 10:00" onload="x').includes('annotations='), false, 'only an ISO time is written');
+    // Same content, a newer annotation date (an annotation deleted, another edited back): the stamp moves.
+    assert.equal(updateBlock(withStamp, 'x', '2024-05-01T10:00:00Z').kind, 'unchanged');
+    assert.equal(updateBlock(withStamp, 'x', '2024-06-01T10:00:00Z').kind, 'update');
   });
 
   test('appending a block to a note that has none: after a blank line, in the note\'s line ending', () => {

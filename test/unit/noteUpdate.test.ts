@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { renderNote } from '../../server/src/notes/noteTemplate';
 import { readPaperZoteroData } from '../../server/src/node/zotero/paperExtras';
 import { literatureNotes, noteUpdate } from '../../server/src/service/noteUpdate';
+import { paperSummary } from '../../server/src/service/paperSummaries';
 import { parseSettings } from '../../server/src/service/settings';
 import { ZoteroStandIn } from '../zotero/standIn';
 import { applyEdits, fixture, uriOf } from './fixture';
@@ -143,6 +144,24 @@ describe('Update Literature Note with Zotero annotations and notes (stand-in)', 
     assert.ok(result.newText!.includes('- Attention replaces recurrence: my own words.'));
     assert.match(data.newestAnnotation ?? '', /^\d{4}-\d\d-\d\d/);
     assert.deepEqual(data.attachments, [{ attachment: { path: '/home/me/Zotero/storage/ABCD2345/vaswani.pdf', description: 'Zotero' }, zoteroKey: pdf }]);
+  });
+
+  test('the Papers view marks a note behind Zotero\'s annotations until the note is updated', async () => {
+    const data = await readPaperZoteroData(zotero.url, 'vaswaniAttentionAllYou2017');
+    const uri = uriOf('notes/vaswaniAttentionAllYou2017.md');
+    const old = userNote('Attention');
+    const f = workspace('Attention', old);
+    const summary = () => paperSummary(f.model, f.model.paper('vaswaniAttentionAllYou2017')!, settings);
+    assert.equal(summary().annotationsNewer, undefined, 'nothing known of Zotero yet');
+    f.model.annotationDates.set('vaswaniAttentionAllYou2017', data.newestAnnotation!);
+    assert.equal(summary().annotationsNewer, true, 'the note was written before any annotation');
+    const result = noteUpdate(f.model, uri, old, settings, undefined, data.extras, data.newestAnnotation);
+    assert.match(result.newText!, new RegExp(`<!-- litnotes:begin generated hash=[0-9a-z]+ annotations=${data.newestAnnotation} · `));
+    f.model.setNote(uri, result.newText!);
+    assert.equal(summary().annotationsNewer, undefined, 'up to date after the update');
+    assert.equal(noteUpdate(f.model, uri, result.newText!, settings, undefined, data.extras, data.newestAnnotation).status, 'unchanged');
+    f.model.annotationDates.set('vaswaniAttentionAllYou2017', '2999-01-01T00:00:00Z');
+    assert.equal(summary().annotationsNewer, true, 'a newer annotation in Zotero');
   });
 
   test('Zotero not answering: a problem to log, and the note still updates from the catalog', async () => {

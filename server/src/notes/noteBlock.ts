@@ -28,6 +28,8 @@ export interface BlockLocation {
   endStart: number;
   /** The hash written in the begin marker, when there is one. */
   hash?: string;
+  /** The newest Zotero annotation the block holds (`annotations=` in the begin marker, ISO time). */
+  annotations?: string;
   /** 0-based lines of the markers, for messages. */
   beginLine: number;
   endLine: number;
@@ -44,7 +46,7 @@ export type BlockSearch =
  * broken: LitNotes then changes nothing and says where.
  */
 export function findBlock(text: string): BlockSearch {
-  let begin: { start: number; after: number; hash?: string; line: number } | undefined;
+  let begin: { start: number; after: number; hash?: string; annotations?: string; line: number } | undefined;
   let found: BlockLocation | undefined;
   let fence: string | undefined;
   let offset = 0;
@@ -62,13 +64,17 @@ export function findBlock(text: string): BlockSearch {
     } else if (BEGIN.test(content)) {
       if (begin) return { kind: 'broken', message: `The note has a second "litnotes:begin" marker on line ${line + 1} before the block of line ${begin.line + 1} ends.` };
       if (found) return { kind: 'broken', message: `The note has a second generated block (line ${line + 1}); LitNotes keeps one block per note. Remove one of them.` };
-      const hash = /\bhash=([0-9a-z]+)/.exec(BEGIN.exec(content)![1])?.[1];
+      const attributes = BEGIN.exec(content)![1];
+      const hash = /\bhash=([0-9a-z]+)/.exec(attributes)?.[1];
+      const annotations = /\bannotations=(\d{4}-\d\d-\d\dT[\d:.]+Z?)/.exec(attributes)?.[1];
       begin = { start: offset, after: Math.min(next, text.length), line };
       if (hash) begin.hash = hash;
+      if (annotations) begin.annotations = annotations;
     } else if (END.test(content)) {
       if (!begin) return { kind: 'broken', message: `The note has a "litnotes:end" marker on line ${line + 1} without a "litnotes:begin" before it.` };
       found = { beginStart: begin.start, contentStart: begin.after, endStart: offset, beginLine: begin.line, endLine: line };
       if (begin.hash) found.hash = begin.hash;
+      if (begin.annotations) found.annotations = begin.annotations;
       begin = undefined;
     }
     offset = next;
@@ -92,10 +98,14 @@ export function blockHash(content: string): string {
   return hashText(normalizeBlockContent(content));
 }
 
-/** The block as written into a note: markers and content, in the note's line ending, ending with one. */
-export function renderBlock(content: string, eol: '\n' | '\r\n' = '\n'): string {
+/**
+ * The block as written into a note: markers and content, in the note's line ending, ending with
+ * one. `annotations`: the newest Zotero annotation in it, so the tree can tell when Zotero has newer.
+ */
+export function renderBlock(content: string, eol: '\n' | '\r\n' = '\n', annotations?: string): string {
   const body = normalizeBlockContent(content);
-  const lines = [`<!-- litnotes:begin generated hash=${blockHash(body)} · ${BLOCK_NOTICE} -->`, ...(body === '' ? [] : body.split('\n')), '<!-- litnotes:end -->'];
+  const stamp = annotations && /^\d{4}-\d\d-\d\dT[\d:.]+Z?$/.test(annotations) ? ` annotations=${annotations}` : '';
+  const lines = [`<!-- litnotes:begin generated hash=${blockHash(body)}${stamp} · ${BLOCK_NOTICE} -->`, ...(body === '' ? [] : body.split('\n')), '<!-- litnotes:end -->'];
   return lines.join(eol) + eol;
 }
 
@@ -124,16 +134,16 @@ export type BlockUpdate =
  * How to bring the note's block up to `content`. The edit starts at the begin marker's line and
  * ends where the end marker's line starts: nothing outside changes, byte for byte.
  */
-export function updateBlock(text: string, content: string): BlockUpdate {
+export function updateBlock(text: string, content: string, annotations?: string): BlockUpdate {
   const search = findBlock(text);
   if (search.kind !== 'found') return search;
   const { block } = search;
   const current = text.slice(block.contentStart, block.endStart);
   const edited = block.hash !== blockHash(current);
   const wanted = normalizeBlockContent(content);
-  if (!edited && normalizeBlockContent(current) === wanted) return { kind: 'unchanged', block };
+  if (!edited && normalizeBlockContent(current) === wanted && (annotations === undefined || annotations === block.annotations)) return { kind: 'unchanged', block };
   const eol = lineEnding(text);
-  const rendered = renderBlock(wanted, eol);
+  const rendered = renderBlock(wanted, eol, annotations);
   // Everything up to the end marker's line start: the end marker's line and what follows stay.
   const newText = rendered.slice(0, rendered.lastIndexOf('<!-- litnotes:end -->'));
   const edit = { start: block.beginStart, end: block.endStart, newText };
@@ -144,10 +154,10 @@ export function updateBlock(text: string, content: string): BlockUpdate {
  * A note without a block gets one appended at its end, after a blank line, in its line ending
  * (the user asked for it: "Add the generated block").
  */
-export function appendBlock(text: string, content: string): BlockEdit {
+export function appendBlock(text: string, content: string, annotations?: string): BlockEdit {
   const eol = lineEnding(text);
   const separator = text === '' ? '' : text.endsWith(eol + eol) || text.endsWith('\n\n') ? '' : text.endsWith('\n') ? eol : eol + eol;
-  return { start: text.length, end: text.length, newText: separator + renderBlock(content, eol) };
+  return { start: text.length, end: text.length, newText: separator + renderBlock(content, eol, annotations) };
 }
 
 /** A generated line that reads like a marker would end the block early or start a second: it is defused. */
@@ -156,4 +166,15 @@ export function defuseMarkers(content: string): string {
     .split('\n')
     .map((line) => (BEGIN.test(line.replace(/\r$/, '')) || END.test(line.replace(/\r$/, '')) ? line.replace('<!--', '&lt;!--') : line))
     .join('\n');
+}
+
+/**
+ * Zotero has annotations newer than the note's block: the newest annotation is later than the one
+ * the block was written with (or the block was written without any). False without a block.
+ */
+export function annotationsNewerThanBlock(text: string, newest: string | undefined): boolean {
+  if (newest === undefined) return false;
+  const search = findBlock(text);
+  if (search.kind !== 'found') return false;
+  return search.block.annotations === undefined || newest > search.block.annotations;
 }

@@ -40,7 +40,7 @@ export function literatureNotes(model: WorkspaceModel, settings: Pick<Settings, 
  * What an update of the note `uri` (whose text is `text`) would do. `template` undefined: the
  * built-in one. `zotero`: the paper's annotations and notes, when the Zotero source has them.
  */
-export function noteUpdate(model: WorkspaceModel, uri: string, text: string, settings: Pick<Settings, 'notesFolder'>, template?: string, zotero?: ZoteroExtras): NoteUpdate {
+export function noteUpdate(model: WorkspaceModel, uri: string, text: string, settings: Pick<Settings, 'notesFolder'>, template?: string, zotero?: ZoteroExtras, newestAnnotation?: string): NoteUpdate {
   const key = literatureNoteKey(model, uri, settings);
   if (!key) {
     return { uri, status: 'notLiteratureNote', message: 'This note is no literature note: its front matter has no `key:` of a paper in the catalogs, and its file name is no citation key.' };
@@ -53,14 +53,14 @@ export function noteUpdate(model: WorkspaceModel, uri: string, text: string, set
     if (e instanceof NoteTemplateError) return { uri, key, status: 'broken', message: e.message };
     throw e;
   }
-  const update = updateBlock(text, content);
+  const update = updateBlock(text, content, newestAnnotation);
   switch (update.kind) {
     case 'unchanged':
       return { uri, key, status: 'unchanged' };
     case 'broken':
       return { uri, key, status: 'broken', message: update.message };
     case 'none': {
-      const edit = appendBlock(text, content);
+      const edit = appendBlock(text, content, newestAnnotation);
       return { uri, key, status: 'noBlock', edit: textEdit(text, edit), oldText: text, newText: applied(text, edit), message: `The note of “${key}” has no generated block yet.` };
     }
     case 'update':

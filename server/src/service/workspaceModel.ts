@@ -40,6 +40,8 @@ export class WorkspaceModel {
   private readonly provisional = new ProvisionalPapers();
   /** The topic model's last result and the papers it has not seen yet (the glue runs the model). */
   readonly topics = new PaperTopics();
+  /** Citation key → the newest `dateModified` of the paper's Zotero annotations, as last read (the tree's "new annotations"). */
+  readonly annotationDates = new Map<string, string>();
   /** Catalog updates not yet (fully) in the indexes, oldest first; the first one is in progress. */
   private readonly pending: Generator<void, void, void>[] = [];
   /** Abstracts the catalog worker counted, for the updates in progress; dropped when they are done. */
