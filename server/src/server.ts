@@ -45,7 +45,7 @@ import { isZoteroCatalog, ZOTERO_CATALOG_URI } from './catalog/zotero';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion, resolveCompletionItem } from './features/completion';
 import { provideDefinition } from './features/definition';
-import { catalogDiagnostics, noteDiagnostics } from './features/diagnostics';
+import { catalogDiagnostics, noteDiagnostics, UNKNOWN_KEY } from './features/diagnostics';
 import { provideDocumentLinks } from './features/documentLinks';
 import { provideHover } from './features/hover';
 import { provideReferences } from './features/references';
@@ -133,6 +133,8 @@ const feeder = new WorkspaceFeeder(
 
 /** The Zotero library as a catalog (`litnotes.zotero.*`); made in `initialize`, where the cache folder is known. */
 let zotero: ZoteroSource | undefined;
+/** The library was coming in at the last status: unknown keys were held back until it is in. */
+let zoteroWasLoading = false;
 
 function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
   return new ZoteroSource(
@@ -140,7 +142,12 @@ function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
       log: (message) => connection.console.log(message),
       apply: (edits, changedKeys, papers) => feeder.applySourceEdits(ZOTERO_CATALOG_URI, edits, changedKeys, papers),
       remove: () => feeder.removeSourceCatalog(ZOTERO_CATALOG_URI),
-      status: () => statusSoon(),
+      provisional: (papers) => feeder.addSourceProvisional(ZOTERO_CATALOG_URI, papers),
+      status: () => {
+        statusSoon();
+        if (zoteroWasLoading && !zoteroLoading() && state === 'ready') void republishAll();
+        zoteroWasLoading = zoteroLoading();
+      },
     },
     { cacheDir, server: SERVER_VERSION },
   );
@@ -183,7 +190,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     {
       log: (message) => connection.console.log(message),
       topicsChanged: () => statusSoon(),
-      indexing: () => state === 'indexing',
+      // The Zotero library's first read comes a page at a time: topics wait for the whole of it too.
+      indexing: () => state === 'indexing' || zotero?.status.state === 'reading' || zotero?.status.state === 'connecting',
       topicCount: () => settings.topics.count,
       prepareTree: () => prepareTopicGroups(model, settings),
     },
@@ -346,7 +354,14 @@ function publish(uri: string, diagnostics: Diagnostic[]): void {
 }
 
 function publishNote(uri: string): void {
-  publish(uri, noteDiagnostics(model, uri, settings));
+  const diagnostics = noteDiagnostics(model, uri, settings);
+  // While the Zotero library comes in, a key it has is not unknown yet: no warning to take back.
+  publish(uri, zoteroLoading() ? diagnostics.filter((d) => d.code !== UNKNOWN_KEY) : diagnostics);
+}
+
+function zoteroLoading(): boolean {
+  const zoteroState = zotero?.status.state;
+  return zoteroState === 'connecting' || zoteroState === 'reading';
 }
 
 function publishNoteSoon(uri: string): void {

@@ -17,6 +17,8 @@ export interface CodeServerOptions {
   vsix: string;
   /** Workspace trust as a user sees it (Restricted Mode on first open), or off as most tests want. */
   workspaceTrust: boolean;
+  /** More user settings (the Zotero URL of the run's stand-in: a machine setting, not a workspace one). */
+  settings?: Record<string, unknown>;
 }
 
 export interface CodeServer {
@@ -55,6 +57,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     'git.openRepositoryInParentFolders': 'never',
     'update.mode': 'none',
     'telemetry.telemetryLevel': 'off',
+    ...options.settings,
   }, null, 2));
 
   // Everything under stateDir: sockets (TMPDIR), its config (--config) and its own logs and

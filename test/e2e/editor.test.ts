@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Locator } from 'playwright-core';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
+import { ZoteroStandIn } from '../zotero/standIn';
 import { renderNote } from '../../server/src/notes/noteTemplate';
 import { writeCatalog } from '../bench/generate';
 import { extensionHostLogDirs, litnotesServerPids, projectRoot, startCodeServer, waitFor, type CodeServer } from './codeServer';
@@ -26,16 +27,18 @@ const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-f
 let runDir: string;
 let browser: Browser;
 let trusted: CodeServer;
+let zotero: ZoteroStandIn;
 let failures = 0;
 
 /**
  * One scenario in its own browser context and workspace copy. Screenshot always; on failure the
  * extension host logs too, so a red CI run says why without a rerun.
  */
-function scenario(name: string, body: (workbench: Workbench) => Promise<void>, server: () => CodeServer = () => trusted): void {
+function scenario(name: string, body: (workbench: Workbench) => Promise<void>, server: () => CodeServer = () => trusted, prepare?: (folder: string) => void): void {
   test(name, { timeout: 300_000 }, async () => {
     const code = server();
     const folder = code.newWorkspace(name);
+    prepare?.(folder);
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     const workbench = new Workbench(page, folder);
@@ -61,13 +64,17 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     mkdirSync(results, { recursive: true });
     mkdirSync(join(projectRoot, '.e2e'), { recursive: true });
     runDir = mkdtempSync(join(projectRoot, '.e2e', 'run-'));
-    trusted = await startCodeServer({ stateDir: join(runDir, 'trusted'), vsix, workspaceTrust: false });
+    // A stand-in of Zotero 7 + Better BibTeX on 127.0.0.1: its URL is a user setting (machine scope).
+    zotero = await ZoteroStandIn.start({ generate: 40 });
+    zotero.add({ title: 'Attention Is All You Need', creators: [{ firstName: 'Ashish', lastName: 'Vaswani' }], date: '2017', abstractNote: 'We propose a new simple network architecture, the Transformer, based solely on attention mechanisms.', publicationTitle: 'NeurIPS' });
+    trusted = await startCodeServer({ stateDir: join(runDir, 'trusted'), vsix, workspaceTrust: false, settings: { 'litnotes.zotero.url': zotero.url } });
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
   });
 
   after(async () => {
     await browser?.close();
     await trusted?.stop();
+    await zotero?.stop();
     // Kept on failure for a look (workspaces, code-server.log); a passing run leaves nothing behind.
     if (runDir && failures === 0 && !process.env.LITNOTES_KEEP_E2E) rmSync(runDir, { recursive: true, force: true });
   });
@@ -438,6 +445,68 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     await wb.page.keyboard.type('[@gauss', { delay: 20 });
     assert.deepEqual((await wb.suggestions(4, topFourAreGaussianSplatting)).slice(0, 4).map((item) => item.label).sort(), gaussianSplatting);
   });
+
+  // The Zotero library, no catalog file: the demo's papers.bib removed, the source on for this folder.
+  const zoteroWorkspace = (enabled: boolean) => (folder: string) => {
+    rmSync(join(folder, 'papers.bib'));
+    mkdirSync(join(folder, '.vscode'), { recursive: true });
+    writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'litnotes.zotero.enabled': enabled }));
+    appendFileSync(join(folder, 'reading-list.md'), '\nThe transformer: [@vaswaniAttentionAllYou2017].\n');
+  };
+
+  scenario('zotero-library', async (wb) => {
+    const papers = zotero.itemCount;
+    // No .bib here to activate LitNotes: a note does, as it does for a user.
+    await wb.page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
+    await wb.openFile('reading-list.md');
+    await wb.waitForPapers(papers);
+    // A paper only Zotero has: completion, then its hover with the abstract.
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('See [@vaswaniAtt', { delay: 20 });
+    const items = await wb.suggestions(1, (labels) => labels[0] === 'vaswaniAttentionAllYou2017');
+    assert.equal(items[0].label, 'vaswaniAttentionAllYou2017');
+    await wb.page.keyboard.press('Escape');
+    const hover = await wb.hover('vaswaniAttentionAllYou2017', 'Attention Is All You Need');
+    assert.match(hover, /the Transformer, based solely on attention mechanisms/);
+    await wb.page.keyboard.press('Escape');
+
+    // Added in Zotero: there within seconds, no restart.
+    zotero.add({ title: 'Splatting Wombats at Scale', creators: [{ firstName: 'W', lastName: 'Ombat' }], date: '2031', citekey: 'ombat2031wombats' });
+    await wb.waitForPapers(papers + 1, 60_000);
+    await wb.page.locator('.editor-instance .view-lines').first().click();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('[@ombat', { delay: 20 });
+    assert.equal((await wb.suggestions(1, (labels) => labels[0] === 'ombat2031wombats'))[0].label, 'ombat2031wombats');
+    await wb.page.keyboard.press('Escape');
+
+    // Zotero closed: the status says so, the papers stay.
+    await zotero.stop();
+    try {
+      await waitFor('"Zotero not reachable" in the status bar', async () => /\bZotero not reachable\b/.test(await wb.statusBarText()), 60_000);
+      assert.match(await wb.statusBarText(), new RegExp(`\\b${papers + 1} papers\\b`));
+      await wb.page.screenshot({ path: join(results, 'zotero-not-reachable.png') });
+      const again = await wb.hover('vaswaniAttentionAllYou2017', 'Attention Is All You Need');
+      assert.match(again, /based solely on attention mechanisms/);
+    } finally {
+      await zotero.restart();
+    }
+  }, () => trusted, zoteroWorkspace(true));
+
+  scenario('zotero-welcome', async (wb) => {
+    // No catalog, the source off, Zotero answering: the Papers view offers the library.
+    await wb.page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
+    await wb.page.locator('.activitybar .action-item a[aria-label^="LitNotes"]').click();
+    const offer = wb.page.locator('.part.sidebar .welcome-view-content a, .part.sidebar .welcome-view-content .monaco-button', { hasText: 'Use My Zotero Library' });
+    await offer.waitFor({ timeout: 60_000 });
+    await wb.page.screenshot({ path: join(results, 'zotero-welcome.png') });
+    await offer.click();
+    await wb.waitForPapers(zotero.itemCount, 60_000);
+    // The workspace said off: the workspace says on now, the user's settings are untouched.
+    const settings = await fileWhen(join(wb.folder, '.vscode', 'settings.json'), 'the workspace setting', (text) => text.includes('true'));
+    assert.equal(JSON.parse(settings)['litnotes.zotero.enabled'], true);
+  }, () => trusted, zoteroWorkspace(false));
 
   describe('Restricted Mode', () => {
     let untrusted: CodeServer;

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { paperRequest, relatedPapersRequest, topicPapersRequest, topicsRequest } from '../../../common/protocol';
 import { paperSort } from '../config';
+import { isZoteroItemLink } from '../zoteroUri';
 import { childrenSource, describeNode, filterHeader, paperNode, parentOf, topicNode, type NodeIcon, type PaperNode, type RelatedNode, type TopicNode, type TreeNode } from './treeModel';
 
 const collapsibleStates = {
@@ -171,6 +172,8 @@ function untrustedMarkdown(value: string): vscode.MarkdownString {
 
 /** Opens a workspace file; only `file:` URIs from the server are opened, never another scheme. */
 function openCommand(uri: string, line: number | undefined): vscode.Command | undefined {
+  // A paper of the Zotero library opens in Zotero (the command checks the link again).
+  if (isZoteroItemLink(uri)) return { title: 'Open in Zotero', command: 'litnotes.openInZotero', arguments: [uri] };
   const target = vscode.Uri.parse(uri);
   if (target.scheme !== 'file') return undefined;
   const options: vscode.TextDocumentShowOptions = line === undefined ? { preview: true } : { preview: true, selection: new vscode.Range(line, 0, line, 0) };

@@ -208,6 +208,11 @@ export class WorkspaceFeeder {
     this.host.catalogChanged(uri, () => changedKeys);
   }
 
+  /** Papers of a source that is no file, known before its catalog is indexed (its cache): they answer completion meanwhile. */
+  addSourceProvisional(uri: string, papers: readonly Paper[]): void {
+    this.model.addProvisionalPapers(uri, papers);
+  }
+
   /** A source that is no file was turned off: its catalog leaves the model. */
   removeSourceCatalog(uri: string): void {
     if (this.model.isCatalog(uri)) this.removeCatalog(uri);
