@@ -45,8 +45,14 @@ export function filesExclude(): string[] {
 export interface InitializationOptions {
   settings: Record<string, unknown>;
   filesExclude: string[];
+  /**
+   * VS Code highlights the letters of a completion's key that match the text between the edit's
+   * start and the cursor, even when the paper matched on its title: asking for edits that start at
+   * the cursor leaves that text empty, so no letter is highlighted at random and the server's order stays.
+   */
+  completionEditStartsAtCursor: true;
 }
 
 export function initializationOptions(): InitializationOptions {
-  return { settings: settingsForServer(), filesExclude: filesExclude() };
+  return { settings: settingsForServer(), filesExclude: filesExclude(), completionEditStartsAtCursor: true };
 }
