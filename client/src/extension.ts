@@ -40,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): LitNotesApi {
     void setContext('litnotes.hasCatalog', index.catalogs.length > 0);
     papers.refresh();
     if (index.state === 'ready') markReady();
+    if (index.state === 'ready' && index.papers > 0 && index.notes > 0) void papers.showOnce(context.workspaceState);
   };
   const onStopped = () => {
     status.stopped();

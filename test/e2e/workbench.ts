@@ -111,13 +111,15 @@ export class Workbench {
   }
 
   /**
-   * The rows of the suggest widget once it shows at least `min` of them: [label, details].
+   * The rows of the suggest widget once it shows at least `min` of them: the label (a key), the
+   * text right after it (`labelDetails.detail`, the title), the text on the right (`labelDetails.description`,
+   * "Author et al. Year") and the letters of the label the editor highlights.
    * The widget first shows the list of an earlier keystroke, filtered by VS Code, until the
    * server's answer for the whole prefix arrives. Two equal reads in a row are enough when that
    * answer is quick; `until` says what the final list must look like, for assertions that
    * would otherwise read a stale list on a busy machine. On timeout the error shows the last list.
    */
-  async suggestions(min: number, until?: (labels: string[]) => boolean): Promise<{ label: string; details: string }[]> {
+  async suggestions(min: number, until?: (labels: string[]) => boolean): Promise<SuggestionRow[]> {
     let previous = '';
     let lastLabels: string[] = [];
     try {
@@ -132,7 +134,9 @@ export class Workbench {
             // The list recycles its row elements: the DOM order is not the order on screen.
             index: Number(await row.getAttribute('data-index')),
             label: await row.locator('.label-name').innerText(),
+            title: (await row.locator('.signature-label').innerText().catch(() => '')).trim(),
             details: await row.locator('.details-label').innerText().catch(() => ''),
+            highlighted: (await row.locator('.label-name .highlight').allInnerTexts()).join(''),
           });
         }
         items.sort((a, b) => a.index - b.index);
@@ -144,7 +148,7 @@ export class Workbench {
           previous = seen;
           return undefined;
         }
-        return items.map(({ label, details }) => ({ label, details }));
+        return items.map(({ label, title, details, highlighted }) => ({ label, title, details, highlighted }));
       });
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}; last seen: ${lastLabels.join(', ')}`);
@@ -170,6 +174,16 @@ export class Workbench {
       return this.hoverContaining(expected, 4000);
     }, 30_000);
   }
+}
+
+export interface SuggestionRow {
+  label: string;
+  /** Beside the label (`labelDetails.detail`), trimmed. */
+  title: string;
+  /** On the right (`labelDetails.description`, or `detail` on the focused row of a plain item). */
+  details: string;
+  /** The letters of the label shown highlighted as matching what was typed. */
+  highlighted: string;
 }
 
 /** 1-based line and column of `offset` characters into the first `needle` in `text`. */
