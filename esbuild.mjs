@@ -23,6 +23,8 @@ const builds = [
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', define: { 'process.env.LITNOTES_VERSION': JSON.stringify(version) } },
   // Reads and parses catalogs off the server's main thread (server/src/node/catalogWorker.ts).
   { ...common, entryPoints: ['server/src/node/catalogWorker.ts'], outfile: 'dist/catalogWorker.js' },
+  // Runs the topic model off the server's main thread (server/src/node/topicWorker.ts).
+  { ...common, entryPoints: ['server/src/node/topicWorker.ts'], outfile: 'dist/topicWorker.js' },
 ];
 
 if (watch) {

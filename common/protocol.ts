@@ -22,6 +22,10 @@ export interface PaperSummary {
   /** Where the entry is written. */
   catalogUri: string;
   catalogLine: number;
+  /** A clear second topic of the paper ("Pose Estimation"): the tree shows "also: Pose Estimation", never a second row. */
+  alsoTopic?: string;
+  /** How many related papers `litnotes/relatedPapers` gives for it (0–3); absent while topics are computed. */
+  relatedCount?: number;
 }
 
 export type PaperSort = 'title' | 'year' | 'cited';
@@ -33,20 +37,39 @@ export interface Topic {
   label: string;
   /** Number of papers under the topic (after the filter). */
   count: number;
-  /** Where the topic comes from: catalog keywords/groups or derived from titles and abstracts. */
+  /**
+   * Where the topic comes from: catalog keywords/groups, derived from titles and abstracts, or
+   * `none` for the catalog's papers without keywords and for papers waiting for their topic.
+   */
   source: 'catalog' | 'derived' | 'none';
+  /** Subtopics it opens into (`litnotes/topics` with `parentId`); 0 or absent: it lists papers. */
+  subtopics?: number;
+  /** The words that characterise a derived topic, most telling first (for its tooltip). */
+  terms?: string[];
 }
 
 export interface TopicsParams {
   /** Full-text filter, the same search as completion; empty for all papers. */
   filter?: string;
+  /** The subtopics of this topic; absent for the top level. */
+  parentId?: string;
 }
 export interface TopicsResult {
   topics: Topic[];
   totalPapers: number;
+  /**
+   * Derived topics are being computed (first start, or after catalog changes): the topics shown
+   * are the last ones, and papers without a topic yet are under "Indexing topics…". The server
+   * sends `litnotes/indexStatus` when they are ready.
+   */
+  computing?: boolean;
 }
 export const topicsRequest = new RequestType<TopicsParams, TopicsResult, void>('litnotes/topics');
 
+/**
+ * The papers of a topic: all of them, its subtopics' included, so a client reading only the top
+ * level sees every paper (each once in `derived` mode). The tree lists papers at leaves only.
+ */
 export interface TopicPapersParams {
   topicId: string;
   filter?: string;
@@ -60,6 +83,14 @@ export interface SearchPapersParams {
 }
 export const searchPapersRequest = new RequestType<SearchPapersParams, PaperSummary[], void>('litnotes/searchPapers');
 
+export interface RelatedPapersParams {
+  key: string;
+  /** At most this many (default and most: 3). */
+  limit?: number;
+}
+/** Papers of the library most like this one (same topic representation), most related first; empty while topics are computed. */
+export const relatedPapersRequest = new RequestType<RelatedPapersParams, PaperSummary[], void>('litnotes/relatedPapers');
+
 /** Everything a command needs to act on one paper. */
 export interface PaperDetails extends PaperSummary {
   abstract?: string;
@@ -71,6 +102,8 @@ export interface PaperDetails extends PaperSummary {
   keywords: string[];
   /** Catalog entry range, for "Go to Catalog Entry". */
   catalogRange: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** Where the Papers view lists it without a filter: topic ids from the top level down (its first place). */
+  topicPath: string[];
 }
 export interface PaperParams {
   key: string;

@@ -28,6 +28,7 @@ import {
   indexStatusRequest,
   newNoteRequest,
   paperRequest,
+  relatedPapersRequest,
   searchPapersRequest,
   topicPapersRequest,
   topicsRequest,
@@ -48,6 +49,7 @@ import { defaultCacheDir } from './node/catalogCache';
 import { FileWatcher } from './node/fileWatcher';
 import { isFile, normalizeUri, pathToUri, readText, uriToPath } from './node/files';
 import { yieldToEventLoop } from './node/discovery';
+import { TopicUpdater } from './node/topicUpdater';
 import { WorkspaceFeeder } from './node/workspaceFeeder';
 import { indexStatus } from './service/indexStatus';
 import { keyAt } from './service/keyAt';
@@ -57,7 +59,7 @@ import { paperDetails, searchPapers } from './service/paperSummaries';
 import { formatPapers, styleFileUri, type CitationStyle } from './service/formatReference';
 import { isRefusal, type CompletionItem, type Diagnostic, type Refusal } from './service/protocolTypes';
 import { defaultSettings, parseSettings, type Settings } from './service/settings';
-import { topicPapers, topics } from './service/topicRequests';
+import { relatedPapers, topicPapers, topics } from './service/topicRequests';
 import { WorkspaceModel } from './service/workspaceModel';
 
 /** Set by esbuild from package.json; a cache written by another version is not used. */
@@ -86,6 +88,8 @@ const openText = (uri: string): string | undefined => documents.get(openUris.get
 let state: IndexStatus['state'] = 'indexing';
 let indexingRun = 0;
 let fileWatcher: FileWatcher | undefined;
+/** Runs the topic model on the topic worker after catalog changes; made once the cache folder is known. */
+let topicUpdater: TopicUpdater | undefined;
 
 const feeder = new WorkspaceFeeder(
   model,
@@ -94,6 +98,7 @@ const feeder = new WorkspaceFeeder(
     error: (message) => connection.console.error(message),
     openText,
     catalogChanged: (uri, changedKeys) => {
+      topicUpdater?.catalogChanged();
       publishCatalogSoon(uri);
       // While indexing, every note is published at the end anyway (and a first read changes 100,000 keys).
       if (state !== 'indexing') for (const note of model.notesCitingAny(changedKeys())) notesToRecheck.add(note);
@@ -141,6 +146,16 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [pathToUri(params.rootPath)] : []);
   model.setWorkspaceFolders(folders.map(normalizeUri));
+  topicUpdater?.dispose();
+  topicUpdater = new TopicUpdater(
+    model,
+    {
+      log: (message) => connection.console.log(message),
+      topicsChanged: () => statusSoon(),
+      indexing: () => state === 'indexing',
+    },
+    { cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION, workspace: model.workspaceFolders.join('\n') },
+  );
 
   return {
     capabilities: {
@@ -175,8 +190,9 @@ connection.onInitialized(async () => {
 
 connection.onShutdown(async () => {
   indexingRun++;
-  await feeder.flushCaches();
+  await Promise.all([feeder.flushCaches(), topicUpdater?.flush()]);
   feeder.dispose();
+  topicUpdater?.dispose();
   fileWatcher?.dispose();
 });
 
@@ -238,6 +254,7 @@ async function indexWorkspace(): Promise<void> {
   state = 'ready';
   notesToRecheck.clear();
   if (fileWatcher) for (const filePath of feeder.catalogPaths()) fileWatcher.watch(filePath);
+  topicUpdater?.catalogChanged();
   void republishAll();
   sendStatus();
 }
@@ -450,6 +467,7 @@ connection.onWorkspaceSymbol(handle('workspaceSymbol', (params) => provideWorksp
 connection.onRequest(topicsRequest, handle('litnotes/topics', (params) => topics(model, params ?? {}, settings)));
 connection.onRequest(topicPapersRequest, handle('litnotes/topicPapers', (params) => topicPapers(model, params, settings)));
 connection.onRequest(searchPapersRequest, handle('litnotes/searchPapers', (params) => searchPapers(model, params.query ?? '', params.limit, settings)));
+connection.onRequest(relatedPapersRequest, handle('litnotes/relatedPapers', (params) => relatedPapers(model, params, settings)));
 connection.onRequest(
   paperRequest,
   handle('litnotes/paper', (params) => {

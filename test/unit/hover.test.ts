@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import { provideHover } from '../../server/src/features/hover';
 import { fixture, where } from './fixture';
+import { showTopics } from './topicFixture';
 
 const catalog = `%! refs.bib
 @article{doe2020, title = {Sparse Attention for Long Documents}, author = {Doe, Jane and Roe, Richard}, year = 2020, journal = {Journal of Sparse Things},
@@ -63,5 +64,61 @@ describe('hover', () => {
     assert.doesNotMatch(html.replace(/<a href="https:\/\/[^"]*">/g, ''), /<(?!\/?(p|strong|em|a)>)/, html);
     assert.deepEqual([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]), ['https://evil.example/p.png']);
     assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt; \[click\]\(command:workbench\.action\.terminal\.new\)/);
+  });
+
+  describe('related papers, last', () => {
+    const library = `%! refs.bib
+@article{doe2020, title = {Sparse Attention for Long Documents}, author = {Doe, Jane and Roe, Richard}, year = 2020}
+@article{kim2021, title = {Sparse Transformers}, author = {Kim, Ann}, year = 2021}
+@article{lee2019, title = {Long-Range Arena}, author = {Lee, Bo and Ma, Cy and Ng, Di}, year = 2019}
+@misc{untitled_1}
+@article{gone, title = {Removed Since}}
+%! notes/a.md
+See [@do|e2020].
+`;
+    const result = (related: string[]) => ({
+      topics: [{ id: 'attention', label: 'Sparse Attention', terms: ['attention'], size: 4 }],
+      placements: ['doe2020', 'kim2021', 'lee2019', 'untitled_1', 'gone', 'ghost'].map((key) => ({ key, topic: 'attention', related: key === 'doe2020' ? related : [] })),
+    });
+
+    test('up to three, most related first: title, authors and year, and the key to cite', () => {
+      const f = fixture(library);
+      showTopics(f.model, result(['kim2021', 'untitled_1', 'lee2019']));
+      const value = provideHover(f.model, f.cursor!.uri, f.cursor!.position)!.contents.value;
+      assert.equal(
+        value.slice(value.indexOf('Cited in')),
+        [
+          'Cited in 1 note',
+          '',
+          'Related papers:',
+          '- Sparse Transformers (Kim, 2021) · @kim2021',
+          '- untitled\\_1 · @untitled\\_1',
+          '- Long-Range Arena (Lee et al., 2019) · @lee2019',
+        ].join('\n'),
+      );
+    });
+
+    test('none before the model has run, none when it found none, never a paper gone from the catalogs', () => {
+      const f = fixture(library.replace(/@article\{gone.*\n/, ''));
+      const hover = () => provideHover(f.model, f.cursor!.uri, f.cursor!.position)!.contents.value;
+      assert.doesNotMatch(hover(), /Related/);
+      showTopics(f.model, result([]));
+      assert.doesNotMatch(hover(), /Related/);
+      showTopics(f.model, result(['ghost', 'gone', 'kim2021']));
+      assert.match(hover(), /Related papers:\n- Sparse Transformers \(Kim, 2021\) · @kim2021$/);
+    });
+
+    test('a hostile related title is plain text: no markup, no link, no nested list', () => {
+      const f = fixture(`%! refs.bib
+@article{doe2020, title = {Sparse Attention}}
+@misc{evil, title = {1. [click](command:workbench.action.terminal.new) <img src=x onerror=alert(1)>}, author = {{**Bold**}}}
+%! notes/a.md
+[@do|e2020]
+`);
+      showTopics(f.model, { topics: [{ id: 't', label: 'T', terms: [], size: 2 }], placements: [{ key: 'doe2020', topic: 't', related: ['evil'] }, { key: 'evil', topic: 't', related: [] }] });
+      const html = new MarkdownIt({ html: true, linkify: false }).render(provideHover(f.model, f.cursor!.uri, f.cursor!.position)!.contents.value);
+      assert.doesNotMatch(html, /<a |<img|<strong>Bold|<ol/, html);
+      assert.match(html, /<li>1\. \[click\]\(command:workbench\.action\.terminal\.new\) &lt;img src=x onerror=alert\(1\)&gt; \(\*\*Bold\*\*\) · @evil<\/li>/);
+    });
   });
 });

@@ -125,6 +125,29 @@ describe('server over stdio, no initialization options', () => {
     assert.ok(hover.contents.value.includes('how well do they understand the 3D world?'), hover.contents.value);
   });
 
+  test('the Papers view as any client asks for it: topics computed off the main thread, each paper once at the top level, related papers', async () => {
+    type Topics = { topics: { id: string; label: string; count: number; subtopics?: number }[]; totalPapers: number; computing?: boolean };
+    let answer = (await connection.sendRequest('litnotes/topics', {})) as Topics;
+    const deadline = Date.now() + 20_000;
+    while (answer.computing && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      answer = (await connection.sendRequest('litnotes/topics', {})) as Topics;
+    }
+    assert.equal(answer.computing, undefined, 'topics computed');
+    assert.ok(logs.some((line) => /^Topics: \d+ topics of \d+ papers in \d+ ms \(topic worker\)\.$/.test(line)), logs.join('\n'));
+    assert.ok(answer.topics.length >= 5, answer.topics.map((t) => t.label).join(', '));
+    const keys: string[] = [];
+    for (const topic of answer.topics) {
+      const papers = (await connection.sendRequest('litnotes/topicPapers', { topicId: topic.id })) as { key: string }[];
+      assert.equal(papers.length, topic.count, topic.label);
+      keys.push(...papers.map((p) => p.key));
+    }
+    assert.equal(keys.length, answer.totalPapers);
+    assert.equal(new Set(keys).size, answer.totalPapers);
+    const related = (await connection.sendRequest('litnotes/relatedPapers', { key: 'Feat2GS' })) as { key: string; title?: string }[];
+    assert.ok(Array.isArray(related) && related.length <= 3 && related.every((p) => p.key !== 'Feat2GS' && typeof p.title === 'string'), JSON.stringify(related));
+  });
+
   test('a key gone from the catalog on disk is reported in the closed note that cites it, once indexing is done', async () => {
     const uri = pathToFileURL(join(folder, 'notes/sparse-attention.md')).href;
     assert.equal(diagnostics.get(uri)?.length ?? 0, 0, 'no problem before');

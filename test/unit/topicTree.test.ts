@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PaperSort, TopicSource } from '../../common/protocol';
 import type { Paper } from '../../server/src/catalog/paper';
-import { listTopics, papersOfTopic, type TopicTreeInput } from '../../server/src/search/topicTree';
-import type { DerivedTopics } from '../../server/src/search/topics';
+import { TopicIndex } from '../../server/src/search/topicIndex';
+import type { TopicResult } from '../../server/src/search/topicResult';
+import { groupTopics, listTopics, papersOfTopic, topicPathOf, type TopicTreeInput } from '../../server/src/search/topicTree';
 
 const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 function paper(key: string, fields: Partial<Paper> = {}): Paper {
@@ -15,86 +16,132 @@ const papers: Paper[] = [
   paper('alpha', { title: 'Ádvanced Pruning', year: '2021', keywords: ['pruning '] }),
   paper('beta', { title: 'beta Pruning', year: '2021', keywords: ['Pruning'] }),
   paper('gamma', { title: 'Gaussian Splatting', date: '2023-05' }),
+  paper('eta', { title: 'Sparse-View Splatting' }),
+  paper('theta', { title: 'Dynamic Splatting' }),
   paper('delta', { title: 'Dense Matching' }),
   paper('untitled', { year: '2024' }),
 ];
 
-const derived: DerivedTopics = {
+/**
+ * What the model gives: "Gaussian Splatting" opens into two subtopics, "Pruning" lists papers, the
+ * model's display order puts Pruning first; "Other" last.
+ */
+const result: TopicResult = {
   topics: [
-    { id: 'gaussian-splatt', label: 'Gaussian Splatting', keys: ['gamma', 'zeta'] },
-    { id: 'prun', label: 'Pruning', keys: ['alpha', 'beta', 'gamma'] },
-    { id: 'other', label: 'Other', keys: ['delta', 'untitled'] },
+    { id: 'prun', label: 'Pruning', terms: ['pruning', 'sparsity'], size: 3 },
+    { id: 'gs', label: 'Gaussian Splatting', terms: ['gaussian', 'splatting', '3dgs'], size: 4 },
+    { id: 'gs-dyn', label: 'Dynamic Scenes', terms: ['dynamic'], parentId: 'gs', size: 2 },
+    { id: 'gs-sparse', label: 'Sparse Views', terms: ['sparse view'], parentId: 'gs', size: 2 },
+    { id: 'other', label: 'Other', terms: [], size: 1 },
+  ],
+  placements: [
+    { key: 'alpha', topic: 'prun', related: ['beta'] },
+    { key: 'beta', topic: 'prun', related: [] },
+    { key: 'delta', topic: 'other', related: [] },
+    { key: 'eta', topic: 'gs-sparse', also: 'prun', related: [] },
+    { key: 'gamma', topic: 'gs-dyn', related: [] },
+    { key: 'theta', topic: 'gs-dyn', related: [] },
+    { key: 'untitled', topic: 'other', related: [] },
+    { key: 'zeta', topic: 'gs-sparse', related: [] },
   ],
 };
+const index = TopicIndex.fromResult(result);
 
 const cited: Record<string, number> = { alpha: 1, beta: 3, zeta: 3 };
 
-function input(source: TopicSource, filterKeys?: string[]): TopicTreeInput {
-  return { papers, derived, source, filterKeys: filterKeys && new Set(filterKeys), citationCount: (key) => cited[key] ?? 0 };
+function input(source: TopicSource, options: { filter?: string[]; topics?: TopicIndex; computing?: boolean; papers?: Paper[] } = {}): TopicTreeInput {
+  return {
+    papers: options.papers ?? papers,
+    topics: 'topics' in options ? options.topics : index,
+    computing: options.computing ?? false,
+    source,
+    filterKeys: options.filter && new Set(options.filter),
+    citationCount: (key) => cited[key] ?? 0,
+  };
 }
 
+const topicsOf = (source: TopicSource, parentId?: string, options: Parameters<typeof input>[1] = {}) =>
+  listTopics(groupTopics(input(source, options)), parentId).map((t) => `${t.label} ${t.count}${t.subtopics ? ` ▸${t.subtopics}` : ''}`);
 const keysOf = (source: TopicSource, topicId: string, sort: PaperSort = 'title', filter?: string[]) =>
-  papersOfTopic(input(source, filter), topicId, sort).map((p) => p.key);
+  papersOfTopic(groupTopics(input(source, { filter })), topicId, sort).map((p) => p.key);
 
 describe('listTopics', () => {
   test('catalog: keywords merged case-insensitively, labelled by the most common spelling; "No topic" last', () => {
-    assert.deepEqual(listTopics(input('catalog')), [
+    assert.deepEqual(listTopics(groupTopics(input('catalog'))), [
       { id: 'kw:pruning', label: 'Pruning', count: 3, source: 'catalog' },
       { id: 'kw:sparsity', label: 'sparsity', count: 1, source: 'catalog' },
-      { id: 'none', label: 'No topic', count: 3, source: 'none' },
+      { id: 'none', label: 'No topic', count: 5, source: 'none' },
     ]);
   });
 
-  test('derived: only derived topics, for every paper, "Other" last', () => {
-    assert.deepEqual(listTopics(input('derived')), [
-      { id: 'derived:gaussian-splatt', label: 'Gaussian Splatting', count: 2, source: 'derived' },
-      { id: 'derived:prun', label: 'Pruning', count: 3, source: 'derived' },
-      { id: 'derived:other', label: 'Other', count: 2, source: 'derived' },
+  test('derived: the model\'s top-level topics in its order with their terms and subtopics, "Other" last', () => {
+    assert.deepEqual(listTopics(groupTopics(input('derived'))), [
+      { id: 'derived:prun', label: 'Pruning', count: 2, source: 'derived', terms: ['pruning', 'sparsity'] },
+      { id: 'derived:gs', label: 'Gaussian Splatting', count: 4, source: 'derived', terms: ['gaussian', 'splatting', '3dgs'], subtopics: 2 },
+      { id: 'derived:other', label: 'Other', count: 2, source: 'derived', terms: [] },
     ]);
   });
 
-  test('both: keywords where the catalog has them, derived topics for the rest', () => {
-    assert.deepEqual(listTopics(input('both')), [
-      // gamma only: zeta has keywords, so its derived topic does not apply.
-      { id: 'derived:gaussian-splatt', label: 'Gaussian Splatting', count: 1, source: 'derived' },
-      { id: 'derived:prun', label: 'Pruning', count: 1, source: 'derived' },
-      { id: 'kw:pruning', label: 'Pruning', count: 3, source: 'catalog' },
-      { id: 'kw:sparsity', label: 'sparsity', count: 1, source: 'catalog' },
-      { id: 'derived:other', label: 'Other', count: 2, source: 'derived' },
-    ]);
+  test('derived: every paper once at the top level, however deep its topic', () => {
+    const top = listTopics(groupTopics(input('derived')));
+    const listed = top.flatMap((t) => keysOf('derived', t.id));
+    assert.deepEqual([...listed].sort(), papers.map((p) => p.key).sort());
   });
 
-  test('the filter counts only matching papers and drops empty topics', () => {
-    assert.deepEqual(listTopics(input('catalog', ['zeta', 'delta'])), [
-      { id: 'kw:pruning', label: 'Pruning', count: 1, source: 'catalog' },
-      { id: 'kw:sparsity', label: 'sparsity', count: 1, source: 'catalog' },
-      { id: 'none', label: 'No topic', count: 1, source: 'none' },
-    ]);
-    assert.deepEqual(listTopics(input('derived', [])), []);
+  test('a topic\'s subtopics, with their counts', () => {
+    assert.deepEqual(topicsOf('derived', 'derived:gs'), ['Dynamic Scenes 2', 'Sparse Views 2']);
+    assert.deepEqual(topicsOf('derived', 'derived:prun'), []);
+    assert.deepEqual(topicsOf('derived', 'derived:nothing'), []);
   });
 
-  test('a paper the derived topics do not know yet goes to "Other"', () => {
-    const newer = { ...input('derived'), papers: [...papers, paper('fresh', { title: 'Fresh' })] };
-    assert.equal(listTopics(newer).find((t) => t.id === 'derived:other')?.count, 3);
+  test('both: keywords where the catalog has them, the model\'s topics for the rest', () => {
+    // zeta has keywords: its model topic does not apply, and "Sparse Views" keeps one paper.
+    assert.deepEqual(topicsOf('both'), ['Pruning 3', 'sparsity 1', 'Gaussian Splatting 3 ▸2', 'Other 2']);
+    assert.deepEqual(topicsOf('both', 'derived:gs'), ['Dynamic Scenes 2', 'Sparse Views 1']);
+  });
+
+  test('the filter counts only matching papers and drops empty topics and subtopics', () => {
+    assert.deepEqual(topicsOf('catalog', undefined, { filter: ['zeta', 'delta'] }), ['Pruning 1', 'sparsity 1', 'No topic 1']);
+    // Only the sparse-view papers: Gaussian Splatting keeps one subtopic.
+    assert.deepEqual(topicsOf('derived', undefined, { filter: ['eta', 'zeta'] }), ['Gaussian Splatting 2 ▸1']);
+    assert.deepEqual(topicsOf('derived', 'derived:gs', { filter: ['eta', 'zeta'] }), ['Sparse Views 2']);
+    assert.deepEqual(topicsOf('derived', undefined, { filter: [] }), []);
+  });
+
+  test('while the model computes, papers it has not placed are under "Indexing topics…"; the others stay where they were', () => {
+    const fresh = [...papers, paper('fresh', { title: 'Fresh' })];
+    assert.deepEqual(topicsOf('derived', undefined, { papers: fresh, computing: true }), ['Pruning 2', 'Gaussian Splatting 4 ▸2', 'Other 2', 'Indexing topics… 1']);
+    assert.deepEqual(topicsOf('derived', undefined, { topics: undefined, computing: true }), ['Indexing topics… 8']);
+    // Keyword topics need no model.
+    assert.deepEqual(topicsOf('both', undefined, { topics: undefined, computing: true }), ['Pruning 3', 'sparsity 1', 'Indexing topics… 5']);
+  });
+
+  test('a paper the model left out, with nothing being computed, goes to "Other"', () => {
+    const fresh = [...papers, paper('fresh', { title: 'Fresh' })];
+    assert.deepEqual(topicsOf('derived', undefined, { papers: fresh }), ['Pruning 2', 'Gaussian Splatting 4 ▸2', 'Other 3']);
   });
 });
 
 describe('papersOfTopic', () => {
+  test('a topic with subtopics holds all of their papers; a subtopic its own', () => {
+    assert.deepEqual(keysOf('derived', 'derived:gs'), ['theta', 'gamma', 'eta', 'zeta']);
+    assert.deepEqual(keysOf('derived', 'derived:gs-sparse'), ['eta', 'zeta']);
+  });
+
   test('a paper with two keywords is under both', () => {
     assert.deepEqual(keysOf('catalog', 'kw:pruning'), ['alpha', 'beta', 'zeta']);
     assert.deepEqual(keysOf('catalog', 'kw:sparsity'), ['zeta']);
-    assert.deepEqual(keysOf('derived', 'derived:gaussian-splatt'), ['gamma', 'zeta']);
   });
 
   test('by title: case- and accent-insensitive, missing titles last', () => {
-    assert.deepEqual(keysOf('catalog', 'none'), ['delta', 'gamma', 'untitled']);
+    assert.deepEqual(keysOf('catalog', 'none'), ['delta', 'theta', 'gamma', 'eta', 'untitled']);
     // "Ádvanced" sorts as "advanced", "beta" before "Zeta" whatever the case.
-    assert.deepEqual(keysOf('derived', 'derived:prun'), ['alpha', 'beta', 'gamma']);
+    assert.deepEqual(keysOf('derived', 'derived:prun'), ['alpha', 'beta']);
   });
 
   test('by year: newest first, missing years last, ties by title', () => {
     assert.deepEqual(keysOf('catalog', 'kw:pruning', 'year'), ['alpha', 'beta', 'zeta']);
-    assert.deepEqual(keysOf('catalog', 'none', 'year'), ['untitled', 'gamma', 'delta']);
+    assert.deepEqual(keysOf('catalog', 'none', 'year'), ['untitled', 'gamma', 'delta', 'theta', 'eta']);
   });
 
   test('by citations: most cited first, ties by title', () => {
@@ -102,13 +149,27 @@ describe('papersOfTopic', () => {
     assert.deepEqual(keysOf('derived', 'derived:other', 'cited'), ['delta', 'untitled']);
   });
 
-  test('the filter applies to a topic\'s papers', () => {
+  test("the filter applies to a topic's papers", () => {
     assert.deepEqual(keysOf('catalog', 'kw:pruning', 'title', ['zeta', 'beta']), ['beta', 'zeta']);
+    assert.deepEqual(keysOf('derived', 'derived:gs', 'title', ['zeta', 'beta']), ['zeta']);
   });
 
   test('an unknown topic, or one from another source, has no papers', () => {
     assert.deepEqual(keysOf('catalog', 'kw:nothing'), []);
     assert.deepEqual(keysOf('catalog', 'derived:prun'), []);
     assert.deepEqual(keysOf('derived', 'kw:pruning'), []);
+  });
+});
+
+describe('topicPathOf', () => {
+  test('from the top level down to the topic listing the paper', () => {
+    const groups = groupTopics(input('derived'));
+    assert.deepEqual(topicPathOf(groups, 'eta'), ['derived:gs', 'derived:gs-sparse']);
+    assert.deepEqual(topicPathOf(groups, 'alpha'), ['derived:prun']);
+    assert.deepEqual(topicPathOf(groups, 'nobody'), []);
+  });
+
+  test('a paper under two keywords: the first as the tree lists them', () => {
+    assert.deepEqual(topicPathOf(groupTopics(input('catalog')), 'zeta'), ['kw:pruning']);
   });
 });

@@ -174,8 +174,9 @@ const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
 /**
  * CSL's rich-text tags in titles (`<i>`, `<b>`, `<sup>`, `<sub>`, `<span class="nocase">`) → plain
  * display text: the tags are markup for formatters, and catalog text never becomes markup here.
+ * Zotero's titles carry the same tags.
  */
-function richText(title: string | undefined): string | undefined {
+export function richText(title: string | undefined): string | undefined {
   if (!title || !title.includes('<')) return title;
   return title
     .replace(/<(sup|sub)>(\d+)<\/\1>/g, (_, tag: string, digits: string) =>

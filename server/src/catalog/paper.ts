@@ -43,6 +43,8 @@ export interface Paper {
   /** File attachments (`file` field), as written. */
   files: string[];
   note?: string;
+  /** The Zotero item key of a paper from the Zotero library (where go to definition opens it). */
+  zoteroKey?: string;
   /** Where the entry is: `file://` URI of the catalog, the whole entry's range and the key's range. */
   source: PaperSource;
 }

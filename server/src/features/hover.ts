@@ -1,15 +1,17 @@
 /**
  * Hover on a citation in a note or on an entry's key in a catalog: what the paper is (title,
  * authors, year, venue, the whole abstract), where to read it (DOI, arXiv, URL, code, project page),
- * its keywords and how many notes cite it. Every piece of catalog text goes through markdown.ts.
+ * its keywords, how many notes cite it and, last, up to three related papers of the library (the
+ * topic model's). Every piece of catalog text goes through markdown.ts; related papers are plain
+ * text, no link: a hover's links open pages, and these are papers of the workspace.
  */
-import { abstractOf, type Paper } from '../catalog/paper';
+import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import type { Position } from '../core/types';
 import { keyAt } from '../service/keyAt';
 import { paperLinks } from '../service/paperLinks';
 import type { Hover } from '../service/protocolTypes';
 import type { WorkspaceModel } from '../service/workspaceModel';
-import { escapeInline, escapeMarkdownParagraphs, markdownLink, paperByline, paperTitleLine, type SafeUrl } from './markdown';
+import { escapeInline, escapeMarkdown, escapeMarkdownParagraphs, markdownLink, paperByline, paperTitleLine, type SafeUrl } from './markdown';
 
 export function provideHover(model: WorkspaceModel, uri: string, position: Position): Hover | undefined {
   const at = keyAt(model, uri, position);
@@ -39,7 +41,17 @@ export function paperHoverMarkdown(model: WorkspaceModel, paper: Paper): string 
   if (paper.keywords.length > 0) parts.push(`Keywords: ${paper.keywords.map(escapeInline).join(', ')}`);
   const cited = model.citingCount(paper.key);
   parts.push(cited === 0 ? 'Not cited in any note yet' : `Cited in ${cited} ${cited === 1 ? 'note' : 'notes'}`);
+  const related = model.relatedPapers(paper.key);
+  if (related.length > 0) parts.push(['Related papers:', ...related.map((p) => `- ${relatedLine(p)}`)].join('\n'));
   return parts.join('\n\n');
+}
+
+/** `Title (Doe et al., 2020) @key`: what tells a paper apart and what to type to cite it. */
+function relatedLine(paper: Paper): string {
+  const byline = [shortAuthors(paper.authors), paper.year].filter((part): part is string => !!part && part.trim() !== '').join(', ');
+  // escapeMarkdown: the title starts the list item's text, where "1." or "-" would start a nested list.
+  const title = escapeMarkdown(paper.title ?? paper.key);
+  return `${title}${byline ? ` (${escapeInline(byline)})` : ''} · ${escapeInline('@' + paper.key)}`;
 }
 
 /** `github.com/owner/repo`: what a reader recognizes of a URL. */

@@ -1,22 +1,29 @@
 /**
- * The Papers view's data, without the view: which topics there are, how many papers each holds
- * after the filter, and a topic's papers in the chosen order. The client only draws it.
+ * The Papers view's data, without the view: which topics there are (at the top level or under a
+ * topic), how many papers each holds after the filter, and a topic's papers in the chosen order.
+ * The client only draws it.
  *
- * Topics come from the catalog (`keywords`, merged case-insensitively) and/or are derived from
- * titles and abstracts (topics.ts), depending on the `source` setting:
+ * Topics come from the catalog (`keywords`, merged case-insensitively) and/or from the topic model
+ * (topicIndex.ts), depending on the `source` setting:
  * - `catalog`: keywords only; papers without any go under "No topic";
- * - `derived`: derived topics for every paper;
- * - `both`: keywords for papers that have them, derived topics for the others.
- * Ids are stable and say where a topic comes from: `kw:<keyword>`, `derived:<id>`, `none`.
+ * - `derived`: the model's topics for every paper, each paper in one place (a leaf topic);
+ * - `both`: keywords for papers that have them, the model's topics for the others.
+ * A derived topic with subtopics holds its subtopics' papers too: a client reading only the top
+ * level still sees every paper. Until the model has placed a paper (first start, a paper just
+ * added) it is under "Indexing topics…".
+ * Ids are stable and say where a topic comes from: `kw:<keyword>`, `derived:<id>`, `none`, `indexing`.
  */
 import type { PaperSort, Topic, TopicSource } from '../../../common/protocol';
 import type { Paper } from '../catalog/paper';
 import { foldAccents } from './tokenize';
-import { OTHER_TOPIC_ID, OTHER_TOPIC_LABEL, type DerivedTopics } from './topics';
+import type { TopicIndex } from './topicIndex';
 
 export interface TopicTreeInput {
   papers: readonly Paper[];
-  derived: DerivedTopics;
+  /** The model's last result; undefined before the first one. */
+  topics: TopicIndex | undefined;
+  /** The model is computing: a paper it has not placed yet is waiting, not "Other". */
+  computing: boolean;
   source: TopicSource;
   /** Keys the full-text filter kept; all papers when undefined. */
   filterKeys?: ReadonlySet<string>;
@@ -25,57 +32,132 @@ export interface TopicTreeInput {
 
 export const NO_TOPIC_ID = 'none';
 export const NO_TOPIC_LABEL = 'No topic';
+export const INDEXING_TOPIC_ID = 'indexing';
+export const INDEXING_TOPIC_LABEL = 'Indexing topics…';
 const KEYWORD_PREFIX = 'kw:';
 const DERIVED_PREFIX = 'derived:';
-const DERIVED_OTHER_ID = DERIVED_PREFIX + OTHER_TOPIC_ID;
+/** The model's id for papers that fit no topic (topicResult.ts). */
+const MODEL_OTHER_ID = 'other';
+const DERIVED_OTHER_ID = DERIVED_PREFIX + MODEL_OTHER_ID;
 
 interface Group {
-  topic: Topic;
+  topic: Omit<Topic, 'count'>;
   papers: Paper[];
+  /** The parent group's id, for a subtopic. */
+  parent?: string;
+  /** Display rank among siblings: catalog topics by label come first, then the model's order. */
+  order: number;
 }
 
-/** The topics holding at least one paper after the filter, by label; "Other" and "No topic" last. */
-export function listTopics(input: TopicTreeInput): Topic[] {
-  const groups = [...groupPapers(input).values()].filter((group) => group.papers.length > 0);
-  for (const group of groups) group.topic.count = group.papers.length;
-  return groups.map((group) => group.topic).sort(compareTopics);
+/** The papers grouped once for a filter and a version of the catalogs; every request of the tree reads it. */
+export interface TopicGroups {
+  groups: Map<string, Group>;
+  citationCount: (key: string) => number;
 }
 
-/** The papers of one topic after the filter, sorted; empty for an unknown topic. */
-export function papersOfTopic(input: TopicTreeInput, topicId: string, sort: PaperSort): Paper[] {
-  const papers = groupPapers(input).get(topicId)?.papers ?? [];
-  return sortPapers(papers, sort, input.citationCount);
-}
-
-function groupPapers(input: TopicTreeInput): Map<string, Group> {
+export function groupTopics(input: TopicTreeInput): TopicGroups {
   const groups = new Map<string, Group>();
   const visible = input.filterKeys ? input.papers.filter((p) => input.filterKeys?.has(p.key)) : input.papers;
-  const add = (id: string, label: string, source: Topic['source'], paper: Paper) => {
-    let group = groups.get(id);
-    if (!group) {
-      group = { topic: { id, label, count: 0, source }, papers: [] };
-      groups.set(id, group);
-    }
-    group.papers.push(paper);
+  const index = input.topics;
+  const group = (id: string, make: () => Omit<Group, 'papers'>): Group => {
+    let found = groups.get(id);
+    if (!found) groups.set(id, (found = { ...make(), papers: [] }));
+    return found;
+  };
+  /** Per model topic id: the groups it and its ancestors are, itself first. */
+  const chains = new Map<string, Group[]>();
+  const chainOf = (topicId: string): Group[] => {
+    let chain = chains.get(topicId);
+    if (chain) return chain;
+    const path = index!.pathTo(topicId);
+    chain = path.map((id, depth) => {
+      const entry = index!.topic(id)!;
+      return group(DERIVED_PREFIX + id, () => ({
+        topic: { id: DERIVED_PREFIX + id, label: entry.label, source: 'derived', terms: entry.terms, subtopics: index!.subtopicCount(id) },
+        parent: depth > 0 ? DERIVED_PREFIX + path[depth - 1] : undefined,
+        order: id === MODEL_OTHER_ID && depth === 0 ? RANK_OTHER : RANK_DERIVED + orderOf(index!, id),
+      }));
+    });
+    chain.reverse();
+    chains.set(topicId, chain);
+    return chain;
   };
 
   const keywordLabels = input.source === 'derived' ? new Map<string, string>() : keywordLabelsOf(input.papers);
-  const derivedOf = input.source === 'catalog' ? new Map<string, DerivedTopics['topics']>() : derivedTopicsByKey(input.derived);
-
   for (const paper of visible) {
-    const keywords = uniqueKeywords(paper);
-    if (input.source !== 'derived' && keywords.length > 0) {
-      for (const keyword of keywords) add(KEYWORD_PREFIX + keyword, keywordLabels.get(keyword) ?? keyword, 'catalog', paper);
+    const keywords = input.source === 'derived' ? [] : uniqueKeywords(paper);
+    if (keywords.length > 0) {
+      for (const keyword of keywords) {
+        const id = KEYWORD_PREFIX + keyword;
+        group(id, () => ({ topic: { id, label: keywordLabels.get(keyword) ?? keyword, source: 'catalog' }, order: RANK_CATALOG })).papers.push(paper);
+      }
     } else if (input.source === 'catalog') {
-      add(NO_TOPIC_ID, NO_TOPIC_LABEL, 'none', paper);
+      group(NO_TOPIC_ID, () => ({ topic: { id: NO_TOPIC_ID, label: NO_TOPIC_LABEL, source: 'none' }, order: RANK_NO_TOPIC })).papers.push(paper);
     } else {
-      const topics = derivedOf.get(paper.key) ?? [];
-      // A paper the derived topics do not know yet (added since they were computed) is "Other".
-      if (topics.length === 0) add(DERIVED_OTHER_ID, OTHER_TOPIC_LABEL, 'derived', paper);
-      for (const topic of topics) add(DERIVED_PREFIX + topic.id, topic.label, 'derived', paper);
+      const placement = index?.placement(paper.key);
+      if (placement) {
+        for (const g of chainOf(placement.topic.id)) g.papers.push(paper);
+      } else if (input.computing) {
+        group(INDEXING_TOPIC_ID, () => ({ topic: { id: INDEXING_TOPIC_ID, label: INDEXING_TOPIC_LABEL, source: 'none' }, order: RANK_INDEXING })).papers.push(paper);
+      } else {
+        // Not placed, and nothing is being computed: the model left it out (it never should).
+        group(DERIVED_OTHER_ID, () => ({ topic: { id: DERIVED_OTHER_ID, label: 'Other', source: 'derived', terms: [] }, order: RANK_OTHER })).papers.push(paper);
+      }
     }
   }
-  return groups;
+  return { groups, citationCount: input.citationCount };
+}
+
+const RANK_CATALOG = 0;
+const RANK_DERIVED = 1;
+const RANK_OTHER = 1e9;
+const RANK_INDEXING = 2e9;
+const RANK_NO_TOPIC = 3e9;
+
+/** A topic's place in the model's display order, as a fraction below 1. */
+function orderOf(index: TopicIndex, id: string): number {
+  const topic = index.topic(id);
+  return topic ? index.topics.indexOf(topic) / (index.topics.length + 1) : 0;
+}
+
+/**
+ * The topics (at the top level, or the subtopics of `parentId`) holding at least one paper after
+ * the filter: catalog topics by label, then the model's topics in its order, then "Other",
+ * "Indexing topics…" and "No topic".
+ */
+export function listTopics(topics: TopicGroups, parentId?: string): Topic[] {
+  const all = [...topics.groups.values()].filter((g) => g.papers.length > 0);
+  // Subtopics the filter emptied are not shown: a topic's count of subtopics is of those left.
+  const shownChildren = new Map<string, number>();
+  for (const g of all) if (g.parent !== undefined) shownChildren.set(g.parent, (shownChildren.get(g.parent) ?? 0) + 1);
+  return inDisplayOrder(all.filter((g) => g.parent === parentId)).map((g) => {
+    const topic: Topic = { ...g.topic, count: g.papers.length };
+    const subtopics = shownChildren.get(g.topic.id);
+    if (subtopics) topic.subtopics = subtopics;
+    else delete topic.subtopics;
+    return topic;
+  });
+}
+
+/** The papers of a topic and its subtopics after the filter, sorted; empty for an unknown topic. */
+export function papersOfTopic(topics: TopicGroups, topicId: string, sort: PaperSort): Paper[] {
+  return sortPapers(topics.groups.get(topicId)?.papers ?? [], sort, topics.citationCount);
+}
+
+/** Where the tree lists `key`: topic ids from the top level down to the first topic holding it. */
+export function topicPathOf(topics: TopicGroups, key: string): string[] {
+  const holding = [...topics.groups.values()].filter((g) => g.papers.some((p) => p.key === key));
+  const path: string[] = [];
+  for (let next = inDisplayOrder(holding.filter((g) => g.parent === undefined))[0]; next; ) {
+    path.push(next.topic.id);
+    const parent = next.topic.id;
+    next = inDisplayOrder(holding.filter((g) => g.parent === parent))[0];
+  }
+  return path;
+}
+
+function inDisplayOrder(groups: Group[]): Group[] {
+  return groups.sort((a, b) => a.order - b.order || (a.order === RANK_CATALOG ? compareText(a.topic.label, b.topic.label) : 0) || compareCodeUnits(a.topic.id, b.topic.id));
 }
 
 /** A keyword as the tree merges it: trimmed, lower case ("Pruning" and "pruning " are one topic). */
@@ -112,29 +194,6 @@ function keywordLabelsOf(papers: readonly Paper[]): Map<string, string> {
     labels.set(id, best);
   }
   return labels;
-}
-
-function derivedTopicsByKey(derived: DerivedTopics): Map<string, DerivedTopics['topics']> {
-  const byKey = new Map<string, DerivedTopics['topics']>();
-  for (const topic of derived.topics) {
-    for (const key of topic.keys) {
-      const topics = byKey.get(key);
-      if (topics) topics.push(topic);
-      else byKey.set(key, [topic]);
-    }
-  }
-  return byKey;
-}
-
-function compareTopics(a: Topic, b: Topic): number {
-  return rankOfTopic(a) - rankOfTopic(b) || compareText(a.label, b.label) || compareCodeUnits(a.id, b.id);
-}
-
-/** Ordinary topics first, then "Other", then "No topic". */
-function rankOfTopic(topic: Topic): number {
-  if (topic.id === NO_TOPIC_ID) return 2;
-  if (topic.id === DERIVED_OTHER_ID) return 1;
-  return 0;
 }
 
 function sortPapers(papers: readonly Paper[], sort: PaperSort, citationCount: (key: string) => number): Paper[] {

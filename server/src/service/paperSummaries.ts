@@ -7,13 +7,17 @@ import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import { shorten } from '../features/markdown';
 import { existingLiteratureNote } from './literatureNotes';
 import { paperLinks } from './paperLinks';
+import { topicPath } from './topicGroups';
 import type { Settings } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
 
 const ABSTRACT_PREVIEW = 300;
 const DEFAULT_SEARCH_LIMIT = 50;
 
-export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Pick<Settings, 'notesFolder'>): PaperSummary {
+/** `topics.source` decides whether the model's second fit applies (absent: `both`). */
+type SummarySettings = Pick<Settings, 'notesFolder'> & Partial<Pick<Settings, 'topics'>>;
+
+export function paperSummary(model: WorkspaceModel, paper: Paper, settings: SummarySettings): PaperSummary {
   const summary: PaperSummary = {
     key: paper.key,
     citingNotes: model.notesCiting(paper.key),
@@ -29,10 +33,18 @@ export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Pick
   if (abstract) summary.abstractPreview = shorten(abstract, ABSTRACT_PREVIEW);
   const noteUri = existingLiteratureNote(model, paper.key, undefined, settings);
   if (noteUri) summary.noteUri = noteUri;
+  const placement = model.topics.current?.placement(paper.key);
+  if (placement) {
+    // The second fit is the model's: it says something only where the tree lists the paper by the model.
+    const source = settings.topics?.source ?? 'both';
+    const placedByModel = source === 'derived' || (source === 'both' && !paper.keywords.some((k) => k.trim() !== ''));
+    if (placement.also && placedByModel) summary.alsoTopic = placement.also.label;
+    summary.relatedCount = model.relatedPapers(paper.key).length;
+  }
   return summary;
 }
 
-export function paperDetails(model: WorkspaceModel, key: string, settings: Pick<Settings, 'notesFolder'>): PaperDetails | null {
+export function paperDetails(model: WorkspaceModel, key: string, settings: Pick<Settings, 'notesFolder' | 'topics' | 'papers'>): PaperDetails | null {
   const paper = model.paper(key);
   if (!paper) return null;
   const links = paperLinks(paper);
@@ -41,6 +53,7 @@ export function paperDetails(model: WorkspaceModel, key: string, settings: Pick<
     codeLinks: [...links.code, ...links.pages],
     keywords: paper.keywords,
     catalogRange: paper.source.range,
+    topicPath: topicPath(model, key, settings),
   };
   const abstract = abstractOf(paper);
   if (abstract) details.abstract = abstract;
@@ -51,7 +64,7 @@ export function paperDetails(model: WorkspaceModel, key: string, settings: Pick<
 }
 
 /** The papers matching `query`, best first; the same search as completion. */
-export function searchPapers(model: WorkspaceModel, query: string, limit: number | undefined, settings: Pick<Settings, 'notesFolder'>): PaperSummary[] {
+export function searchPapers(model: WorkspaceModel, query: string, limit: number | undefined, settings: SummarySettings): PaperSummary[] {
   const max = limit !== undefined && limit > 0 ? Math.min(limit, 1000) : DEFAULT_SEARCH_LIMIT;
   const papers = query.trim() === '' ? model.papers().slice(0, max) : model.search(query, max).map((hit) => model.paper(hit.key));
   return papers.filter((p): p is Paper => !!p).map((p) => paperSummary(model, p, settings));

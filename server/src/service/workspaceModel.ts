@@ -13,9 +13,10 @@ import { abstractOf, type Paper } from '../catalog/paper';
 import type { Problem } from '../core/types';
 import type { CountedAbstract } from '../search/abstractIndex';
 import { PaperIndex, type SearchHit } from '../search/paperIndex';
-import { deriveTopics } from '../search/topics';
+import { RELATED_PER_PAPER } from '../search/topicIndex';
 import { basenameUri } from './uri';
 import { CatalogStore, type CatalogDelta, type CatalogFile, type CatalogUpdate } from './catalogStore';
+import { PaperTopics } from './paperTopics';
 import { NoteIndex, type CitationPlace, type Note } from './noteIndex';
 import { ProvisionalPapers, type ProvisionalPiece } from './provisionalPapers';
 import { RecentPapers, type RecentNote } from './recentPapers';
@@ -28,8 +29,6 @@ const SLICE = 32;
 /** An update of up to this many papers (an edit) is indexed in one step. */
 const SMALL_UPDATE = 256;
 
-export type DerivedTopics = ReturnType<typeof deriveTopics>;
-
 export class WorkspaceModel {
   private readonly catalogs = new CatalogStore();
   private readonly notes = new NoteIndex();
@@ -40,6 +39,8 @@ export class WorkspaceModel {
   private readonly indexed = new Map<string, Paper>();
   private readonly provisional = new ProvisionalPapers();
   private readonly recent = new RecentPapers();
+  /** The topic model's last result and the papers it has not seen yet (the glue runs the model). */
+  readonly topics = new PaperTopics();
   /** Catalog updates not yet (fully) in the indexes, oldest first; the first one is in progress. */
   private readonly pending: Generator<void, void, void>[] = [];
   /** Abstracts the catalog worker counted, for the updates in progress; dropped when they are done. */
@@ -52,7 +53,6 @@ export class WorkspaceModel {
   private cachedKeys: { version: number; keys: string[] } | undefined;
   private cachedUnsortedKeys: { version: number; keys: string[] } | undefined;
   private cachedDuplicates: { version: number; byUri: Map<string, Problem[]> } | undefined;
-  private cachedTopics: { version: number; topics: DerivedTopics } | undefined;
 
   /** Changes to papers and notes since the model was created; the glue throttles notifications on it. */
   get version(): number {
@@ -280,12 +280,15 @@ export class WorkspaceModel {
     return [...file.problems, ...(this.duplicates().get(uri) ?? [])];
   }
 
-  /** Topics derived from titles and abstracts, recomputed lazily when papers changed. */
-  derivedTopics(): DerivedTopics {
-    if (this.cachedTopics?.version !== this.catalogVersion) {
-      this.cachedTopics = { version: this.catalogVersion, topics: deriveTopics(this.papers()) };
+  /** The papers the topic model found most like `key`'s, those still in the catalogs, most related first. */
+  relatedPapers(key: string, limit = RELATED_PER_PAPER): Paper[] {
+    const related = this.topics.current?.placement(key)?.related ?? [];
+    const papers: Paper[] = [];
+    for (const other of related) {
+      const paper = other === key ? undefined : this.paper(other);
+      if (paper && papers.length < limit) papers.push(paper);
     }
-    return this.cachedTopics.topics;
+    return papers;
   }
 
   // ---- notes ---------------------------------------------------------------------------------
@@ -375,9 +378,11 @@ export class WorkspaceModel {
       } else if (primary) {
         toAdd.push(primary);
         this.indexed.set(key, primary);
+        this.topics.paperChanged(key);
       } else if (indexed) {
         toRemove.push(key);
         this.indexed.delete(key);
+        this.topics.paperChanged(key);
       }
       if (++done % (4 * SLICE) === 0) {
         this.catalogVersion++;

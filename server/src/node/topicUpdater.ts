@@ -1,0 +1,238 @@
+/**
+ * Keeps the workspace's topics up to date without blocking the main thread: after catalogs change
+ * (debounced), the texts of the papers that changed (`model.topics.takeChanges`) are collected in
+ * slices of a few milliseconds and handed to the topic worker (node/topicWorker.ts), which runs the
+ * model; its result comes back as pieces, parsed a piece per slice, and is shown (`model.topics`).
+ * At start the worker sends the topics cached by the last session, shown until the new result.
+ * When the bundle is missing (tests through tsx) the worker's logic runs in this thread.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { TopicIndexBuilder, type TopicIndex } from '../search/topicIndex';
+import type { TopicDocument } from '../search/topicResult';
+import { topicDocument } from '../service/topicDocuments';
+import type { WorkspaceModel } from '../service/workspaceModel';
+import { decodeText } from './catalogCache';
+import { TopicWorkerCore, type TopicWorkerEvent, type TopicWorkerRequest } from './topicWorker';
+
+export interface TopicUpdaterHost {
+  log(message: string): void;
+  /** The topics shown changed, or stopped computing: the tree refreshes. */
+  topicsChanged(): void;
+  /** Catalogs are still being read: topics wait for all of them. */
+  indexing(): boolean;
+}
+
+export interface TopicUpdaterOptions {
+  cacheDir: string | undefined;
+  server: string;
+  /** What names the cache: the workspace folders. */
+  workspace: string;
+  workerPath?: string;
+  /** Pause after a catalog change before the model runs: edits and exports come in bursts. */
+  delayMs?: number;
+  /** The model the in-process fallback runs (tests pass one that records its calls). */
+  model?: ConstructorParameters<typeof TopicWorkerCore>[1];
+}
+
+/** Work per turn of the event loop: requests wait at most about this long. */
+const SLICE_MS = 8;
+/** Papers per message to the worker. */
+const DOCUMENTS_PER_MESSAGE = 1000;
+const DEFAULT_DELAY_MS = 300;
+
+export class TopicUpdater {
+  private readonly worker: Worker | undefined;
+  private readonly inProcess: TopicWorkerCore | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** A collection of changed papers is under way (it spans slices). */
+  private collecting = false;
+  private nextId = 1;
+  /** Results (and the cache) to parse, in the order they came: one piece per step. */
+  private readonly parsing: (() => boolean)[] = [];
+  private parseScheduled = false;
+  /** A result of the model has been shown: the cache, if it comes late, is older. */
+  private computedShown = false;
+  private readonly flushed: (() => void)[] = [];
+  private readonly delayMs: number;
+  private disposed = false;
+
+  constructor(
+    private readonly model: WorkspaceModel,
+    private readonly host: TopicUpdaterHost,
+    options: TopicUpdaterOptions,
+  ) {
+    this.delayMs = options.delayMs ?? DEFAULT_DELAY_MS;
+    const workerPath = options.workerPath ?? path.join(__dirname, 'topicWorker.js');
+    const configure: TopicWorkerRequest = { type: 'configure', cacheDir: options.cacheDir, server: options.server, workspace: options.workspace };
+    if (existsSync(workerPath)) {
+      this.worker = new Worker(workerPath);
+      this.worker.on('message', (event: TopicWorkerEvent) => this.receive(event));
+      this.worker.on('error', (e) => this.failed(e));
+      this.worker.unref();
+      this.worker.postMessage(configure);
+    } else {
+      // Correct but it blocks: the model then runs on this thread.
+      host.log(`No topic worker at ${workerPath}: topics are computed on the server's main thread.`);
+      this.inProcess = new TopicWorkerCore((event) => setImmediate(() => this.receive(event)), options.model);
+      this.send(configure);
+    }
+  }
+
+  /** Papers may have changed: the model runs after a pause (once catalogs are all read). */
+  catalogChanged(): void {
+    if (this.disposed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.update(), this.delayMs);
+    this.timer.unref?.();
+  }
+
+  /** Has the worker write the cache still waiting for its pause; gives up after `timeoutMs`. */
+  flush(timeoutMs = 2000): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    if (!this.worker) {
+      this.inProcess?.flush();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.flushed.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.send({ type: 'flush' });
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    for (const resolve of this.flushed.splice(0)) resolve();
+    this.inProcess?.dispose();
+    void this.worker?.terminate();
+  }
+
+  /** Hands the changed papers to the worker, a slice at a time, then asks it to compute. */
+  private update(): void {
+    if (this.disposed) return;
+    if (this.host.indexing() || this.model.hasPendingWork) return this.catalogChanged();
+    if (this.collecting) return this.catalogChanged(); // this one's changes go with the next
+    const keys = this.model.topics.takeChanges();
+    this.collecting = true;
+    let at = 0;
+    let documents: TopicDocument[] = [];
+    let removed: string[] = [];
+    const sendBatch = () => {
+      this.send({ type: 'documents', documents, removed });
+      documents = [];
+      removed = [];
+    };
+    const step = () => {
+      if (this.disposed) return;
+      const started = performance.now();
+      while (at < keys.length && performance.now() - started < SLICE_MS) {
+        const key = keys[at++];
+        const paper = this.model.paper(key);
+        if (paper) documents.push(topicDocument(paper));
+        else removed.push(key);
+        if (documents.length + removed.length >= DOCUMENTS_PER_MESSAGE) sendBatch();
+      }
+      if (at < keys.length) return void setImmediate(step);
+      if (documents.length + removed.length > 0) sendBatch();
+      this.collecting = false;
+      this.send({ type: 'compute', id: this.nextId++ });
+    };
+    step();
+  }
+
+  private send(request: TopicWorkerRequest): void {
+    if (this.worker) this.worker.postMessage(request);
+    else setImmediate(() => this.inProcess?.handle(request));
+  }
+
+  private receive(event: TopicWorkerEvent): void {
+    if (this.disposed) return;
+    switch (event.type) {
+      case 'log':
+        return this.host.log(event.message);
+      case 'flushed':
+        for (const resolve of this.flushed.splice(0)) resolve();
+        return;
+      case 'cached':
+        return this.parse(event.head, event.rows, (index) => {
+          if (!index || this.computedShown) return;
+          this.model.topics.show(index);
+          this.host.log(`Topics of the last session: ${index.topics.length} topics of ${index.size} papers, until they are computed again.`);
+          this.host.topicsChanged();
+        });
+      case 'result':
+        if (!event.head || !event.rows) {
+          // Nothing new: what is shown is right (queued behind results still being parsed).
+          return this.parse(undefined, [], () => {
+            this.model.topics.computed(undefined);
+            this.host.topicsChanged();
+          });
+        }
+        return this.parse(event.head, event.rows, (index) => {
+          this.model.topics.computed(index);
+          if (index) {
+            this.computedShown = true;
+            this.host.log(`Topics: ${event.topics} topics of ${event.papers} papers in ${Math.round(event.ms)} ms (topic worker).`);
+          } else {
+            this.host.log('The topic worker sent a result that does not read: the last topics stay.');
+          }
+          this.host.topicsChanged();
+        });
+    }
+  }
+
+  /** Parses a result a piece per step, after those queued before it; `done` gets the index (undefined when broken). */
+  private parse(head: Uint8Array | undefined, rows: readonly Uint8Array[], done: (index: TopicIndex | undefined) => void): void {
+    let builder: TopicIndexBuilder | undefined;
+    let next = 0;
+    this.parsing.push(() => {
+      if (head && !builder) {
+        builder = new TopicIndexBuilder(parseJson(head));
+        return false;
+      }
+      if (builder && next < rows.length) {
+        builder.add(parseJson(rows[next++]));
+        return false;
+      }
+      done(builder?.finish());
+      return true;
+    });
+    this.scheduleParsing();
+  }
+
+  private scheduleParsing(): void {
+    if (this.parseScheduled) return;
+    this.parseScheduled = true;
+    setImmediate(() => {
+      this.parseScheduled = false;
+      if (this.disposed) return;
+      const started = performance.now();
+      while (this.parsing.length > 0 && performance.now() - started < SLICE_MS) {
+        if (this.parsing[0]()) this.parsing.shift();
+      }
+      if (this.parsing.length > 0) this.scheduleParsing();
+    });
+  }
+
+  private failed(e: Error): void {
+    this.host.log(`The topic worker failed: ${e.message}. The last topics stay until the server restarts.`);
+    // Nothing will answer: stop saying topics are being computed.
+    this.disposed = true;
+    this.model.topics.abandon();
+    this.host.topicsChanged();
+  }
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(decodeText(bytes));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Topics off the main thread: the worker's logic (documents kept, changes only, `previous` passed,
+ * the cache) and the main thread's side (node/topicUpdater.ts) with the worker's logic in-process,
+ * as tests run without the bundle; the built bundle once at the end.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { buildTopics } from '../../server/src/search/topicModelStandIn';
+import type { TopicDocument, TopicResult } from '../../server/src/search/topicResult';
+import { topicCacheFileOf } from '../../server/src/node/topicCache';
+import { TopicUpdater } from '../../server/src/node/topicUpdater';
+import { TopicWorkerCore, type TopicWorkerEvent } from '../../server/src/node/topicWorker';
+import { parseSettings } from '../../server/src/service/settings';
+import { topics } from '../../server/src/service/topicRequests';
+import { WorkspaceModel } from '../../server/src/service/workspaceModel';
+
+const demo = readFileSync(join(import.meta.dirname, '../../examples/demo/papers.bib'), 'utf8');
+const demoUri = 'file:///ws/papers.bib';
+const dirs: string[] = [];
+after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'litnotes-topics-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A model that records what it was given and answers with the stand-in. */
+function recordingModel() {
+  const calls: { docs: TopicDocument[]; previous?: TopicResult }[] = [];
+  const model = (docs: readonly TopicDocument[], options: { previous?: TopicResult; topicCount?: number } = {}) => {
+    calls.push({ docs: [...docs], previous: options.previous });
+    return buildTopics(docs, options);
+  };
+  return { calls, model };
+}
+
+describe('the topic worker', () => {
+  const doc = (key: string, title: string): TopicDocument => ({ key, title });
+
+  test('keeps every paper\'s text, runs the model only when one changed, and passes its last result as `previous`', () => {
+    const events: TopicWorkerEvent[] = [];
+    const { calls, model } = recordingModel();
+    const core = new TopicWorkerCore((event) => events.push(event), model);
+    core.handle({ type: 'configure', cacheDir: undefined, server: 'test', workspace: 'w' });
+    core.handle({ type: 'documents', documents: [doc('b', 'Gaussian Splatting'), doc('a', 'Pose Estimation')], removed: [] });
+    core.handle({ type: 'compute', id: 1 });
+    assert.deepEqual(calls[0].docs.map((d) => d.key), ['a', 'b'], 'in key order');
+    assert.equal(calls[0].previous, undefined);
+
+    // The same text again: no run, an answer without a result.
+    core.handle({ type: 'documents', documents: [doc('a', 'Pose Estimation')], removed: [] });
+    core.handle({ type: 'compute', id: 2 });
+    assert.equal(calls.length, 1);
+    const second = events.filter((e) => e.type === 'result')[1];
+    assert.equal(second.type === 'result' && second.head, undefined);
+
+    // One paper edited, one gone, one added: the model sees all papers as they are now, and its last result.
+    core.handle({ type: 'documents', documents: [doc('a', 'Camera Pose Estimation'), doc('c', 'Dynamic Gaussian Splatting')], removed: ['b'] });
+    core.handle({ type: 'compute', id: 3 });
+    assert.equal(calls.length, 2);
+    assert.deepEqual(calls[1].docs, [doc('a', 'Camera Pose Estimation'), doc('c', 'Dynamic Gaussian Splatting')]);
+    assert.deepEqual(calls[1].previous?.placements.map((p) => p.key), ['a', 'b']);
+    core.dispose();
+  });
+
+  test('a model that throws is logged, and answered with no result', () => {
+    const events: TopicWorkerEvent[] = [];
+    const core = new TopicWorkerCore((event) => events.push(event), () => {
+      throw new Error('boom');
+    });
+    core.handle({ type: 'documents', documents: [doc('a', 'A')], removed: [] });
+    core.handle({ type: 'compute', id: 1 });
+    assert.match(events[0].type === 'log' ? events[0].message : '', /The topic model failed: Error: boom/);
+    assert.deepEqual(events[1].type === 'result' && [events[1].id, events[1].head], [1, undefined]);
+  });
+});
+
+/** Resolves when `check` holds, polled each turn of the event loop (the updater works in slices). */
+async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function startUpdater(model: WorkspaceModel, cacheDir: string | undefined, options: { recorder?: ReturnType<typeof recordingModel>; indexing?: () => boolean } = {}) {
+  const logs: string[] = [];
+  let changes = 0;
+  const updater = new TopicUpdater(
+    model,
+    { log: (m) => logs.push(m), topicsChanged: () => changes++, indexing: options.indexing ?? (() => false) },
+    { cacheDir, server: 'test', workspace: 'file:///ws', workerPath: '/no/topicWorker.js', delayMs: 1, model: options.recorder?.model },
+  );
+  return { updater, logs, changes: () => changes };
+}
+
+const derived = parseSettings({ topics: { source: 'derived' } });
+const labels = (model: WorkspaceModel) => topics(model, {}, derived).topics.map((t) => t.label);
+
+describe('topics kept up to date off the main thread (TopicUpdater)', () => {
+  test('"Indexing topics…" until the model answers, then its topics; nothing runs while catalogs are still read', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog(demoUri, demo);
+    assert.deepEqual(labels(model), ['Indexing topics…']);
+    let indexing = true;
+    const recorder = recordingModel();
+    const { updater, changes } = startUpdater(model, undefined, { recorder, indexing: () => indexing });
+    updater.catalogChanged();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(recorder.calls.length, 0, 'waits for the index');
+    indexing = false;
+    await until(() => !model.topics.computing, 'topics');
+    assert.ok(changes() > 0, 'the tree was told');
+    assert.ok(!labels(model).includes('Indexing topics…'));
+    assert.ok(labels(model).includes('Pose Estimation'), labels(model).join(', '));
+    assert.equal(recorder.calls[0].docs.length, 64);
+    updater.dispose();
+  });
+
+  test('an edited entry: only its key is handed over; the model sees every paper as it is now, and its last result', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog(demoUri, demo);
+    const recorder = recordingModel();
+    const { updater } = startUpdater(model, undefined, { recorder });
+    updater.catalogChanged();
+    await until(() => !model.topics.computing, 'the first topics');
+    const edited = demo.replace('title = {{Feat2GS}:', 'title = {Feature Probing {Feat2GS}:');
+    assert.ok(edited !== demo, 'the title was edited');
+    model.setCatalog(demoUri, edited);
+    assert.equal(model.topics.computing, true);
+    updater.catalogChanged();
+    await until(() => recorder.calls.length === 2 && !model.topics.computing, 'the second run');
+    assert.equal(recorder.calls[1].docs.length, 64);
+    assert.match(recorder.calls[1].docs.find((d) => d.key === 'Feat2GS')?.title ?? '', /^Feature Probing Feat2GS:/);
+    assert.equal(recorder.calls[1].previous?.placements.length, 64, 'stable ids: the last result is passed');
+    updater.dispose();
+  });
+
+  test('the cache: a second start shows the last topics at once, and the model does not run again for the same papers', async () => {
+    const cacheDir = tempDir();
+    const first = new WorkspaceModel();
+    first.setCatalog(demoUri, demo);
+    const one = startUpdater(first, cacheDir);
+    one.updater.catalogChanged();
+    await until(() => !first.topics.computing, 'the first topics');
+    await one.updater.flush();
+    one.updater.dispose();
+    assert.ok(existsSync(topicCacheFileOf(cacheDir, 'file:///ws')));
+    const shownFirst = labels(first);
+
+    const second = new WorkspaceModel();
+    second.setCatalog(demoUri, demo);
+    const recorder = recordingModel();
+    const two = startUpdater(second, cacheDir, { recorder, indexing: () => true });
+    await until(() => second.topics.current !== undefined, 'the cached topics');
+    assert.ok(two.logs.some((l) => /^Topics of the last session: \d+ topics of 64 papers/.test(l)), two.logs.join('\n'));
+    // Still indexing, yet the tree shows the last session's topics, not "Indexing topics…".
+    assert.deepEqual(labels(second), shownFirst);
+    two.updater.dispose();
+
+    const third = new WorkspaceModel();
+    third.setCatalog(demoUri, demo);
+    const three = startUpdater(third, cacheDir, { recorder });
+    three.updater.catalogChanged();
+    await until(() => third.topics.current !== undefined && !third.topics.computing, 'topics');
+    assert.equal(recorder.calls.length, 0, 'the same papers: the cached result stands');
+    assert.deepEqual(labels(third), shownFirst);
+
+    // A paper added: the model runs, with the cached result as `previous`.
+    third.setCatalog('file:///ws/more.bib', '@misc{fresh, title = {Fresh Gaussian Splatting}}\n');
+    three.updater.catalogChanged();
+    await until(() => recorder.calls.length === 1 && !third.topics.computing, 'the new topics');
+    assert.deepEqual(recorder.calls[0].previous?.placements.length, 64);
+    three.updater.dispose();
+  });
+
+  test('a broken or foreign cache file is ignored: topics are computed', async () => {
+    const cacheDir = tempDir();
+    const model = new WorkspaceModel();
+    model.setCatalog(demoUri, demo);
+    writeFileSync(topicCacheFileOf(cacheDir, 'file:///ws'), '{"format":"litnotes-topics-cache/1","server":"test","workspace":"file:///ws","documents":"x","pieces":1}\n{"topics":[],"papers":2}\n[["a",5,-1]]\n');
+    const { updater, logs } = startUpdater(model, cacheDir);
+    updater.catalogChanged();
+    await until(() => !model.topics.computing, 'topics');
+    assert.ok(logs.some((l) => /topics cache of the last session is broken/.test(l)), logs.join('\n'));
+    assert.ok(labels(model).includes('Pose Estimation'));
+    updater.dispose();
+  });
+});
+
+describe('the topic worker (the built bundle)', () => {
+  const workerPath = join(import.meta.dirname, '../../dist/topicWorker.js');
+  test('computes the demo\'s topics on its own thread', { skip: !existsSync(workerPath) && 'run `npm run build` first', timeout: 30_000 }, async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog(demoUri, demo);
+    const updater = new TopicUpdater(model, { log: () => undefined, topicsChanged: () => undefined, indexing: () => false }, { cacheDir: undefined, server: 'test', workspace: 'w', workerPath, delayMs: 1 });
+    updater.catalogChanged();
+    await until(() => !model.topics.computing, 'topics');
+    assert.equal(model.topics.current?.size, 64);
+    updater.dispose();
+  });
+});
