@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { provideCompletion, resolveCompletionItem, SEARCH_TIP, type CompletionClient } from '../../server/src/features/completion';
+import { paperOfLiteratureNote } from '../../server/src/service/literatureNotes';
 import { defaultSettings, parseSettings } from '../../server/src/service/settings';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
 import { applyEdits, fixture, uriOf, type Fixture } from './fixture';
@@ -205,6 +206,16 @@ describe('[@ with nothing typed', () => {
     f.model.paperOpened('weird-', 4_000);
     assert.deepEqual(labels(f), ['weird-', 'smith2021', 'lone', 'doe2020']);
     assert.deepEqual(labels(f, 2), ['weird-', 'smith2021']);
+  });
+
+  test('a literature note opened is its paper opened; other notes are not', () => {
+    const f = fixture(catalog + '%! notes/new.md\nSee [@|\n');
+    const settings = parseSettings({});
+    assert.equal(paperOfLiteratureNote(f.model, uriOf('notes/lone.md'), settings), 'lone');
+    assert.equal(paperOfLiteratureNote(f.model, uriOf('notes/weird-.md'), settings), 'weird-');
+    assert.equal(paperOfLiteratureNote(f.model, uriOf('notes/cited.md'), settings), undefined, 'no paper has that key');
+    assert.equal(paperOfLiteratureNote(f.model, uriOf('elsewhere/lone.md'), settings), undefined, 'not in the notes folder');
+    assert.equal(paperOfLiteratureNote(f.model, uriOf('notes/lone.md'), parseSettings({ notesFolder: 'lit' })), undefined);
   });
 
   test('the rest in the order the catalog lists them, not sorted', () => {
