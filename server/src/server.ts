@@ -426,20 +426,7 @@ connection.onCompletion(
 );
 
 connection.onCompletionResolve(
-  handle('completionItem/resolve', async (item) => {
-    const resolved = item as CompletionItem;
-    const key = resolved.data?.key;
-    let reference: string | undefined;
-    if (key !== undefined && model.paper(key)) {
-      try {
-        const formatted = formatPapers(model, [key], await loadStyle(settings.citationStyle), 'text');
-        reference = isRefusal(formatted) ? undefined : formatted;
-      } catch {
-        reference = undefined; // a broken style must not break completion
-      }
-    }
-    return resolveCompletionItem(model, resolved, reference) as typeof item;
-  }),
+  handle('completionItem/resolve', (item) => resolveCompletionItem(model, item as CompletionItem) as typeof item),
 );
 
 connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position) ?? null));

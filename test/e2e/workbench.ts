@@ -112,8 +112,8 @@ export class Workbench {
 
   /**
    * The rows of the suggest widget once it shows at least `min` of them: the label (a key), the
-   * text right after it (`labelDetails.detail`, the title), the text on the right (`labelDetails.description`,
-   * "Author et al. Year") and the letters of the label the editor highlights.
+   * text right after it (`labelDetails.detail`: "Author et al. Year · Title"), the text on the right
+   * and the letters of the label the editor highlights.
    * The widget first shows the list of an earlier keystroke, filtered by VS Code, until the
    * server's answer for the whole prefix arrives. Two equal reads in a row are enough when that
    * answer is quick; `until` says what the final list must look like, for assertions that
@@ -125,20 +125,19 @@ export class Workbench {
     try {
       return await waitFor(`${min} completion items, ${until ? 'as expected' : 'settled'}`, async () => {
         const rows = this.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
-        const count = await rows.count();
-        if (count < min) return undefined;
-        const items = [];
-        for (let i = 0; i < count; i++) {
-          const row = rows.nth(i);
-          items.push({
+        // One read of every row at once: the widget re-renders its rows as answers come, and a row
+        // read one call at a time can be gone before the next call.
+        const items = await rows.evaluateAll((elements) =>
+          elements.map((row) => ({
             // The list recycles its row elements: the DOM order is not the order on screen.
-            index: Number(await row.getAttribute('data-index')),
-            label: await row.locator('.label-name').innerText(),
-            title: (await row.locator('.signature-label').innerText().catch(() => '')).trim(),
-            details: await row.locator('.details-label').innerText().catch(() => ''),
-            highlighted: (await row.locator('.label-name .highlight').allInnerTexts()).join(''),
-          });
-        }
+            index: Number(row.getAttribute('data-index')),
+            label: row.querySelector('.label-name')?.textContent ?? '',
+            detail: (row.querySelector('.signature-label')?.textContent ?? '').trim(),
+            details: row.querySelector('.details-label')?.textContent ?? '',
+            highlighted: [...row.querySelectorAll('.label-name .highlight')].map((h) => h.textContent ?? '').join(''),
+          })),
+        );
+        if (items.length < min) return undefined;
         items.sort((a, b) => a.index - b.index);
         lastLabels = items.map((item) => item.label);
         if (until && !until(lastLabels)) return undefined;
@@ -148,7 +147,7 @@ export class Workbench {
           previous = seen;
           return undefined;
         }
-        return items.map(({ label, title, details, highlighted }) => ({ label, title, details, highlighted }));
+        return items.map(({ label, detail, details, highlighted }) => ({ label, detail, details, highlighted }));
       });
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}; last seen: ${lastLabels.join(', ')}`);
@@ -178,8 +177,8 @@ export class Workbench {
 
 export interface SuggestionRow {
   label: string;
-  /** Beside the label (`labelDetails.detail`), trimmed. */
-  title: string;
+  /** Right after the label, dimmed (`labelDetails.detail`), trimmed. */
+  detail: string;
   /** On the right (`labelDetails.description`, or `detail` on the focused row of a plain item). */
   details: string;
   /** The letters of the label shown highlighted as matching what was typed. */

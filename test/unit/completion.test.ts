@@ -37,13 +37,13 @@ function accept(f: Fixture, label: string, client: CompletionClient = {}): strin
 }
 
 describe('completion rows', () => {
-  test('in VS Code: the key, then the title and "Author et al. Year"; the edit starts at the cursor and an additional edit removes the typed @words', () => {
+  test('in VS Code: the key, then "Author et al. Year · Title"; the edit starts at the cursor and an additional edit removes the typed @words', () => {
     const f = fixture(catalog + '%! notes/new.md\nSee [@spars|]\n');
     const item = complete(f, 50, vscode)!.items[0];
     assert.deepEqual(item, {
       label: 'doe2020',
       kind: 18,
-      labelDetails: { detail: ' Sparse Attention for Long Documents', description: 'Doe et al. 2020' },
+      labelDetails: { detail: ' Doe et al. 2020 · Sparse Attention for Long Documents' },
       sortText: '00000',
       filterText: '@spars',
       textEdit: { range: { start: { line: 0, character: 11 }, end: { line: 0, character: 11 } }, newText: '@doe2020' },
@@ -52,13 +52,13 @@ describe('completion rows', () => {
     });
   });
 
-  test('any other client: one edit over the typed @words, the title and authors in `detail`, the details in the list', () => {
+  test('any other client: one edit over the typed @words, authors, year and title in `detail`, the details in the list', () => {
     const f = fixture(catalog + '%! notes/new.md\nSee [@spars|]\n');
     const item = complete(f)!.items[0];
     assert.deepEqual(item, {
       label: 'doe2020',
       kind: 18,
-      detail: 'Sparse Attention for Long Documents — Doe et al. 2020',
+      detail: 'Doe et al. 2020 · Sparse Attention for Long Documents',
       documentation: {
         kind: 'markdown',
         value: '**Sparse Attention for Long Documents**\n\nJane Doe, Richard Roe, Edgar Poe · 2020 · *Journal of Sparse Things*\n\nWe make attention \\*sparse\\* and \\<b\\>fast\\</b\\>.',
@@ -70,7 +70,7 @@ describe('completion rows', () => {
     });
   });
 
-  test('a long title is shortened at a word, without the key when it starts with it; one or two authors are named; missing parts are left out', () => {
+  test('authors and year first; a long title is shortened at a word, without the key when it starts with it; one or two authors are named; missing parts are left out', () => {
     const f = fixture(`%! refs.bib
 @misc{long, title = {A Very Long Title About Sparse Attention That Goes On and On About Things Nobody Reads}, author = {Doe, Jane and Roe, Richard}, year = 2020}
 @misc{alone, author = {Smith, John}}
@@ -83,10 +83,10 @@ describe('completion rows', () => {
 `);
     const details = Object.fromEntries(complete(f, 50, vscode)!.items.map((i) => [i.label, i.labelDetails]));
     assert.deepEqual(details, {
-      long: { detail: ' A Very Long Title About Sparse Attention That Goes On and…', description: 'Doe and Roe 2020' },
-      alone: { description: 'Smith' },
+      long: { detail: ' Doe and Roe 2020 · A Very Long Title About Sparse Attention That Goes On and…' },
+      alone: { detail: ' Smith' },
       bare: { detail: ' Only a Title' },
-      'LM-Gaussian': { detail: ' Boost Sparse-view 3D Gaussian Splatting', description: 'Yu 2024' },
+      'LM-Gaussian': { detail: ' Yu 2024 · Boost Sparse-view 3D Gaussian Splatting' },
       'key:': { detail: ' key: only' },
       nothing: undefined,
     });
@@ -95,7 +95,7 @@ describe('completion rows', () => {
   test('catalog text in a row stays text: no markup is made of it', () => {
     const f = fixture('%! refs.bib\n@misc{x, title = {<img src=x> **bold** [link](command:rm)}, author = {`Tick`, Tom}}\n%! n.md\n@|\n');
     const item = complete(f, 50, vscode)!.items[0];
-    assert.deepEqual(item.labelDetails, { detail: ' <img src=x> **bold** [link](command:rm)', description: '`Tick`' });
+    assert.deepEqual(item.labelDetails, { detail: ' `Tick` · <img src=x> **bold** [link](command:rm)' });
   });
 
   test('the details: the title once, then authors, year and venue, then the abstract, escaped', () => {
@@ -238,7 +238,7 @@ describe('[@ with nothing typed', () => {
     const list = provideCompletion(model, text, { line: 0, character: text.length }, defaultSettings, vscode)!;
     assert.deepEqual(list.items.slice(0, 4).map((i) => i.label), ['SeerAttention', ...skimmed.slice(0, 3).map((p) => p.key).filter((k) => k !== 'SeerAttention')].slice(0, 4));
     assert.equal(list.items.length, 50);
-    assert.deepEqual(list.items[0].labelDetails, { detail: ' Learning Intrinsic Sparse Attention in Your LLMs', description: 'Gao et al. 2024' });
+    assert.deepEqual(list.items[0].labelDetails, { detail: ' Gao et al. 2024 · Learning Intrinsic Sparse Attention in Your LLMs' });
   });
 
   test('the details of these papers end with how to search; typed searches do not', () => {
@@ -252,13 +252,13 @@ describe('[@ with nothing typed', () => {
 });
 
 describe('completion documentation', () => {
-  test('resolve brings the whole abstract and the formatted reference, and keeps the rest of the item', () => {
+  test('resolve brings the whole abstract and keeps the rest of the item', () => {
     const f = fixture(catalog + '%! notes/new.md\n[@spars|]\n');
     const item = complete(f)!.items[0];
-    const resolved = resolveCompletionItem(f.model, item, 'Doe, J., Roe, R., & Poe, E. (2020). Sparse attention for long documents. *Journal*.');
+    const resolved = resolveCompletionItem(f.model, item);
     assert.equal(
       resolved.documentation!.value,
-      '**Sparse Attention for Long Documents**\n\nJane Doe, Richard Roe, Edgar Poe · 2020 · *Journal of Sparse Things*\n\nWe make attention \\*sparse\\* and \\<b\\>fast\\</b\\>.\n\nDoe, J., Roe, R., \\& Poe, E. (2020). Sparse attention for long documents. \\*Journal\\*.',
+      '**Sparse Attention for Long Documents**\n\nJane Doe, Richard Roe, Edgar Poe · 2020 · *Journal of Sparse Things*\n\nWe make attention \\*sparse\\* and \\<b\\>fast\\</b\\>.',
     );
     assert.deepEqual({ ...resolved, documentation: undefined }, { ...item, documentation: undefined });
   });

@@ -4,7 +4,7 @@
  * the server's order and `filterText` is the typed text, so the editor's own filter never drops a
  * full-text match ("gauss" finding a paper whose key has no "gauss" in it).
  *
- * A row reads like a reference: the key, then the title and "Author et al. Year" (`labelDetails`).
+ * A row reads like a reference: the key, then "Author et al. Year · Title" (`labelDetails`).
  * The words typed are split at anything that is not a letter or a digit, since a key cannot hold a
  * space: `@sparse-attention` finds the papers with both words, after any key starting with
  * `sparse-attention` itself (so `@smith-2020` still puts the key `smith-2020` first).
@@ -24,7 +24,7 @@ import type { WorkspaceModel } from '../service/workspaceModel';
 import { escapeMarkdownParagraphs, paperByline, paperTitleLine, shorten } from './markdown';
 
 const ABSTRACT_PREVIEW = 300;
-/** A title in a row: about what a suggest widget shows beside a key and "Author et al. Year". */
+/** A title in a row: more than a suggest widget shows at its usual width, enough when it is widened. */
 const TITLE_IN_ROW = 60;
 /** Shown under the details of the papers offered before anything is typed: how to search. */
 export const SEARCH_TIP = '*Type words of a title, an author or a key after `@`; join several words with `-`, as in `@sparse-attention`.*';
@@ -33,7 +33,7 @@ export const SEARCH_TIP = '*Type words of a title, an author or a key after `@`;
 export interface CompletionClient {
   /** It resolves documentation of the item it shows (completionItem/resolve): the list leaves it out. */
   lazyDocumentation?: boolean;
-  /** It shows `labelDetails` (LSP 3.17); else the title and authors go in `detail`. */
+  /** It shows `labelDetails` (LSP 3.17); else authors, year and title go in `detail`. */
   labelDetails?: boolean;
   /**
    * It filters and highlights by the text between the edit's start and the cursor (VS Code does):
@@ -70,12 +70,15 @@ export function provideCompletion(
   return { isIncomplete: true, items };
 }
 
-/** The full item: the whole abstract instead of its first lines, and the formatted reference when given. */
-export function resolveCompletionItem(model: WorkspaceModel, item: CompletionItem, reference?: string): CompletionItem {
+/**
+ * The full item: the whole abstract instead of its first lines. No formatted reference: it would
+ * repeat the title, authors and year just above it (hover and Copy Formatted Reference give one).
+ */
+export function resolveCompletionItem(model: WorkspaceModel, item: CompletionItem): CompletionItem {
   const key = item.data?.key;
   const paper = key === undefined ? undefined : model.paperOrProvisional(key);
   if (!paper) return item;
-  return { ...item, documentation: { kind: 'markdown', value: documentation(paper, { reference, tip: item.data?.tip }) } };
+  return { ...item, documentation: { kind: 'markdown', value: documentation(paper, { tip: item.data?.tip }) } };
 }
 
 interface TypedCitation {
@@ -148,13 +151,14 @@ function completionItem(paper: Paper, rank: number, typed: TypedCitation, positi
     item.textEdit = { range: { start: position, end: typed.range.end }, newText };
     item.additionalTextEdits = [{ range: { start: typed.range.start, end: position }, newText: '' } satisfies TextEdit];
   }
-  const title = titleInRow(paper);
-  const byline = [shortAuthors(paper.authors), paper.year].filter(Boolean).join(' ') || undefined;
-  if (client.labelDetails) {
-    // VS Code puts `detail` right after the key, without a space, dimmed; `description` on the right.
-    if (title || byline) item.labelDetails = { ...(title ? { detail: ' ' + title } : {}), ...(byline ? { description: byline } : {}) };
-  } else if (title || byline) {
-    item.detail = [title, byline].filter(Boolean).join(' — ');
+  const reference = referenceInRow(paper);
+  if (reference && client.labelDetails) {
+    // VS Code puts `detail` right after the key, without a space, dimmed, and cuts its end when the
+    // row is too narrow. A `description` (on the right) would be squeezed out by a long title at the
+    // widget's usual width: "Author et al. Year" goes first, where it is never cut.
+    item.labelDetails = { detail: ' ' + reference };
+  } else if (reference) {
+    item.detail = reference;
   }
   // Fifty escaped abstracts per keystroke are most of the list's cost and size; a client that
   // resolves items asks for the one it shows.
@@ -163,18 +167,22 @@ function completionItem(paper: Paper, rank: number, typed: TypedCitation, positi
 }
 
 /**
- * The title as a row shows it beside the key: shortened, and without the key when the title
- * starts with it ("LM-Gaussian: Boost Sparse-view…" beside the key LM-Gaussian).
+ * A paper as a row shows it beside its key: "Yu et al. 2024 · Boost Sparse-view 3D Gaussian…", the
+ * title shortened and without the key when it starts with it (the key is right before it).
  */
-function titleInRow(paper: Paper): string | undefined {
-  if (!paper.title) return undefined;
-  const head = paper.title.slice(0, paper.key.length + 1).toLowerCase();
-  const title = head === paper.key.toLowerCase() + ':' && paper.title.length > head.length + 1 ? paper.title.slice(head.length).trim() : paper.title;
-  return shorten(title, TITLE_IN_ROW);
+function referenceInRow(paper: Paper): string | undefined {
+  const byline = [shortAuthors(paper.authors), paper.year].filter(Boolean).join(' ');
+  let title = paper.title;
+  if (title) {
+    const head = title.slice(0, paper.key.length + 1).toLowerCase();
+    if (head === paper.key.toLowerCase() + ':' && title.length > head.length + 1) title = title.slice(head.length).trim();
+    title = shorten(title, TITLE_IN_ROW);
+  }
+  return [byline, title].filter(Boolean).join(' · ') || undefined;
 }
 
-/** The details beside the list: the title once, authors, year and venue, the abstract, the reference. */
-function documentation(paper: Paper, options: { abstractMax?: number; reference?: string; tip?: boolean }): string {
+/** The details beside the list: the title once, authors, year and venue, the abstract. */
+function documentation(paper: Paper, options: { abstractMax?: number; tip?: boolean }): string {
   const parts = [paperTitleLine(paper)];
   const byline = paperByline(paper);
   if (byline) parts.push(byline);
@@ -182,7 +190,6 @@ function documentation(paper: Paper, options: { abstractMax?: number; reference?
   if (abstract) {
     parts.push(escapeMarkdownParagraphs(options.abstractMax === undefined ? abstract : shorten(abstract, options.abstractMax)));
   }
-  if (options.reference) parts.push(escapeMarkdownParagraphs(options.reference));
   if (options.tip) parts.push('---', SEARCH_TIP);
   return parts.join('\n\n');
 }
