@@ -21,11 +21,15 @@ export class Workbench {
     return this.page.locator('.statusbar').innerText();
   }
 
-  /** Shows the LitNotes container's Papers view (its activity-bar icon toggles: click only when hidden). */
+  /**
+   * Shows the LitNotes container's Papers view. Through the command palette, not the activity-bar
+   * icon: the icon toggles, and the view also shows itself once in a new folder (a click landing
+   * just after that closed the side bar).
+   */
   async showPapers(): Promise<Locator> {
     const sidebar = this.page.locator('.part.sidebar');
     const title = sidebar.locator('.composite.title', { hasText: /LitNotes|Papers/i });
-    if (!(await title.isVisible().catch(() => false))) await this.page.locator('.activitybar .action-item a[aria-label^="LitNotes"]').click();
+    if (!(await title.isVisible().catch(() => false))) await this.runCommand('View: Show LitNotes');
     await title.waitFor({ timeout: 15_000 });
     const rows = sidebar.locator('.monaco-list-row');
     await rows.first().waitFor({ timeout: 30_000 });
