@@ -22,6 +22,10 @@ export interface PaperSummary {
   /** Where the entry is written. */
   catalogUri: string;
   catalogLine: number;
+  /** The catalog names a PDF for the paper (not checked on disk: Open PDF does that). */
+  hasPdf?: boolean;
+  /** Zotero has annotations of the paper newer than its literature note's generated block. */
+  annotationsNewer?: boolean;
   /** A clear second topic of the paper ("Pose Estimation"): the tree shows "also: Pose Estimation", never a second row. */
   alsoTopic?: string;
   /** How many related papers `litnotes/relatedPapers` gives for it (0–3); absent while topics are computed. */
@@ -151,7 +155,90 @@ export interface IndexStatus {
   catalogs: CatalogStatus[];
   /** Total problems (parse errors, duplicate keys) across catalogs. */
   problems: number;
+  /** The Zotero library as a source (`litnotes.zotero.enabled`). */
+  zotero?: ZoteroStatus;
+}
+
+/**
+ * - `off`: the source is off (`available`: Zotero answers anyway, so it could be turned on);
+ * - `connecting`, `reading`: the first contact, the first read of the whole library;
+ * - `live`: read, and polled for changes;
+ * - `unreachable`, `localApiOff`, `error`: Zotero cannot be read now; its papers are those of the last sync.
+ */
+export type ZoteroState = 'off' | 'connecting' | 'reading' | 'live' | 'unreachable' | 'localApiOff' | 'error';
+
+export interface ZoteroStatus {
+  state: ZoteroState;
+  /** Papers of the Zotero library in the index. */
+  papers: number;
+  /** What is happening and, when something is wrong, what to do: one or two plain sentences. */
+  message: string;
+  /** Better BibTeX's version, when its citation keys are used. */
+  betterBibtex?: string;
+  /** When the library was last read from Zotero (ISO time). */
+  lastSync?: string;
+  /** With the source off: whether Zotero answers at the configured URL. */
+  available?: boolean;
 }
 /** Sent by the server whenever the index changes (papers, notes or state): the tree refreshes on it. */
 export const indexStatusNotification = new NotificationType<IndexStatus>('litnotes/indexStatus');
 export const indexStatusRequest = new RequestType<void, IndexStatus, void>('litnotes/indexStatus');
+
+/** A file attached to a paper, checked on disk by the server (`litnotes/attachments`). */
+export interface PaperAttachment {
+  /** The file name, for lists (untrusted: plain text). */
+  label: string;
+  /** `Full Text PDF`, `Snapshot` (untrusted: plain text). */
+  description?: string;
+  /** `file://` URI: the file itself, links followed. */
+  uri: string;
+  /** The path as the user reads it in messages. */
+  path: string;
+  /**
+   * `ok`: a PDF, EPUB or HTML document by name and content; `missing`: not there; `refused`: not a
+   * document (an executable, a script, a launcher, a name that lies about its content). `message`
+   * says why, naming the path.
+   */
+  state: 'ok' | 'missing' | 'refused';
+  document?: 'pdf' | 'epub' | 'html';
+  message?: string;
+  /** Inside a workspace folder or Zotero's storage: opened without asking first. */
+  trusted: boolean;
+  /** The Zotero attachment item's key, when known: `zotero://open-pdf/library/items/<key>`. */
+  zoteroKey?: string;
+  origin: 'catalog' | 'zotero';
+}
+/** The paper's attachments, documents first; null when the key is unknown. */
+export const attachmentsRequest = new RequestType<PaperParams, PaperAttachment[] | null, void>('litnotes/attachments');
+/**
+ * "Cite from Zotero": Better BibTeX's picker opens in Zotero; the answer is the Pandoc citation the
+ * user picked (`[@key1; @key2]`), or '' when they cancelled. Refused with a message saying what to
+ * do when Zotero or Better BibTeX is not there. Cancelling the request gives up waiting.
+ */
+export interface ZoteroCiteResult {
+  text: string;
+}
+export const zoteroCiteRequest = new RequestType<void, ZoteroCiteResult, void>('litnotes/zoteroCite');
+
+/**
+ * "Update Literature Note": what refreshing the note's generated block does. `edit` replaces the
+ * block (or, for `noBlock`, appends one); `oldText` is the note it was computed on and `newText`
+ * the note after it, for showing the difference. `updated`: apply it; `edited`: the user changed
+ * the block by hand: show the difference and ask; `noBlock`: offer to add one; `unchanged`,
+ * `broken` (damaged markers, a broken template) and `notLiteratureNote`: nothing to apply, `message` says why.
+ */
+export interface NoteUpdate {
+  uri: string;
+  key?: string;
+  status: 'updated' | 'unchanged' | 'edited' | 'noBlock' | 'broken' | 'notLiteratureNote';
+  message?: string;
+  edit?: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+  oldText?: string;
+  newText?: string;
+}
+export interface UpdateNoteParams {
+  uri: string;
+}
+export const updateNoteRequest = new RequestType<UpdateNoteParams, NoteUpdate, void>('litnotes/updateNote');
+/** Every literature note of the workspace; texts only where the client needs them (edited, noBlock). */
+export const updateNotesRequest = new RequestType<void, NoteUpdate[], void>('litnotes/updateNotes');

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PaperSort } from '../../common/protocol';
+import type { OpenWith } from './pdf/openPlan';
 
 export const section = 'litnotes';
 
@@ -19,6 +20,13 @@ export async function setPaperSort(sort: PaperSort): Promise<void> {
   // A workspace setting when there is a workspace: the sort belongs to this paper collection.
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration(section).update('papers.sort', sort, target);
+}
+
+const pdfOpeners: readonly OpenWith[] = ['auto', 'vscode', 'system', 'zotero'];
+
+export function pdfOpenWith(): OpenWith {
+  const value = vscode.workspace.getConfiguration(section).get<string>('pdf.openWith');
+  return pdfOpeners.find((opener) => opener === value) ?? 'auto';
 }
 
 export function citationStyle(): string {
@@ -51,8 +59,10 @@ export interface InitializationOptions {
    * the cursor leaves that text empty, so no letter is highlighted at random and the server's order stays.
    */
   completionEditStartsAtCursor: true;
+  /** Client commands the server may put in hovers and code actions (server/src/features/clientCommands.ts). */
+  commands: string[];
 }
 
 export function initializationOptions(): InitializationOptions {
-  return { settings: settingsForServer(), filesExclude: filesExclude(), completionEditStartsAtCursor: true };
+  return { settings: settingsForServer(), filesExclude: filesExclude(), completionEditStartsAtCursor: true, commands: ['litnotes.openPdf'] };
 }

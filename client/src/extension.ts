@@ -71,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): LitNotesApi {
   };
 
   context.subscriptions.push(
-    ...registerCommands({ client: () => session?.running(), papers, log, extensionUri: context.extensionUri, restartServer }),
+    ...registerCommands({ client: () => session?.running(), papers, log, extensionUri: context.extensionUri, state: context.globalState, restartServer }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       // The server gets the new settings by itself (didChangeConfiguration); the view re-asks for papers.
       if (event.affectsConfiguration(section)) papers.refresh();

@@ -43,8 +43,9 @@ export class ServerSession {
       synchronize: { fileEvents: watcher, configurationSection: ['litnotes', 'files.exclude'] },
       initializationOptions: { ...initializationOptions(), storagePath: storage?.fsPath },
       outputChannel: log,
-      // Hovers carry catalog text: never trusted, never HTML, whatever the server sends.
-      markdown: { isTrusted: false, supportHtml: false },
+      // Hovers carry catalog text: never HTML, and no command links but Open PDF, whose argument
+      // is only a key the command looks up (the server builds the link, never from catalog text).
+      markdown: { isTrusted: { enabledCommands: ['litnotes.openPdf'] }, supportHtml: false },
       errorHandler: {
         // A server killed mid-work (out of memory, by the user) fails the writes in flight (EPIPE):
         // the default handler shuts the client down on those, and then never restarts the server.

@@ -22,6 +22,10 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  attachmentsRequest,
+  updateNoteRequest,
+  updateNotesRequest,
+  type NoteUpdate,
   citationAtRequest,
   formatReferenceRequest,
   indexStatusNotification,
@@ -32,9 +36,12 @@ import {
   searchPapersRequest,
   topicPapersRequest,
   topicsRequest,
+  zoteroCiteRequest,
   type IndexStatus,
 } from '../../common/protocol';
 import { catalogFormatOf } from './catalog/catalogFile';
+import { clientCommands, OPEN_PDF_COMMAND } from './features/clientCommands';
+import { isZoteroCatalog, ZOTERO_CATALOG_URI } from './catalog/zotero';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion, resolveCompletionItem, type CompletionClient } from './features/completion';
 import { provideDefinition } from './features/definition';
@@ -45,18 +52,26 @@ import { provideReferences } from './features/references';
 import { prepareRename, provideRename } from './features/rename';
 import { provideWorkspaceSymbols } from './features/workspaceSymbols';
 import * as path from 'node:path';
+import { attachmentUris } from './catalog/attachments';
+import { defaultZoteroStorageUri, firstExisting, homeUri } from './node/attachmentFiles';
 import { defaultCacheDir } from './node/catalogCache';
 import { FileWatcher } from './node/fileWatcher';
 import { isFile, normalizeUri, pathToUri, readText, uriToPath } from './node/files';
 import { yieldToEventLoop } from './node/discovery';
 import { TopicUpdater } from './node/topicUpdater';
 import { WorkspaceFeeder } from './node/workspaceFeeder';
+import { ZoteroError } from './node/zotero/http';
+import { ZoteroSource } from './node/zotero/zoteroSource';
+import { readPaperZoteroData, type PaperZoteroData } from './node/zotero/paperExtras';
+import { literatureNoteKey, literatureNotes, noteUpdate } from './service/noteUpdate';
 import { indexStatus } from './service/indexStatus';
 import { keyAt } from './service/keyAt';
 import { paperOfLiteratureNote } from './service/literatureNotes';
 import { newNote, templateFileUri } from './service/newNote';
+import { attachmentCandidates, describeAttachment, sortAttachments } from './service/paperAttachments';
 import { paperDetails, searchPapers } from './service/paperSummaries';
 import { formatPapers, styleFileUri, type CitationStyle } from './service/formatReference';
+import { pickedCitation } from './service/pickedCitation';
 import { isRefusal, type CompletionItem, type Diagnostic, type Refusal } from './service/protocolTypes';
 import { defaultSettings, parseSettings, type Settings } from './service/settings';
 import { relatedPapers, topicPapers, topics } from './service/topicRequests';
@@ -78,7 +93,7 @@ const model = new WorkspaceModel();
 let settings: Settings = defaultSettings;
 let filesExclude: string[] = [];
 let initializationSettings: unknown;
-const client = { configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false };
+const client = { openPdfCommand: false, configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false };
 let completionClient: CompletionClient = {};
 
 /** Our URI (normalized) → the URI the client opened the document with. */
@@ -117,6 +132,27 @@ const feeder = new WorkspaceFeeder(
   settings,
 );
 
+/** The Zotero library as a catalog (`litnotes.zotero.*`); made in `initialize`, where the cache folder is known. */
+let zotero: ZoteroSource | undefined;
+
+function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
+  return new ZoteroSource(
+    {
+      log: (message) => connection.console.log(message),
+      apply: (edits, changedKeys, papers) => feeder.applySourceEdits(ZOTERO_CATALOG_URI, edits, changedKeys, papers),
+      remove: () => feeder.removeSourceCatalog(ZOTERO_CATALOG_URI),
+      status: () => statusSoon(),
+    },
+    { cacheDir, server: SERVER_VERSION },
+  );
+}
+
+/** Settings changed: the feeder and the Zotero source take them. */
+function configure(): void {
+  feeder.configure(settings, filesExclude);
+  zotero?.configure(settings.zotero);
+}
+
 // ---- lifecycle -----------------------------------------------------------------------------
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -137,9 +173,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 
   initializationSettings = options.settings;
+  client.openPdfCommand = clientCommands(options).has(OPEN_PDF_COMMAND);
   // The client's storage folder for the catalog cache; any other client gets the user's cache folder.
   const storagePath = typeof options.storagePath === 'string' && path.isAbsolute(options.storagePath) ? options.storagePath : undefined;
   feeder.useCatalogReader({ cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION });
+  zotero = startZoteroSource(storagePath ?? defaultCacheDir());
   settings = parseSettings(options.settings);
   filesExclude = excludeGlobs(options.filesExclude);
   feeder.configure(settings, filesExclude);
@@ -185,12 +223,15 @@ connection.onInitialized(async () => {
   }
   if (client.dynamicConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, undefined);
   await loadSettings();
+  zotero?.configure(settings.zotero);
   void indexWorkspace();
 });
 
 connection.onShutdown(async () => {
+  clearTimeout(annotationCheck);
   indexingRun++;
-  await Promise.all([feeder.flushCaches(), topicUpdater?.flush()]);
+  await Promise.all([feeder.flushCaches(), topicUpdater?.flush(), zotero?.flush()]);
+  zotero?.dispose();
   feeder.dispose();
   topicUpdater?.dispose();
   fileWatcher?.dispose();
@@ -205,7 +246,7 @@ async function loadSettings(): Promise<void> {
   } catch (e) {
     connection.console.warn(`Reading the settings failed, using the defaults: ${String(e)}`);
   }
-  feeder.configure(settings, filesExclude);
+  configure();
 }
 
 /** `files.exclude` as VS Code has it (`{ glob: true }`) or as a list. */
@@ -221,7 +262,7 @@ connection.onDidChangeConfiguration(async (params) => {
     await loadSettings();
   } else {
     settings = parseSettings((params.settings as { litnotes?: unknown } | undefined)?.litnotes ?? params.settings);
-    feeder.configure(settings, filesExclude);
+    configure();
   }
   if (JSON.stringify([settings.catalogs, settings.exclude, filesExclude]) !== before) void indexWorkspace();
   else void republishAll();
@@ -257,6 +298,8 @@ async function indexWorkspace(): Promise<void> {
   topicUpdater?.catalogChanged();
   void republishAll();
   sendStatus();
+  // No catalog here: the welcome view offers the Zotero library when Zotero answers.
+  if (!settings.zotero.enabled && !model.hasCatalogs()) void zotero?.probeAvailable();
 }
 
 // ---- documents and files -------------------------------------------------------------------
@@ -326,6 +369,7 @@ function publishNoteSoon(uri: string): void {
 }
 
 function publishCatalogSoon(uri: string): void {
+  if (isZoteroCatalog(uri)) return; // no file to show problems in
   guard('diagnostics', () => publish(uri, catalogDiagnostics(model, uri, settings)));
 }
 
@@ -356,7 +400,7 @@ const REPUBLISH_SLICE_MS = 8;
 async function republishAll(): Promise<void> {
   const run = ++republishRun;
   guard('diagnostics', () => {
-    for (const uri of model.catalogUris()) publish(uri, catalogDiagnostics(model, uri, settings));
+    for (const uri of model.catalogUris()) if (!isZoteroCatalog(uri)) publish(uri, catalogDiagnostics(model, uri, settings));
   });
   let sliceStart = performance.now();
   for (const uri of model.noteUris()) {
@@ -375,7 +419,7 @@ const STATUS_INTERVAL_MS = 300;
 let statusTimer: NodeJS.Timeout | undefined;
 
 function currentStatus(): IndexStatus {
-  return indexStatus(model, state);
+  return indexStatus(model, state, zotero?.status);
 }
 
 function sendStatus(): void {
@@ -429,7 +473,7 @@ connection.onCompletionResolve(
   handle('completionItem/resolve', (item) => resolveCompletionItem(model, item as CompletionItem) as typeof item),
 );
 
-connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position) ?? null));
+connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position, { openPdfCommand: client.openPdfCommand }) ?? null));
 connection.onDefinition(handle('definition', (params) => provideDefinition(model, normalizeUri(params.textDocument.uri), params.position)));
 connection.onReferences(
   handle('references', (params) => provideReferences(model, normalizeUri(params.textDocument.uri), params.position, params.context.includeDeclaration)),
@@ -444,7 +488,7 @@ connection.onDocumentLinks(handle('documentLink', (params) => provideDocumentLin
 connection.onCodeAction(
   handle('codeAction', (params) => {
     if (params.context.only && !params.context.only.some((kind) => kind === CodeActionKind.QuickFix || kind === 'quickfix' || CodeActionKind.QuickFix.startsWith(kind))) return [];
-    return provideCodeActions(model, normalizeUri(params.textDocument.uri), params.range, params.context.diagnostics as Diagnostic[]);
+    return provideCodeActions(model, normalizeUri(params.textDocument.uri), params.range, params.context.diagnostics as Diagnostic[], { openPdfCommand: client.openPdfCommand });
   }),
 );
 connection.onWorkspaceSymbol(handle('workspaceSymbol', (params) => provideWorkspaceSymbols(model, params.query)));
@@ -489,6 +533,40 @@ connection.onRequest(
     return { ...note, exists: note.exists || (!!filePath && (await isFile(filePath))) };
   }),
 );
+connection.onRequest(
+  attachmentsRequest,
+  handle('litnotes/attachments', async (params) => {
+    const paper = model.paper(params.key);
+    if (!paper) return null;
+    const trusted = await trustedFolders();
+    const candidates = attachmentCandidates(paper, homeUri());
+    // Zotero's own attachments of the paper (with their item keys), when the Zotero source is on.
+    for (const { attachment, zoteroKey } of (await zoteroDataFor(params.key))?.attachments ?? []) {
+      const uris = attachmentUris(attachment, paper.source.uri, homeUri());
+      if (uris.length > 0 && !candidates.some((c) => c.uris[0] === uris[0])) candidates.push({ attachment, uris, origin: 'zotero', zoteroKey });
+    }
+    return sortAttachments(await Promise.all(candidates.map(async (candidate) => describeAttachment(candidate, await firstExisting(candidate.uris), trusted))));
+  }),
+);
+connection.onRequest(
+  zoteroCiteRequest.method,
+  handle('litnotes/zoteroCite', async (_params: unknown, token) => {
+    const controller = new AbortController();
+    const cancelled = token?.onCancellationRequested(() => controller.abort());
+    try {
+      const answer = await zotero!.cite(controller.signal);
+      const text = pickedCitation(answer);
+      if (text === undefined) return { error: `Better BibTeX's picker answered something that is not a Pandoc citation ('${answer.slice(0, 60)}'): check its CAYW settings.` };
+      return { text };
+    } catch (e) {
+      if (e instanceof ZoteroError && e.kind === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled.');
+      if (e instanceof ZoteroError) return { error: e.message };
+      throw e;
+    } finally {
+      cancelled?.dispose();
+    }
+  }),
+);
 // By method name: the request has no params, and clients differ in sending none, null or [].
 connection.onRequest(indexStatusRequest.method, handle('litnotes/indexStatus', () => currentStatus()));
 
@@ -499,6 +577,93 @@ async function loadStyle(style: string): Promise<CitationStyle> {
   const xml = await readWorkspaceFile(uri);
   if (xml === undefined) throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot read the citation style file ${style}.`);
   return { name: style, xml };
+}
+
+connection.onRequest(
+  updateNoteRequest,
+  handle('litnotes/updateNote', async (params) => {
+    const uri = normalizeUri(params.uri);
+    const text = openText(uri) ?? model.note(uri)?.text ?? (await readWorkspaceFile(uri));
+    if (text === undefined) return { error: `LitNotes cannot read the note ${uriToPath(uri) ?? uri}.` };
+    const result = await updateOneNote(uri, text);
+    return { ...result, uri: openUris.get(uri) ?? params.uri };
+  }),
+);
+connection.onRequest(
+  updateNotesRequest.method,
+  handle('litnotes/updateNotes', async () => {
+    const results: NoteUpdate[] = [];
+    for (const { uri } of literatureNotes(model, settings)) {
+      const text = openText(uri) ?? model.note(uri)?.text;
+      if (text === undefined) continue;
+      const result = await updateOneNote(uri, text);
+      // The texts are for showing a difference: only where the client may ask the user.
+      if (result.status !== 'edited' && result.status !== 'noBlock') {
+        delete result.oldText;
+        delete result.newText;
+      }
+      results.push({ ...result, uri: openUris.get(uri) ?? uri });
+    }
+    return results;
+  }),
+);
+
+async function updateOneNote(uri: string, text: string): Promise<NoteUpdate> {
+  const templateUri = templateFileUri(model, settings);
+  const template = templateUri ? await readWorkspaceFile(templateUri) : undefined;
+  if (templateUri && template === undefined) return { uri, status: 'broken', message: `Cannot read the note template ${settings.noteTemplate} (litnotes.noteTemplate).` };
+  const key = literatureNoteKey(model, uri, settings);
+  const zoteroData = key ? await zoteroDataFor(key) : undefined;
+  return noteUpdate(model, uri, text, settings, template, zoteroData?.extras, zoteroData?.newestAnnotation);
+}
+
+/** Zotero's annotations, notes and attachments of a paper, when the Zotero source is on. */
+async function zoteroDataFor(key: string): Promise<PaperZoteroData | undefined> {
+  if (!settings.zotero.enabled) return undefined;
+  const data = await readPaperZoteroData(settings.zotero.url, key);
+  if (data.problem) connection.console.warn(data.problem);
+  else rememberAnnotationDate(key, data.newestAnnotation);
+  return data;
+}
+
+/** The newest annotation date of a paper changed: the tree's "new annotations" mark may have. */
+function rememberAnnotationDate(key: string, newest: string | undefined): void {
+  if (model.annotationDates.get(key) === newest) return;
+  if (newest === undefined) model.annotationDates.delete(key);
+  else model.annotationDates.set(key, newest);
+  statusSoon();
+}
+
+/**
+ * With the Zotero source on, the annotations of papers that have a literature note are looked at
+ * every few minutes (one Better BibTeX call per note, one at a time), so the Papers view can mark
+ * notes that are behind. Notes only: the library's other papers have no note to be behind.
+ */
+const ANNOTATION_CHECK_MS = 3 * 60_000;
+const ANNOTATION_CHECK_NOTES = 300;
+let annotationCheck: NodeJS.Timeout | undefined;
+function scheduleAnnotationCheck(delayMs = 20_000): void {
+  clearTimeout(annotationCheck);
+  annotationCheck = setTimeout(async () => {
+    if (settings.zotero.enabled && state === 'ready') {
+      for (const { key } of literatureNotes(model, settings).slice(0, ANNOTATION_CHECK_NOTES)) {
+        if (!settings.zotero.enabled) break;
+        const data = await readPaperZoteroData(settings.zotero.url, key);
+        if (data.problem) break; // Zotero is away: the next round tries again
+        rememberAnnotationDate(key, data.newestAnnotation);
+      }
+    }
+    scheduleAnnotationCheck(ANNOTATION_CHECK_MS);
+  }, delayMs);
+  annotationCheck.unref?.();
+}
+scheduleAnnotationCheck();
+
+/** Where attachments open without asking: the workspace folders and Zotero's storage, as written and with links followed. */
+async function trustedFolders(): Promise<string[]> {
+  const folders = [...model.workspaceFolders, defaultZoteroStorageUri()];
+  const real = await Promise.all(folders.map(async (uri) => (await firstExisting([uri])).uri));
+  return [...new Set([...folders, ...real])];
 }
 
 async function readWorkspaceFile(uri: string): Promise<string | undefined> {

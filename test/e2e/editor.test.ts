@@ -6,7 +6,7 @@
 // Run with scripts/e2e.sh (installs code-server, packages the VSIX), or after both:
 //   node --import tsx --test test/e2e/editor.test.ts
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
@@ -315,6 +315,59 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     await wb.page.locator('.part.sidebar .monaco-list-row', { hasText: 'Hyperwombat: Splatting Marsupials at Scale' }).waitFor({ timeout: 15_000 });
   });
 
+  scenario('pdf-and-note-update', async (wb) => {
+    // A paper with its PDF beside the catalog (Zotero's export writes it so), and its literature
+    // note written a while ago: the venue has changed in the catalog since, and the user wrote
+    // their own key points below the generated block.
+    mkdirSync(join(wb.folder, 'pdfs'));
+    const pdfPath = join(wb.folder, 'pdfs', 'Vaswani 2017 - Attention.pdf');
+    writeFileSync(pdfPath, tinyPdf('Attention Is All You Need'));
+    const entry = (venue: string) => `@inproceedings{vaswani2017,
+  title = {Attention Is All You Need},
+  author = {Vaswani, Ashish and Shazeer, Noam and Parmar, Niki},
+  booktitle = {${venue}},
+  year = {2017},
+  abstract = {The dominant sequence transduction models are based on complex recurrent or convolutional neural networks. We propose the Transformer, based solely on attention mechanisms.},
+  file = {Full Text PDF:pdfs/Vaswani 2017 - Attention.pdf:application/pdf},
+}
+`;
+    const paperOf = (venue: string) => parseBibtex(entry(venue), 'file:///attention.bib').papers[0];
+    const old = renderNote(paperOf('NIPS'), undefined, '2024-05-01');
+    const written = old.replace('## Key points\n\n- \n', '## Key points\n\n- Self-attention replaces recurrence: constant path length between positions.\n');
+    writeFileSync(join(wb.folder, 'notes', 'vaswani2017.md'), written);
+    writeFileSync(join(wb.folder, 'attention.bib'), entry('Advances in Neural Information Processing Systems'));
+    await wb.waitForPapers(demoPapers + 1);
+
+    // Update Literature Note: only the block changes, to what the catalog says now.
+    await wb.openFile('notes/vaswani2017.md');
+    await wb.runCommand('LitNotes: Update Literature Note');
+    await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'vaswani2017.md' }).waitFor({ timeout: 30_000 });
+    await wb.runCommand('File: Save All');
+    const updated = await fileWhen(join(wb.folder, 'notes', 'vaswani2017.md'), 'the updated note on disk', (text) => text.includes('*Advances in Neural Information Processing Systems*'));
+    const begin = written.indexOf('<!-- litnotes:begin');
+    const end = written.indexOf('<!-- litnotes:end -->');
+    const fresh = renderNote(paperOf('Advances in Neural Information Processing Systems'), undefined, '2024-05-01');
+    const freshBlock = fresh.slice(fresh.indexOf('<!-- litnotes:begin'), fresh.indexOf('<!-- litnotes:end -->'));
+    assert.equal(updated, written.slice(0, begin) + freshBlock + written.slice(end));
+    assert.match(updated, /- Self-attention replaces recurrence: constant path length between positions\./);
+    await wb.page.locator('.editor-instance .view-lines').first().click();
+    await wb.page.keyboard.press('Control+Home');
+    await wb.page.screenshot({ path: join(results, 'note-updated.png') });
+
+    // The hover offers Open PDF; the command opens the fixture PDF (no PDF viewer extension here:
+    // the system viewer), and the log says how it resolved.
+    await wb.cursorOn('notes/vaswani2017.md', '@vaswani2017', 3);
+    await wb.page.keyboard.press('Control+K');
+    await wb.page.keyboard.press('Control+I');
+    const hover = await wb.hoverContaining('Open PDF');
+    assert.match(hover, /Attention Is All You Need/);
+    await wb.page.screenshot({ path: join(results, 'open-pdf-hover.png') });
+    await wb.page.keyboard.press('Escape');
+    await wb.runCommand('LitNotes: Open PDF');
+    const line = await waitFor('Open PDF in the LitNotes log', async () => litnotesLog(trusted.userDataDir).split('\n').find((l) => l.includes('Open PDF vaswani2017:')), 30_000);
+    assert.match(line, new RegExp(`Open PDF vaswani2017: with the system viewer ${pdfPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  });
+
   scenario('server-killed', async (wb) => {
     await wb.waitForPapers(demoPapers);
     await wb.openFile('reading-list.md');
@@ -380,6 +433,41 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     }, () => untrusted);
   });
 });
+
+/** A one-page PDF showing `title`, with a correct cross-reference table (any viewer opens it). */
+function tinyPdf(title: string): string {
+  const stream = `BT /F1 24 Tf 72 720 Td (${title}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(pdf.length);
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  return pdf + `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+}
+
+/** The LitNotes output channel's log files of the run, concatenated. */
+function litnotesLog(userDataDir: string): string {
+  const texts: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/LitNotes\.log$/.test(entry.name)) texts.push(readFileSync(path, 'utf8'));
+    }
+  };
+  if (existsSync(join(userDataDir, 'logs'))) walk(join(userDataDir, 'logs'));
+  return texts.join('\n');
+}
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;

@@ -14,6 +14,8 @@ const URI = 'file:///ws/refs.bib';
 const root = join(__dirname, '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'catalogs');
 const BIBLIOTEX = '/work/shared/data/bibliotex';
+/** The problems that stand for an entry the reader did not make a paper of. */
+const ENTRY_NOT_READ = new Set(['catalog.parse-error', 'catalog.missing-type', 'catalog.missing-key', 'catalog.uncitable-key']);
 
 function read(text: string) {
   return parseBibtex(text, URI);
@@ -78,7 +80,7 @@ describe('BibTeX reader: the tricky fixture', () => {
       issue: '2',
       doi: '10.1093/comjnl/27.2.97',
       keywords: ['Typesetting'],
-      files: ['papers/knuth.pdf', 'web/knuth.html'],
+      files: [':papers/knuth.pdf:PDF', 'Snapshot:web/knuth.html:text/html'],
     });
   });
 
@@ -218,6 +220,117 @@ describe('BibTeX reader: broken entries', () => {
   });
 });
 
+describe('BibTeX reader: malformed entry heads', () => {
+  /** Each problem as a user sees it: code, the text its range covers, message. */
+  function problemsOf(text: string): [string, string, string][] {
+    const lines = text.split('\n');
+    const cut = (r: { start: { line: number; character: number }; end: { line: number; character: number } }) =>
+      r.start.line === r.end.line ? lines[r.start.line].slice(r.start.character, r.end.character) : `${lines[r.start.line].slice(r.start.character)}…`;
+    return read(text).problems.map((p) => [p.code, cut(p.range), p.message]);
+  }
+
+  // As the ACL Anthology's full export has them: 403 volume stubs with no entry type between real entries.
+  const acl = String.raw`@inproceedings{barriere-etal-2023-findings,
+    title = "Findings of {WASSA} 2023 Shared Task on Empathy, Emotion and Personality Detection",
+    author = "Barriere, Valentin  and
+      Sedoc, Jo{\~a}o",
+    booktitle = "Proceedings of the 13th Workshop on Computational Approaches to Subjectivity, Sentiment, {\&} Social Media Analysis",
+    month = jul,
+    year = "2023",
+    pages = "511--525",
+}
+@{WASSA,
+}
+@inproceedings{lee-etal-2023-empathy,
+    title = "Empathy Identification Systems are not Accurately Accounting for Context",
+    author = "Lee, Andrew  and
+      Kummerfeld, Jonathan K.",
+    year = "2023",
+}
+`;
+
+  test('no entry type (`@{WASSA,`): a problem on its head, not a paper; the entries after it read', () => {
+    assert.deepEqual(read(acl).papers.map((p) => [p.key, p.title]), [
+      ['barriere-etal-2023-findings', 'Findings of WASSA 2023 Shared Task on Empathy, Emotion and Personality Detection'],
+      ['lee-etal-2023-empathy', 'Empathy Identification Systems are not Accurately Accounting for Context'],
+    ]);
+    assert.deepEqual(read(acl).problems.map((p) => [p.code, p.range]), [['catalog.missing-type', range(9, 0, 9, 7)]]);
+    assert.deepEqual(problemsOf(acl), [
+      ['catalog.missing-type', '@{WASSA', "Entry 'WASSA' has no type: write it after the '@', e.g. '@article{WASSA,' or '@inproceedings{WASSA,'. The entry is skipped."],
+    ]);
+  });
+
+  test('no entry type: with fields, with spaces, without a key, with parentheses at a line start', () => {
+    const text = '@ {smith2020,\n  title = {Lost type},\n}\n@{ }\n@(jones, title = {J})\n@misc{ok, title = {Read}}\n';
+    assert.deepEqual(read(text).papers.map((p) => p.key), ['ok']);
+    assert.deepEqual(
+      problemsOf(text).map(([code, covered]) => [code, covered]),
+      [
+        ['catalog.missing-type', '@ {smith2020'],
+        ['catalog.missing-type', '@{'],
+        ['catalog.missing-type', '@(jones'],
+      ],
+    );
+    assert.equal(problemsOf(text)[1][2], "This entry has no type and no key: an entry is written '@type{key, field = {value}}', e.g. '@article{smith2020, ...}'. The entry is skipped.");
+  });
+
+  test('an @ in text between entries is no entry: e-mail addresses, `@(at)` inside a line, a lone @', () => {
+    const text = 'Exported by jane@example.org; write to jane @(at) example.org or @jane.\n@\n@misc{ok, title = {Read}}\n';
+    assert.deepEqual([read(text).papers.map((p) => p.key), read(text).problems], [['ok'], []]);
+  });
+
+  test('a missing or empty key: the problem covers `@type{`, whatever follows', () => {
+    const text = '@article{,\n  title = {Empty key}}\n@article{ title = {A field first}}\n@inproceedings{title={No space}, year = 2020}\n@book{author="Doe, J.", year=2020}\n@misc(, title = {Parentheses})\n@misc{ok, title = {Read}}\n';
+    assert.deepEqual(read(text).papers.map((p) => p.key), ['ok']);
+    assert.deepEqual(problemsOf(text), [
+      ['catalog.missing-key', '@article{', "Entry '@article' has no citation key: write '@article{key, ...}'. The entry is skipped."],
+      ['catalog.missing-key', '@article{', "Entry '@article' has no citation key: 'title' after the '{' is its first field. Write '@article{key, title = ...}'. The entry is skipped."],
+      ['catalog.missing-key', '@inproceedings{', "Entry '@inproceedings' has no citation key: 'title' after the '{' is its first field. Write '@inproceedings{key, title = ...}'. The entry is skipped."],
+      ['catalog.missing-key', '@book{', "Entry '@book' has no citation key: 'author' after the '{' is its first field. Write '@book{key, author = ...}'. The entry is skipped."],
+      ['catalog.missing-key', '@misc(', "Entry '@misc' has no citation key: write '@misc{key, ...}'. The entry is skipped."],
+    ]);
+  });
+
+  test('a key Pandoc cannot cite (`@schr{\\"o,}` in a personal library) is a problem on its head, not a paper', () => {
+    // Text between entries is a comment to BibTeX, but an @ in it starts an entry.
+    const text = String.raw`Notes on Schr@schr{\"o,}dinger's equation
+@article{schrodinger1926,
+  title = {Quantisierung als {E}igenwertproblem},
+  author = {Schr{\"o}dinger, Erwin},
+  year = {1926},
+}
+`;
+    assert.deepEqual(read(text).papers.map((p) => [p.key, p.title]), [['schrodinger1926', 'Quantisierung als Eigenwertproblem']]);
+    assert.deepEqual(problemsOf(text), [
+      [
+        'catalog.uncitable-key',
+        String.raw`@schr{\"o`,
+        String.raw`Pandoc cannot cite the key '\"o' of this @schr entry: it holds '\', and a key is letters, digits and . : ; ? ! ` + "` ' ( ) / * @ _ + = - [ ] &. Rename it, or take out the '@' if this is not an entry. The entry is skipped.",
+      ],
+    ]);
+  });
+
+  // Pandoc's BibTeX reader (isBibtexKeyChar): letters and digits of any script and .:;?!`'()/*@_+=-[]&.
+  test('citable keys: every character Pandoc reads in a key, Unicode letters and digits, DBLP and Zotero keys', () => {
+    const keys = [
+      'smith2020', '_private', '2020smith', 'DBLP:conf/nips/VaswaniSPUJGKP17', 'doe.2020:a;b?c!d`e\'f(g)h/i*j@k_l+m=n-o[p]q&r',
+      'Räisänen2014', 'Ζήνων', '李2020', 'x²', 'trailing.', 'http://zotero.org/users/1/items/ABCD1234',
+    ];
+    const text = keys.map((key) => `@misc{${key}, title = {T}}`).join('\n');
+    assert.deepEqual([read(text).papers.map((p) => p.key), read(text).problems], [keys, []]);
+  });
+
+  test('uncitable keys: each character Pandoc does not read in a key, one problem naming it', () => {
+    const bad = ['#', '$', '%', '~', '^', '|', '<', '>', '"', '\\', '\u00a0', '\u0301', '\u0000', '\u{1F600}'];
+    const text = bad.map((ch, i) => `@misc{k${i}${ch}x, title = {T}}`).join('\n') + '\n@misc{ok, title = {T}}';
+    assert.deepEqual(read(text).papers.map((p) => p.key), ['ok']);
+    assert.deepEqual(
+      read(text).problems.map((p) => [p.code, p.range.start.line, /it holds (.*?), and/.exec(p.message)?.[1]]),
+      bad.map((ch, i) => ['catalog.uncitable-key', i, /[\p{L}\p{N}\p{P}\p{S}]/u.test(ch) ? `'${ch}'` : `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`]),
+    );
+  });
+});
+
 describe('BibTeX reader: details', () => {
   test('an undefined macro is reported where it is used; the entry keeps the word', () => {
     const result = read('@article{a, journal = nosuch, title = {T}}');
@@ -240,9 +353,9 @@ describe('BibTeX reader: details', () => {
     assert.equal(papers[2].doi, '10.48550/arXiv.2205.12345');
   });
 
-  test('Zotero file fields keep the paths; keywords split on , and ; without duplicates', () => {
+  test('Zotero file fields: one entry per attachment, as written; keywords split on , and ; without duplicates', () => {
     const p = read('@misc{d, file = {Full Text:files/12/paper.pdf:application/pdf;Snapshot:files/13/page.html:text/html}, keywords = {a; b, A}}').papers[0];
-    assert.deepEqual([p.files, p.keywords], [['files/12/paper.pdf', 'files/13/page.html'], ['a', 'b']]);
+    assert.deepEqual([p.files, p.keywords], [['Full Text:files/12/paper.pdf:application/pdf', 'Snapshot:files/13/page.html:text/html'], ['a', 'b']]);
   });
 
   test('field and entry names are case-insensitive; values of an unknown field are ignored', () => {
@@ -332,7 +445,7 @@ describe('BibTeX reader: real catalogs', () => {
       // Entries start a line (not commented out); @string/@comment/@preamble/@xdata are not papers.
       entries += (text.match(/^[ \t\uFEFF]*@(?!string|comment|preamble|xdata)[A-Za-z]+\s*[{(]/gim) ?? []).length;
       const result = readCatalog(text, `file://${file}`);
-      accounted += result.papers.length + result.problems.filter((p) => p.code === 'catalog.parse-error' || p.code === 'catalog.missing-key').length;
+      accounted += result.papers.length + result.problems.filter((p) => ENTRY_NOT_READ.has(p.code)).length;
     }
     assert.equal(files.length, 517);
     assert.equal(accounted, entries);

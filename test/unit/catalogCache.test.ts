@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { skimBibtex } from '../../server/src/catalog/bibtexSkim';
 import { cacheFileOf, decodePiece, decodeText, defaultCacheDir, encodedRow, readCache, readCachePieces, writeCache } from '../../server/src/node/catalogCache';
 import { paperOfRow, provisionalRow, ProvisionalPapers, searchTextOf } from '../../server/src/service/provisionalPapers';
@@ -62,13 +63,13 @@ describe('catalog cache', () => {
     mkdirSync(cacheDir, { recursive: true });
     const file = cacheFileOf(cacheDir, catalog);
     const { size, mtimeMs } = statSync(catalog);
-    const header = { format: 'litnotes-catalog-cache/3', server: '1', catalog, size, mtimeMs, papers: 1, pieces: 1 };
+    const header = { format: 'litnotes-catalog-cache/4', server: '1', catalog, size, mtimeMs, papers: 1, pieces: 1 };
     const row = JSON.stringify([['k', 'T', [], '']]) + '\n' + searchTextOf([['k', 'T', [], '']]);
     const lines = (...list: string[]) => list.map((line) => line + '\n').join('');
     for (const text of [
-      '{"format": "litnotes-catalog-cache/3", "pap',
+      '{"format": "litnotes-catalog-cache/4", "pap',
       'null',
-      lines(JSON.stringify({ ...header, format: 'litnotes-catalog-cache/2' }), JSON.stringify([['k', 'T', [], '']])),
+      lines(JSON.stringify({ ...header, format: 'litnotes-catalog-cache/3' }), JSON.stringify([['k', 'T', [], '']])),
       lines(JSON.stringify({ ...header, catalog: '/etc/passwd' }), row),
       lines(JSON.stringify({ ...header, pieces: 2 }), row),
       lines(JSON.stringify(header), row).slice(0, -1),
@@ -112,6 +113,36 @@ describe('catalog cache', () => {
   test('the skim reads one-line values and leaves the rest to the reader', () => {
     const papers = skimBibtex('@string{j = {J}}\n@Article{a1,\n  title = "Plain",\n  journal = j,\n  year = {1999},\n}\n@misc{b2,\n  title = {Over\n two lines},\n}\n', 'file:///s.bib');
     assert.deepEqual(papers.map((p) => [p.key, p.type, p.title, p.year]), [['a1', 'article', 'Plain', '1999'], ['b2', 'misc', undefined, undefined]]);
+  });
+
+  test('the skim reads titles and first authors as the reader does: extended names, sorting commands, \slash, quotes', () => {
+    const text = String.raw`@book{beauvoir1949,
+  title = {Le \enquote{Deuxième} Sexe},
+  author = {{family=Beauvoir, given=Simone, prefix=de, useprefix=false} and {family=Doe, given=J.}},
+}
+@article{hakim2001,
+  title = {{AND}\slash {OR} Graphs for OCL$_h$},
+  author = {{\noopsort{hakim}}{al-Hakim}, Tawfiq and Roe, R.},
+}
+`;
+    const view = (papers: { key: string; title?: string; authors: { family?: string }[] }[]) => papers.map((p) => [p.key, p.title, p.authors.map((a) => a.family)]);
+    assert.deepEqual(view(skimBibtex(text, 'file:///s.bib')), [
+      ['beauvoir1949', 'Le “Deuxième” Sexe', ['Beauvoir', 'Doe']],
+      ['hakim2001', 'AND/OR Graphs for OCLₕ', ['al-Hakim', 'Roe']],
+    ]);
+    assert.deepEqual(view(skimBibtex(text, 'file:///s.bib')), view(parseBibtex(text, 'file:///s.bib').papers));
+  });
+
+  test('the skim makes no paper of an entry the reader rejects: no type, no key, a key Pandoc cannot cite', () => {
+    const text = String.raw`@{WASSA,
+}
+@schr{"o,}dinger
+@article{title="A field, not a key", year = 2020}
+@misc{smith#2020, title = {Hash}}
+@misc{ok, title = {Read}}
+`;
+    assert.deepEqual(skimBibtex(text, 'file:///s.bib').map((p) => p.key), ['ok']);
+    assert.deepEqual(parseBibtex(text, 'file:///s.bib').papers.map((p) => p.key), ['ok']);
   });
 });
 

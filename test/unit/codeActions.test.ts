@@ -21,7 +21,7 @@ describe('quick fixes for unknown keys', () => {
     assert.deepEqual(actions[0].diagnostics, [diagnostic]);
     assert.ok(actions.slice(1).every((a) => a.isPreferred === undefined));
     assert.equal(new Set(actions.map((a) => a.title)).size, actions.length, 'no duplicates');
-    assert.equal(applyEdits(f.files.get('reading.md')!, actions[0].edit.changes![uri]), 'A typo to try the quick fix on: [@SeerAttention].\n');
+    assert.equal(applyEdits(f.files.get('reading.md')!, actions[0].edit!.changes![uri]), 'A typo to try the quick fix on: [@SeerAttention].\n');
   });
 
   test('exact titles and edits on a small catalog; braces added where Pandoc needs them', () => {
@@ -34,7 +34,7 @@ See @smith202.
     const uri = uriOf('n.md');
     const actions = provideCodeActions(f.model, uri, { start: { line: 0, character: 6 }, end: { line: 0, character: 6 } });
     assert.deepEqual(actions.map((a) => a.title), ["Replace with 'smith2020' — Sparse Things", "Replace with 'smith2021-' — Dense Things"]);
-    assert.deepEqual(actions.map((a) => applyEdits(f.files.get('n.md')!, a.edit.changes![uri])), ['See @smith2020.\n', 'See @{smith2021-}.\n']);
+    assert.deepEqual(actions.map((a) => applyEdits(f.files.get('n.md')!, a.edit!.changes![uri])), ['See @smith2020.\n', 'See @{smith2021-}.\n']);
   });
 
   test('nothing for known keys, outside the range, or without any catalog', () => {
@@ -43,5 +43,24 @@ See @smith202.
     assert.deepEqual(provideCodeActions(f.model, uri, { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }), []);
     const none = fixture('%! n.md\n@unknwn\n');
     assert.deepEqual(provideCodeActions(none.model, uriOf('n.md'), { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }), []);
+  });
+});
+
+describe('Open PDF on a citation', () => {
+  const spec = `%! refs.bib
+@misc{pdf2020, title = {With a PDF}, file = {/home/ann/Zotero/storage/AB12CD34/a.pdf}}
+@misc{bare, title = {No PDF}}
+%! n.md
+See [@pdf2020; @bare].
+`;
+  test('an action running litnotes.openPdf with the key, no edit, for clients that have the command', () => {
+    const f = fixture(spec);
+    const uri = uriOf('n.md');
+    const at = (character: number) => ({ start: { line: 0, character }, end: { line: 0, character } });
+    assert.deepEqual(provideCodeActions(f.model, uri, at(7), [], { openPdfCommand: true }), [
+      { title: 'Open PDF of pdf2020', command: { title: 'Open PDF', command: 'litnotes.openPdf', arguments: [{ key: 'pdf2020' }] } },
+    ]);
+    assert.deepEqual(provideCodeActions(f.model, uri, at(18), [], { openPdfCommand: true }), [], 'a paper without a PDF');
+    assert.deepEqual(provideCodeActions(f.model, uri, at(7)), [], 'plain LSP clients');
   });
 });

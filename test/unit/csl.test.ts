@@ -81,6 +81,24 @@ describe('CSL-JSON reader', () => {
     ]);
   });
 
+  test('an id a note cannot cite (white space, unbalanced braces) is a problem on the id, not a paper', () => {
+    // Pandoc cites any other id, bare or as @{id}: URLs from Zotero, braces that balance.
+    const text = `[
+  {"id": "Doe 2020", "title": "Space"},
+  {"id": "a}b", "title": "Brace"},
+  {"id": "http://zotero.org/users/1/items/ABCD1234", "title": "URL"},
+  {"id": "{x}y", "title": "Balanced"}
+]`;
+    const result = parseCslJson(text, 'file:///ws/refs.json');
+    assert.deepEqual(result.papers.map((p) => p.key), ['http://zotero.org/users/1/items/ABCD1234', '{x}y']);
+    assert.deepEqual(result.problems.map((p) => [p.code, p.range, p.message]), [
+      ['catalog.uncitable-key', range(1, 10, 1, 18), 'Pandoc cannot cite the id "Doe 2020" of item 1: a citation \'@{id}\' holds no spaces and balanced braces. Rename it; until then it is skipped.'],
+      ['catalog.uncitable-key', range(2, 10, 2, 13), 'Pandoc cannot cite the id "a}b" of item 2: a citation \'@{id}\' holds no spaces and balanced braces. Rename it; until then it is skipped.'],
+    ]);
+    const yaml = parseCslYaml('- id: Doe 2020\n  title: Space\n- id: doe2020\n  title: Read\n', 'file:///ws/refs.yaml');
+    assert.deepEqual([yaml.papers.map((p) => p.key), yaml.problems.map((p) => [p.code, p.range])], [['doe2020'], [['catalog.uncitable-key', range(0, 6, 0, 14)]]]);
+  });
+
   test('accepts { "items": [...] } and ignores other objects beside the list', () => {
     const text = '{"meta": {"nested": {"id": "no"}}, "items": [{"id": "k1", "title": "T"}, {"title": "x", "id": "k2"}]}';
     const result = parseCslJson(text, 'file:///ws/refs.json');

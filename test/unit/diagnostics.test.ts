@@ -67,4 +67,19 @@ describe('diagnostics in catalogs', () => {
     }
     assert.deepEqual(catalogDiagnostics(f.model, uriOf('broken.bib'), parseSettings({ diagnostics: { parseError: 'information' } })).map((d) => d.severity), diagnostics.map(() => 3));
   });
+
+  test('entries with no type, no key or a key Pandoc cannot cite: on the entry head, under the parseError severity', () => {
+    const f = fixture('%! acl.bib\nSchr@schr{\\"o,}dinger\n@{WASSA,\n}\n@inproceedings{,\n  title = "No key"}\n@misc{ok, title = {Fine}}\n');
+    assert.deepEqual(f.model.paper('ok')?.title, 'Fine');
+    assert.deepEqual(
+      show(uriOf('acl.bib'), catalogDiagnostics(f.model, uriOf('acl.bib'), parseSettings({}))).map((d) => [d.at, d.severity, d.code]),
+      [
+        ['acl.bib:0:4-0:13', 1, 'catalog.uncitable-key'],
+        ['acl.bib:1:0-1:7', 1, 'catalog.missing-type'],
+        ['acl.bib:3:0-3:15', 1, 'catalog.missing-key'],
+      ],
+    );
+    assert.deepEqual(catalogDiagnostics(f.model, uriOf('acl.bib'), parseSettings({ diagnostics: { parseError: 'warning' } })).map((d) => d.severity), [2, 2, 2]);
+    assert.deepEqual(catalogDiagnostics(f.model, uriOf('acl.bib'), parseSettings({ diagnostics: { parseError: 'off' } })), []);
+  });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import { provideHover } from '../../server/src/features/hover';
-import { fixture, where } from './fixture';
+import { fixture, uriOf, where } from './fixture';
 import { showTopics } from './topicFixture';
 
 const catalog = `%! refs.bib
@@ -64,6 +64,32 @@ describe('hover', () => {
     assert.doesNotMatch(html.replace(/<a href="https:\/\/[^"]*">/g, ''), /<(?!\/?(p|strong|em|a)>)/, html);
     assert.deepEqual([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]), ['https://evil.example/p.png']);
     assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt; \[click\]\(command:workbench\.action\.terminal\.new\)/);
+  });
+
+  test('a paper with a PDF: an Open PDF link to LitNotes\' command, for clients that have it', () => {
+    const spec = `%! refs.bib
+@misc{pdf2020, title = {With a PDF}, file = {Full Text PDF:files/1/a.pdf:application/pdf}}
+@misc{html2020, title = {Only a Snapshot}, file = {Snapshot:files/2/page.html:text/html}}
+%! n.md
+[@pd|f2020]
+`;
+    const f = fixture(spec);
+    const withCommand = provideHover(f.model, f.cursor!.uri, f.cursor!.position, { openPdfCommand: true })!.contents.value;
+    assert.equal(withCommand, '**With a PDF**\n\n[Open PDF](command:litnotes.openPdf?%5B%7B%22key%22%3A%22pdf2020%22%7D%5D)\n\nCited in 1 note');
+    assert.equal(provideHover(f.model, f.cursor!.uri, f.cursor!.position)!.contents.value, '**With a PDF**\n\nCited in 1 note', 'plain LSP clients: no link');
+    const snapshotOnly = fixture(spec.replace('[@pd|f2020]', '[@ht|ml2020]'));
+    assert.doesNotMatch(provideHover(snapshotOnly.model, snapshotOnly.cursor!.uri, snapshotOnly.cursor!.position, { openPdfCommand: true })!.contents.value, /Open PDF/);
+  });
+
+  test('a hostile key cannot leave the command link or change its command', () => {
+    const key = 'x)](command:workbench.action.terminal.new)\'[*';
+    const f = fixture(`%! refs.bib\n@misc{k, title = {T}, file = {a.pdf}}\n%! n.md\n[@k]\n`.replace('{k,', `{${key},`).replace('[@k]', `[@{${key}}]`), { cursor: false });
+    const hover = provideHover(f.model, uriOf('n.md'), { line: 0, character: 4 }, { openPdfCommand: true })!;
+    const html = new MarkdownIt().render(hover.contents.value);
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    assert.equal(hrefs.length, 1, html);
+    assert.match(hrefs[0], /^command:litnotes\.openPdf\?%5B%7B%22key%22%3A%22x%29%5D%28command%3Aworkbench/);
+    assert.deepEqual(JSON.parse(decodeURIComponent(hrefs[0].slice('command:litnotes.openPdf?'.length))), [{ key }]);
   });
 
   describe('related papers, last', () => {

@@ -65,8 +65,9 @@ describe('LaTeX to Unicode: commands, math, units', () => {
     ['H\\textsubscript{2}O', 'H₂O'],
     ['$x^2$ and $\\alpha_{1}$', 'x² and α₁'],
     ['$\\beta$-NMR, $\\Delta E$', 'β-NMR, ΔE'],
-    ['$T_{c}$ and $x^{n+1}$', 'T_c and xⁿ⁺¹'],
-    ['$H_{c2}$', 'H_c2'],
+    // A label Unicode has no script characters for reads plain, as physicists write it in plain text.
+    ['$T_{c}$ and $x^{n+1}$', 'Tc and xⁿ⁺¹'],
+    ['$H_{c2}$', 'Hc2'],
     ['\\(L_1\\) and \\[ x^2 \\]', 'L₁ and x²'],
     ['$\\ell_1$-norm', 'ℓ₁-norm'],
     ['\\SI{1.2}{\\milli\\kelvin}', '1.2\u00a0mK'],
@@ -103,6 +104,87 @@ describe('LaTeX to Unicode: what real exports write (APS, Mendeley, siunitx, che
     ['\\texorpdfstring{$\\alpha$}{alpha}-decay \\textcolor{red}{hot} \\foreignlanguage{german}{Stra\\ss e}', 'α-decay hot Straße'],
     ['$^{67}$Cu $\\xrightarrow{\\beta^-}$ $^{67}$Zn', '⁶⁷Cu →β⁻ ⁶⁷Zn'],
   ]);
+});
+
+describe('LaTeX to Unicode: what Better BibTeX, biblatex and JabRef users write', () => {
+  describe('\\slash and csquotes', () => {
+    expectDecoded([
+      ['Searching {AND}\\slash {OR} Graphs', 'Searching AND/OR Graphs'],
+      ['{GaN}\\slash sapphire templates', 'GaN/sapphire templates'],
+      ['input\\slash output', 'input/output'],
+      ['The \\enquote{Attention} Trick', 'The “Attention” Trick'],
+      ['\\mkbibquote{Sparse} Attention', '“Sparse” Attention'],
+      ['\\enquote{a \\enquote{nested} quote}', '“a ‘nested’ quote”'],
+      ['\\enquote*{single}', '‘single’'],
+      ['\\textquote[][.]{Quoted}', '“Quoted”'],
+    ]);
+  });
+
+  describe('spacing commands are a space, never their argument', () => {
+    expectDecoded([
+      ['Space\\hspace{1em}Quad', 'Space Quad'],
+      ['A\\hspace*{2cm}B \\vspace{1ex}C', 'A B C'],
+      ['A\\quad B\\qquad C', 'A B C'],
+      ['A\\,B\\;C\\:D\\ E', 'A B C D E'],
+      ['A~B', 'A\u00a0B'],
+      ['A\\thinspace B\\enspace C\\medspace D\\thickspace E\\negthinspace F', 'A B C D EF'],
+      ['A\\hskip 1em plus 2pt B\\kern-0.1em C', 'A B C'],
+      ['A\\hfill B\\newblock C', 'A B C'],
+      ['A\\phantom{xyz}B', 'A B'],
+    ]);
+  });
+
+  describe('environments: their content only', () => {
+    expectDecoded([
+      ['\\begin{em}A\\end{em} title', 'A title'],
+      ['\\begin{quote}Cited\\end{quote}', 'Cited'],
+      ['\\begin{math}x^2\\end{math} growth', 'x² growth'],
+      ['\\begin{equation*}a_i\\end{equation*}', 'aᵢ'],
+      ['\\begin{em}unclosed', 'unclosed'],
+    ]);
+  });
+
+  describe('sub- and superscripts: Unicode where it has them, else plain', () => {
+    expectDecoded([
+      ['OCL$_h$ flows', 'OCLₕ flows'],
+      ['10$^{2}$ cm$^{-3}$', '10² cm⁻³'],
+      ['n\\textsuperscript{o} 5, 1\\textsuperscript{st}', 'nᵒ 5, 1ˢᵗ'],
+      ['CO\\textsubscript{2} and H\\textsubscript{2}O', 'CO₂ and H₂O'],
+      ['$x_{max}$ and $W^T$ and $\\alpha_\\beta$', 'xₘₐₓ and Wᵀ and αᵦ'],
+      ['$25^\\circ$C', '25°C'],
+      // Where Unicode has no characters: a label reads plain, an expression keeps its mark.
+      ['$x^{q}$, $T_c$, $T_{eff}$, $H_{c2}$, \\textsuperscript{CQ}', 'xq, Tc, Teff, Hc2, CQ'],
+      ['$e^{-x^\\lambda}$, $T_{1/2}$, YBa$_2$Cu$_3$O$_{7-\\delta}$, $a^\\star$', 'e^(-xλ), T_(1/2), YBa₂Cu₃O_(7-δ), a^⋆'],
+    ]);
+  });
+
+  describe('sorting-only commands print nothing', () => {
+    expectDecoded([
+      ['{\\noopsort{hakim}}{al-Hakim}', 'al-Hakim'],
+      ['{\\noopsort{1973c}}1981', '1981'],
+      ['{\\noop{2017}}in review', 'in review'],
+      ['{\\SortNoop{Ch}}{\\v{C}apek}', 'Čapek'],
+      ['\\sortnoop{b}Beta', 'Beta'],
+    ]);
+  });
+
+  describe('every text accent, braced or not, on dotless i and j', () => {
+    expectDecoded([
+      ["\\`a \\'a \\^a \\\"a \\~a \\=a \\.a", 'à á â ä ã ā ȧ'],
+      ['\\u{a} \\v{c} \\H{o} \\c{c} \\d{a} \\b{b} \\k{a} \\r{a} \\t{oo}', 'ă č ő ç ạ ḇ ą å o͡o'],
+      ['\\G{o} \\h{a} \\f{o} \\textcommabelow{s} \\textogonekcentered{e} \\newtie{o}', 'ȍ ả ȏ ș ę ȏ'],
+      ['{\\"{o}} {\\"o} \\"{o} \\" o', 'ö ö ö ö'],
+      // A control word eats the spaces after it, as in TeX: `\'\i x` is "íx"; `{}` ends it.
+      ['\\"{\\i} \\\'\\i x \\^{\\j} \\v\\j', 'ï íx ĵ ǰ'],
+      ['\\i{} \\j{} \\o{} \\O{} \\l{} \\L{} \\ss{} \\SS{} \\ae{} \\AE{} \\oe{} \\OE{} \\aa{} \\AA{} \\ij{} \\IJ', 'ı ȷ ø Ø ł Ł ß SS æ Æ œ Œ å Å ĳ Ĳ'],
+      ['Ha\\ss e and \\AA{}ngstr\\"om', 'Haße and Ångström'],
+      ['http://example.org/\\~{}user and \\^{}', 'http://example.org/~user and ^'],
+    ]);
+  });
+
+  test('names from Object.prototype are not LaTeX commands', () => {
+    assert.equal(latexToUnicode('\\toString x \\valueOf{y} \\constructor'), 'x y');
+  });
 });
 
 describe('LaTeX to Unicode: robustness', () => {

@@ -41,7 +41,7 @@ describe('commands', () => {
       'litnotes.insertCitation', 'litnotes.openNote', 'litnotes.createNote', 'litnotes.openPaperLink', 'litnotes.copyKey',
       'litnotes.copyReference', 'litnotes.goToCatalogEntry', 'litnotes.showCitingNotes', 'litnotes.revealInPapers',
       'litnotes.filterPapers', 'litnotes.clearFilter', 'litnotes.sortPapers', 'litnotes.refreshPapers',
-      'litnotes.restartServer', 'litnotes.showOutput', 'litnotes.createSampleCatalog',
+      'litnotes.restartServer', 'litnotes.showOutput', 'litnotes.createSampleCatalog', 'litnotes.openPdf',
     ];
     for (const id of expected) assert.ok(commandIds.has(id), `missing ${id}`);
     assert.equal(commandIds.size, commands.length, 'duplicate command ids');
@@ -68,7 +68,7 @@ describe('menus', () => {
 
   test('tree item menus apply to paper nodes of the Papers view only', () => {
     for (const item of menus['view/item/context']!) {
-      assert.match(item.when ?? '', /^view == litnotes\.papers && viewItem (== paper|== paperWithNote|=~ \/\^paper\/)$/, item.command);
+      assert.match(item.when ?? '', /^view == litnotes\.papers && viewItem =~ \/\^paper[^ ]*\/$/, item.command);
     }
   });
 
@@ -103,6 +103,9 @@ describe('settings', () => {
     'litnotes.diagnostics.unknownKey': { type: 'string', default: 'warning', enum: ['error', 'warning', 'information', 'hint', 'off'] },
     'litnotes.diagnostics.duplicateKey': { type: 'string', default: 'warning', enum: ['error', 'warning', 'information', 'hint', 'off'] },
     'litnotes.diagnostics.parseError': { type: 'string', default: 'error', enum: ['error', 'warning', 'information', 'hint', 'off'] },
+    'litnotes.pdf.openWith': { type: 'string', default: 'auto', enum: ['auto', 'vscode', 'system', 'zotero'] },
+    'litnotes.zotero.enabled': { type: 'boolean', default: false },
+    'litnotes.zotero.url': { type: 'string', default: 'http://127.0.0.1:23119' },
     'litnotes.trace.server': { type: 'string', default: 'off', enum: ['off', 'messages', 'verbose'] },
   };
 

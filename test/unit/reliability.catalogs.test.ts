@@ -428,9 +428,17 @@ describe('pathological catalogs', () => {
   });
 
   test('NUL characters and lone surrogates in keys and values do not stop the reader', () => {
-    const result = parseBibtex(`${neighbours}@misc{nul\u0000key, title = {A\u0000B \ud800 C}}${after}`, uri);
-    assert.deepEqual(keys(result), ['before', 'nul\u0000key', 'after']);
+    const result = parseBibtex(`${neighbours}@misc{nul\u0000key, title = {A}}\n@misc{lone\ud800, title = {B}}\n@misc{value, title = {A\u0000B \ud800 C}}${after}`, uri);
+    assert.deepEqual(keys(result), ['before', 'value', 'after']);
     assert.equal(result.papers[1].title, 'A\u0000B \ud800 C');
+    // Pandoc cannot cite those keys: each is a problem at its entry, named so it can be found.
+    assert.deepEqual(
+      result.problems.map((p) => [p.code, p.range.start.line, /holds (U\+0000|U\+D800),/.exec(p.message)?.[1]]),
+      [
+        ['catalog.uncitable-key', 1, 'U+0000'],
+        ['catalog.uncitable-key', 2, 'U+D800'],
+      ],
+    );
   });
 
   test('CSL-JSON and CSL-YAML: 100,000 nested lists and a 10 MB string do not throw', { timeout: 60_000 }, () => {

@@ -47,6 +47,13 @@ describe('settings', () => {
     assert.equal(wrapped.diagnostics.duplicateKey, 'error');
   });
 
+  test('the Zotero source: nested (VS Code) and flat (other clients) forms, bad values fall back', () => {
+    assert.deepEqual(parseSettings({ zotero: { enabled: true, url: 'http://localhost:24119' } }).zotero, { enabled: true, url: 'http://localhost:24119' });
+    assert.deepEqual(parseSettings({ 'zotero.enabled': true }).zotero, { enabled: true, url: 'http://127.0.0.1:23119' });
+    assert.deepEqual(parseSettings({ 'litnotes.zotero.enabled': true, 'litnotes.zotero.url': ' http://127.0.0.1:9 ' }).zotero, { enabled: true, url: 'http://127.0.0.1:9' });
+    assert.deepEqual(parseSettings({ litnotes: { zotero: { enabled: 'yes', url: '' } } }).zotero, { enabled: false, url: 'http://127.0.0.1:23119' });
+  });
+
   test('each invalid field falls back to its own default, the valid ones are kept', () => {
     const settings = parseSettings({
       catalogs: 'refs.bib',
@@ -71,6 +78,13 @@ describe('settings', () => {
     assert.equal(parseSettings({ completion: { maxItems: 1e9 } }).completion.maxItems, 1000);
     assert.equal(parseSettings({ completion: { maxItems: 0 } }).completion.maxItems, 50);
     assert.equal(parseSettings({ completion: { maxItems: '20' } }).completion.maxItems, 50);
+  });
+
+  test('pdf.openWith: one of auto, vscode, system, zotero; anything else is auto', () => {
+    assert.equal(parseSettings({ pdf: { openWith: 'zotero' } }).pdf.openWith, 'zotero');
+    assert.equal(parseSettings({ 'litnotes.pdf.openWith': 'system' }).pdf.openWith, 'system');
+    assert.equal(parseSettings({ pdf: { openWith: 'xdg-open' } }).pdf.openWith, 'auto');
+    assert.equal(parseSettings({ pdf: 'vscode' }).pdf.openWith, 'auto');
   });
 
   test('parsing never shares arrays with the defaults', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { PaperSummary, Topic } from '../../common/protocol';
 import {
@@ -87,6 +88,49 @@ describe('paper nodes', () => {
     assert.equal(yearAndAuthors({ authors: 'Doe et al.' }), 'Doe et al.');
     assert.equal(yearAndAuthors({}), '');
     assert.equal(describeNode(paperNode(topic.id, paper({ year: undefined, authors: undefined }))).description, undefined);
+  });
+});
+
+describe('paper marks: a note, a PDF, annotations newer than the note', () => {
+  /** Which inline and context menu items package.json shows for a node (its `viewItem` when clauses). */
+  function menuCommands(contextValue: string): string[] {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const items: { command: string; when: string }[] = pkg.contributes.menus['view/item/context'];
+    return [...new Set(items.filter((item) => {
+      const m = /viewItem =~ \/(.*)\/$/.exec(item.when);
+      return m !== null && new RegExp(m[1]).test(contextValue);
+    }).map((item) => item.command))].sort();
+  }
+
+  test('a PDF: "PDF" in the description, a context value ending in +pdf', () => {
+    const view = describeNode(paperNode(topic.id, paper({ hasPdf: true })));
+    assert.equal(view.description, '2024 · Doe · PDF');
+    assert.equal(view.contextValue, 'paper+pdf');
+    assert.equal(describeNode(paperNode(topic.id, paper({ hasPdf: true, noteUri: 'file:///ws/notes/doe2024.md' }))).contextValue, 'paperWithNote+pdf');
+    assert.match(paperTooltip(paper({ hasPdf: true })), /No literature note yet · has a PDF · cited in 0 notes$/);
+  });
+
+  test('annotations newer than the note: marked in the description, the icon and the tooltip', () => {
+    const behind = describeNode(paperNode(topic.id, paper({ hasPdf: true, noteUri: 'file:///ws/notes/doe2024.md', annotationsNewer: true })));
+    assert.equal(behind.description, '2024 · Doe · PDF · new annotations');
+    assert.equal(behind.icon, 'notebook');
+    assert.equal(behind.iconColor, 'charts.orange');
+    assert.match(behind.tooltip!, /Annotations in Zotero are newer than the note: Update Literature Note brings them in\.$/);
+    const upToDate = describeNode(paperNode(topic.id, paper({ hasPdf: true, noteUri: 'file:///ws/notes/doe2024.md', annotationsNewer: false })));
+    assert.equal(upToDate.description, '2024 · Doe · PDF');
+    assert.equal(upToDate.iconColor, undefined);
+    // Without a note there is nothing to be behind: no mark.
+    assert.equal(describeNode(paperNode(topic.id, paper({ annotationsNewer: true }))).description, '2024 · Doe');
+  });
+
+  test('the menus each kind of paper gets: Open PDF only with a PDF, open or create the note by its state', () => {
+    const always = ['litnotes.copyKey', 'litnotes.copyReference', 'litnotes.goToCatalogEntry', 'litnotes.openPaperLink', 'litnotes.showCitingNotes'];
+    assert.deepEqual(menuCommands('paper'), [...always, 'litnotes.createNote'].sort());
+    assert.deepEqual(menuCommands('paper+pdf'), [...always, 'litnotes.createNote', 'litnotes.openPdf'].sort());
+    assert.deepEqual(menuCommands('paperWithNote'), [...always, 'litnotes.openNote'].sort());
+    assert.deepEqual(menuCommands('paperWithNote+pdf'), [...always, 'litnotes.openNote', 'litnotes.openPdf'].sort());
+    assert.deepEqual(menuCommands('topic'), []);
+    assert.deepEqual(menuCommands('note'), []);
   });
 });
 

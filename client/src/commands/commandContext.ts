@@ -13,6 +13,8 @@ export interface CommandContext {
   papers: PapersView;
   log: vscode.LogOutputChannel;
   extensionUri: vscode.Uri;
+  /** The extension's global state: answers the user gave that outlive a session. */
+  state: vscode.Memento;
   restartServer(): Promise<void>;
 }
 

@@ -29,8 +29,10 @@ export async function keyUnderCursor(client: LanguageClient): Promise<string | u
   return result?.key;
 }
 
+/** The key of a tree node, or of `{ key }` as hover links and code actions pass it. */
 export function treeNodeKey(arg: unknown): string | undefined {
-  if (typeof arg !== 'object' || arg === null || !('kind' in arg)) return undefined;
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  if (!('kind' in arg)) return 'key' in arg && typeof arg.key === 'string' && arg.key !== '' ? arg.key : undefined;
   const node = arg as TreeNode;
   if (node.kind === 'paper') return node.paper.key;
   if (node.kind === 'note') return node.key;

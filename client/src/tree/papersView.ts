@@ -70,7 +70,7 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     const item = new vscode.TreeItem(view.label, collapsibleStates[view.collapsible]);
     item.id = view.id;
     item.description = view.description;
-    item.iconPath = new vscode.ThemeIcon(view.icon satisfies NodeIcon);
+    item.iconPath = new vscode.ThemeIcon(view.icon satisfies NodeIcon, view.iconColor && new vscode.ThemeColor(view.iconColor));
     item.contextValue = view.contextValue;
     if (view.tooltip) item.tooltip = untrustedMarkdown(view.tooltip);
     if (view.open) item.command = openCommand(view.open.uri, view.open.line);

@@ -38,7 +38,11 @@ export type TreeNode = TopicNode | PaperNode | NoteNode;
 /** Codicons (https://microsoft.github.io/vscode-codicons) the view uses. */
 export type NodeIcon = 'tag' | 'lightbulb' | 'library' | 'book' | 'notebook' | 'note' | 'references';
 
-export type NodeContext = 'topic' | 'paper' | 'paperWithNote' | 'note';
+/** A paper's value says whether it has a note, and ends in `+pdf` when the catalog names a PDF (menus match on both). */
+export type NodeContext = 'topic' | 'paper' | 'paperWithNote' | 'paper+pdf' | 'paperWithNote+pdf' | 'note';
+
+/** Theme colours the view uses for icons. */
+export type NodeIconColor = 'charts.orange';
 
 /** What a click on a node opens: a file, optionally at a line. */
 export interface OpenTarget {
@@ -53,6 +57,8 @@ export interface NodeView {
   /** Markdown with every catalog string escaped; render it untrusted, without HTML. */
   tooltip?: string;
   icon: NodeIcon;
+  /** Draws the eye to a paper whose note is behind its annotations. */
+  iconColor?: NodeIconColor;
   contextValue: NodeContext;
   collapsible: 'none' | 'collapsed' | 'expanded';
   open?: OpenTarget;
@@ -134,17 +140,21 @@ function describePaper(node: PaperNode): NodeView {
   const { paper } = node;
   const hasNote = paper.noteUri !== undefined;
   const hasChildren = hasNote || paper.citingNotes.length > 0;
-  return {
+  const behind = hasNote && paper.annotationsNewer === true;
+  const marks = [yearAndAuthors(paper), paper.hasPdf ? 'PDF' : '', behind ? 'new annotations' : ''].filter((part) => part !== '');
+  const view: NodeView = {
     id: node.id,
     label: oneLine(paper.title) || paper.key,
-    description: yearAndAuthors(paper) || undefined,
+    description: marks.join(' · ') || undefined,
     tooltip: paperTooltip(paper),
     icon: hasNote ? 'notebook' : 'book',
-    contextValue: hasNote ? 'paperWithNote' : 'paper',
+    contextValue: `${hasNote ? 'paperWithNote' : 'paper'}${paper.hasPdf ? '+pdf' : ''}` as NodeContext,
     collapsible: hasChildren ? 'collapsed' : 'none',
     // Clicking a paper opens what the user writes in when it exists, otherwise where it is defined.
     open: paper.noteUri ? { uri: paper.noteUri } : { uri: paper.catalogUri, line: paper.catalogLine },
   };
+  if (behind) view.iconColor = 'charts.orange';
+  return view;
 }
 
 function describeNote(node: NoteNode): NodeView {
@@ -176,7 +186,9 @@ export function paperTooltip(paper: PaperSummary): string {
   const preview = oneLine(paper.abstractPreview);
   if (preview) lines.push(escapeMarkdown(preview));
   const notes = paper.citingNotes.length;
-  lines.push(`${paper.noteUri ? 'Has a literature note' : 'No literature note yet'} · cited in ${notes} ${plural(notes, 'note', 'notes')}`);
+  const status = [paper.noteUri ? 'Has a literature note' : 'No literature note yet', paper.hasPdf ? 'has a PDF' : '', `cited in ${notes} ${plural(notes, 'note', 'notes')}`];
+  lines.push(status.filter((part) => part !== '').join(' · '));
+  if (paper.noteUri && paper.annotationsNewer) lines.push('Annotations in Zotero are newer than the note: Update Literature Note brings them in.');
   return lines.join('\n\n');
 }
 

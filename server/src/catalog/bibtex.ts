@@ -10,21 +10,24 @@
  */
 import type { Problem, Range } from '../core/types';
 import type { CatalogFileResult } from './catalogFile';
+import { BIBTEX_KEY_PUNCTUATION, shownCharacter, uncitableBibtexKeyCharacter } from './citableKey';
 import { latexToUnicode } from './latex';
 import { parseNames } from './names';
 import type { Paper } from './paper';
 import { arxivFromDoi, arxivFromUrl, normalizeDoi, splitKeywords } from './identifiers';
+import { splitFileField } from './attachments';
 
 const MONTHS: Record<string, string> = {
   jan: 'January', feb: 'February', mar: 'March', apr: 'April', may: 'May', jun: 'June',
   jul: 'July', aug: 'August', sep: 'September', oct: 'October', nov: 'November', dec: 'December',
 };
-const MONTH_NUMBERS: Record<string, string> = {
+// No prototype: `month = {constructor}` is not a month.
+const MONTH_NUMBERS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   january: '01', february: '02', march: '03', april: '04', may: '05', june: '06', july: '07', august: '08',
   september: '09', october: '10', november: '11', december: '12',
   // Written in braces or quotes instead of the macro: `month = {Jan.}`, `month = "sept"`.
   jan: '01', feb: '02', mar: '03', apr: '04', jun: '06', jul: '07', aug: '08', sep: '09', sept: '09', oct: '10', nov: '11', dec: '12',
-};
+});
 
 /** One entry as written: raw field values (macros expanded, outer delimiters removed). */
 interface RawEntry {
@@ -73,6 +76,18 @@ function isSpace(c: number): boolean {
 function isIdentifier(c: number): boolean {
   // Field names and macro names: anything but white space and BibTeX's special characters.
   return c > 32 && c !== C_LBRACE && c !== C_RBRACE && c !== C_LPAREN && c !== C_RPAREN && c !== C_QUOTE && c !== C_COMMA && c !== C_EQUALS && c !== C_HASH && c !== C_PERCENT && c !== 0xfeff;
+}
+
+/** What a key may hold as the reader reads it: it ends at white space, a comma, a brace or a parenthesis. */
+function isKeyCode(c: number): boolean {
+  return !isSpace(c) && c !== C_COMMA && c !== C_LBRACE && c !== C_RBRACE && c !== C_LPAREN && c !== C_RPAREN;
+}
+
+/** A "key" that is a field's start: `title={` (the key ends at the brace) or `title="A",`. */
+const FIELD_AS_KEY = /^[A-Za-z][\w-]*=(?:$|")/;
+
+function uncitableKeyMessage(type: string, key: string, bad: string): string {
+  return `Pandoc cannot cite the key '${key}' of this @${type} entry: it holds ${shownCharacter(bad)}, and a key is letters, digits and ${BIBTEX_KEY_PUNCTUATION.split('').join(' ')}. Rename it, or take out the '@' if this is not an entry. The entry is skipped.`;
 }
 
 /** Whether `@word{` or `@word(` starts at `at`: a new entry, not an e-mail address in an abstract. */
@@ -349,6 +364,10 @@ class BibtexReader {
     this.skipSpace();
     const type = this.readIdentifier().toLowerCase();
     if (!type) {
+      const open = text.charCodeAt(this.i);
+      // `@{WASSA,` (ACL Anthology exports have hundreds): an entry without its type, which BibTeX and
+      // Pandoc cannot read. Elsewhere in a line, `@(` is comment text; `@{` never is.
+      if (open === C_LBRACE || (open === C_LPAREN && this.atLineStart(start))) throw this.missingType(start, this.i);
       this.i = start + 1; // a lone '@' outside an entry is comment text
       return;
     }
@@ -376,7 +395,7 @@ class BibtexReader {
       this.otherSpans.push({ start, end: this.i });
       return;
     }
-    this.readEntry(type, close, start);
+    this.readEntry(type, close, start, this.i);
   }
 
   /** Whether the line holding `at` starts with `%` (outside any entry). */
@@ -450,7 +469,8 @@ class BibtexReader {
     this.macroDefinitions.push({ at: start, name: name.toLowerCase(), value });
   }
 
-  private readEntry(type: string, close: number, start: number): void {
+  /** The entry whose head `@type{` is [start, headEnd), read from headEnd. */
+  private readEntry(type: string, close: number, start: number, headEnd: number): void {
     const text = this.text;
     this.skipSpace();
     const keyStart = this.i;
@@ -462,9 +482,14 @@ class BibtexReader {
     const keyEnd = this.i;
     const key = text.slice(keyStart, keyEnd);
     this.skipSpace();
-    if (!key || text.charCodeAt(this.i) === C_EQUALS) {
-      throw new EntryError('catalog.missing-key', `Entry '@${type}' has no citation key: write '@${type}{key, ...}'. The entry is skipped.`, start, this.i);
+    // The head `@type{` is where a problem with the key shows; `title = {` or `title={` is a field written where the key should be.
+    if (!key) throw new EntryError('catalog.missing-key', `Entry '@${type}' has no citation key: write '@${type}{key, ...}'. The entry is skipped.`, start, headEnd);
+    if (text.charCodeAt(this.i) === C_EQUALS || FIELD_AS_KEY.test(key)) {
+      const field = /^[^=]*/.exec(key)![0];
+      throw new EntryError('catalog.missing-key', `Entry '@${type}' has no citation key: '${field}' after the '${text[headEnd - 1]}' is its first field. Write '@${type}{key, ${field} = ...}'. The entry is skipped.`, start, headEnd);
     }
+    const bad = uncitableBibtexKeyCharacter(key);
+    if (bad !== undefined) throw new EntryError('catalog.uncitable-key', uncitableKeyMessage(type, key, bad), start, keyEnd);
     const fields = new Map<string, string>();
     const plain = new Set<string>();
     while (true) {
@@ -505,6 +530,20 @@ class BibtexReader {
       if (this.valueIsPlain) plain.add(name);
     }
     this.entries.push({ type, key, fields, plain, start, end: this.i, keyStart, keyEnd });
+  }
+
+  /** `@{key,` or `@ (`: the problem, with the key (if any) in its message and range. */
+  private missingType(start: number, open: number): EntryError {
+    const text = this.text;
+    let keyStart = open + 1;
+    while (keyStart < text.length && isSpace(text.charCodeAt(keyStart))) keyStart++;
+    let keyEnd = keyStart;
+    while (keyEnd < text.length && isKeyCode(text.charCodeAt(keyEnd))) keyEnd++;
+    const key = text.slice(keyStart, keyEnd);
+    if (!key || text.charCodeAt(keyEnd) === C_EQUALS) {
+      return new EntryError('catalog.missing-type', `This entry has no type and no key: an entry is written '@type{key, field = {value}}', e.g. '@article{smith2020, ...}'. The entry is skipped.`, start, open + 1);
+    }
+    return new EntryError('catalog.missing-type', `Entry '${key}' has no type: write it after the '@', e.g. '@article{${key},' or '@inproceedings{${key},'. The entry is skipped.`, start, keyEnd);
   }
 
   /** A field value: parts joined by `#` — braced, quoted, a number or a macro name. */
@@ -709,7 +748,7 @@ function toPaper(entry: RawEntry, fields: Map<string, string>, plain: ReadonlySe
     type: entry.type,
     authors: fields.has('author') ? parseNames(fields.get('author')!) : [],
     keywords: splitKeywords([get('keywords'), get('groups'), get('tags')]),
-    files: fields.has('file') ? splitFiles(fields.get('file')!) : [],
+    files: fields.has('file') ? splitFileField(fields.get('file')!) : [],
     source: { uri, range: lines.range(entry.start, entry.end), keyRange: lines.range(entry.keyStart, entry.keyEnd) },
   };
   setDefined(paper, 'title', get('title'));
@@ -734,14 +773,3 @@ function setDefined<K extends keyof Paper>(paper: Paper, name: K, value: Paper[K
   if (value !== undefined) paper[name] = value;
 }
 
-/** Zotero/JabRef `file` fields: `description:path:type;...` (with `\:` and `\;` escapes). */
-function splitFiles(raw: string): string[] {
-  return raw
-    .split(/(?<!\\);/)
-    .map((part) => {
-      const pieces = part.split(/(?<!\\):/);
-      const path = pieces.length >= 3 ? pieces.slice(1, -1).join(':') : pieces.length === 2 ? pieces[0] || pieces[1] : pieces[0];
-      return path.replace(/\\([:;\\])/g, '$1').trim();
-    })
-    .filter(Boolean);
-}

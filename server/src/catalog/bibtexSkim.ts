@@ -4,7 +4,9 @@
  * has every key and title of a 100,000-entry catalog within a second of the start; the real read
  * replaces these papers as soon as it is indexed. Values on one line only (`title = {...},`).
  */
+import { uncitableBibtexKeyCharacter } from './citableKey';
 import { latexToUnicode } from './latex';
+import { parseNames } from './names';
 import type { Paper } from './paper';
 
 const LINE = /^@(\w+)[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,|^[ \t]*(title|author|year)[ \t]*=[ \t]*(.*?)[ \t]*,?[ \t]*\r?$/gim;
@@ -16,7 +18,8 @@ export function skimBibtex(text: string, uri: string): Paper[] {
   for (const match of text.matchAll(LINE)) {
     if (match[1] !== undefined) {
       const type = match[1].toLowerCase();
-      current = type === 'string' || type === 'comment' || type === 'preamble' ? undefined : skimmedPaper(match[2], type, uri);
+      // A key the reader rejects (Pandoc cannot cite it) is no paper here either.
+      current = type === 'string' || type === 'comment' || type === 'preamble' || uncitableBibtexKeyCharacter(match[2]) !== undefined ? undefined : skimmedPaper(match[2], type, uri);
       if (current) papers.push(current);
     } else if (current) {
       const value = plainValue(match[4]);
@@ -24,6 +27,8 @@ export function skimBibtex(text: string, uri: string): Paper[] {
       const field = match[3].toLowerCase();
       if (field === 'title') current.title = value;
       else if (field === 'year') current.year = value;
+      // biblatex's extended names (`family=Beauvoir, given=Simone, prefix=de`) need the reader's name parser.
+      else if (match[4].includes('=')) current.authors = parseNames(match[4].slice(1, -1));
       else current.authors = value.split(/\s+and\s+/).map((name) => ({ family: (name.includes(',') ? name.split(',')[0] : name.split(/\s+/).pop() ?? name).trim() }));
     }
   }

@@ -6,6 +6,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Problem } from '../core/types';
 import { LineIndex, readerFailure } from './bibtex';
+import { isCitableCslId } from './citableKey';
 import type { CatalogFileResult } from './catalogFile';
 import { arxivFromDoi, arxivFromUrl, normalizeDoi, splitKeywords } from './identifiers';
 import type { Paper, Person } from './paper';
@@ -136,6 +137,14 @@ function toResult(text: string, items: unknown[], spanOf: (index: number) => Ite
       return;
     }
     const keyRange = span.idStart !== undefined && span.idEnd !== undefined ? lines.range(span.idStart, span.idEnd) : range;
+    if (!isCitableCslId(String(item.id))) {
+      problems.push({
+        code: 'catalog.uncitable-key',
+        message: `Pandoc cannot cite the id ${JSON.stringify(String(item.id))} of item ${index + 1}: a citation '@{id}' holds no spaces and balanced braces. Rename it; until then it is skipped.`,
+        range: keyRange,
+      });
+      return;
+    }
     const paper = cslToPaper(item, { uri, range, keyRange });
     const earlier = first.get(paper.key);
     if (earlier) {

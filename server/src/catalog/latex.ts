@@ -4,12 +4,22 @@
  * One linear pass; a value without any LaTeX (the common case) only has its white space collapsed.
  */
 
-const ACCENTS: Record<string, string> = {
+/** A table of names from catalog text: no `toString` or `constructor` comes from Object's prototype. */
+function lookup(entries: Record<string, string>): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, entries);
+}
+
+/** Text accents (the set Pandoc's LaTeX reader knows), as combining marks over their argument. */
+const ACCENTS: Record<string, string> = lookup({
   '"': '\u0308', "'": '\u0301', '`': '\u0300', '^': '\u0302', '~': '\u0303', '=': '\u0304', '.': '\u0307',
   c: '\u0327', v: '\u030c', u: '\u0306', H: '\u030b', r: '\u030a', k: '\u0328', d: '\u0323', b: '\u0331', t: '\u0361',
-};
+  G: '\u030f', h: '\u0309', f: '\u0311', U: '\u030e', newtie: '\u0311', textogonekcentered: '\u0328',
+  textcommabelow: '\u0326', textcircled: '\u20dd',
+});
+/** An accent over nothing (`\~{}`, as in `\~{}user` in a URL) is the accent character itself. */
+const BARE_ACCENTS: Record<string, string> = lookup({ '~': '~', '^': '^', '`': '`', "'": "'" });
 
-const SYMBOLS: Record<string, string> = {
+const SYMBOLS: Record<string, string> = lookup({
   ss: 'ß', o: 'ø', O: 'Ø', ae: 'æ', AE: 'Æ', oe: 'œ', OE: 'Œ', aa: 'å', AA: 'Å', l: 'ł', L: 'Ł', i: 'ı', j: 'ȷ',
   dh: 'ð', DH: 'Ð', th: 'þ', TH: 'Þ', ng: 'ŋ', NG: 'Ŋ', dj: 'đ', DJ: 'Đ',
   textendash: '–', textemdash: '—', ldots: '…', dots: '…', textellipsis: '…', textregistered: '®', texttrademark: '™',
@@ -21,6 +31,10 @@ const SYMBOLS: Record<string, string> = {
   textless: '<', textgreater: '>', textquoteleft: '‘', textquoteright: '’', textquotedblleft: '“', textquotedblright: '”',
   S: '§', P: '¶', dag: '†', ddag: '‡', textbullet: '•', textperthousand: '‰', euro: '€', pounds: '£', textsterling: '£',
   quad: ' ', qquad: ' ', space: ' ', newline: ' ', par: ' ', noindent: '', relax: '', protect: '', xspace: '', '/': '',
+  slash: '/', textslash: '/', SS: 'SS', ij: 'ĳ', IJ: 'Ĳ', textdollar: '$', quotedblbase: '„', quotesinglbase: '‚',
+  textasteriskcentered: '*', textvisiblespace: '␣', newblock: ' ', linebreak: ' ', break: ' ', hfill: ' ', hfil: ' ',
+  smallskip: ' ', medskip: ' ', bigskip: ' ', medspace: ' ', thickspace: ' ', negthinspace: '', negmedspace: '',
+  negthickspace: '', nobreak: '', allowbreak: '', hyphenation: '', unskip: '',
   LaTeX: 'LaTeX', TeX: 'TeX', BibTeX: 'BibTeX', textmu: 'µ', micro: 'µ', ohm: 'Ω', angstrom: 'Å',
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ϵ', varepsilon: 'ε', zeta: 'ζ', eta: 'η', theta: 'θ',
   vartheta: 'ϑ', iota: 'ι', kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π', varpi: 'ϖ', rho: 'ρ',
@@ -46,7 +60,7 @@ const SYMBOLS: Record<string, string> = {
   dagger: '†', ddagger: '‡', star: '⋆', ast: '∗', bullet: '•', oplus: '⊕', otimes: '⊗', odot: '⊙', wedge: '∧',
   vee: '∨', neg: '¬', lnot: '¬', setminus: '∖', mid: '∣', vert: '|', Vert: '‖', lvert: '|', rvert: '|', cdotp: '·',
   colon: ':', textcolon: ':', square: '□', Box: '□', triangle: '△', angle: '∠', hslash: 'ℏ',
-};
+});
 
 /** Math operators set upright in text (`\log n` → "log n"): unlike symbols, they keep the space after them. */
 const OPERATORS = new Set([
@@ -56,40 +70,61 @@ const OPERATORS = new Set([
 ]);
 
 /** Accents of math mode (`$\hat{x}$` → x̂), as combining marks over their argument. */
-const MATH_ACCENTS: Record<string, string> = {
+const MATH_ACCENTS: Record<string, string> = lookup({
   hat: '\u0302', widehat: '\u0302', check: '\u030c', tilde: '\u0303', widetilde: '\u0303', bar: '\u0304',
   overline: '\u0305', vec: '\u20d7', dot: '\u0307', ddot: '\u0308', acute: '\u0301', grave: '\u0300', breve: '\u0306',
   mathring: '\u030a',
-};
+});
 
 /** Commands whose one argument is the display text (`\emph{x}` → x). */
 const TEXT_COMMANDS = new Set([
   'textit', 'emph', 'textbf', 'textrm', 'textsf', 'texttt', 'textsc', 'textup', 'textnormal', 'textsl', 'textmd',
   'mathrm', 'mathit', 'mathbf', 'mathsf', 'mathtt', 'mathcal', 'mathbb', 'mathfrak', 'mathscr', 'boldsymbol', 'bm',
   'ensuremath', 'text', 'mbox', 'hbox', 'uppercase', 'lowercase', 'MakeUppercase', 'MakeLowercase', 'NoCaseChange',
-  'enquote', 'underline', 'uline', 'operatorname', 'nuclide', 'chem', 'texorpdfstring', 'mathup', 'textbfit', 'acs',
+  'underline', 'uline', 'operatorname', 'nuclide', 'chem', 'texorpdfstring', 'mathup', 'textbfit', 'acs',
   'acrshort', 'acrlong', 'gls', 'hl', 'mathnormal', 'mathsfit', 'pmb',
 ]);
+/**
+ * Commands whose argument is only for sorting (`{\noopsort{hakim}}{al-Hakim}`, `{\noop{2017}}in
+ * review`): a catalog's @preamble defines them to print nothing.
+ */
+const SORT_ONLY = new Set(['noopsort', 'noop', 'sortnoop', 'SortNoop', 'nooptilde']);
+/** Spacing commands with a length argument (`\hspace{1em}`, `\hspace*{2cm}`): a space; the length is no text. */
+const SPACES_WITH_LENGTH = new Set(['hspace', 'vspace', 'hphantom', 'phantom', 'kern', 'hskip', 'vskip']);
+/** Environments whose content is math (`\begin{math}x^2\end{math}`); the others only group their content. */
+const MATH_ENVIRONMENTS = new Set(['math', 'displaymath', 'equation', 'equation*', 'align', 'align*', 'eqnarray', 'eqnarray*', 'gather', 'gather*', 'multline', 'multline*']);
+/** csquotes and biblatex quotation commands: “x”, and ‘x’ inside another quotation or starred. */
+const QUOTE_COMMANDS = new Set(['enquote', 'mkbibquote', 'textquote', 'foreignquote', 'hyphenquote']);
+
 /** Font switches written as `{\em x}`: dropped, their text stays. */
 const SWITCHES = new Set(['em', 'it', 'bf', 'rm', 'sf', 'tt', 'sc', 'sl', 'normalfont', 'bfseries', 'itshape', 'scshape', 'upshape', 'mdseries', 'selectfont', 'centering']);
 
-const UNITS: Record<string, string> = {
+const UNITS: Record<string, string> = lookup({
   kelvin: 'K', tesla: 'T', gauss: 'G', volt: 'V', electronvolt: 'eV', eV: 'eV', second: 's', meter: 'm', metre: 'm',
   gram: 'g', kilogram: 'kg', hertz: 'Hz', ampere: 'A', watt: 'W', joule: 'J', pascal: 'Pa', bar: 'bar', mole: 'mol',
   molar: 'M', liter: 'L', litre: 'L', celsius: '°C', degreeCelsius: '°C', percent: '%', angstrom: 'Å', ohm: 'Ω',
   siemens: 'S', coulomb: 'C', farad: 'F', henry: 'H', newton: 'N', minute: 'min', hour: 'h', day: 'd', barn: 'b',
   tera: 'T', giga: 'G', mega: 'M', kilo: 'k', centi: 'c', milli: 'm', micro: 'µ', nano: 'n', pico: 'p', femto: 'f',
   per: '/', square: '', cubic: '', squared: '²', cubed: '³', degree: '°', radian: 'rad', atomicmassunit: 'u', dalton: 'Da',
-};
+});
 
-const SUPERSCRIPTS: Record<string, string> = {
+/** Every character Unicode has a superscript form of (no q, no C F Q S X Y Z); `^\circ` is the degree sign. */
+const SUPERSCRIPTS: Record<string, string> = lookup({
   '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹',
-  '+': '⁺', '-': '⁻', '−': '⁻', '=': '⁼', '(': '⁽', ')': '⁾', n: 'ⁿ', i: 'ⁱ', '*': '*', '′': '′',
-};
-const SUBSCRIPTS: Record<string, string> = {
+  '+': '⁺', '-': '⁻', '−': '⁻', '=': '⁼', '(': '⁽', ')': '⁾', '*': '*', '′': '′', '∘': '°', '°': '°',
+  a: 'ᵃ', b: 'ᵇ', c: 'ᶜ', d: 'ᵈ', e: 'ᵉ', f: 'ᶠ', g: 'ᵍ', h: 'ʰ', i: 'ⁱ', j: 'ʲ', k: 'ᵏ', l: 'ˡ', m: 'ᵐ', n: 'ⁿ',
+  o: 'ᵒ', p: 'ᵖ', r: 'ʳ', s: 'ˢ', t: 'ᵗ', u: 'ᵘ', v: 'ᵛ', w: 'ʷ', x: 'ˣ', y: 'ʸ', z: 'ᶻ',
+  A: 'ᴬ', B: 'ᴮ', D: 'ᴰ', E: 'ᴱ', G: 'ᴳ', H: 'ᴴ', I: 'ᴵ', J: 'ᴶ', K: 'ᴷ', L: 'ᴸ', M: 'ᴹ', N: 'ᴺ', O: 'ᴼ', P: 'ᴾ',
+  R: 'ᴿ', T: 'ᵀ', U: 'ᵁ', V: 'ⱽ', W: 'ᵂ',
+  α: 'ᵅ', β: 'ᵝ', γ: 'ᵞ', δ: 'ᵟ', ε: 'ᵋ', ϵ: 'ᵋ', θ: 'ᶿ', ι: 'ᶥ', ϕ: 'ᵠ', φ: 'ᵠ', χ: 'ᵡ',
+});
+/** Every character Unicode has a subscript form of. */
+const SUBSCRIPTS: Record<string, string> = lookup({
   '0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆', '7': '₇', '8': '₈', '9': '₉',
-  '+': '₊', '-': '₋', '=': '₌', '(': '₍', ')': '₎', a: 'ₐ', e: 'ₑ', o: 'ₒ', x: 'ₓ', i: 'ᵢ', j: 'ⱼ', k: 'ₖ', n: 'ₙ', p: 'ₚ', s: 'ₛ', t: 'ₜ',
-};
+  '+': '₊', '-': '₋', '−': '₋', '=': '₌', '(': '₍', ')': '₎',
+  a: 'ₐ', e: 'ₑ', h: 'ₕ', i: 'ᵢ', j: 'ⱼ', k: 'ₖ', l: 'ₗ', m: 'ₘ', n: 'ₙ', o: 'ₒ', p: 'ₚ', r: 'ᵣ', s: 'ₛ', t: 'ₜ',
+  u: 'ᵤ', v: 'ᵥ', x: 'ₓ', β: 'ᵦ', γ: 'ᵧ', ρ: 'ᵨ', ϕ: 'ᵩ', φ: 'ᵩ', χ: 'ᵪ',
+});
 
 export function latexToUnicode(text: string): string {
   switch (scan(text)) {
@@ -155,8 +190,9 @@ function isLetter(code: number): boolean {
 }
 
 /**
- * `text` in Unicode sub/superscript letters, or undefined when one has none (then `x_{...}` stays).
- * A decimal point or comma stays as it is between mapped digits: Li_{0.33} → Li₀.₃₃.
+ * `text` in Unicode sub/superscript characters, or undefined when one has none (then the text is
+ * shown plain: `T_c` → Tc). A decimal point, comma or space stays as it is between mapped ones:
+ * Li_{0.33} → Li₀.₃₃.
  */
 function mapScript(text: string, table: Record<string, string>): string | undefined {
   let out = '';
@@ -166,10 +202,20 @@ function mapScript(text: string, table: Record<string, string>): string | undefi
     if (script !== undefined) {
       out += script;
       mapped = true;
-    } else if (ch === '.' || ch === ',') out += ch;
+    } else if (ch === '.' || ch === ',' || ch === ' ') out += ch;
     else return undefined;
   }
   return mapped ? out : undefined;
+}
+
+/**
+ * A script Unicode has no characters for: a word or label reads plain (`T_c` → Tc, `T_{eff}` →
+ * Teff), as it is written in plain text; an expression keeps its mark, in parentheses when longer
+ * than one character (`e^{-x^\lambda}` → e^(-xλ), not "e-xλ").
+ */
+function unmappedScript(argument: string, mark: string): string {
+  if (/^[\p{L}\p{N}]*$/u.test(argument)) return argument;
+  return [...argument].length === 1 ? mark + argument : `${mark}(${argument})`;
 }
 
 /** A numerator or denominator of more than one term reads with parentheses: (a+b)/2. */
@@ -193,6 +239,8 @@ class LatexDecoder {
   private readonly foundWords = new Map<string, { from: number; at: number }>();
   /** Commands inside command arguments, to bound the recursion. */
   private nesting = 0;
+  /** Quotations open around the text being decoded: the inner ones take single marks. */
+  private quotes = 0;
 
   constructor(private readonly s: string) {}
 
@@ -233,8 +281,7 @@ class LatexDecoder {
         [text, next] = ['”', i + 2];
       } else if (math && (c === 94 /* ^ */ || c === 95 /* _ */) && i + 1 < to) {
         const [argument, after] = this.argument(i + 1, to, math);
-        const mapped = mapScript(argument, c === 94 ? SUPERSCRIPTS : SUBSCRIPTS);
-        [text, next] = [mapped ?? (c === 94 ? `^${argument}` : `_${argument}`), after];
+        [text, next] = [mapScript(argument, c === 94 ? SUPERSCRIPTS : SUBSCRIPTS) ?? unmappedScript(argument, c === 94 ? '^' : '_'), after];
       } else {
         i++;
         continue;
@@ -311,9 +358,9 @@ class LatexDecoder {
       if (name === ')' || name === ']') return ['', i];
     }
     const accent = ACCENTS[name];
-    if (accent !== undefined && !(name.length > 1)) {
+    if (accent !== undefined) {
       const [base, next] = this.argument(i, to, math);
-      if (!base) return ['', next];
+      if (!base) return [BARE_ACCENTS[name] ?? '', next];
       this.combining = true;
       // An accent on a dotless i/j is the ordinary accented letter (\'{\i} → í).
       const letter = base[0] === 'ı' ? 'i' : base[0] === 'ȷ' ? 'j' : base[0];
@@ -333,6 +380,19 @@ class LatexDecoder {
       while (i < to && s[i] === ' ') i++;
       if (s[i] === '{' && s[i + 1] === '}') i += 2;
       return [SYMBOLS[name], i];
+    }
+    // A starred form (`\hspace*{…}`, `\enquote*{…}`) reads as the plain one; `*` after a symbol is text.
+    const starred = s[i] === '*' && s[i + 1] === '{';
+    if (starred) i++;
+    if (SORT_ONLY.has(name)) return ['', this.argument(i, to, math)[1]];
+    if (SPACES_WITH_LENGTH.has(name)) return [' ', this.lengthEnd(i, to)];
+    if (QUOTE_COMMANDS.has(name)) return this.quotation(name === 'textquote' ? this.skipOptions(this.skipOptions(i, to), to) : i, to, math, starred);
+    if (name === 'begin' || name === 'end') {
+      const [environment, afterName] = this.rawArgument(i, to);
+      if (name === 'end' || !MATH_ENVIRONMENTS.has(environment)) return ['', afterName];
+      const close = this.find(`\\end{${environment}}`, afterName);
+      if (close < 0 || close >= to) return ['', afterName];
+      return [this.decode(afterName, close, true), close + environment.length + 6];
     }
     // `\log n` keeps its space, and `n\log n` gets one before: TeX sets thin spaces there.
     if (OPERATORS.has(name)) return [at > 0 && isLetterOrDigit(s.charCodeAt(at - 1)) ? ` ${name}` : name, i];
@@ -431,6 +491,27 @@ class LatexDecoder {
       this.foundWords.set(word, { from, at });
     }
     return at >= 0 && at < to ? at : -1;
+  }
+
+  /** “x”, or ‘x’ inside another quotation and for the starred form, as csquotes sets them. */
+  quotation(at: number, to: number, math: boolean, starred: boolean): [string, number] {
+    const inner = starred || this.quotes % 2 === 1;
+    this.quotes++;
+    try {
+      const [quoted, next] = this.argument(at, to, math);
+      return [inner ? `‘${quoted}’` : `“${quoted}”`, next];
+    } finally {
+      this.quotes--;
+    }
+  }
+
+  /** After a length: `{1em}`, or TeX's `1.5em plus 1fil` after `\hskip`/`\kern`. */
+  lengthEnd(at: number, to: number): number {
+    let i = at;
+    while (i < to && this.s[i] === ' ') i++;
+    if (this.s[i] === '{') return this.rawArgument(i, to)[1];
+    const length = /^-?\s*[\d.]+\s*(?:em|ex|pt|pc|in|bp|cm|mm|dd|cc|sp|mu|fil+)(?:\s+(?:plus|minus)\s+-?[\d.]+\s*(?:em|ex|pt|pc|in|bp|cm|mm|dd|cc|sp|mu|fil+))*/.exec(this.s.slice(i, Math.min(to, i + 80)));
+    return length ? i + length[0].length : at;
   }
 
   /** Skips siunitx's `[options]` before the arguments. */

@@ -18,6 +18,8 @@ export function parseNames(text: string): Person[] {
 
 function parseName(name: string): Person {
   if (name === 'others') return { literal: 'others' };
+  const extended = name.includes('=') ? extendedName(name) : undefined;
+  if (extended) return extended;
   if (name.charCodeAt(0) === BRACE_OPEN && groupEnd(name, 0) === name.length - 1) return { literal: latexToUnicode(name) };
   const parts = splitOnCommas(name);
   if (parts.length === 1) {
@@ -38,6 +40,40 @@ function parseName(name: string): Person {
   const { particle, family } = splitVonLast(withoutHomonymNumber(splitWords(parts[0])));
   if (parts.length === 2) return clean({ particle, family, given: parts[1] });
   return clean({ particle, family, suffix: parts[1], given: parts.slice(2).join(', ') });
+}
+
+/** The parts of a name in biblatex's extended format; `-i` ones are initials. */
+const NAME_PARTS = new Set(['family', 'given', 'prefix', 'suffix', 'family-i', 'given-i', 'prefix-i', 'suffix-i']);
+const NAME_PART = /^([A-Za-z][A-Za-z-]*)\s*=\s*([^]*)$/;
+
+/**
+ * biblatex's extended name format, which Better BibTeX writes for names with particles:
+ * `family=Beauvoir, given=Simone, prefix=de, useprefix=false`, the whole name braced or not, values
+ * braced or quoted (`given={Jean Charles}`, `"family={Robert and Sons, Inc.}"`). Undefined when the
+ * name is not one: every comma-separated part must read `key=value`, one of them a name part.
+ * Other keys (`useprefix`, `id`, `sortingnamekeytemplatename`) only steer sorting and labels.
+ */
+function extendedName(name: string): Person | undefined {
+  let inner = name;
+  if (inner.charCodeAt(0) === BRACE_OPEN && groupEnd(inner, 0) === inner.length - 1) inner = inner.slice(1, -1).trim();
+  if (inner.length > 1 && inner.startsWith('"') && inner.endsWith('"') && !inner.slice(1, -1).includes('"')) inner = inner.slice(1, -1);
+  const parts = new Map<string, string>();
+  for (const part of splitOnCommas(inner, true)) {
+    const match = NAME_PART.exec(unquoted(part));
+    if (!match) return undefined;
+    const key = match[1].toLowerCase();
+    if (NAME_PARTS.has(key) && !parts.has(key)) parts.set(key, unquoted(match[2].trim()));
+  }
+  if (parts.size === 0) return undefined;
+  // A name given only by its initials (`given-i=P.D.`) shows them.
+  const given = parts.get('given') ?? parts.get('given-i');
+  const person = clean({ family: parts.get('family'), given, particle: parts.get('prefix'), suffix: parts.get('suffix') });
+  return Object.keys(person).length > 0 ? person : undefined;
+}
+
+/** `"x"` → `x`: biblatex reads a part's value, or a whole part, in double quotes as it is. */
+function unquoted(text: string): string {
+  return text.length > 1 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
 }
 
 /**
@@ -149,16 +185,18 @@ function splitOnAnd(text: string): string[] {
   return names;
 }
 
-/** The comma-separated parts of one name (`von Last, Jr, First`), trimmed, outside braces. */
-function splitOnCommas(name: string): string[] {
+/** The comma-separated parts of one name (`von Last, Jr, First`), trimmed, outside braces (and, if `quotes`, outside "..."). */
+function splitOnCommas(name: string, quotes = false): string[] {
   const parts: string[] = [];
   let depth = 0;
+  let quoted = false;
   let start = 0;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c === BRACE_OPEN) depth++;
     else if (c === BRACE_CLOSE) depth = Math.max(0, depth - 1);
-    else if (c === 44 /* , */ && depth === 0) {
+    else if (c === 34 /* " */ && quotes && depth === 0) quoted = !quoted;
+    else if (c === 44 /* , */ && depth === 0 && !quoted) {
       parts.push(name.slice(start, i).trim());
       start = i + 1;
     }

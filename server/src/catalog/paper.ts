@@ -40,7 +40,7 @@ export interface Paper {
   arxiv?: string;
   /** Topics from `keywords`, JabRef `groups`, CSL `keyword`, tags. */
   keywords: string[];
-  /** File attachments (`file` field), as written. */
+  /** The `file` field's entries, one per attachment, as written: read them with `parseAttachment` (attachments.ts). */
   files: string[];
   note?: string;
   /** The Zotero item key of a paper from the Zotero library (where go to definition opens it). */

@@ -1,26 +1,36 @@
 /**
  * Quick fixes for `citation.unknown-key`: replace the key with the closest keys by spelling and the
- * best full-text matches for it, deduplicated, at most five, the best one preferred.
+ * best full-text matches for it, deduplicated, at most five, the best one preferred. And on a
+ * citation of a paper with a PDF, "Open PDF" (for clients that have the command).
  */
 import type { Range } from '../core/types';
 import type { Citation } from '../notes/citation';
 import { closestKeys } from '../search/closestKeys';
 import { citationKeyText, needsBraces } from '../service/citationKeys';
 import { overlaps } from '../service/keyAt';
+import { namesPdf } from '../service/paperAttachments';
 import type { CodeAction, Diagnostic } from '../service/protocolTypes';
 import type { WorkspaceModel } from '../service/workspaceModel';
 import { shorten } from './markdown';
+import { OPEN_PDF_COMMAND } from './clientCommands';
 import { UNKNOWN_KEY } from './diagnostics';
 
 const MAX_FIXES = 5;
 
 /** Quick fixes for the unknown keys of `uri` that touch `range`; `diagnostics` are the client's, attached when they match. */
-export function provideCodeActions(model: WorkspaceModel, uri: string, range: Range, diagnostics: readonly Diagnostic[] = []): CodeAction[] {
+export function provideCodeActions(model: WorkspaceModel, uri: string, range: Range, diagnostics: readonly Diagnostic[] = [], options: { openPdfCommand?: boolean } = {}): CodeAction[] {
   const note = model.note(uri);
   if (!note || !model.hasCatalogs()) return [];
   const actions: CodeAction[] = [];
   for (const citation of note.citations) {
-    if (!overlaps(citation.keyRange, range) || model.paper(citation.key)) continue;
+    if (!overlaps(citation.keyRange, range)) continue;
+    const paper = model.paper(citation.key);
+    if (paper) {
+      if (options.openPdfCommand && namesPdf(paper)) {
+        actions.push({ title: `Open PDF of ${citation.key}`, command: { title: 'Open PDF', command: OPEN_PDF_COMMAND, arguments: [{ key: citation.key }] } });
+      }
+      continue;
+    }
     const diagnostic = diagnostics.find((d) => d.code === UNKNOWN_KEY && sameRange(d.range, citation.keyRange));
     candidates(model, citation.key).forEach((key, i) => {
       const title = model.paper(key)?.title;

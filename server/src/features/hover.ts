@@ -8,21 +8,28 @@
 import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import type { Position } from '../core/types';
 import { keyAt } from '../service/keyAt';
+import { namesPdf } from '../service/paperAttachments';
 import { paperLinks } from '../service/paperLinks';
 import type { Hover } from '../service/protocolTypes';
 import type { WorkspaceModel } from '../service/workspaceModel';
+import { openPdfCommandUri } from './clientCommands';
 import { escapeInline, escapeMarkdown, escapeMarkdownParagraphs, markdownLink, paperByline, paperTitleLine, type SafeUrl } from './markdown';
 
-export function provideHover(model: WorkspaceModel, uri: string, position: Position): Hover | undefined {
+export interface HoverOptions {
+  /** The client has `litnotes.openPdf`: papers with a PDF get an "Open PDF" link. */
+  openPdfCommand?: boolean;
+}
+
+export function provideHover(model: WorkspaceModel, uri: string, position: Position, options: HoverOptions = {}): Hover | undefined {
   const at = keyAt(model, uri, position);
   if (!at) return undefined;
   // While catalogs are read, a provisional paper (key, title, authors) is better than nothing.
   const paper = model.paperOrProvisional(at.key);
   if (!paper) return undefined;
-  return { contents: { kind: 'markdown', value: paperHoverMarkdown(model, paper) }, range: at.kind === 'citation' ? at.citation.range : at.range };
+  return { contents: { kind: 'markdown', value: paperHoverMarkdown(model, paper, options) }, range: at.kind === 'citation' ? at.citation.range : at.range };
 }
 
-export function paperHoverMarkdown(model: WorkspaceModel, paper: Paper): string {
+export function paperHoverMarkdown(model: WorkspaceModel, paper: Paper, options: HoverOptions = {}): string {
   const parts = [paperTitleLine(paper)];
   const byline = paperByline(paper);
   if (byline) parts.push(byline);
@@ -31,6 +38,8 @@ export function paperHoverMarkdown(model: WorkspaceModel, paper: Paper): string 
 
   const links = paperLinks(paper);
   const linkParts: string[] = [];
+  // The only command link of a hover: LitNotes' own command, the key as its argument (clientCommands.ts).
+  if (options.openPdfCommand && namesPdf(paper)) linkParts.push(`[Open PDF](${openPdfCommandUri(paper.key)})`);
   if (links.doi) linkParts.push(`DOI ${markdownLink(links.doi.id, links.doi.url)}`);
   if (links.arxiv) linkParts.push(`arXiv ${markdownLink(links.arxiv.id, links.arxiv.url)}`);
   if (links.url) linkParts.push(`URL ${markdownLink(linkLabel(links.url), links.url)}`);

@@ -4,6 +4,7 @@
  */
 import type { Location, Position } from '../core/types';
 import { keyAt } from '../service/keyAt';
+import { paperKeyLocation } from '../service/paperLocation';
 import type { WorkspaceModel } from '../service/workspaceModel';
 
 export function provideReferences(model: WorkspaceModel, uri: string, position: Position, includeDeclaration: boolean): Location[] {
@@ -11,7 +12,10 @@ export function provideReferences(model: WorkspaceModel, uri: string, position: 
   if (!at) return [];
   const locations: Location[] = [];
   if (includeDeclaration) {
-    for (const paper of model.definitions(at.key)) locations.push({ uri: paper.source.uri, range: paper.source.keyRange });
+    for (const paper of model.definitions(at.key)) {
+      const location = paperKeyLocation(paper);
+      if (location) locations.push(location);
+    }
   }
   for (const place of model.citationsOf(at.key)) locations.push({ uri: place.uri, range: place.citation.keyRange });
   return locations;

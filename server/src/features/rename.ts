@@ -10,7 +10,9 @@ import { keyAt } from '../service/keyAt';
 import { existingLiteratureNote, literatureNoteUri } from '../service/literatureNotes';
 import type { Refusal, TextEdit, WorkspaceEdit } from '../service/protocolTypes';
 import type { Settings } from '../service/settings';
+import { catalogName } from '../service/paperLocation';
 import { basenameUri } from '../service/uri';
+import { isZoteroCatalog } from '../catalog/zotero';
 import type { WorkspaceModel } from '../service/workspaceModel';
 
 export interface RenameOptions {
@@ -39,7 +41,7 @@ export function provideRename(model: WorkspaceModel, uri: string, position: Posi
   if (newKey === oldKey) return { error: `The paper already has the key '${oldKey}'.` };
   const existing = model.definitions(newKey);
   if (existing.length > 0) {
-    return { error: `A paper with the key '${newKey}' already exists in ${basenameUri(existing[0].source.uri)}: choose another key.` };
+    return { error: `A paper with the key '${newKey}' already exists in ${catalogName(existing[0].source.uri, basenameUri)}: choose another key.` };
   }
 
   const edits = new Map<string, TextEdit[]>();
@@ -73,6 +75,9 @@ function citationKeyEdit(citation: Citation, newKey: string): string {
 function cannotRename(model: WorkspaceModel, key: string): Refusal | undefined {
   const definitions = model.definitions(key);
   if (definitions.length === 0) return { error: `No paper in the catalogs has the key '${key}': there is no entry to rename.` };
+  if (definitions.some((paper) => isZoteroCatalog(paper.source.uri))) {
+    return { error: `'${key}' comes from your Zotero library: change its citation key in Zotero (Better BibTeX, or the Citation Key field), then its citations here.` };
+  }
   for (const paper of definitions) {
     // An entry kept from the last good version has no place in the current text to edit.
     if (model.catalog(paper.source.uri)?.kept.includes(key)) {

@@ -1,5 +1,6 @@
 /** Workspace symbols: papers by key, title or author (the full-text search), located at their catalog entry. */
 import { symbolKindKey, type SymbolInformation } from '../service/protocolTypes';
+import { paperEntryLocation } from '../service/paperLocation';
 import type { WorkspaceModel } from '../service/workspaceModel';
 
 const MAX_SYMBOLS = 100;
@@ -9,7 +10,9 @@ export function provideWorkspaceSymbols(model: WorkspaceModel, query: string, li
   const symbols: SymbolInformation[] = [];
   for (const key of keys) {
     for (const paper of model.definitions(key)) {
-      const symbol: SymbolInformation = { name: key, kind: symbolKindKey, location: { uri: paper.source.uri, range: paper.source.range } };
+      const location = paperEntryLocation(paper);
+      if (!location) continue;
+      const symbol: SymbolInformation = { name: key, kind: symbolKindKey, location };
       if (paper.title) symbol.containerName = paper.title;
       symbols.push(symbol);
     }

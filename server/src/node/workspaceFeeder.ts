@@ -9,10 +9,13 @@
  */
 import * as path from 'node:path';
 import { catalogFormatOf } from '../catalog/catalogFile';
+import type { Paper } from '../catalog/paper';
+import { isZoteroCatalog } from '../catalog/zotero';
 import { looksLikeCslCatalog } from '../service/catalogSniff';
 import type { Settings } from '../service/settings';
 import type { WorkspaceModel } from '../service/workspaceModel';
 import type { CatalogUpdate } from '../service/catalogStore';
+import type { SourceEdit } from '../service/zoteroLibrary';
 import { CatalogReader, type CatalogReadResult } from './catalogReader';
 import { findWorkspaceFiles, yieldToEventLoop } from './discovery';
 import { isFile, pathToUri, readHead, readTextAndTime, uriToPath } from './files';
@@ -143,7 +146,8 @@ export class WorkspaceFeeder {
     const catalogUris = new Set(catalogs.map(pathToUri));
     const noteUris = new Set(notes.map(pathToUri));
     for (const uri of this.model.catalogUris()) {
-      if (!catalogUris.has(uri) && !this.frontMatterCatalogs.has(uri) && this.host.openText(uri) === undefined) this.removeCatalog(uri);
+      // The Zotero library is no file: its source keeps it.
+      if (!catalogUris.has(uri) && !this.frontMatterCatalogs.has(uri) && this.host.openText(uri) === undefined && !isZoteroCatalog(uri)) this.removeCatalog(uri);
     }
     for (const uri of this.model.noteUris()) {
       if (!noteUris.has(uri) && this.host.openText(uri) === undefined) this.removeNote(uri);
@@ -187,6 +191,26 @@ export class WorkspaceFeeder {
       return;
     }
     await this.applyRead(uri, (full) => reader.readText(uri, text, full));
+  }
+
+  /**
+   * A catalog that is no file (the Zotero library), as its source changes it: edited stretches, or
+   * its whole list (also when a stretch does not apply). Indexed in slices like a file's read.
+   */
+  async applySourceEdits(uri: string, edits: readonly SourceEdit[], changedKeys: readonly string[], papers: () => Paper[]): Promise<void> {
+    if (!this.model.isCatalog(uri)) this.model.setCatalogRead({ uri, papers: [], problems: [] }, false);
+    for (const edit of edits) {
+      if (edit.kind === 'delta' && this.model.applyCatalogDelta(uri, edit.delta)) continue;
+      this.model.setCatalogRead({ uri, papers: edit.kind === 'replace' ? edit.papers : papers(), problems: [] }, false);
+      if (edit.kind === 'delta') break; // the whole list has the later edits too
+    }
+    await this.whenIndexed();
+    this.host.catalogChanged(uri, () => changedKeys);
+  }
+
+  /** A source that is no file was turned off: its catalog leaves the model. */
+  removeSourceCatalog(uri: string): void {
+    if (this.model.isCatalog(uri)) this.removeCatalog(uri);
   }
 
   /** Applies what the worker read: a whole read, or an edited stretch (a whole read when it cannot apply). */

@@ -36,6 +36,8 @@ export interface TopicPlacement {
   also?: string;
   /** Up to three related papers' keys, most related first. */
   related: string[];
+  /** A hash of the paper's text as placed: the next run (`previous`) sees which papers changed. */
+  hash?: string;
 }
 
 export interface TopicResult {
@@ -46,4 +48,22 @@ export interface TopicResult {
    * citation key: keys are untrusted text ("__proto__" is a valid BibTeX key).
    */
   placements: TopicPlacement[];
+  /** What the next run needs to keep these topics when little changed (`options.previous`). */
+  model?: TopicModelState;
+}
+
+/**
+ * The model's memory between runs, opaque to readers of the result: each topic's centroid as its
+ * heaviest terms (stemmed words and phrases, independent of one run's numbering).
+ */
+export interface TopicModelState {
+  version: number;
+  /** Papers at the last full clustering, and papers added, edited or removed since. */
+  clustered: number;
+  changes: number;
+  topicCount?: number;
+  maxTopicSize: number;
+  /** A paper less similar than this to every top-level centroid is "Other". */
+  otherSimilarity: number;
+  centroids: { id: string; terms: string[]; weights: number[] }[];
 }

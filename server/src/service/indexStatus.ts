@@ -1,8 +1,8 @@
 /** `litnotes/indexStatus`: what the status item and the tree show about the index. */
-import type { IndexStatus } from '../../../common/protocol';
+import type { IndexStatus, ZoteroStatus } from '../../../common/protocol';
 import type { WorkspaceModel } from './workspaceModel';
 
-export function indexStatus(model: WorkspaceModel, state: IndexStatus['state']): IndexStatus {
+export function indexStatus(model: WorkspaceModel, state: IndexStatus['state'], zotero?: ZoteroStatus): IndexStatus {
   const catalogs = model.catalogUris().map((uri) => ({
     uri,
     papers: model.catalog(uri)?.papers.length ?? 0,
@@ -14,5 +14,6 @@ export function indexStatus(model: WorkspaceModel, state: IndexStatus['state']):
     notes: model.noteCount,
     catalogs,
     problems: catalogs.reduce((sum, c) => sum + c.problems, 0),
+    ...(zotero ? { zotero } : {}),
   };
 }

@@ -5,8 +5,11 @@
 import type { PaperDetails, PaperSummary } from '../../../common/protocol';
 import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import { shorten } from '../features/markdown';
+import { annotationsNewerThanBlock } from '../notes/noteBlock';
 import { existingLiteratureNote } from './literatureNotes';
+import { namesPdf } from './paperAttachments';
 import { paperLinks } from './paperLinks';
+import { paperEntryLocation } from './paperLocation';
 import { topicPath } from './topicGroups';
 import type { Settings } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
@@ -21,7 +24,8 @@ export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Summ
   const summary: PaperSummary = {
     key: paper.key,
     citingNotes: model.notesCiting(paper.key),
-    catalogUri: paper.source.uri,
+    // A Zotero paper's entry is its item in Zotero (or, without a usable item key, the library).
+    catalogUri: paperEntryLocation(paper)?.uri ?? paper.source.uri,
     catalogLine: paper.source.range.start.line,
   };
   if (paper.title) summary.title = paper.title;
@@ -33,6 +37,10 @@ export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Summ
   if (abstract) summary.abstractPreview = shorten(abstract, ABSTRACT_PREVIEW);
   const noteUri = existingLiteratureNote(model, paper.key, undefined, settings);
   if (noteUri) summary.noteUri = noteUri;
+  const newest = model.annotationDates.get(paper.key);
+  const noteText = noteUri && newest ? model.note(noteUri)?.text : undefined;
+  if (noteText !== undefined && annotationsNewerThanBlock(noteText, newest)) summary.annotationsNewer = true;
+  if (namesPdf(paper)) summary.hasPdf = true;
   const placement = model.topics.current?.placement(paper.key);
   if (placement) {
     // The second fit is the model's: it says something only where the tree lists the paper by the model.

@@ -90,12 +90,21 @@ export interface Diagnostic {
   relatedInformation?: DiagnosticRelatedInformation[];
 }
 
+/** A command the client runs (LSP `Command`). */
+export interface Command {
+  title: string;
+  command: string;
+  arguments?: unknown[];
+}
+
+/** A quick fix (an edit), or an action without a kind that runs a client command. */
 export interface CodeAction {
   title: string;
-  kind: 'quickfix';
+  kind?: 'quickfix';
   diagnostics?: Diagnostic[];
   isPreferred?: boolean;
-  edit: WorkspaceEdit;
+  edit?: WorkspaceEdit;
+  command?: Command;
 }
 
 /** LSP `SymbolKind.Key`. */

@@ -7,6 +7,8 @@
 export type RuleSeverity = 'error' | 'warning' | 'information' | 'hint' | 'off';
 export type TopicSource = 'both' | 'catalog' | 'derived';
 export type PaperSort = 'title' | 'year' | 'cited';
+/** Where Open PDF opens a document: see package.json `litnotes.pdf.openWith`. */
+export type PdfOpenWith = 'auto' | 'vscode' | 'system' | 'zotero';
 
 export interface Settings {
   /** Catalog paths or globs relative to the workspace folder; empty = discover them. */
@@ -23,6 +25,9 @@ export interface Settings {
   papers: { sort: PaperSort };
   completion: { maxItems: number };
   diagnostics: { unknownKey: RuleSeverity; duplicateKey: RuleSeverity; parseError: RuleSeverity };
+  pdf: { openWith: PdfOpenWith };
+  /** The user's Zotero library as a catalog, read from the running Zotero at `url`. */
+  zotero: { enabled: boolean; url: string };
 }
 
 export const defaultSettings: Settings = Object.freeze({
@@ -35,11 +40,14 @@ export const defaultSettings: Settings = Object.freeze({
   papers: { sort: 'title' },
   completion: { maxItems: 50 },
   diagnostics: { unknownKey: 'warning', duplicateKey: 'warning', parseError: 'error' },
+  pdf: { openWith: 'auto' },
+  zotero: { enabled: false, url: 'http://127.0.0.1:23119' },
 }) as Settings;
 
 const severities: readonly RuleSeverity[] = ['error', 'warning', 'information', 'hint', 'off'];
 const topicSources: readonly TopicSource[] = ['both', 'catalog', 'derived'];
 const paperSorts: readonly PaperSort[] = ['title', 'year', 'cited'];
+const pdfOpeners: readonly PdfOpenWith[] = ['auto', 'vscode', 'system', 'zotero'];
 
 /**
  * Validates settings as a client sends them (section `litnotes` of `workspace/configuration`,
@@ -62,6 +70,11 @@ export function parseSettings(raw: unknown): Settings {
       unknownKey: oneOf(get('diagnostics.unknownKey'), severities) ?? d.diagnostics.unknownKey,
       duplicateKey: oneOf(get('diagnostics.duplicateKey'), severities) ?? d.diagnostics.duplicateKey,
       parseError: oneOf(get('diagnostics.parseError'), severities) ?? d.diagnostics.parseError,
+    },
+    pdf: { openWith: oneOf(get('pdf.openWith'), pdfOpeners) ?? d.pdf.openWith },
+    zotero: {
+      enabled: typeof get('zotero.enabled') === 'boolean' ? (get('zotero.enabled') as boolean) : d.zotero.enabled,
+      url: nonEmptyString(get('zotero.url')) ?? d.zotero.url,
     },
   };
 }

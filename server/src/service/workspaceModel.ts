@@ -10,6 +10,7 @@
  */
 import type { CatalogFileResult } from '../catalog/catalogFile';
 import { abstractOf, type Paper } from '../catalog/paper';
+import { isZoteroCatalog } from '../catalog/zotero';
 import type { Problem } from '../core/types';
 import type { CountedAbstract } from '../search/abstractIndex';
 import { PaperIndex, type SearchHit } from '../search/paperIndex';
@@ -41,6 +42,8 @@ export class WorkspaceModel {
   private readonly recent = new RecentPapers();
   /** The topic model's last result and the papers it has not seen yet (the glue runs the model). */
   readonly topics = new PaperTopics();
+  /** Citation key → the newest `dateModified` of the paper's Zotero annotations, as last read (the tree's "new annotations"). */
+  readonly annotationDates = new Map<string, string>();
   /** Catalog updates not yet (fully) in the indexes, oldest first; the first one is in progress. */
   private readonly pending: Generator<void, void, void>[] = [];
   /** Abstracts the catalog worker counted, for the updates in progress; dropped when they are done. */
@@ -419,8 +422,10 @@ export class WorkspaceModel {
   private duplicates(): Map<string, Problem[]> {
     if (this.cachedDuplicates?.version === this.catalogVersion) return this.cachedDuplicates.byUri;
     const byUri = new Map<string, Problem[]>();
-    for (const [key, definitions] of this.definitionsByKey) {
-      if (definitions.length < 2) continue;
+    for (const [key, all] of this.definitionsByKey) {
+      if (all.length < 2) continue;
+      // A file exported from the Zotero library holds the same papers as the library: no duplicates.
+      const definitions = all.some((d) => isZoteroCatalog(d.source.uri)) ? all.filter((d) => !isZoteroCatalog(d.source.uri)) : all;
       if (new Set(definitions.map((d) => d.source.uri)).size < 2) continue;
       for (const paper of definitions) {
         const elsewhere = definitions.filter((d) => d.source.uri !== paper.source.uri);

@@ -1,0 +1,268 @@
+/**
+ * Clusters of papers from their sparse unit vectors (topicTerms.ts):
+ * - the graph of each paper's `k` nearest neighbours by cosine (exact, on the rows given: the
+ *   caller samples), symmetric, weighted by the cosine;
+ * - its communities by Louvain modularity optimization at a resolution (more communities the
+ *   higher): the number of clusters comes from the data;
+ * - centroids (normalized means) to place papers outside the sample and merge clusters.
+ *
+ * Deterministic without randomness: nodes are visited in row order, ties go to the lower index.
+ * Centroids are dense and term-major (all k weights of a term side by side), so scoring a paper
+ * against every centroid reads k consecutive floats per term.
+ */
+import type { PaperVectors } from './topicTerms';
+
+/** k dense unit vectors over `dims` terms, term-major: weight of term d in centroid c at d·k + c. */
+export interface Centroids {
+  k: number;
+  dims: number;
+  values: Float32Array;
+}
+
+export function emptyCentroids(k: number, dims: number): Centroids {
+  return { k, dims, values: new Float32Array(k * dims) };
+}
+
+/** Cosines of row r with every centroid, into `out` (the row is unit length). */
+export function scoreRow(vectors: PaperVectors, r: number, centroids: Centroids, out: Float32Array): void {
+  const { k, values } = centroids;
+  out.fill(0, 0, k);
+  for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
+    const w = vectors.weights[p];
+    const base = vectors.terms[p] * k;
+    for (let c = 0; c < k; c++) out[c] += w * values[base + c];
+  }
+}
+
+/** Adds row r (times `scale`) to centroid c. */
+export function addRow(vectors: PaperVectors, r: number, centroids: Centroids, c: number, scale = 1): void {
+  const { k, values } = centroids;
+  for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) values[vectors.terms[p] * k + c] += scale * vectors.weights[p];
+}
+
+export function normalize(centroids: Centroids): void {
+  const { k, dims, values } = centroids;
+  const norms = new Float64Array(k);
+  for (let d = 0; d < dims; d++) for (let c = 0; c < k; c++) norms[c] += values[d * k + c] * values[d * k + c];
+  for (let c = 0; c < k; c++) norms[c] = norms[c] > 0 ? 1 / Math.sqrt(norms[c]) : 0;
+  for (let d = 0; d < dims; d++) for (let c = 0; c < k; c++) values[d * k + c] *= norms[c];
+}
+
+/** The normalized mean of each cluster's rows (`assignment[i]` for `rows[i]`, -1 for none). */
+export function meanCentroids(vectors: PaperVectors, rows: ArrayLike<number>, assignment: Int32Array, k: number, dims: number): Centroids {
+  const centroids = emptyCentroids(k, dims);
+  for (let i = 0; i < rows.length; i++) if (assignment[i] >= 0) addRow(vectors, rows[i], centroids, assignment[i]);
+  normalize(centroids);
+  return centroids;
+}
+
+/** k × k cosines between centroids. */
+export function centroidSimilarities(centroids: Centroids): Float64Array {
+  const { k, dims, values } = centroids;
+  const out = new Float64Array(k * k);
+  for (let d = 0; d < dims; d++) {
+    const base = d * k;
+    for (let a = 0; a < k; a++) {
+      const x = values[base + a];
+      if (x === 0) continue;
+      for (let b = 0; b < k; b++) out[a * k + b] += x * values[base + b];
+    }
+  }
+  return out;
+}
+
+/** A symmetric weighted graph in compressed rows: node i's neighbours are `targets[offsets[i]..offsets[i + 1]]`. */
+export interface Graph {
+  nodes: number;
+  offsets: Uint32Array;
+  targets: Int32Array;
+  weights: Float32Array;
+}
+
+/**
+ * Each row's `k` most similar rows (cosine > 0; ties to the lower index), made symmetric (an edge
+ * when either is among the other's nearest). Cost: rows² / 2 sparse dot products.
+ */
+export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>, dims: number, k: number): Graph {
+  const n = rows.length;
+  const heapSims = new Float32Array(n * k);
+  const heapIds = new Int32Array(n * k);
+  const heapSizes = new Int32Array(n);
+  const dense = new Float32Array(dims);
+  const { offsets, terms, weights } = vectors;
+  for (let i = 0; i < n; i++) {
+    const a = rows[i];
+    for (let p = offsets[a]; p < offsets[a + 1]; p++) dense[terms[p]] = weights[p];
+    for (let j = i + 1; j < n; j++) {
+      const b = rows[j];
+      let s = 0;
+      for (let p = offsets[b]; p < offsets[b + 1]; p++) s += weights[p] * dense[terms[p]];
+      if (s <= 0) continue;
+      offer(heapSims, heapIds, heapSizes, k, i, j, s);
+      offer(heapSims, heapIds, heapSizes, k, j, i, s);
+    }
+    for (let p = offsets[a]; p < offsets[a + 1]; p++) dense[terms[p]] = 0;
+  }
+  // Symmetric edges: collect both directions, then merge duplicates (same weight either way).
+  const edges = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    for (let h = 0; h < heapSizes[i]; h++) {
+      const j = heapIds[i * k + h];
+      const key = i < j ? i * n + j : j * n + i;
+      edges.set(key, heapSims[i * k + h]);
+    }
+  }
+  const degree = new Uint32Array(n + 1);
+  for (const key of edges.keys()) {
+    degree[Math.floor(key / n)]++;
+    degree[key % n]++;
+  }
+  const graphOffsets = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) graphOffsets[i + 1] = graphOffsets[i] + degree[i];
+  const fill = graphOffsets.slice(0, n);
+  const targets = new Int32Array(graphOffsets[n]);
+  const edgeWeights = new Float32Array(graphOffsets[n]);
+  for (const key of [...edges.keys()].sort((x, y) => x - y)) {
+    const i = Math.floor(key / n);
+    const j = key % n;
+    const w = edges.get(key) as number;
+    targets[fill[i]] = j;
+    edgeWeights[fill[i]++] = w;
+    targets[fill[j]] = i;
+    edgeWeights[fill[j]++] = w;
+  }
+  return { nodes: n, offsets: graphOffsets, targets, weights: edgeWeights };
+}
+
+/** Keeps row i's k best (similarity, then lower id) in a min-heap whose root is the worst kept. */
+function offer(sims: Float32Array, ids: Int32Array, sizes: Int32Array, k: number, i: number, j: number, s: number): void {
+  const base = i * k;
+  const worse = (x: number, y: number) => sims[base + x] < sims[base + y] || (sims[base + x] === sims[base + y] && ids[base + x] > ids[base + y]);
+  if (sizes[i] < k) {
+    let at = sizes[i]++;
+    sims[base + at] = s;
+    ids[base + at] = j;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!worse(at, parent)) break;
+      swap(sims, ids, base + at, base + parent);
+      at = parent;
+    }
+    return;
+  }
+  if (s < sims[base] || (s === sims[base] && j > ids[base])) return;
+  sims[base] = s;
+  ids[base] = j;
+  for (let at = 0; ; ) {
+    const l = 2 * at + 1;
+    const r = l + 1;
+    let smallest = at;
+    if (l < k && worse(l, smallest)) smallest = l;
+    if (r < k && worse(r, smallest)) smallest = r;
+    if (smallest === at) break;
+    swap(sims, ids, base + at, base + smallest);
+    at = smallest;
+  }
+}
+
+function swap(sims: Float32Array, ids: Int32Array, a: number, b: number): void {
+  const s = sims[a];
+  sims[a] = sims[b];
+  sims[b] = s;
+  const id = ids[a];
+  ids[a] = ids[b];
+  ids[b] = id;
+}
+
+/**
+ * Louvain: nodes move to the neighbouring community that raises modularity most (at the given
+ * resolution), until none moves; communities then become nodes, and again, until nothing merges.
+ * Returns each node's community, numbered 0.. in order of first node.
+ */
+export function louvain(graph: Graph, resolution: number): Int32Array {
+  let { nodes, offsets, targets, weights } = graph;
+  let membership = Int32Array.from({ length: nodes }, (_, i) => i);
+  for (let level = 0; level < 32; level++) {
+    const degree = new Float64Array(nodes);
+    let total = 0;
+    for (let i = 0; i < nodes; i++) {
+      for (let e = offsets[i]; e < offsets[i + 1]; e++) degree[i] += weights[e];
+      total += degree[i];
+    }
+    if (total === 0) break;
+    const community = Int32Array.from({ length: nodes }, (_, i) => i);
+    const communityDegree = Float64Array.from(degree);
+    const links = new Float64Array(nodes);
+    const seen: number[] = [];
+    let moved = false;
+    for (let pass = 0; pass < 100; pass++) {
+      let changed = false;
+      for (let i = 0; i < nodes; i++) {
+        const own = community[i];
+        seen.length = 0;
+        let self = 0;
+        for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+          const j = targets[e];
+          if (j === i) {
+            self += weights[e];
+            continue;
+          }
+          const c = community[j];
+          if (links[c] === 0) seen.push(c);
+          links[c] += weights[e];
+        }
+        void self;
+        communityDegree[own] -= degree[i];
+        const factor = (resolution * degree[i]) / total;
+        let best = own;
+        let bestGain = links[own] - factor * communityDegree[own];
+        seen.sort((a, b) => a - b);
+        for (const c of seen) {
+          const gain = links[c] - factor * communityDegree[c];
+          if (gain > bestGain + 1e-12) {
+            best = c;
+            bestGain = gain;
+          }
+        }
+        communityDegree[best] += degree[i];
+        for (const c of seen) links[c] = 0;
+        links[own] = 0;
+        if (best !== own) {
+          community[i] = best;
+          changed = true;
+          moved = true;
+        }
+      }
+      if (!changed) break;
+    }
+    // Renumber communities in order of first node, and carry the membership up.
+    const number = new Int32Array(nodes).fill(-1);
+    let count = 0;
+    for (let i = 0; i < nodes; i++) if (number[community[i]] < 0) number[community[i]] = count++;
+    membership = Int32Array.from(membership, (c) => number[community[c]]);
+    if (!moved || count === nodes) break;
+    // The communities as nodes: edges summed (a community's inner edges become a self-loop).
+    const merged = new Map<number, number>();
+    for (let i = 0; i < nodes; i++) {
+      for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+        const key = number[community[i]] * count + number[community[targets[e]]];
+        merged.set(key, (merged.get(key) ?? 0) + weights[e]);
+      }
+    }
+    const keys = [...merged.keys()].sort((x, y) => x - y);
+    const nextOffsets = new Uint32Array(count + 1);
+    for (const key of keys) nextOffsets[Math.floor(key / count) + 1]++;
+    for (let c = 0; c < count; c++) nextOffsets[c + 1] += nextOffsets[c];
+    const nextTargets = new Int32Array(keys.length);
+    const nextWeights = new Float32Array(keys.length);
+    keys.forEach((key, e) => {
+      nextTargets[e] = key % count;
+      nextWeights[e] = merged.get(key) as number;
+    });
+    nodes = count;
+    offsets = nextOffsets;
+    targets = nextTargets;
+    weights = nextWeights;
+  }
+  return membership;
+}

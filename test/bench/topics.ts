@@ -1,0 +1,283 @@
+/**
+ * Topics benchmark: `npm run bench:topics [-- --quality] [--speed] [--sizes 10k,100k] [--no-ml]`.
+ *
+ * Quality, the new model (topicModel.ts) and the phrase topics it replaces (topics.ts) in the same
+ * run, on:
+ * - hand-labelled sets (test/bench/topicLabels/*.json, labels written from titles and abstracts
+ *   before looking at any output): NMI with each paper once (its top-level topic; also its leaf),
+ *   the largest top-level group's share, Other's share, the labels;
+ * - catalogs that carry keywords (../shared/data/bibliotex): keywords hidden from the model, each
+ *   paper's most common keyword as its label;
+ * - a real conference year without labels (ICLR 2023, 1,573 papers): topics, largest share, Other,
+ *   every label.
+ * Speed: wall time and peak heap of one run in its own process (GC trace), at 10k and 100k
+ * generated papers (test/bench/generate.ts) and on the whole ml-conferences folder.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Paper } from '../../server/src/catalog/paper';
+import { buildTopics } from '../../server/src/search/topicModel';
+import type { TopicResult } from '../../server/src/search/topicResult';
+import { deriveTopics } from '../../server/src/search/topics';
+import { foldAccents } from '../../server/src/search/tokenize';
+import { benchDataDir, SIZES, writeCatalog } from './generate';
+import { BIBLIOTEX, catalogFiles, documentOf, keywordLabels, ML_CONFERENCES, readLabelledSet, readPapers, REPO } from './topicsData';
+import { nmi, shares, suspectLabels } from './topicsQuality';
+
+const argv = process.argv.slice(2);
+const wantQuality = argv.includes('--quality') || !argv.includes('--speed');
+const wantSpeed = argv.includes('--speed') || !argv.includes('--quality');
+const sizesArg = argv.indexOf('--sizes');
+const sizes = sizesArg >= 0 ? argv[sizesArg + 1].split(',') : ['10k', '100k'];
+const withMl = !argv.includes('--no-ml');
+const showLabels = !argv.includes('--no-labels');
+
+interface Scored {
+  method: string;
+  nmiTop: number;
+  nmiLeaf: number;
+  largest: number;
+  other: number;
+  topics: number;
+  nodes: number;
+  labels: string[];
+  ms: number;
+}
+
+/** Each paper's top-level topic and leaf under the new model. */
+function newAssignment(result: TopicResult, keys: readonly string[]): { top: string[]; leaf: string[] } {
+  const parentOf = new Map(result.topics.map((t) => [t.id, t.parentId]));
+  const topOf = (id: string) => {
+    let at = id;
+    for (let p = parentOf.get(at); p !== undefined; p = parentOf.get(at)) at = p;
+    return at;
+  };
+  const placement = new Map(result.placements.map((p) => [p.key, p.topic]));
+  const leaf = keys.map((key) => placement.get(key) ?? 'other');
+  return { top: leaf.map(topOf), leaf };
+}
+
+function runNew(papers: readonly Paper[], truth: readonly (string | undefined)[], withKeywords: boolean): Scored {
+  const docs = papers.map((p) => documentOf(p, withKeywords));
+  const started = performance.now();
+  const result = buildTopics(docs);
+  const ms = performance.now() - started;
+  const keys = papers.map((p) => p.key);
+  const { top, leaf } = newAssignment(result, keys);
+  const scoredTop = top.filter((_, i) => truth[i] !== undefined);
+  const scoredLeaf = leaf.filter((_, i) => truth[i] !== undefined);
+  const labelled = truth.filter((t): t is string => t !== undefined);
+  const s = shares(top, 'other');
+  const topTopics = result.topics.filter((t) => t.parentId === undefined && t.id !== 'other');
+  const labelOf = new Map(result.topics.map((t) => [t.id, t]));
+  return {
+    method: 'new',
+    nmiTop: nmi(scoredTop, labelled),
+    nmiLeaf: nmi(scoredLeaf, labelled),
+    largest: s.largest,
+    other: s.other,
+    topics: topTopics.length,
+    nodes: result.topics.filter((t) => t.id !== 'other').length,
+    labels: result.topics
+      .filter((t) => t.id !== 'other')
+      .map((t) => (t.parentId ? `${labelOf.get(t.parentId)?.label} › ${t.label} (${t.size})` : `${t.label} (${t.size})`)),
+    ms,
+  };
+}
+
+function runOld(papers: readonly Paper[], truth: readonly (string | undefined)[], withKeywords: boolean): Scored {
+  const input = withKeywords ? papers : papers.map((p) => ({ ...p, keywords: [] }));
+  const started = performance.now();
+  const derived = deriveTopics(input);
+  const ms = performance.now() - started;
+  // Each paper once: the first topic that lists it (the tree's order: by label, Other last).
+  const first = new Map<string, string>();
+  for (const topic of derived.topics) for (const key of topic.keys) if (!first.has(key)) first.set(key, topic.id);
+  const top = papers.map((p) => first.get(p.key) ?? 'other');
+  const s = shares(top, 'other');
+  const labelled = truth.filter((t): t is string => t !== undefined);
+  const scored = top.filter((_, i) => truth[i] !== undefined);
+  const score = nmi(scored, labelled);
+  return {
+    method: 'old',
+    nmiTop: score,
+    nmiLeaf: score,
+    largest: s.largest,
+    other: s.other,
+    topics: derived.topics.filter((t) => t.id !== 'other').length,
+    nodes: derived.topics.filter((t) => t.id !== 'other').length,
+    labels: derived.topics.filter((t) => t.id !== 'other').map((t) => `${t.label} (${t.keys.length})`),
+    ms,
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+/** Labels whose words are in more than a third of the papers: a catch-all, no one topic's name. */
+function catchAllLabels(labels: readonly string[], papers: readonly Paper[]): string[] {
+  const texts = papers.map((p) => ` ${foldAccents(`${p.title ?? ''} ${p.abstract ?? ''}`).replace(/[^a-z0-9]+/g, ' ')} `);
+  return labels.filter((label) => {
+    const plain = ` ${foldAccents(label.replace(/ \(\d+\)$/, '').replace(/.* › /, '')).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+    const stem = plain.replace(/s $/, ' ');
+    const hits = texts.filter((t) => t.includes(plain) || t.includes(stem)).length;
+    return hits > papers.length / 3;
+  });
+}
+
+function report(name: string, papers: readonly Paper[], rows: Scored[], labelled: number): void {
+  console.log(`\n## ${name}: ${papers.length} papers${labelled < papers.length ? `, ${labelled} scored` : ''}`);
+  console.log('method  NMI top  NMI leaf  largest top  Other    top topics  nodes  suspect labels  catch-all  time');
+  for (const row of rows) {
+    const topLabels = row.labels.filter((l) => !l.includes(' › '));
+    const suspect = suspectLabels(row.labels.map((l) => l.replace(/ \(\d+\)$/, '').replace(/.* › /, '')));
+    const catchAll = catchAllLabels(topLabels, papers);
+    console.log(
+      `${row.method.padEnd(6)}  ${row.nmiTop.toFixed(3).padStart(7)}  ${row.nmiLeaf.toFixed(3).padStart(8)}  ${pct(row.largest).padStart(11)}  ${pct(row.other).padStart(7)}  ${String(row.topics).padStart(10)}  ${String(row.nodes).padStart(5)}  ${String(suspect.length).padStart(14)}  ${String(catchAll.length).padStart(9)}  ${Math.round(row.ms)} ms`,
+    );
+    if (suspect.length > 0) console.log(`        suspect: ${suspect.join(', ')}`);
+    if (catchAll.length > 0) console.log(`        catch-all: ${catchAll.join(', ')}`);
+  }
+  if (showLabels) {
+    for (const row of rows) {
+      const top = row.labels.filter((l) => !l.includes(' › '));
+      console.log(`  ${row.method} labels: ${top.join(' · ')}`);
+      const sub = row.labels.filter((l) => l.includes(' › '));
+      if (sub.length > 0) console.log(`  ${row.method} subtopics: ${sub.join(' · ')}`);
+    }
+  }
+}
+
+function quality(): void {
+  const labelDir = join(__dirname, 'topicLabels');
+  const sets = existsSync(labelDir) ? readdirSync(labelDir).filter((f) => f.endsWith('.json')).sort() : [];
+  if (sets.length === 0) console.log('\n(no hand-labelled sets in test/bench/topicLabels/)');
+  for (const file of sets) {
+    const set = readLabelledSet(join(labelDir, file));
+    if (set.papers.length === 0) {
+      console.log(`\n## ${file}: no papers found (${set.missing} missing)`);
+      continue;
+    }
+    const name = `${file} (hand labels, ${new Set(set.truth).size} labels${set.missing ? `, ${set.missing} not found` : ''})`;
+    report(name, set.papers, [runNew(set.papers, set.truth, true), runOld(set.papers, set.truth, true)], set.papers.length);
+  }
+
+  const bibliotex = catalogFiles(BIBLIOTEX, ['.bib']);
+  if (bibliotex.length > 0) {
+    // Keys repeat across the collection's files: the file makes them unique.
+    const papers = bibliotex.flatMap((file) => readPapers(file).map((p) => ({ ...p, key: `${relative(BIBLIOTEX, file)}#${p.key}` })));
+    const labels = keywordLabels(papers);
+    const truth = papers.map((p) => labels.get(p.key));
+    const name = `bibliotex (keywords hidden, scored against each paper's most common keyword: ${new Set(labels.values()).size} keywords)`;
+    report(name, papers, [runNew(papers, truth, false), runOld(papers, truth, false)], labels.size);
+  }
+
+  const iclr = join(ML_CONFERENCES, 'conferences', 'iclr', '2023.bib');
+  if (existsSync(iclr)) {
+    const papers = readPapers(iclr);
+    const none = papers.map(() => undefined);
+    report('ICLR 2023 (no labels; goal: largest top-level ≤ 15 %, Other ≤ 10 %, no fragment labels)', papers, [runNew(papers, none, true), runOld(papers, none, true)], 0);
+  }
+}
+
+interface SpeedRow {
+  name: string;
+  papers: number;
+  fullMs: number;
+  incrementalMs: number;
+  peakHeapMb: number;
+  modelPeakMb: number;
+  retainedMb: number;
+  resultMb: number;
+  topTopics: number;
+  nodes: number;
+  largestTop: number;
+  largestLeaf: number;
+  other: number;
+  changedPlacements: number;
+}
+
+/** Documents of a catalog written once as JSON for the timed process. */
+function documentsFile(name: string, papers: () => Paper[]): string {
+  const dir = join(REPO, 'bench-data', 'topics');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.json`);
+  if (!existsSync(path)) writeFileSync(path, JSON.stringify(papers().map((p) => documentOf(p))));
+  return path;
+}
+
+function timedRun(name: string, docsPath: string): SpeedRow {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--trace-gc', join(__dirname, 'topicsRun.ts'), docsPath], {
+    cwd: REPO,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  if (child.status !== 0) throw new Error(`${name}: ${child.stderr}`);
+  let phase = '';
+  let base = 0;
+  const peaks = new Map<string, number>();
+  let result: Omit<SpeedRow, 'name' | 'peakHeapMb' | 'modelPeakMb' | 'retainedMb' | 'resultMb'> & { retainedBytes: number; resultBytes: number } | undefined;
+  for (const line of child.stdout.split('\n')) {
+    const marker = /^@@phase (\w+) (\d+)/.exec(line);
+    if (marker) {
+      phase = marker[1];
+      base = Number(marker[2]);
+      peaks.set(phase, base);
+      continue;
+    }
+    const end = /^@@end (\d+)/.exec(line);
+    if (end) {
+      peaks.set(phase, Math.max(peaks.get(phase) ?? 0, Number(end[1])));
+      if (phase === 'full') peaks.set('fullBase', base);
+      phase = '';
+      continue;
+    }
+    if (line.startsWith('@@result ')) result = JSON.parse(line.slice(9));
+    // "[pid:0x…]   1234 ms: Mark-Compact 150.2 (160.1) -> 100.3 (110.2) MB, …": the heap before a collection.
+    const gc = /ms: [\w-]+(?: \([^)]*\))? ([\d.]+) \([\d.]+\) -> /.exec(line);
+    if (gc && phase) peaks.set(phase, Math.max(peaks.get(phase) ?? 0, Number(gc[1]) * 1024 * 1024));
+  }
+  if (!result) throw new Error(`${name}: no result in\n${child.stdout.slice(-2000)}\n${child.stderr}`);
+  const mb = (bytes: number) => bytes / 1024 / 1024;
+  return {
+    name,
+    ...result,
+    peakHeapMb: mb(peaks.get('full') ?? 0),
+    modelPeakMb: mb((peaks.get('full') ?? 0) - (peaks.get('fullBase') ?? 0)),
+    retainedMb: mb(result.retainedBytes),
+    resultMb: mb(result.resultBytes),
+  };
+}
+
+function speed(): void {
+  const rows: SpeedRow[] = [];
+  for (const size of sizes) {
+    const spec = SIZES[size];
+    if (!spec) throw new Error(`Unknown size '${size}': use one of ${Object.keys(SIZES).join(', ')}.`);
+    const path = documentsFile(`generated-${size}`, () => {
+      const dir = benchDataDir(size);
+      const bib = join(dir, 'catalog.bib');
+      if (!existsSync(bib)) writeCatalog(dir, spec.entries, spec.notes);
+      return readPapers(bib);
+    });
+    rows.push(timedRun(`generated ${size}`, path));
+  }
+  if (withMl && existsSync(ML_CONFERENCES)) {
+    const path = documentsFile('ml-conferences', () =>
+      catalogFiles(join(ML_CONFERENCES, 'conferences'), ['.bib']).flatMap((file) =>
+        readPapers(file).map((p) => ({ ...p, key: `${relative(ML_CONFERENCES, file)}#${p.key}` })),
+      ),
+    );
+    rows.push(timedRun('ml-conferences (all)', path));
+  }
+  console.log('\n## Time and memory (one run per process; peak heap from the GC trace, documents included)');
+  console.log('catalog                 papers   full      +1 paper  peak heap  model peak  retained  result JSON  top  nodes  largest top  largest leaf  Other   moved by +1');
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(22)}  ${String(r.papers).padStart(6)}  ${`${(r.fullMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${Math.round(r.incrementalMs)} ms`.padStart(8)}  ${`${Math.round(r.peakHeapMb)} MB`.padStart(9)}  ${`${Math.round(r.modelPeakMb)} MB`.padStart(10)}  ${`${Math.round(r.retainedMb)} MB`.padStart(8)}  ${`${r.resultMb.toFixed(1)} MB`.padStart(11)}  ${String(r.topTopics).padStart(3)}  ${String(r.nodes).padStart(5)}  ${pct(r.largestTop).padStart(11)}  ${String(r.largestLeaf).padStart(12)}  ${pct(r.other).padStart(6)}  ${String(r.changedPlacements).padStart(11)}`,
+    );
+  }
+}
+
+if (wantQuality) quality();
+if (wantSpeed) speed();

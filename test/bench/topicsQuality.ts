@@ -1,0 +1,64 @@
+/**
+ * Scores of a topic assignment against labels: NMI (each paper counted once), the largest group's
+ * share, Other's share, and labels that are fragments or generic words.
+ */
+
+/** Normalized mutual information, arithmetic mean of the entropies (scikit-learn's default). */
+export function nmi(predicted: readonly string[], truth: readonly string[]): number {
+  const n = predicted.length;
+  if (n === 0) return NaN;
+  const joint = new Map<string, number>();
+  const a = new Map<string, number>();
+  const b = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const key = `${predicted[i]}\u0000${truth[i]}`;
+    joint.set(key, (joint.get(key) ?? 0) + 1);
+    a.set(predicted[i], (a.get(predicted[i]) ?? 0) + 1);
+    b.set(truth[i], (b.get(truth[i]) ?? 0) + 1);
+  }
+  let mi = 0;
+  for (const [key, count] of joint) {
+    const [p, t] = key.split('\u0000');
+    mi += (count / n) * Math.log((count * n) / ((a.get(p) as number) * (b.get(t) as number)));
+  }
+  const entropy = (counts: Map<string, number>) => {
+    let h = 0;
+    for (const count of counts.values()) h -= (count / n) * Math.log(count / n);
+    return h;
+  };
+  const ha = entropy(a);
+  const hb = entropy(b);
+  if (ha === 0 && hb === 0) return 1;
+  return mi / ((ha + hb) / 2);
+}
+
+/** Share of the papers in the largest group (Other excluded) and in Other. */
+export function shares(assignment: readonly string[], otherId: string): { largest: number; other: number; groups: number } {
+  const counts = new Map<string, number>();
+  for (const id of assignment) counts.set(id, (counts.get(id) ?? 0) + 1);
+  let largest = 0;
+  for (const [id, count] of counts) if (id !== otherId) largest = Math.max(largest, count);
+  const n = assignment.length || 1;
+  return { largest: largest / n, other: (counts.get(otherId) ?? 0) / n, groups: [...counts.keys()].filter((id) => id !== otherId).length };
+}
+
+/**
+ * Labels a reader would not recognise as a topic: one word of the field's generic vocabulary or a
+ * piece of a phrase (the examples of issue 15). Judged from the label alone, so the same for both
+ * methods.
+ */
+const SUSPECT_SINGLE_WORDS = new Set(
+  (
+    'free shot supervised reinforcement understanding algorithms algorithm scale space optimal human label labels ' +
+    'domain learning model models neural network networks deep data training efficient local global rank ' +
+    'large small high low multi self cross pre non semi zero few one based aware driven guided agnostic ' +
+    'method methods approach'
+  ).split(' '),
+);
+
+export function suspectLabels(labels: readonly string[]): string[] {
+  return labels.filter((label) => {
+    const words = label.toLowerCase().split(/[\s-]+/).filter(Boolean);
+    return words.length === 1 && SUSPECT_SINGLE_WORDS.has(words[0]);
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * One timed topic run in its own process (started by topics.ts with `--trace-gc`): reads documents
+ * from a JSON file, builds the topics, then again with one paper added (the previous result given).
+ * Prints markers around each phase so the parent reads the heap's peak from the GC trace.
+ */
+import { readFileSync } from 'node:fs';
+import { collectGarbage } from './gc';
+import { buildTopics } from '../../server/src/search/topicModel';
+import type { TopicDocument } from '../../server/src/search/topicResult';
+
+const docs = JSON.parse(readFileSync(process.argv[2], 'utf8')) as TopicDocument[];
+const added = docs.pop() as TopicDocument;
+collectGarbage();
+const heapBefore = process.memoryUsage().heapUsed;
+console.log(`@@phase full ${heapBefore}`);
+let started = performance.now();
+const result = buildTopics(docs);
+const fullMs = performance.now() - started;
+const heapAfter = process.memoryUsage().heapUsed;
+console.log(`@@end ${heapAfter}`);
+collectGarbage();
+const retained = process.memoryUsage().heapUsed - heapBefore;
+
+console.log(`@@phase incremental ${process.memoryUsage().heapUsed}`);
+started = performance.now();
+const next = buildTopics([...docs, added], { previous: result });
+const incrementalMs = performance.now() - started;
+console.log(`@@end ${process.memoryUsage().heapUsed}`);
+
+const nextTopic = new Map(next.placements.map((p) => [p.key, p.topic]));
+const counts = new Map<string, number>();
+for (const p of result.placements) counts.set(p.topic, (counts.get(p.topic) ?? 0) + 1);
+let largestLeaf = 0;
+for (const [id, count] of counts) if (id !== 'other') largestLeaf = Math.max(largestLeaf, count);
+const top = result.topics.filter((t) => t.parentId === undefined && t.id !== 'other');
+const other = result.topics.find((t) => t.id === 'other')?.size ?? 0;
+const json = JSON.stringify(result);
+console.log(
+  `@@result ${JSON.stringify({
+    papers: docs.length,
+    fullMs,
+    incrementalMs,
+    retainedBytes: retained,
+    resultBytes: json.length,
+    topTopics: top.length,
+    nodes: result.topics.length,
+    largestTop: Math.max(...top.map((t) => t.size)) / docs.length,
+    largestLeaf,
+    other: other / docs.length,
+    changedPlacements: result.placements.filter((p) => nextTopic.get(p.key) !== p.topic).length,
+  })}`,
+);
