@@ -297,7 +297,7 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
 
     // Update Literature Note: only the block changes, to what the catalog says now.
     await wb.openFile('notes/vaswani2017.md');
-    await wb.runCommand('LitNotes: Update Literature Note');
+    await runExactCommand(wb, 'LitNotes: Update Literature Note');
     await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'vaswani2017.md' }).waitFor({ timeout: 30_000 });
     await wb.runCommand('File: Save All');
     const updated = await fileWhen(join(wb.folder, 'notes', 'vaswani2017.md'), 'the updated note on disk', (text) => text.includes('*Advances in Neural Information Processing Systems*'));
@@ -310,6 +310,20 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     await wb.page.locator('.editor-instance .view-lines').first().click();
     await wb.page.keyboard.press('Control+Home');
     await wb.page.screenshot({ path: join(results, 'note-updated.png') });
+
+    // A block edited by hand is not overwritten silently: the difference opens, a dialog asks.
+    const handEdited = updated.replace('attention mechanisms.', 'attention mechanisms. (My remark, typed into the block.)');
+    writeFileSync(join(wb.folder, 'notes', 'vaswani2017.md'), handEdited);
+    await waitFor('the editor to show the hand edit', async () => (await wb.editorText()).includes('My remark'));
+    await runExactCommand(wb, 'LitNotes: Update Literature Note');
+    const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'was edited by hand' });
+    await dialog.waitFor({ timeout: 30_000 });
+    await wb.page.locator('.monaco-diff-editor').first().waitFor();
+    await wb.page.screenshot({ path: join(results, 'note-edited-diff.png') });
+    await dialog.locator('.monaco-button', { hasText: 'Replace the Block' }).click();
+    await wb.runCommand('File: Save All');
+    assert.equal(await fileWhen(join(wb.folder, 'notes', 'vaswani2017.md'), 'the block replaced', (text) => !text.includes('My remark')), updated);
+    await wb.runCommand('Notifications: Clear All Notifications');
 
     // The hover offers Open PDF; the command opens the fixture PDF (no PDF viewer extension here:
     // the system viewer), and the log says how it resolved.
@@ -451,6 +465,16 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     }, () => untrusted);
   });
 });
+
+/** Runs the palette row whose label is exactly `title` (a fuzzy match could rank a longer title first). */
+async function runExactCommand(wb: Workbench, title: string): Promise<void> {
+  await wb.page.keyboard.press('Escape');
+  await wb.page.keyboard.press('F1');
+  await wb.page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible' });
+  await wb.page.keyboard.type(title);
+  const row = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+  await row.first().click();
+}
 
 /** A one-page PDF showing `title`, with a correct cross-reference table (any viewer opens it). */
 function tinyPdf(title: string): string {

@@ -84,7 +84,7 @@ async function confirmOverwrite(ctx: CommandContext, result: NoteUpdate): Promis
     await vscode.commands.executeCommand('vscode.diff', target, proposal, `${vscode.workspace.asRelativePath(target)}: your note ↔ after the update`, { preview: true });
     const replace = 'Replace the Block';
     const choice = await vscode.window.showWarningMessage(
-      `${result.message ?? 'The generated block was edited by hand.'} Replace it with what the catalog${result.key ? ` says of “${result.key}”` : ' says'} now?`,
+      `${result.message ?? 'The generated block was edited by hand.'} Replace it with what the catalog says now?`,
       { modal: true, detail: 'The difference is open beside. Only the block between the litnotes markers changes; write your own text outside it to keep it across updates.' },
       replace,
     );
@@ -94,6 +94,9 @@ async function confirmOverwrite(ctx: CommandContext, result: NoteUpdate): Promis
     }
     return apply(ctx, [result]);
   } finally {
+    // The difference was only for the question: close it, back to the note.
+    const diffs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposal.toString());
+    await vscode.window.tabGroups.close(diffs);
     proposals.delete(proposal.toString());
   }
 }
