@@ -219,3 +219,26 @@ export interface ZoteroCiteResult {
   text: string;
 }
 export const zoteroCiteRequest = new RequestType<void, ZoteroCiteResult, void>('litnotes/zoteroCite');
+
+/**
+ * "Update Literature Note": what refreshing the note's generated block does. `edit` replaces the
+ * block (or, for `noBlock`, appends one); `oldText` is the note it was computed on and `newText`
+ * the note after it, for showing the difference. `updated`: apply it; `edited`: the user changed
+ * the block by hand: show the difference and ask; `noBlock`: offer to add one; `unchanged`,
+ * `broken` (damaged markers, a broken template) and `notLiteratureNote`: nothing to apply, `message` says why.
+ */
+export interface NoteUpdate {
+  uri: string;
+  key?: string;
+  status: 'updated' | 'unchanged' | 'edited' | 'noBlock' | 'broken' | 'notLiteratureNote';
+  message?: string;
+  edit?: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+  oldText?: string;
+  newText?: string;
+}
+export interface UpdateNoteParams {
+  uri: string;
+}
+export const updateNoteRequest = new RequestType<UpdateNoteParams, NoteUpdate, void>('litnotes/updateNote');
+/** Every literature note of the workspace; texts only where the client needs them (edited, noBlock). */
+export const updateNotesRequest = new RequestType<void, NoteUpdate[], void>('litnotes/updateNotes');

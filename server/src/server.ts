@@ -23,6 +23,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   attachmentsRequest,
+  updateNoteRequest,
+  updateNotesRequest,
+  type NoteUpdate,
   citationAtRequest,
   formatReferenceRequest,
   indexStatusNotification,
@@ -40,15 +43,16 @@ import { catalogFormatOf } from './catalog/catalogFile';
 import { clientCommands, OPEN_PDF_COMMAND } from './features/clientCommands';
 import { isZoteroCatalog, ZOTERO_CATALOG_URI } from './catalog/zotero';
 import { provideCodeActions } from './features/codeActions';
-import { provideCompletion, resolveCompletionItem } from './features/completion';
+import { provideCompletion, resolveCompletionItem, type CompletionClient } from './features/completion';
 import { provideDefinition } from './features/definition';
-import { catalogDiagnostics, noteDiagnostics } from './features/diagnostics';
+import { catalogDiagnostics, noteDiagnostics, UNKNOWN_KEY } from './features/diagnostics';
 import { provideDocumentLinks } from './features/documentLinks';
 import { provideHover } from './features/hover';
 import { provideReferences } from './features/references';
 import { prepareRename, provideRename } from './features/rename';
 import { provideWorkspaceSymbols } from './features/workspaceSymbols';
 import * as path from 'node:path';
+import { attachmentUris } from './catalog/attachments';
 import { defaultZoteroStorageUri, firstExisting, homeUri } from './node/attachmentFiles';
 import { defaultCacheDir } from './node/catalogCache';
 import { FileWatcher } from './node/fileWatcher';
@@ -58,8 +62,11 @@ import { TopicUpdater } from './node/topicUpdater';
 import { WorkspaceFeeder } from './node/workspaceFeeder';
 import { ZoteroError } from './node/zotero/http';
 import { ZoteroSource } from './node/zotero/zoteroSource';
+import { readPaperZoteroData, type PaperZoteroData } from './node/zotero/paperExtras';
+import { literatureNoteKey, literatureNotes, noteUpdate } from './service/noteUpdate';
 import { indexStatus } from './service/indexStatus';
 import { keyAt } from './service/keyAt';
+import { paperOfLiteratureNote } from './service/literatureNotes';
 import { newNote, templateFileUri } from './service/newNote';
 import { attachmentCandidates, describeAttachment, sortAttachments } from './service/paperAttachments';
 import { paperDetails, searchPapers } from './service/paperSummaries';
@@ -67,6 +74,7 @@ import { formatPapers, styleFileUri, type CitationStyle } from './service/format
 import { pickedCitation } from './service/pickedCitation';
 import { isRefusal, type CompletionItem, type Diagnostic, type Refusal } from './service/protocolTypes';
 import { defaultSettings, parseSettings, type Settings } from './service/settings';
+import { prepareTopicGroups } from './service/topicGroups';
 import { relatedPapers, topicPapers, topics } from './service/topicRequests';
 import { WorkspaceModel } from './service/workspaceModel';
 
@@ -86,7 +94,8 @@ const model = new WorkspaceModel();
 let settings: Settings = defaultSettings;
 let filesExclude: string[] = [];
 let initializationSettings: unknown;
-const client = { openPdfCommand: false, configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false, lazyCompletionDocumentation: false };
+const client = { openPdfCommand: false, configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false };
+let completionClient: CompletionClient = {};
 
 /** Our URI (normalized) → the URI the client opened the document with. */
 const openUris = new Map<string, string>();
@@ -126,6 +135,8 @@ const feeder = new WorkspaceFeeder(
 
 /** The Zotero library as a catalog (`litnotes.zotero.*`); made in `initialize`, where the cache folder is known. */
 let zotero: ZoteroSource | undefined;
+/** The library was coming in at the last status: unknown keys were held back until it is in. */
+let zoteroWasLoading = false;
 
 function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
   return new ZoteroSource(
@@ -133,7 +144,12 @@ function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
       log: (message) => connection.console.log(message),
       apply: (edits, changedKeys, papers) => feeder.applySourceEdits(ZOTERO_CATALOG_URI, edits, changedKeys, papers),
       remove: () => feeder.removeSourceCatalog(ZOTERO_CATALOG_URI),
-      status: () => statusSoon(),
+      provisional: (papers) => feeder.addSourceProvisional(ZOTERO_CATALOG_URI, papers),
+      status: () => {
+        statusSoon();
+        if (zoteroWasLoading && !zoteroLoading() && state === 'ready') void republishAll();
+        zoteroWasLoading = zoteroLoading();
+      },
     },
     { cacheDir, server: SERVER_VERSION },
   );
@@ -155,9 +171,15 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.workDoneProgress = !!caps.window?.workDoneProgress;
   client.renameFiles = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('rename') && !!caps.workspace?.workspaceEdit?.documentChanges;
   client.prepareRename = !!caps.textDocument?.rename?.prepareSupport;
-  client.lazyCompletionDocumentation = !!caps.textDocument?.completion?.completionItem?.resolveSupport?.properties.includes('documentation');
+  const completionItem = caps.textDocument?.completion?.completionItem;
+  const options = (params.initializationOptions ?? {}) as { settings?: unknown; filesExclude?: unknown; storagePath?: unknown; completionEditStartsAtCursor?: unknown };
+  completionClient = {
+    lazyDocumentation: !!completionItem?.resolveSupport?.properties.includes('documentation'),
+    labelDetails: !!completionItem?.labelDetailsSupport,
+    // Our VS Code client asks for it (client/src/config.ts); see CompletionClient.
+    editStartsAtCursor: options.completionEditStartsAtCursor === true,
+  };
 
-  const options = (params.initializationOptions ?? {}) as { settings?: unknown; filesExclude?: unknown; storagePath?: unknown };
   initializationSettings = options.settings;
   client.openPdfCommand = clientCommands(options).has(OPEN_PDF_COMMAND);
   // The client's storage folder for the catalog cache; any other client gets the user's cache folder.
@@ -176,7 +198,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     {
       log: (message) => connection.console.log(message),
       topicsChanged: () => statusSoon(),
-      indexing: () => state === 'indexing',
+      // The Zotero library's first read comes a page at a time: topics wait for the whole of it too.
+      indexing: () => state === 'indexing' || zotero?.status.state === 'reading' || zotero?.status.state === 'connecting',
+      topicCount: () => settings.topics.count,
+      prepareTree: () => prepareTopicGroups(model, settings),
     },
     { cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION, workspace: model.workspaceFolders.join('\n') },
   );
@@ -184,7 +209,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      completionProvider: { triggerCharacters: ['@'], resolveProvider: true },
+      // `-`, `_` and `+` join words in `@sparse-attention`: VS Code neither asks again nor keeps its
+      // list at a character that is not part of a word, unless it is a trigger character.
+      completionProvider: { triggerCharacters: ['@', '-', '_', '+'], resolveProvider: true },
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
@@ -212,6 +239,7 @@ connection.onInitialized(async () => {
 });
 
 connection.onShutdown(async () => {
+  clearTimeout(annotationCheck);
   indexingRun++;
   await Promise.all([feeder.flushCaches(), topicUpdater?.flush(), zotero?.flush()]);
   zotero?.dispose();
@@ -241,6 +269,7 @@ function excludeGlobs(raw: unknown): string[] {
 
 connection.onDidChangeConfiguration(async (params) => {
   const before = JSON.stringify([settings.catalogs, settings.exclude, filesExclude]);
+  const topicCount = settings.topics.count;
   if (client.configuration) {
     await loadSettings();
   } else {
@@ -249,6 +278,7 @@ connection.onDidChangeConfiguration(async (params) => {
   }
   if (JSON.stringify([settings.catalogs, settings.exclude, filesExclude]) !== before) void indexWorkspace();
   else void republishAll();
+  if (settings.topics.count !== topicCount) topicUpdater?.catalogChanged();
 });
 
 async function indexWorkspace(): Promise<void> {
@@ -292,12 +322,17 @@ documents.onDidChangeContent((event) => {
   openUris.set(uri, event.document.uri);
   const text = event.document.getText();
   if (event.document.languageId === 'markdown' || /\.(?:md|markdown)$/i.test(uri)) {
-    feeder.feedNote(uri, text);
+    feeder.feedNote(uri, text, Date.now());
   } else if (catalogFormatOf(uri)) {
     void feeder.isCatalogFile(uri, text).then((isCatalog) => {
       if (isCatalog && openText(uri) !== undefined) return feeder.feedCatalog(uri, openText(uri)!);
     });
   }
+});
+
+documents.onDidOpen((event) => {
+  const key = paperOfLiteratureNote(model, normalizeUri(event.document.uri), settings);
+  if (key !== undefined) model.paperOpened(key, Date.now());
 });
 
 documents.onDidClose(async (event) => {
@@ -334,7 +369,14 @@ function publish(uri: string, diagnostics: Diagnostic[]): void {
 }
 
 function publishNote(uri: string): void {
-  publish(uri, noteDiagnostics(model, uri, settings));
+  const diagnostics = noteDiagnostics(model, uri, settings);
+  // While the Zotero library comes in, a key it has is not unknown yet: no warning to take back.
+  publish(uri, zoteroLoading() ? diagnostics.filter((d) => d.code !== UNKNOWN_KEY) : diagnostics);
+}
+
+function zoteroLoading(): boolean {
+  const zoteroState = zotero?.status.state;
+  return zoteroState === 'connecting' || zoteroState === 'reading';
 }
 
 function publishNoteSoon(uri: string): void {
@@ -443,25 +485,12 @@ connection.onCompletion(
     const uri = normalizeUri(params.textDocument.uri);
     const text = openText(uri) ?? model.note(uri)?.text;
     if (text === undefined) return null;
-    return provideCompletion(model, text, params.position, settings, client.lazyCompletionDocumentation) ?? null;
+    return provideCompletion(model, text, params.position, settings, completionClient) ?? null;
   }),
 );
 
 connection.onCompletionResolve(
-  handle('completionItem/resolve', async (item) => {
-    const resolved = item as CompletionItem;
-    const key = resolved.data?.key;
-    let reference: string | undefined;
-    if (key !== undefined && model.paper(key)) {
-      try {
-        const formatted = formatPapers(model, [key], await loadStyle(settings.citationStyle), 'text');
-        reference = isRefusal(formatted) ? undefined : formatted;
-      } catch {
-        reference = undefined; // a broken style must not break completion
-      }
-    }
-    return resolveCompletionItem(model, resolved, reference) as typeof item;
-  }),
+  handle('completionItem/resolve', (item) => resolveCompletionItem(model, item as CompletionItem) as typeof item),
 );
 
 connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position, { openPdfCommand: client.openPdfCommand }) ?? null));
@@ -490,7 +519,15 @@ connection.onRequest(topicsRequest, handle('litnotes/topics', (params) => topics
 connection.onRequest(topicPapersRequest, handle('litnotes/topicPapers', (params) => topicPapers(model, params, settings)));
 connection.onRequest(searchPapersRequest, handle('litnotes/searchPapers', (params) => searchPapers(model, params.query ?? '', params.limit, settings)));
 connection.onRequest(relatedPapersRequest, handle('litnotes/relatedPapers', (params) => relatedPapers(model, params, settings)));
-connection.onRequest(paperRequest, handle('litnotes/paper', (params) => paperDetails(model, params.key, settings)));
+connection.onRequest(
+  paperRequest,
+  handle('litnotes/paper', (params) => {
+    const details = paperDetails(model, params.key, settings);
+    // Every command on a paper asks for it first: the paper comes first in `[@` for a while.
+    if (details) model.paperOpened(details.key, Date.now());
+    return details;
+  }),
+);
 connection.onRequest(
   citationAtRequest,
   handle('litnotes/citationAt', (params) => {
@@ -523,6 +560,11 @@ connection.onRequest(
     if (!paper) return null;
     const trusted = await trustedFolders();
     const candidates = attachmentCandidates(paper, homeUri());
+    // Zotero's own attachments of the paper (with their item keys), when the Zotero source is on.
+    for (const { attachment, zoteroKey } of (await zoteroDataFor(params.key))?.attachments ?? []) {
+      const uris = attachmentUris(attachment, paper.source.uri, homeUri());
+      if (uris.length > 0 && !candidates.some((c) => c.uris[0] === uris[0])) candidates.push({ attachment, uris, origin: 'zotero', zoteroKey });
+    }
     return sortAttachments(await Promise.all(candidates.map(async (candidate) => describeAttachment(candidate, await firstExisting(candidate.uris), trusted))));
   }),
 );
@@ -556,6 +598,86 @@ async function loadStyle(style: string): Promise<CitationStyle> {
   if (xml === undefined) throw new ResponseError(LSPErrorCodes.RequestFailed, `Cannot read the citation style file ${style}.`);
   return { name: style, xml };
 }
+
+connection.onRequest(
+  updateNoteRequest,
+  handle('litnotes/updateNote', async (params) => {
+    const uri = normalizeUri(params.uri);
+    const text = openText(uri) ?? model.note(uri)?.text ?? (await readWorkspaceFile(uri));
+    if (text === undefined) return { error: `LitNotes cannot read the note ${uriToPath(uri) ?? uri}.` };
+    const result = await updateOneNote(uri, text);
+    return { ...result, uri: openUris.get(uri) ?? params.uri };
+  }),
+);
+connection.onRequest(
+  updateNotesRequest.method,
+  handle('litnotes/updateNotes', async () => {
+    const results: NoteUpdate[] = [];
+    for (const { uri } of literatureNotes(model, settings)) {
+      const text = openText(uri) ?? model.note(uri)?.text;
+      if (text === undefined) continue;
+      const result = await updateOneNote(uri, text);
+      // The texts are for showing a difference: only where the client may ask the user.
+      if (result.status !== 'edited' && result.status !== 'noBlock') {
+        delete result.oldText;
+        delete result.newText;
+      }
+      results.push({ ...result, uri: openUris.get(uri) ?? uri });
+    }
+    return results;
+  }),
+);
+
+async function updateOneNote(uri: string, text: string): Promise<NoteUpdate> {
+  const templateUri = templateFileUri(model, settings);
+  const template = templateUri ? await readWorkspaceFile(templateUri) : undefined;
+  if (templateUri && template === undefined) return { uri, status: 'broken', message: `Cannot read the note template ${settings.noteTemplate} (litnotes.noteTemplate).` };
+  const key = literatureNoteKey(model, uri, settings);
+  const zoteroData = key ? await zoteroDataFor(key) : undefined;
+  return noteUpdate(model, uri, text, settings, template, zoteroData?.extras, zoteroData?.newestAnnotation);
+}
+
+/** Zotero's annotations, notes and attachments of a paper, when the Zotero source is on. */
+async function zoteroDataFor(key: string): Promise<PaperZoteroData | undefined> {
+  if (!settings.zotero.enabled) return undefined;
+  const data = await readPaperZoteroData(settings.zotero.url, key);
+  if (data.problem) connection.console.warn(data.problem);
+  else rememberAnnotationDate(key, data.newestAnnotation);
+  return data;
+}
+
+/** The newest annotation date of a paper changed: the tree's "new annotations" mark may have. */
+function rememberAnnotationDate(key: string, newest: string | undefined): void {
+  if (model.annotationDates.get(key) === newest) return;
+  if (newest === undefined) model.annotationDates.delete(key);
+  else model.annotationDates.set(key, newest);
+  statusSoon();
+}
+
+/**
+ * With the Zotero source on, the annotations of papers that have a literature note are looked at
+ * every few minutes (one Better BibTeX call per note, one at a time), so the Papers view can mark
+ * notes that are behind. Notes only: the library's other papers have no note to be behind.
+ */
+const ANNOTATION_CHECK_MS = 3 * 60_000;
+const ANNOTATION_CHECK_NOTES = 300;
+let annotationCheck: NodeJS.Timeout | undefined;
+function scheduleAnnotationCheck(delayMs = 20_000): void {
+  clearTimeout(annotationCheck);
+  annotationCheck = setTimeout(async () => {
+    if (settings.zotero.enabled && state === 'ready') {
+      for (const { key } of literatureNotes(model, settings).slice(0, ANNOTATION_CHECK_NOTES)) {
+        if (!settings.zotero.enabled) break;
+        const data = await readPaperZoteroData(settings.zotero.url, key);
+        if (data.problem) break; // Zotero is away: the next round tries again
+        rememberAnnotationDate(key, data.newestAnnotation);
+      }
+    }
+    scheduleAnnotationCheck(ANNOTATION_CHECK_MS);
+  }, delayMs);
+  annotationCheck.unref?.();
+}
+scheduleAnnotationCheck();
 
 /** Where attachments open without asking: the workspace folders and Zotero's storage, as written and with links followed. */
 async function trustedFolders(): Promise<string[]> {

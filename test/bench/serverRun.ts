@@ -45,6 +45,17 @@ export interface ServerRunResult {
   notesScanBesideCatalogMs: number;
   maxBlockMs: number;
   probes: number;
+  /** From the index ready until `litnotes/topics` no longer says `computing`. */
+  topicsReadyMs: number;
+  /** The longest a probe waited from the index ready until topics were ready. */
+  topicsMaxBlockMs: number;
+  topicsProbes: number;
+  /** The slowest `litnotes/topics` answer meanwhile (polled every 50 ms, as a tree refreshing). */
+  topicsRequestMaxMs: number;
+  /** The server's log line of the topic worker's run. */
+  topicsLog: string | undefined;
+  /** Top-level topics then shown. */
+  topLevelTopics: number;
   completionRequests: number;
   completionP50Ms: number;
   completionP99Ms: number;
@@ -72,6 +83,22 @@ export interface ServerRunResult {
   incrementalDidChangeMs: number | undefined;
   incrementalDidChangeNote: string;
   incrementalNote: string;
+  /** `[@` with nothing typed, everything indexed, each request after a note edit. */
+  emptyCitationMs: number[];
+  /** `see @` (a bare `@` at a word start) with nothing typed. */
+  emptyAtWordStartMs: number[];
+  /** `[@` asked again and again while the server starts without a cache, and with the cache it left. */
+  emptyDuringColdStart: EmptyDuringStart;
+  emptyDuringWarmStart: EmptyDuringStart;
+}
+
+export interface EmptyDuringStart {
+  /** ms since initialize of the first answer with papers in it. */
+  firstPapersMs: number;
+  /** Every answer's latency until the index was ready. */
+  ms: number[];
+  /** Answers without papers after the first one that had some (should be none). */
+  emptyAfterFirst: number;
 }
 
 const NOTE = 'bench-note.md';
@@ -114,11 +141,39 @@ function startProbe(session: LspSession, uri: string): { stop(): Promise<{ max: 
   };
 }
 
+/** How long topics took once the index was ready, and the longest the server stayed deaf meanwhile. */
+interface TopicsPhase {
+  topicsReadyMs: number;
+  topicsMaxBlockMs: number;
+  topicsProbes: number;
+  topicsRequestMaxMs: number;
+  topicsLog: string | undefined;
+  topLevelTopics: number;
+}
+
+/** Polls `litnotes/topics` every 50 ms (as the Papers view does on each status) until it no longer says `computing`. */
+async function topicsPhase(session: LspSession, uri: string, readyAt: number): Promise<TopicsPhase> {
+  const probe = startProbe(session, uri);
+  let requestMax = 0;
+  let last = await session.topics();
+  const deadline = performance.now() + 300_000;
+  while (last.result.computing && performance.now() < deadline) {
+    requestMax = Math.max(requestMax, last.ms);
+    await sleep(50);
+    last = await session.topics();
+  }
+  requestMax = Math.max(requestMax, last.ms);
+  const topicsReadyMs = last.result.computing ? NaN : session.now() - readyAt;
+  const { max, count } = await probe.stop();
+  const topicsLog = session.logs.find((l) => /^Topics: \d+ topics/.test(l.message))?.message;
+  return { topicsReadyMs, topicsMaxBlockMs: max, topicsProbes: count, topicsRequestMaxMs: requestMax, topicsLog, topLevelTopics: last.result.topics.length };
+}
+
 /** Cold start: time to the first non-empty completion, to `ready`, and the longest block meanwhile. */
 async function coldStart(
   session: LspSession,
   input: ServerRunInput,
-): Promise<{ firstCompletionMs: number; fullIndexMs: number; maxBlockMs: number; probes: number; cpuAtFirstCompletionMs: number; cpuAtReadyMs: number }> {
+): Promise<{ firstCompletionMs: number; fullIndexMs: number; maxBlockMs: number; probes: number; cpuAtFirstCompletionMs: number; cpuAtReadyMs: number; topics: TopicsPhase }> {
   await session.initialize();
   const noteUri = session.uriOf(NOTE);
   const text = `${HEADER}[@${input.firstQuery}`;
@@ -137,7 +192,9 @@ async function coldStart(
   const cpuAtReadyMs = session.cpuMs();
   input.log(`  index ready after ${Math.round(fullIndexMs)} ms (${Math.round(cpuAtReadyMs)} ms CPU)`);
   const { max, count } = await probe.stop();
-  return { firstCompletionMs, fullIndexMs, maxBlockMs: max, probes: count, cpuAtFirstCompletionMs, cpuAtReadyMs };
+  const topics = await topicsPhase(session, noteUri, fullIndexMs);
+  input.log(`  topics ready ${Math.round(topics.topicsReadyMs)} ms after the index (${topics.topicsLog ?? 'no log line'}); longest block meanwhile ${Math.round(topics.topicsMaxBlockMs)} ms`);
+  return { firstCompletionMs, fullIndexMs, maxBlockMs: max, probes: count, cpuAtFirstCompletionMs, cpuAtReadyMs, topics };
 }
 
 async function completionLatency(session: LspSession, typing: readonly TypingQuery[]): Promise<{ all: number[]; byKind: Map<string, number[]> }> {
@@ -181,6 +238,50 @@ async function hoverFloor(root: string, count: number): Promise<number[]> {
     const ms: number[] = [];
     for (let i = 0; i < count; i++) ms.push((await session.hover(uri, { line: i, character: 5 })).ms);
     return ms;
+  });
+}
+
+/**
+ * `[@` with nothing typed, as a user starts a citation, and `see @` (a bare `@` at a word start):
+ * before each pair a citation is added to a note, so what was cited recently changes every time.
+ */
+async function emptyCitationLatency(session: LspSession, keys: readonly string[], rounds: number): Promise<{ bracket: number[]; wordStart: number[] }> {
+  const uri = session.uriOf('bench-empty.md');
+  await session.open(uri, HEADER);
+  const bracket: number[] = [];
+  const wordStart: number[] = [];
+  let cited = '';
+  for (let i = 0; i < rounds; i++) {
+    cited += `Cited [@${keys[i % keys.length]}].\n`;
+    await session.replace(uri, `${HEADER}${cited}\nSee [@`);
+    const line = 2 + cited.split('\n').length;
+    bracket.push((await session.complete(uri, { line, character: 6 })).ms);
+    await session.replace(uri, `${HEADER}${cited}\nsee @`);
+    wordStart.push((await session.complete(uri, { line, character: 5 })).ms);
+  }
+  return { bracket, wordStart };
+}
+
+/**
+ * A start with `[@` typed in a note: asked every 20 ms (one request at a time) until the index is
+ * ready. `storagePath` is the cache folder: empty for a cold start, what the cold start left for a warm one.
+ */
+async function emptyCitationDuringStart(input: ServerRunInput, settings: Record<string, unknown>, storagePath: string): Promise<EmptyDuringStart> {
+  return inSession({ root: input.root, settings, serverPath: input.serverPath, storagePath }, async (session) => {
+    await session.initialize();
+    const uri = session.uriOf(NOTE);
+    await session.open(uri, `${HEADER}See [@`);
+    let firstPapersMs = NaN;
+    let emptyAfterFirst = 0;
+    const ms: number[] = [];
+    while (!session.isReady) {
+      const answer = await session.complete(uri, { line: 2, character: 6 });
+      ms.push(answer.ms);
+      if (answer.keys.length > 0 && Number.isNaN(firstPapersMs)) firstPapersMs = session.now();
+      else if (answer.keys.length === 0 && !Number.isNaN(firstPapersMs)) emptyAfterFirst++;
+      await sleep(20);
+    }
+    return { firstPapersMs, ms, emptyAfterFirst };
   });
 }
 
@@ -359,6 +460,8 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
     input.log(`hover: ${input.hoverKeys.length} citations…`);
     const hover = await hoverLatency(session, input.hoverKeys);
     const floor = await hoverFloor(input.root, input.hoverKeys.length);
+    input.log('[@ with nothing typed…');
+    const empty = await emptyCitationLatency(session, input.noteKeys, 100);
     input.log('recall through LSP…');
     const lspRecallTop5 = await lspRecall(session, input.recallChecks, 5);
     const lspTypoRecallTop10 = await lspRecall(session, input.typoChecks, 10);
@@ -398,6 +501,14 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
       return notesReadMs(notesOnly);
     });
 
+    input.log('[@ typed while the server starts, without a cache and with it…');
+    const startCache = join(input.root, '..', 'empty-citation-cache');
+    rmSync(startCache, { recursive: true, force: true });
+    mkdirSync(startCache, { recursive: true });
+    const emptyDuringColdStart = await emptyCitationDuringStart(input, settings, startCache);
+    const emptyDuringWarmStart = await emptyCitationDuringStart(input, settings, startCache);
+    rmSync(startCache, { recursive: true, force: true });
+
     input.log(`${MANY_CATALOGS} small catalogs…`);
     const manyCatalogs = await manyCatalogsReady(catalogPath, join(input.root, '..', 'many-catalogs'), input.serverPath);
 
@@ -418,6 +529,7 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
       notesScanBesideCatalogMs,
       maxBlockMs: cold.maxBlockMs,
       probes: cold.probes,
+      ...cold.topics,
       completionRequests: completion.all.length,
       completionP50Ms: percentile(completion.all, 50),
       completionP99Ms: percentile(completion.all, 99),
@@ -439,6 +551,10 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
       incrementalDidChangeMs,
       incrementalDidChangeNote,
       incrementalNote,
+      emptyCitationMs: empty.bracket,
+      emptyAtWordStartMs: empty.wordStart,
+      emptyDuringColdStart,
+      emptyDuringWarmStart,
     };
   } catch (e) {
     session.process.kill();

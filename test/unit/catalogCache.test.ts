@@ -63,13 +63,13 @@ describe('catalog cache', () => {
     mkdirSync(cacheDir, { recursive: true });
     const file = cacheFileOf(cacheDir, catalog);
     const { size, mtimeMs } = statSync(catalog);
-    const header = { format: 'litnotes-catalog-cache/3', server: '1', catalog, size, mtimeMs, papers: 1, pieces: 1 };
+    const header = { format: 'litnotes-catalog-cache/4', server: '1', catalog, size, mtimeMs, papers: 1, pieces: 1 };
     const row = JSON.stringify([['k', 'T', [], '']]) + '\n' + searchTextOf([['k', 'T', [], '']]);
     const lines = (...list: string[]) => list.map((line) => line + '\n').join('');
     for (const text of [
-      '{"format": "litnotes-catalog-cache/3", "pap',
+      '{"format": "litnotes-catalog-cache/4", "pap',
       'null',
-      lines(JSON.stringify({ ...header, format: 'litnotes-catalog-cache/2' }), JSON.stringify([['k', 'T', [], '']])),
+      lines(JSON.stringify({ ...header, format: 'litnotes-catalog-cache/3' }), JSON.stringify([['k', 'T', [], '']])),
       lines(JSON.stringify({ ...header, catalog: '/etc/passwd' }), row),
       lines(JSON.stringify({ ...header, pieces: 2 }), row),
       lines(JSON.stringify(header), row).slice(0, -1),

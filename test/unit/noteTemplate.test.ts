@@ -155,11 +155,15 @@ created: "2024-05-01"
 
 # Feat2GS: Probing Visual Foundation Models with Gaussian Splatting
 
+<!-- litnotes:begin generated hash=yndzpkehp6 · LitNotes rewrites this block on "Update Literature Note"; write outside it -->
 [@Feat2GS]
 
-## Summary
+## Abstract
 
 > Given that visual foundation models (VFMs) are trained on extensive datasets but often limited to 2D images, a natural question arises: how well do they understand the 3D world?
+<!-- litnotes:end -->
+
+## Summary
 
 ## Key points
 
@@ -189,14 +193,18 @@ created: "2024-05-01"
 
 # Attention Is All You Need
 
+<!-- litnotes:begin generated hash=1564t0c8w6s · LitNotes rewrites this block on "Update Literature Note"; write outside it -->
 [@vaswani2017] — Ashish Vaswani, Noam Shazeer, Google Brain (2017), *Advances in Neural Information Processing Systems*
 - [DOI](https://doi.org/10.48550/arXiv.1706.03762)
 - [arXiv](https://arxiv.org/abs/1706.03762)
 - [URL](https://papers.nips.cc/paper/7181-attention-is-all-you-need)
 
-## Summary
+## Abstract
 
 > The dominant sequence transduction models are based on complex recurrent or convolutional neural networks.
+<!-- litnotes:end -->
+
+## Summary
 
 ## Key points
 

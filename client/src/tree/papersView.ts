@@ -1,13 +1,15 @@
 /**
- * The Papers view: a thin `TreeDataProvider` over the server's `litnotes/topics` and
- * `litnotes/topicPapers` requests. What each node looks like is decided in treeModel.ts; this file
- * turns it into `TreeItem`s, keeps the filter, and reveals papers.
+ * The Papers view: a thin `TreeDataProvider` over the server's `litnotes/topics`,
+ * `litnotes/topicPapers` and `litnotes/relatedPapers` requests. What each node looks like, and which
+ * request gives its children, is decided in treeModel.ts; this file turns it into `TreeItem`s, keeps
+ * the filter, and reveals papers.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { topicPapersRequest, topicsRequest } from '../../../common/protocol';
+import { paperRequest, relatedPapersRequest, topicPapersRequest, topicsRequest } from '../../../common/protocol';
 import { paperSort } from '../config';
-import { describeNode, filterHeader, noteNodes, paperNode, parentOf, topicNode, type NodeIcon, type PaperNode, type TopicNode, type TreeNode } from './treeModel';
+import { isZoteroItemLink } from '../zoteroUri';
+import { childrenSource, describeNode, filterHeader, paperNode, parentOf, topicNode, type NodeIcon, type PaperNode, type RelatedNode, type TopicNode, type TreeNode } from './treeModel';
 
 const collapsibleStates = {
   none: vscode.TreeItemCollapsibleState.None,
@@ -16,6 +18,8 @@ const collapsibleStates = {
 } as const;
 
 export const papersViewId = 'litnotes.papers';
+/** Workspace state: the view was shown once by itself (`showOnce`). */
+const shownOnceKey = 'litnotes.papersViewShown';
 
 /** Index changes come in bursts (a save touches a note and its catalog): refresh once per burst. */
 const refreshDelayMs = 250;
@@ -27,9 +31,10 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   private filter = '';
   private topics: TopicNode[] | undefined;
-  /** Papers per topic id, as last fetched: `getParent` and `reveal` read them without a request. */
-  private readonly papers = new Map<string, PaperNode[]>();
+  /** Children fetched from the server per node id, until the next refresh: `reveal` walks them. */
+  private readonly children = new Map<string, TreeNode[]>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private shownOnce = false;
 
   constructor(
     private readonly client: () => LanguageClient | undefined,
@@ -58,7 +63,7 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     this.topics = undefined;
-    this.papers.clear();
+    this.children.clear();
     this.changed.fire(undefined);
   }
 
@@ -77,10 +82,7 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     try {
-      if (!node) return await this.topicNodes();
-      if (node.kind === 'topic') return await this.paperNodes(node.topic.id);
-      if (node.kind === 'paper') return noteNodes(node);
-      return [];
+      return node ? await this.childNodes(node) : await this.topicNodes();
     } catch (error) {
       // The server is restarting or failed this request: show nothing now, the next index status refreshes.
       this.log.warn(`Papers view: ${error instanceof Error ? error.message : String(error)}`);
@@ -89,16 +91,12 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    return parentOf(
-      node,
-      (topicId, key) => this.papers.get(topicId)?.find((paper) => paper.paper.key === key),
-      (topicId) => this.topics?.find((topic) => topic.topic.id === topicId),
-    );
+    return parentOf(node);
   }
 
   /**
-   * Shows the paper in the first topic that lists it. When the filter hides it, the filter is
-   * cleared: the user asked to see that paper.
+   * Shows the paper where the tree lists it (the server says which topics lead there). When the
+   * filter hides it, the filter is cleared: the user asked to see that paper.
    */
   async reveal(key: string): Promise<boolean> {
     let node = await this.findPaper(key);
@@ -111,12 +109,28 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     return true;
   }
 
+  /**
+   * Shows the view without taking the focus, the first time a folder is indexed with notes and
+   * catalogs: a new user sees beside their notes what LitNotes found. Once per folder.
+   */
+  async showOnce(memento: vscode.Memento): Promise<void> {
+    if (this.shownOnce || memento.get<boolean>(shownOnceKey)) return;
+    this.shownOnce = true;
+    await memento.update(shownOnceKey, true);
+    const [first] = await this.topicNodes();
+    if (first) await this.treeView.reveal(first, { select: false, focus: false, expand: false });
+  }
+
   private async findPaper(key: string): Promise<PaperNode | undefined> {
-    for (const topic of await this.topicNodes()) {
-      const found = (await this.paperNodes(topic.topic.id)).find((paper) => paper.paper.key === key);
-      if (found) return found;
+    const client = this.client();
+    const path = client ? ((await client.sendRequest(paperRequest, { key }))?.topicPath ?? []) : [];
+    let nodes: TreeNode[] = await this.topicNodes();
+    for (const topicId of path) {
+      const topic = nodes.find((node): node is TopicNode => node.kind === 'topic' && node.topic.id === topicId);
+      if (!topic) return undefined; // the filter hides it
+      nodes = await this.childNodes(topic);
     }
-    return undefined;
+    return nodes.find((node): node is PaperNode => node.kind === 'paper' && node.paper.key === key);
   }
 
   private async topicNodes(): Promise<TopicNode[]> {
@@ -131,15 +145,29 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     return this.topics;
   }
 
-  private async paperNodes(topicId: string): Promise<PaperNode[]> {
-    const cached = this.papers.get(topicId);
+  /** A node's children: subtopics or papers of a topic, a paper's notes and "Related", related papers. */
+  private async childNodes(node: TreeNode): Promise<TreeNode[]> {
+    const source = childrenSource(node);
+    if (source.request === 'none') return source.children;
+    const cached = this.children.get(node.id);
     if (cached) return cached;
     const client = this.client();
     if (!client) return [];
-    const papers = await client.sendRequest(topicPapersRequest, { topicId, filter: this.filter || undefined, sort: paperSort() });
-    const nodes = papers.map((paper) => paperNode(topicId, paper));
-    this.papers.set(topicId, nodes);
-    return nodes;
+    const filter = this.filter || undefined;
+    let children: TreeNode[];
+    switch (source.request) {
+      case 'topics':
+        children = (await client.sendRequest(topicsRequest, { filter, parentId: source.parentId })).topics.map((topic) => topicNode(topic, this.filter, node as TopicNode));
+        break;
+      case 'topicPapers':
+        children = (await client.sendRequest(topicPapersRequest, { topicId: source.topicId, filter, sort: paperSort() })).map((paper) => paperNode(node as TopicNode, paper));
+        break;
+      case 'relatedPapers':
+        children = (await client.sendRequest(relatedPapersRequest, { key: source.key })).map((paper) => paperNode(node as RelatedNode, paper));
+        break;
+    }
+    this.children.set(node.id, children);
+    return children;
   }
 
   dispose(): void {
@@ -159,6 +187,8 @@ function untrustedMarkdown(value: string): vscode.MarkdownString {
 
 /** Opens a workspace file; only `file:` URIs from the server are opened, never another scheme. */
 function openCommand(uri: string, line: number | undefined): vscode.Command | undefined {
+  // A paper of the Zotero library opens in Zotero (the command checks the link again).
+  if (isZoteroItemLink(uri)) return { title: 'Open in Zotero', command: 'litnotes.openInZotero', arguments: [uri] };
   const target = vscode.Uri.parse(uri);
   if (target.scheme !== 'file') return undefined;
   const options: vscode.TextDocumentShowOptions = line === undefined ? { preview: true } : { preview: true, selection: new vscode.Range(line, 0, line, 0) };

@@ -24,7 +24,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { isProvisionalRow, searchTextOf, type ProvisionalRow } from '../service/provisionalPapers';
 
-export const CACHE_FORMAT = 'litnotes-catalog-cache/3';
+export const CACHE_FORMAT = 'litnotes-catalog-cache/4';
 /** Rows per line: one line is parsed in a few milliseconds. */
 const ROWS_PER_PIECE = 500;
 

@@ -2,6 +2,8 @@
  * The literature note LitNotes writes for a paper when the user has no template of their own.
  * A Mustache template (see noteTemplate.ts for the fields). Plain fields (`{{title}}`) are
  * already Markdown-neutralised; `{{yaml.*}}` fields are quoted for the YAML front matter.
+ * `{{#generated}}…{{/generated}}` is the block "Update Literature Note" refreshes: what comes from
+ * the catalog and Zotero goes there, what the user writes goes below.
  */
 export const defaultNoteTemplate = `---
 key: {{yaml.key}}
@@ -25,17 +27,49 @@ created: {{yaml.date}}
 
 # {{title}}
 
+{{#generated}}
 {{citation}}{{#authorsText}} — {{authorsText}}{{/authorsText}}{{#year}} ({{year}}){{/year}}{{#venue}}, *{{venue}}*{{/venue}}
 {{#links}}
 - [{{label}}]({{url}})
 {{/links}}
+{{#abstract}}
+
+## Abstract
+
+> {{abstract}}
+{{/abstract}}
+{{#hasAnnotations}}
+
+## Annotations
+
+{{#annotations}}
+{{#isHighlight}}
+- “{{text}}”{{#page}} (p. {{page}}){{/page}}{{#colorName}} · {{colorName}}{{/colorName}}
+{{#comment}}
+  - {{comment}}
+{{/comment}}
+{{/isHighlight}}
+{{#isNote}}
+- Note{{#page}} (p. {{page}}){{/page}}: {{comment}}
+{{/isNote}}
+{{#isImage}}
+- Image{{#page}} (p. {{page}}){{/page}}{{#comment}}: {{comment}}{{/comment}}
+{{/isImage}}
+{{/annotations}}
+{{/hasAnnotations}}
+{{#hasZoteroNotes}}
+
+## Zotero notes
+
+{{#zoteroNotes}}
+{{markdown}}
+
+{{/zoteroNotes}}
+{{/hasZoteroNotes}}
+{{/generated}}
 
 ## Summary
 
-{{#abstract}}
-> {{abstract}}
-
-{{/abstract}}
 ## Key points
 
 - 

@@ -8,7 +8,9 @@
  */
 import Mustache from 'mustache';
 import { abstractOf, personFullName, type Paper } from '../catalog/paper';
+import { hashText } from '../core/hash';
 import { defaultNoteTemplate } from './defaultNoteTemplate';
+import { defuseMarkers, renderBlock } from './noteBlock';
 
 // ---------------------------------------------------------------------------------------------
 // File names
@@ -50,7 +52,7 @@ export function noteFileName(key: string): string {
     changed = true;
   }
   if (!changed && stem.length <= maxStemChars && utf8Length(stem) <= maxStemBytes) return `${stem}.md`;
-  const suffix = `~${hashKey(key)}`;
+  const suffix = `~${hashText(key)}`;
   return `${truncate(stem, maxStemChars - suffix.length, maxStemBytes - suffix.length)}${suffix}.md`;
 }
 
@@ -109,19 +111,6 @@ function utf8Length(text: string): number {
   return n;
 }
 
-/** cyrb53: a fast 53-bit string hash, stable across runs and platforms; 10-11 base-36 characters. */
-function hashKey(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Templates
@@ -161,29 +150,101 @@ export interface NoteView {
   /** `@key` or `@{odd key}`. */
   citeKey: string;
   yaml: Record<string, string>;
+  /** The paper's PDF annotations from Zotero, in reading order (empty without the Zotero source). */
+  annotations: AnnotationView[];
+  hasAnnotations: boolean;
+  /** The paper's Zotero notes as Markdown (empty without the Zotero source). */
+  zoteroNotes: { markdown: string }[];
+  hasZoteroNotes: boolean;
 }
+
+/** One annotation as a template sees it; text fields are Markdown-neutralised. */
+export interface AnnotationView {
+  /** `highlight`, `underline`, `note`, `image`, `ink`, `text`. */
+  type: string;
+  /** The highlighted text (empty for notes and images). */
+  text?: string;
+  comment?: string;
+  /** The page label the PDF shows (`3`, `iv`). */
+  page?: string;
+  /** `#ffd400` */
+  color?: string;
+  /** `yellow`, `red`, … for Zotero's palette; undefined for other colours. */
+  colorName?: string;
+  isHighlight: boolean;
+  isNote: boolean;
+  isImage: boolean;
+}
+
+/** What comes from Zotero for a paper's note block (annotations and notes already turned into views). */
+export interface ZoteroExtras {
+  annotations: AnnotationView[];
+  /** Markdown, made safe by notes/zoteroNotes.ts. */
+  notes: string[];
+}
+
+/** The section of a template that is the generated block: `{{#generated}}…{{/generated}}`, at the top level. */
+export const GENERATED_SECTION = 'generated';
 
 /**
  * Fills a Mustache template (the built-in one by default) for a paper. `date` is today's date
- * unless given (`YYYY-MM-DD`). Throws NoteTemplateError when the template is broken.
+ * unless given (`YYYY-MM-DD`). The template's `{{#generated}}…{{/generated}}` section becomes the
+ * note's generated block, between its markers (noteBlock.ts), so "Update Literature Note" can
+ * refresh it later. Throws NoteTemplateError when the template is broken.
  */
-export function renderNote(paper: Paper, template: string = defaultNoteTemplate, date: string = today()): string {
-  let tokens: Mustache.TemplateSpans;
+export function renderNote(paper: Paper, template: string = defaultNoteTemplate, date: string = today(), zotero?: ZoteroExtras): string {
+  const tokens = parseTemplate(template);
+  const render = renderer(paper, template, date, zotero);
+  const at = generatedSectionIndex(tokens);
+  if (at < 0) return render(tokens);
+  const section = tokens[at];
+  return render(tokens.slice(0, at)) + renderBlock(render(section[4] as Mustache.TemplateSpans)) + render(tokens.slice(at + 1));
+}
+
+/**
+ * The content of the note's generated block as the template makes it now: its
+ * `{{#generated}}` section, or the built-in template's when the user's template has none.
+ */
+export function renderGeneratedContent(paper: Paper, template: string = defaultNoteTemplate, date: string = today(), zotero?: ZoteroExtras): string {
+  let tokens = parseTemplate(template);
+  let at = generatedSectionIndex(tokens);
+  if (at < 0) {
+    template = defaultNoteTemplate;
+    tokens = parseTemplate(template);
+    at = generatedSectionIndex(tokens);
+  }
+  return renderer(paper, template, date, zotero)(tokens[at][4] as Mustache.TemplateSpans);
+}
+
+/** Whether the template has a generated section (new notes made from it get a block). */
+export function hasGeneratedSection(template: string): boolean {
+  return generatedSectionIndex(parseTemplate(template)) >= 0;
+}
+
+function parseTemplate(template: string): Mustache.TemplateSpans {
   try {
-    tokens = Mustache.parse(template);
+    return Mustache.parse(template);
   } catch (error) {
     throw new NoteTemplateError(`The note template cannot be used: ${describeParseError(error, template)}`);
   }
-  const view = noteView(paper, date);
+}
+
+function generatedSectionIndex(tokens: Mustache.TemplateSpans): number {
+  return tokens.findIndex((token) => token[0] === '#' && token[1] === GENERATED_SECTION);
+}
+
+function renderer(paper: Paper, template: string, date: string, zotero: ZoteroExtras | undefined): (tokens: Mustache.TemplateSpans) => string {
+  const context = new Mustache.Context(noteView(paper, date, zotero));
   // Values are neutralised in the view already, so `{{x}}` and `{{{x}}}` give the same text; the
   // escape is per render (never the global Mustache.escape) and only lets strings through.
   const escape = (value: unknown): string => (typeof value === 'string' ? value : '');
+  const writer = new Mustache.Writer();
   // @types/mustache types renderTokens' tokens as string[][]; they are the parser's TemplateSpans.
-  const spans = onlyOwnFields(tokens) as unknown as string[][];
-  return new Mustache.Writer().renderTokens(spans, new Mustache.Context(view), undefined, template, { escape });
+  // Generated text never holds a block marker of its own (a Zotero note could spell one out).
+  return (tokens) => defuseMarkers(writer.renderTokens(onlyOwnFields(tokens) as unknown as string[][], context, undefined, template, { escape }));
 }
 
-export function noteView(paper: Paper, date: string): NoteView {
+export function noteView(paper: Paper, date: string, zotero?: ZoteroExtras): NoteView {
   const authors = paper.authors.map(personFullName).filter((n) => n !== '');
   const doi = normalizeDoi(paper.doi);
   const doiUrl = doi && /^10\.\d+\//.test(doi) ? safeUrl(`https://doi.org/${doi}`) : undefined;
@@ -224,6 +285,10 @@ export function noteView(paper: Paper, date: string): NoteView {
     citation: citeKey ? `[${citeKey}]` : markdownText(paper.key),
     citeKey: citeKey ?? markdownText(paper.key),
     yaml,
+    annotations: (zotero?.annotations ?? []).map((a) => record({ ...a })),
+    hasAnnotations: (zotero?.annotations.length ?? 0) > 0,
+    zoteroNotes: (zotero?.notes ?? []).filter((n) => n.trim() !== '').map((markdown) => record({ markdown })),
+    hasZoteroNotes: (zotero?.notes ?? []).some((n) => n.trim() !== ''),
   });
 }
 

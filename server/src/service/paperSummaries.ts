@@ -5,6 +5,7 @@
 import type { PaperDetails, PaperSummary } from '../../../common/protocol';
 import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
 import { shorten } from '../features/markdown';
+import { annotationsNewerThanBlock } from '../notes/noteBlock';
 import { existingLiteratureNote } from './literatureNotes';
 import { namesPdf } from './paperAttachments';
 import { paperLinks } from './paperLinks';
@@ -36,6 +37,9 @@ export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Summ
   if (abstract) summary.abstractPreview = shorten(abstract, ABSTRACT_PREVIEW);
   const noteUri = existingLiteratureNote(model, paper.key, undefined, settings);
   if (noteUri) summary.noteUri = noteUri;
+  const newest = model.annotationDates.get(paper.key);
+  const noteText = noteUri && newest ? model.note(noteUri)?.text : undefined;
+  if (noteText !== undefined && annotationsNewerThanBlock(noteText, newest)) summary.annotationsNewer = true;
   if (namesPdf(paper)) summary.hasPdf = true;
   const placement = model.topics.current?.placement(paper.key);
   if (placement) {
