@@ -28,14 +28,16 @@ const GENERIC_WORDS = stems(
   'instance instances example examples object objects image images text world order form terms term class classes ' +
   'challenge challenges limitation limitations capability capabilities ability abilities design rate bound bounds ' +
   'complexity guarantee guarantees analysis computation computational empirical theoretical practical real ' +
-  'application novel effectiveness efficiency scalability tradeoff trade-off size',
+  'application novel effectiveness efficiency scalability tradeoff trade-off size ' +
+  // Adjectives and pieces of compounds that name nothing alone ("Robust", "Offline", "End" of end-to-end).
+  'robust offline online end dimensional',
 );
 
 /** Modifiers: a label does not start or end with one ("Efficient Inference", "Sparse Attention Efficient"). */
 const EDGE_WORDS = stems(
   'novel new towards toward efficient effective improved improving improve better fast faster simple simpler ' +
   'scalable general unified unifying make making several various existing beyond across like different ' +
-  'significant good via provable provably fully practical generalized principled',
+  'significant good via provable provably fully practical generalized principled highly assuming',
 );
 
 /** Verbs and openers of titles: a label does not start with one ("Learning Representations", "Rethinking Pruning"). */
@@ -45,7 +47,7 @@ const START_WORDS = stems('learning learned learn understanding revisiting rethi
 const END_WORDS = stems(
   'multi self semi cross pre co non sub inter intra post re de un anti few zero one free aware driven guided ' +
   'agnostic specific level scale wise like shot based oriented centric invariant equivariant dependent ' +
-  'independent conditioned conditional order',
+  'independent conditioned conditional order dimensional',
 );
 
 function stems(words: string): Set<string> {
@@ -66,8 +68,11 @@ const CATCH_ALL_SHARE = 0.25;
 const MAX_CANDIDATES = 40;
 /** Score factor by number of words: a phrase names a topic better than one of its words ("Sparse Attention", not "Attention"). */
 const LENGTH_BONUS = [0, 1, 1.3, 1.4];
-/** A term written right after (or before) another content word this often is part of a longer name. */
-const BOUND_SHARE = 0.75;
+/** A term followed by another content word this often qualifies a name it is not. */
+const MODIFIER_SHARE = 2 / 3;
+/** A term written after (or before) one same word this often, or one of two words this often, is part of a longer name (boundBy). */
+const ONE_PARTNER_SHARE = 0.5;
+const TWO_PARTNERS_SHARE = 2 / 3;
 
 /** Arrays of the vocabulary's size, reused by every sibling set of one run (all zero between uses). */
 export interface LabelScratch {
@@ -222,8 +227,9 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
   const counts = new Map<string, number>();
   let occurrences = 0;
   let inTitles = 0;
-  let leftBound = 0;
-  let rightBound = 0;
+  // The content words written right before and right after the term, by stem.
+  const before = new Map<string, number>();
+  const after = new Map<string, number>();
   // A word before the term binds it when the longer name could start with it; a word after, when it could end it.
   const bindsBefore = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !START_WORDS.has(word.stem);
   const bindsAfter = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !END_WORDS.has(word.stem);
@@ -237,8 +243,10 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
     if (!match) continue;
     occurrences++;
     if (t < topic.titled) inTitles++;
-    if (words[i].joined && bindsBefore(words[i - 1])) leftBound++;
-    if (words[i + n]?.joined && bindsAfter(words[i + n])) rightBound++;
+    const left = words[i - 1];
+    if (words[i].joined && bindsBefore(left)) before.set(left.stem as string, (before.get(left.stem as string) ?? 0) + 1);
+    const right = words[i + n];
+    if (right?.joined && bindsAfter(right)) after.set(right.stem as string, (after.get(right.stem as string) ?? 0) + 1);
     const written = topic.texts[t].slice(words[i].start, words[i + n - 1].end);
     counts.set(written, (counts.get(written) ?? 0) + 1);
   }
@@ -256,8 +264,29 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
       bestCount = count;
     }
   }
-  const fragment = occurrences > 0 && Math.max(leftBound, rightBound) >= BOUND_SHARE * occurrences;
+  let followed = 0;
+  for (const count of after.values()) followed += count;
+  // Mostly followed by a word, whatever it is: a modifier ("Multi-Agent", "Pre-Trained", "Diffusion" of Diffusion Models).
+  const fragment = occurrences > 0 && (followed >= MODIFIER_SHARE * occurrences || boundBy(before, occurrences) || boundBy(after, occurrences));
   return { spelling: best, fragment, inTitles };
+}
+
+/**
+ * Whether the words on one side of a term's occurrences make it part of a longer name: one word
+ * there in half of them ("Pre-Trained Language Models" for "Trained Language Models"), or two in
+ * two thirds ("Few-Shot", "Zero-Shot" for "Shot"). Many different words before it ("Dynamic",
+ * "Relightable", "Sparse-View" Gaussian Splatting) only qualify a name that stands alone.
+ */
+function boundBy(partners: Map<string, number>, occurrences: number): boolean {
+  let first = 0;
+  let second = 0;
+  for (const count of partners.values()) {
+    if (count > first) {
+      second = first;
+      first = count;
+    } else if (count > second) second = count;
+  }
+  return first >= ONE_PARTNER_SHARE * occurrences || first + second >= TWO_PARTNERS_SHARE * occurrences;
 }
 
 /** "sparse-view gaussian splatting" → "Sparse-View Gaussian Splatting"; "LLMs", "μSR", "iPhone" stay. */
