@@ -73,6 +73,7 @@ import { formatPapers, styleFileUri, type CitationStyle } from './service/format
 import { pickedCitation } from './service/pickedCitation';
 import { isRefusal, type CompletionItem, type Diagnostic, type Refusal } from './service/protocolTypes';
 import { defaultSettings, parseSettings, type Settings } from './service/settings';
+import { prepareTopicGroups } from './service/topicGroups';
 import { relatedPapers, topicPapers, topics } from './service/topicRequests';
 import { WorkspaceModel } from './service/workspaceModel';
 
@@ -191,6 +192,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       topicsChanged: () => statusSoon(),
       // The Zotero library's first read comes a page at a time: topics wait for the whole of it too.
       indexing: () => state === 'indexing' || zotero?.status.state === 'reading' || zotero?.status.state === 'connecting',
+      topicCount: () => settings.topics.count,
+      prepareTree: () => prepareTopicGroups(model, settings),
     },
     { cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION, workspace: model.workspaceFolders.join('\n') },
   );
@@ -256,6 +259,7 @@ function excludeGlobs(raw: unknown): string[] {
 
 connection.onDidChangeConfiguration(async (params) => {
   const before = JSON.stringify([settings.catalogs, settings.exclude, filesExclude]);
+  const topicCount = settings.topics.count;
   if (client.configuration) {
     await loadSettings();
   } else {
@@ -264,6 +268,7 @@ connection.onDidChangeConfiguration(async (params) => {
   }
   if (JSON.stringify([settings.catalogs, settings.exclude, filesExclude]) !== before) void indexWorkspace();
   else void republishAll();
+  if (settings.topics.count !== topicCount) topicUpdater?.catalogChanged();
 });
 
 async function indexWorkspace(): Promise<void> {

@@ -143,8 +143,8 @@ async function main(): Promise<void> {
     mkdirSync(runDir, { recursive: true });
     const serverPath = join(runDir, 'server.js');
     copyFileSync(BUILT_SERVER, serverPath);
-    // The server reads catalogs in a worker thread whose bundle sits beside it.
-    copyFileSync(join(dirname(BUILT_SERVER), 'catalogWorker.js'), join(runDir, 'catalogWorker.js'));
+    // The server reads catalogs and computes topics in worker threads whose bundles sit beside it.
+    for (const worker of ['catalogWorker.js', 'topicWorker.js']) copyFileSync(join(dirname(BUILT_SERVER), worker), join(runDir, worker));
     server = await runServer({
       root,
       catalogFile: 'catalog.bib',
@@ -209,6 +209,8 @@ async function main(): Promise<void> {
         note: `server CPU ${round(server.cpuAtReadyMs)} ms${server.serverCatalogMs !== undefined ? `; server log: catalog read in ${server.serverCatalogMs} ms` : ''}`,
       },
       { label: 'max block while indexing', value: server.maxBlockMs, unit: 'ms', target: { op: '≤', limit: 50 }, note: `${server.probes} probes every 20 ms` },
+      { label: 'topics ready after index', value: server.topicsReadyMs, unit: 'ms', target: { op: '≤', limit: 20000 }, note: `${server.topLevelTopics} top-level topics; ${server.topicsLog ?? 'no topic worker log line'}` },
+      { label: 'max block while topics compute', value: server.topicsMaxBlockMs, unit: 'ms', target: { op: '≤', limit: 50 }, note: `${server.topicsProbes} probes every 20 ms; litnotes/topics polled every 50 ms, slowest answer ${round(server.topicsRequestMaxMs)} ms` },
       { label: 'completion p50', value: server.completionP50Ms, unit: 'ms', target: { op: '≤', limit: 3 }, note: `${server.completionRequests} keystrokes, ${typing.length} queries` },
       {
         label: 'completion p99',
@@ -270,6 +272,9 @@ async function main(): Promise<void> {
             serverCpuAtFirstCompletionMs: round(server.cpuAtFirstCompletionMs),
             serverCpuAtReadyMs: round(server.cpuAtReadyMs),
             maxBlockMs: round(server.maxBlockMs),
+            topicsReadyMs: round(server.topicsReadyMs),
+            topicsMaxBlockMs: round(server.topicsMaxBlockMs),
+            topicsRequestMaxMs: round(server.topicsRequestMaxMs),
             completionP50Ms: round(server.completionP50Ms),
             completionP99Ms: round(server.completionP99Ms),
             completionRequests: server.completionRequests,

@@ -35,7 +35,7 @@ import {
   type Position,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { indexStatusNotification, type IndexStatus } from '../../common/protocol';
+import { indexStatusNotification, topicsRequest, type IndexStatus, type TopicsParams, type TopicsResult } from '../../common/protocol';
 
 export interface SessionOptions {
   /** Workspace folder (absolute path). */
@@ -177,6 +177,13 @@ export class LspSession {
     const ms = performance.now() - started;
     const list = !result ? [] : Array.isArray(result) ? result : [result];
     return { uris: list.map((l) => ('targetUri' in l ? l.targetUri : l.uri)), ms };
+  }
+
+  /** `litnotes/topics` (the Papers view's first request), and how long it took. */
+  async topics(params: TopicsParams = {}): Promise<{ result: TopicsResult; ms: number }> {
+    const started = performance.now();
+    const result = await this.connection.sendRequest(topicsRequest, params);
+    return { result, ms: performance.now() - started };
   }
 
   /** The server's resident memory now and at its peak, from /proc (Linux). */

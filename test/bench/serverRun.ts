@@ -45,6 +45,17 @@ export interface ServerRunResult {
   notesScanBesideCatalogMs: number;
   maxBlockMs: number;
   probes: number;
+  /** From the index ready until `litnotes/topics` no longer says `computing`. */
+  topicsReadyMs: number;
+  /** The longest a probe waited from the index ready until topics were ready. */
+  topicsMaxBlockMs: number;
+  topicsProbes: number;
+  /** The slowest `litnotes/topics` answer meanwhile (polled every 50 ms, as a tree refreshing). */
+  topicsRequestMaxMs: number;
+  /** The server's log line of the topic worker's run. */
+  topicsLog: string | undefined;
+  /** Top-level topics then shown. */
+  topLevelTopics: number;
   completionRequests: number;
   completionP50Ms: number;
   completionP99Ms: number;
@@ -114,11 +125,39 @@ function startProbe(session: LspSession, uri: string): { stop(): Promise<{ max: 
   };
 }
 
+/** How long topics took once the index was ready, and the longest the server stayed deaf meanwhile. */
+interface TopicsPhase {
+  topicsReadyMs: number;
+  topicsMaxBlockMs: number;
+  topicsProbes: number;
+  topicsRequestMaxMs: number;
+  topicsLog: string | undefined;
+  topLevelTopics: number;
+}
+
+/** Polls `litnotes/topics` every 50 ms (as the Papers view does on each status) until it no longer says `computing`. */
+async function topicsPhase(session: LspSession, uri: string, readyAt: number): Promise<TopicsPhase> {
+  const probe = startProbe(session, uri);
+  let requestMax = 0;
+  let last = await session.topics();
+  const deadline = performance.now() + 300_000;
+  while (last.result.computing && performance.now() < deadline) {
+    requestMax = Math.max(requestMax, last.ms);
+    await sleep(50);
+    last = await session.topics();
+  }
+  requestMax = Math.max(requestMax, last.ms);
+  const topicsReadyMs = last.result.computing ? NaN : session.now() - readyAt;
+  const { max, count } = await probe.stop();
+  const topicsLog = session.logs.find((l) => /^Topics: \d+ topics/.test(l.message))?.message;
+  return { topicsReadyMs, topicsMaxBlockMs: max, topicsProbes: count, topicsRequestMaxMs: requestMax, topicsLog, topLevelTopics: last.result.topics.length };
+}
+
 /** Cold start: time to the first non-empty completion, to `ready`, and the longest block meanwhile. */
 async function coldStart(
   session: LspSession,
   input: ServerRunInput,
-): Promise<{ firstCompletionMs: number; fullIndexMs: number; maxBlockMs: number; probes: number; cpuAtFirstCompletionMs: number; cpuAtReadyMs: number }> {
+): Promise<{ firstCompletionMs: number; fullIndexMs: number; maxBlockMs: number; probes: number; cpuAtFirstCompletionMs: number; cpuAtReadyMs: number; topics: TopicsPhase }> {
   await session.initialize();
   const noteUri = session.uriOf(NOTE);
   const text = `${HEADER}[@${input.firstQuery}`;
@@ -137,7 +176,9 @@ async function coldStart(
   const cpuAtReadyMs = session.cpuMs();
   input.log(`  index ready after ${Math.round(fullIndexMs)} ms (${Math.round(cpuAtReadyMs)} ms CPU)`);
   const { max, count } = await probe.stop();
-  return { firstCompletionMs, fullIndexMs, maxBlockMs: max, probes: count, cpuAtFirstCompletionMs, cpuAtReadyMs };
+  const topics = await topicsPhase(session, noteUri, fullIndexMs);
+  input.log(`  topics ready ${Math.round(topics.topicsReadyMs)} ms after the index (${topics.topicsLog ?? 'no log line'}); longest block meanwhile ${Math.round(topics.topicsMaxBlockMs)} ms`);
+  return { firstCompletionMs, fullIndexMs, maxBlockMs: max, probes: count, cpuAtFirstCompletionMs, cpuAtReadyMs, topics };
 }
 
 async function completionLatency(session: LspSession, typing: readonly TypingQuery[]): Promise<{ all: number[]; byKind: Map<string, number[]> }> {
@@ -418,6 +459,7 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
       notesScanBesideCatalogMs,
       maxBlockMs: cold.maxBlockMs,
       probes: cold.probes,
+      ...cold.topics,
       completionRequests: completion.all.length,
       completionP50Ms: percentile(completion.all, 50),
       completionP99Ms: percentile(completion.all, 99),

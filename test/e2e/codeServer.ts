@@ -53,6 +53,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'workbench.tips.enabled': false,
     'extensions.ignoreRecommendations': true,
+    // The workspaces live under the project's checkout: no offer to open its git repository over the screenshots.
+    'git.openRepositoryInParentFolders': 'never',
     'update.mode': 'none',
     'telemetry.telemetryLevel': 'off',
     ...options.settings,

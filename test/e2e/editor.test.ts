@@ -7,12 +7,13 @@
 //   node --import tsx --test test/e2e/editor.test.ts
 import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { ZoteroStandIn } from '../zotero/standIn';
 import { renderNote } from '../../server/src/notes/noteTemplate';
+import { writeCatalog } from '../bench/generate';
 import { extensionHostLogDirs, litnotesServerPids, projectRoot, startCodeServer, waitFor, type CodeServer } from './codeServer';
 import { fileWhen, positionOf, Workbench } from './workbench';
 
@@ -178,22 +179,19 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
   scenario('papers-view', async (wb) => {
     await wb.waitForPapers(demoPapers);
     const rows = await wb.showPapers();
-    const topic = rows.filter({ hasText: /^Gaussian Splatting\s*4$/ });
-    await topic.waitFor({ timeout: 30_000 });
+    await untilTopicsComputed(rows);
     const topics = await rows.allInnerTexts();
     assert.ok(topics.length >= 5, `too few topics: ${topics.join(' | ')}`);
     for (const row of topics) assert.match(row, /\n?\s*\d+$/, `a topic without its count: ${row}`);
+    // Each paper in one place: the top-level counts add up to the library.
+    assert.equal(topics.reduce((sum, row) => sum + Number(/(\d+)\s*$/.exec(row)?.[1] ?? 0), 0), demoPapers);
 
     // Topic → its papers → the notes citing them.
-    await topic.locator('.monaco-tl-twistie').click();
-    const paper = rows.filter({ hasText: 'LM-Gaussian: Boost Sparse-view 3D Gaussian Splatting' });
-    await paper.waitFor();
-    for (const title of ['Feat2GS: Probing Visual Foundation Models', 'SparseGS-W', 'LangSplatV2: High-dimensional 3D Language Gaussian Splatting']) {
-      await rows.filter({ hasText: title }).first().waitFor();
-    }
+    const paper = await openTopicHolding(wb, 'LM-Gaussian: Boost Sparse-view 3D Gaussian Splatting');
     await paper.locator('.monaco-tl-twistie').click();
     await rows.filter({ hasText: /gaussian-splatting\.md\s*cites it/ }).waitFor();
     await rows.filter({ hasText: /Feat2GS\.md\s*cites it/ }).waitFor();
+    await openTopicHolding(wb, 'LangSplatV2: High-dimensional 3D Language Gaussian Splatting');
 
     // "Create Literature Note" from a paper's context menu writes notes/<key>.md from the template.
     const langSplat = rows.filter({ hasText: 'LangSplatV2: High-dimensional' });
@@ -219,6 +217,93 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
       if ((await twistie.count()) > 0) await twistie.click();
       return false;
     });
+  });
+
+  scenario('papers-view-related', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    const rows = await wb.showPapers();
+    await untilTopicsComputed(rows);
+    // A wider sidebar, as someone reading titles in it would make it.
+    await widenSidebar(wb, 620);
+
+    // Reveal in Papers from a citation: the tree opens the paper's topic (and subtopic) and selects it.
+    await wb.openFile('notes/gaussian-splatting.md');
+    await wb.cursorOn('notes/gaussian-splatting.md', '@LangSplatV2', 3);
+    await wb.runCommand('LitNotes: Reveal in Papers');
+    const paper = rows.filter({ hasText: 'LangSplatV2: High-dimensional 3D Language Gaussian Splatting' }).first();
+    await paper.waitFor({ timeout: 30_000 });
+    const topic = wb.page.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { has: wb.page.locator('.codicon-lightbulb') }).first();
+    await topic.waitFor();
+    // Its tooltip: the topic's size and top terms.
+    await topic.hover();
+    const tooltip = await waitFor('the topic tooltip', async () => {
+      const text = (await wb.page.locator('.monaco-hover-content, .workbench-hover').allInnerTexts()).join('\n');
+      return /\d+ papers/.test(text) && /Top terms:/.test(text) ? text : undefined;
+    });
+    assert.match(tooltip, /Derived from titles and abstracts/);
+    await wb.page.mouse.move(900, 600);
+
+    // The paper opens into its notes and "Related", which lists the papers most like it.
+    await paper.locator('.monaco-tl-twistie').click();
+    const related = rows.filter({ hasText: /^Related\s*\d$/ }).first();
+    await related.waitFor();
+    await related.locator('.monaco-tl-twistie').click();
+    const relatedLevel = Number(await related.getAttribute('aria-level'));
+    const relatedRows = wb.page.locator(`.part.sidebar .monaco-list-row[aria-level="${relatedLevel + 1}"]`);
+    await waitFor('related papers under "Related"', async () => (await relatedRows.count()) >= 1);
+    const firstRelated = (await relatedRows.first().innerText()).split('\n')[0];
+    // A click on a related paper opens it like any paper row (its note, or its catalog entry).
+    await relatedRows.first().click();
+    await waitFor('the related paper opened', async () => (await wb.page.locator('.tabs-container .tab.active').innerText()).length > 0);
+    // The README's picture: the tree beside the note the researcher is writing.
+    await wb.openFile('notes/gaussian-splatting.md');
+    await wb.page.mouse.move(900, 600);
+    await wb.page.screenshot({ path: join(projectRoot, 'docs', 'screenshots', 'papers-view.png') });
+
+    // The hover of a citation ends with its related papers; "Show Related Papers" lists them too.
+    await wb.openFile('notes/gaussian-splatting.md');
+    await wb.hover('LangSplatV2', 'Related papers:');
+    await wb.page.keyboard.press('Escape');
+    await wb.cursorOn('notes/gaussian-splatting.md', '@LangSplatV2', 3);
+    await wb.runCommand('LitNotes: Show Related Papers', 'Papers related to LangSplatV2');
+    const picks = await wb.settledPickRows();
+    assert.ok((await picks.count()) >= 1 && (await picks.count()) <= 3);
+    assert.ok((await picks.allInnerTexts()).some((text) => text.includes(firstRelated)), `${firstRelated} in the quick pick`);
+    await wb.page.keyboard.press('Escape');
+  });
+
+  scenario('papers-view-subtopics', async (wb) => {
+    // A big library: 2,000 generated papers beside the demo's, topics derived from titles and
+    // abstracts only (the generator gives a third of them keywords, which `both` would list first).
+    mkdirSync(join(wb.folder, '.vscode'), { recursive: true });
+    writeFileSync(join(wb.folder, '.vscode', 'settings.json'), JSON.stringify({ 'litnotes.topics.source': 'derived' }));
+    const generated = writeCatalog(join(wb.folder, '..', `${basename(wb.folder)}-generated`), 2000, 0);
+    cpSync(generated.bibPath, join(wb.folder, 'library.bib'));
+    await wb.waitForPapers(demoPapers + generated.entries);
+    const rows = await wb.showPapers();
+    await untilTopicsComputed(rows);
+    await widenSidebar(wb, 620);
+    // The top level is an overview: tens of topics, none listing thousands of papers.
+    const level = (n: number) => wb.page.locator(`.part.sidebar .monaco-list-row[aria-level="${n}"]`);
+    const top = level(1);
+    const topTexts = await top.allInnerTexts();
+    assert.ok(topTexts.length >= 8 && topTexts.length <= 30, topTexts.join(' | '));
+    // The biggest topic is too big to scan: it opens into subtopics, each a topic again; papers are at its leaves.
+    const counts = topTexts.map((text) => Number(/(\d+)\s*$/.exec(text)?.[1] ?? 0));
+    assert.ok(Math.max(...counts) > 60, topTexts.join(' | '));
+    const big = top.nth(counts.indexOf(Math.max(...counts)));
+    await big.locator('.monaco-tl-twistie').click();
+    const subtopics = level(2);
+    await waitFor('subtopics', async () => (await subtopics.count()) >= 2);
+    assert.equal(await subtopics.locator('.codicon-book, .codicon-notebook').count(), 0, 'no paper directly under a topic with subtopics');
+    assert.ok((await subtopics.locator('.codicon-lightbulb').count()) >= 2);
+    const sub = subtopics.first();
+    const subCount = Number(/(\d+)$/.exec((await sub.innerText()).trim())?.[1]);
+    assert.ok(subCount > 0 && subCount <= 200, `a subtopic of ${subCount} papers`);
+    await sub.locator('.monaco-tl-twistie').click();
+    const papers = level(3);
+    await waitFor('the subtopic\'s papers', async () => (await papers.count()) >= Math.min(subCount, 5));
+    await wb.page.screenshot({ path: join(projectRoot, 'docs', 'screenshots', 'papers-view-subtopics.png') });
   });
 
   scenario('insert-citation', async (wb) => {
@@ -345,8 +430,10 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     const warnings = wb.page.locator('.editor-instance .squiggly-warning');
     await warnings.first().waitFor({ timeout: 30_000 });
     const rows = await wb.showPapers();
-    const gaussian = rows.filter({ hasText: /^Gaussian Splatting\s*4$/ });
-    await gaussian.waitFor({ timeout: 30_000 });
+    await untilTopicsComputed(rows);
+    const firstTopic = (await rows.first().innerText()).trim();
+    const topicRow = rows.filter({ hasText: new RegExp(`^${firstTopic.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s*')}$`) });
+    await topicRow.waitFor({ timeout: 30_000 });
     const problemsBefore = await wb.page.locator('#status\\.problems').innerText();
 
     // The server dies mid-work (out of memory, killed by the user): the client starts a new one.
@@ -363,7 +450,7 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     // Everything is back, once: the warning, the Problems count, the tree, hover and completion.
     await waitFor('the warning back', async () => (await warnings.count()) > 0);
     await waitFor('the same Problems count', async () => (await wb.page.locator('#status\\.problems').innerText()) === problemsBefore);
-    await waitFor('the tree back, each topic once', async () => (await gaussian.count()) === 1);
+    await waitFor('the tree back, each topic once', async () => (await topicRow.count()) === 1);
     await wb.hover('Mistral-SPLADE', 'Mistral-SPLADE: LLMs for better Learned Sparse Retrieval');
     await wb.page.keyboard.press('Escape');
     await wb.page.locator('.editor-instance .view-lines').first().click();
@@ -514,3 +601,45 @@ function litnotesLog(userDataDir: string): string {
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** Waits until the Papers view no longer shows papers waiting under "Indexing topics…". */
+async function untilTopicsComputed(rows: Locator): Promise<void> {
+  await waitFor('topics computed', async () => (await rows.count()) > 0 && (await rows.filter({ hasText: 'Indexing topics' }).count()) === 0, 120_000);
+}
+
+/** Drags the sash between the sidebar and the editor to make the sidebar `width` pixels wide. */
+async function widenSidebar(wb: Workbench, width: number): Promise<void> {
+  const sidebar = await wb.page.locator('.part.sidebar').boundingBox();
+  if (!sidebar) return;
+  const sash = { x: sidebar.x + sidebar.width, y: sidebar.y + sidebar.height / 2 };
+  await wb.page.mouse.move(sash.x, sash.y);
+  await wb.page.mouse.down();
+  await wb.page.mouse.move(sidebar.x + width, sash.y, { steps: 8 });
+  await wb.page.mouse.up();
+}
+
+/**
+ * The row of a paper of the Papers view, its topic (and subtopic) opened as a user looks for it:
+ * topic after topic, from the top, each closed again when the paper is not under it.
+ */
+async function openTopicHolding(wb: Workbench, title: string): Promise<Locator> {
+  const row = (level: number) => wb.page.locator(`.part.sidebar .monaco-list-row[aria-level="${level}"]`);
+  const paper = wb.page.locator('.part.sidebar .monaco-list-row', { hasText: title }).first();
+  const search = async (level: number): Promise<boolean> => {
+    if (await paper.isVisible()) return true;
+    const count = await row(level).count();
+    for (let position = 1; position <= count; position++) {
+      const topic = row(level).and(wb.page.locator(`[aria-posinset="${position}"]`)).first();
+      if ((await topic.count()) === 0 || (await topic.locator('.codicon-lightbulb').count()) === 0) continue;
+      await topic.locator('.monaco-tl-twistie').click();
+      await waitFor('the topic open', async () => (await topic.getAttribute('aria-expanded')) === 'true' && (await row(level + 1).count()) > 0);
+      if ((await paper.isVisible()) || (await search(level + 1))) return true;
+      await topic.locator('.monaco-tl-twistie').click();
+      await waitFor('the topic closed', async () => (await topic.getAttribute('aria-expanded')) === 'false');
+    }
+    return false;
+  };
+  assert.ok(await search(1), `"${title}" under no topic`);
+  return paper;
+}
+

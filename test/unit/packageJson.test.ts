@@ -41,7 +41,7 @@ describe('commands', () => {
       'litnotes.insertCitation', 'litnotes.openNote', 'litnotes.createNote', 'litnotes.openPaperLink', 'litnotes.copyKey',
       'litnotes.copyReference', 'litnotes.goToCatalogEntry', 'litnotes.showCitingNotes', 'litnotes.revealInPapers',
       'litnotes.filterPapers', 'litnotes.clearFilter', 'litnotes.sortPapers', 'litnotes.refreshPapers',
-      'litnotes.restartServer', 'litnotes.showOutput', 'litnotes.createSampleCatalog', 'litnotes.openPdf',
+      'litnotes.restartServer', 'litnotes.showOutput', 'litnotes.createSampleCatalog', 'litnotes.openPdf', 'litnotes.showRelatedPapers',
     ];
     for (const id of expected) assert.ok(commandIds.has(id), `missing ${id}`);
     assert.equal(commandIds.size, commands.length, 'duplicate command ids');
@@ -98,6 +98,7 @@ describe('settings', () => {
     'litnotes.noteTemplate': { type: 'string', default: '' },
     'litnotes.citationStyle': { type: 'string', default: 'apa' },
     'litnotes.topics.source': { type: 'string', default: 'both', enum: ['both', 'catalog', 'derived'] },
+    'litnotes.topics.count': { type: 'number', default: 0 },
     'litnotes.papers.sort': { type: 'string', default: 'title', enum: ['title', 'year', 'cited'] },
     'litnotes.completion.maxItems': { type: 'number', default: 50 },
     'litnotes.diagnostics.unknownKey': { type: 'string', default: 'warning', enum: ['error', 'warning', 'information', 'hint', 'off'] },
@@ -183,5 +184,9 @@ describe('extension manifest', () => {
     for (const kept of ['!dist/extension.js', '!dist/server.js', '!media/**', '!syntaxes/**', '!README.md', '!CHANGELOG.md', '!LICENSE', '!package.json']) {
       assert.ok(ignore.includes(kept), kept);
     }
+    // Every bundle esbuild makes (the workers too: the server starts them from beside itself) goes in.
+    const bundles = [...readFileSync(join(root, 'esbuild.mjs'), 'utf8').matchAll(/outfile: '([^']+)'/g)].map((m) => m[1]);
+    assert.ok(bundles.includes('dist/topicWorker.js'), bundles.join(', '));
+    for (const bundle of bundles) assert.ok(ignore.includes(`!${bundle}`), `${bundle} is left out of the VSIX`);
   });
 });

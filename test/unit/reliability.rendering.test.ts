@@ -25,6 +25,7 @@ import { paperSummary } from '../../server/src/service/paperSummaries';
 import { defaultSettings } from '../../server/src/service/settings';
 import { topics } from '../../server/src/service/topicRequests';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
+import { computeTopicsNow } from './topicFixture';
 
 const LONG = process.env.LITNOTES_LONG_TESTS === '1';
 const RUNS = LONG ? 1000 : 60;
@@ -258,13 +259,18 @@ describe('catalog text is inert wherever it is rendered', () => {
     holds(
       fc.property(fc.array(hostileEntry, { minLength: 1, maxLength: 4 }), (entries) => {
         const model = modelOf(entries);
+        // Derived topics' labels and terms are catalog text too.
+        computeTopicsNow(model);
+        const parent = topicNode({ id: 'topic', label: 'Topic', count: 1, source: 'derived' });
         for (const paper of model.papers()) {
-          const view = describeNode(paperNode('topic', paperSummary(model, paper, defaultSettings)));
+          const view = describeNode(paperNode(parent, paperSummary(model, paper, defaultSettings)));
           assertInert(view.tooltip ?? '', [], `tooltip of ${JSON.stringify(paper.key)}`);
           assert.doesNotMatch(view.label, /\n/);
         }
-        for (const topic of topics(model, {}, { ...defaultSettings, topics: { source: 'catalog' } } as typeof defaultSettings).topics) {
-          assertInert(describeNode(topicNode(topic)).tooltip ?? '', [], `tooltip of topic ${JSON.stringify(topic.label)}`);
+        for (const source of ['catalog', 'derived'] as const) {
+          for (const topic of topics(model, {}, { ...defaultSettings, topics: { source } } as typeof defaultSettings).topics) {
+            assertInert(describeNode(topicNode(topic)).tooltip ?? '', [], `tooltip of topic ${JSON.stringify(topic.label)}`);
+          }
         }
       }),
       { numRuns: RUNS, seed: LONG ? undefined : 37 },

@@ -80,6 +80,13 @@ describe('settings', () => {
     assert.equal(parseSettings({ completion: { maxItems: '20' } }).completion.maxItems, 50);
   });
 
+  test('topics.count: 0 (from the library) or a whole number up to 50', () => {
+    assert.equal(parseSettings({}).topics.count, 0);
+    assert.equal(parseSettings({ topics: { count: 12.5 } }).topics.count, 12);
+    assert.equal(parseSettings({ 'topics.count': 500 }).topics.count, 50);
+    assert.deepEqual(parseSettings({ topics: { count: -3, source: 'derived' } }).topics, { source: 'derived', count: 0 });
+  });
+
   test('pdf.openWith: one of auto, vscode, system, zotero; anything else is auto', () => {
     assert.equal(parseSettings({ pdf: { openWith: 'zotero' } }).pdf.openWith, 'zotero');
     assert.equal(parseSettings({ 'litnotes.pdf.openWith': 'system' }).pdf.openWith, 'system');

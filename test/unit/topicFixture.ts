@@ -2,7 +2,7 @@
  * Topics computed at once, in this thread, as the worker would (node/topicWorker.ts): feature tests
  * of the tree, the hover and the requests see the model's result without a worker.
  */
-import { buildTopics } from '../../server/src/search/topicModelStandIn';
+import { buildTopics } from '../../server/src/search/topicModel';
 import { TopicIndex } from '../../server/src/search/topicIndex';
 import type { TopicResult } from '../../server/src/search/topicResult';
 import { topicDocument } from '../../server/src/service/topicDocuments';

@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import type { TopicSource } from '../../common/protocol';
 import { paperDetails, searchPapers } from '../../server/src/service/paperSummaries';
 import { parseSettings } from '../../server/src/service/settings';
+import { prepareTopicGroups } from '../../server/src/service/topicGroups';
 import { relatedPapers, topicPapers, topics } from '../../server/src/service/topicRequests';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
 import { fixture } from './fixture';
@@ -153,5 +154,28 @@ describe('the demo catalog through the requests, as the tree asks', () => {
     const leaves = (parentId?: string): string[] =>
       topics(model, { parentId }, s).topics.flatMap((t) => (t.subtopics ? leaves(t.id) : topicPapers(model, { topicId: t.id }, s).map((p) => p.key)));
     assert.deepEqual(leaves().sort(), [...listed].sort());
+  });
+});
+
+describe('the tree\'s grouping prepared between requests', () => {
+  const many = Array.from({ length: 12_000 }, (_, i) => `@misc{p${i}, title = {Paper ${i}}}`).join('\n');
+
+  test('made a step at a time, and what the next request answers; a change meanwhile leaves nothing stale', () => {
+    const model = new WorkspaceModel();
+    model.setCatalog('file:///ws/many.bib', many);
+    const s = settings('derived');
+    let steps = 0;
+    for (const _ of prepareTopicGroups(model, s)) steps++;
+    assert.ok(steps >= 2, `${steps} steps`);
+    assert.deepEqual(topics(model, {}, s).topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12000']);
+    // Prepared already: nothing to do.
+    assert.equal([...prepareTopicGroups(model, s)].length, 0);
+
+    // Papers change half-way through a preparation: it gives up, the request groups the papers as they are.
+    const preparation = prepareTopicGroups(model, s);
+    preparation.next();
+    model.setCatalog('file:///ws/more.bib', '@misc{extra, title = {Extra}}\n');
+    assert.equal([...preparation].length, 0);
+    assert.deepEqual(topics(model, {}, s).topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12001']);
   });
 });

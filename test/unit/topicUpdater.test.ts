@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { buildTopics } from '../../server/src/search/topicModelStandIn';
+import { buildTopics } from '../../server/src/search/topicModel';
 import type { TopicDocument, TopicResult } from '../../server/src/search/topicResult';
-import { topicCacheFileOf } from '../../server/src/node/topicCache';
+import { readTopicCache, topicCacheFileOf, writeTopicCache } from '../../server/src/node/topicCache';
 import { TopicUpdater } from '../../server/src/node/topicUpdater';
 import { TopicWorkerCore, type TopicWorkerEvent } from '../../server/src/node/topicWorker';
 import { parseSettings } from '../../server/src/service/settings';
@@ -27,12 +27,13 @@ function tempDir(): string {
   return dir;
 }
 
-/** A model that records what it was given and answers with the stand-in. */
+/** A model that records what it was given and answers with the topic model. */
 function recordingModel() {
-  const calls: { docs: TopicDocument[]; previous?: TopicResult }[] = [];
+  const calls: { docs: TopicDocument[]; previous?: TopicResult; topicCount?: number }[] = [];
   const model = (docs: readonly TopicDocument[], options: { previous?: TopicResult; topicCount?: number } = {}) => {
-    calls.push({ docs: [...docs], previous: options.previous });
-    return buildTopics(docs, options);
+    calls.push({ docs: [...docs], previous: options.previous, topicCount: options.topicCount });
+    // The model's own state rides along in its result (the next run's `previous`).
+    return { ...buildTopics(docs, options), model: { run: calls.length } } as unknown as TopicResult;
   };
   return { calls, model };
 }
@@ -66,6 +67,16 @@ describe('the topic worker', () => {
     core.dispose();
   });
 
+  test('litnotes.topics.count: another number of topics runs the model again on the same papers', () => {
+    const { calls, model } = recordingModel();
+    const core = new TopicWorkerCore(() => undefined, model);
+    core.handle({ type: 'documents', documents: [doc('a', 'A')], removed: [] });
+    core.handle({ type: 'compute', id: 1 });
+    core.handle({ type: 'compute', id: 2, topicCount: 12 });
+    core.handle({ type: 'compute', id: 3, topicCount: 12 });
+    assert.deepEqual(calls.map((c) => c.topicCount), [undefined, 12]);
+  });
+
   test('a model that throws is logged, and answered with no result', () => {
     const events: TopicWorkerEvent[] = [];
     const core = new TopicWorkerCore((event) => events.push(event), () => {
@@ -87,18 +98,25 @@ async function until(check: () => boolean, what: string, timeoutMs = 20_000): Pr
   }
 }
 
-function startUpdater(model: WorkspaceModel, cacheDir: string | undefined, options: { recorder?: ReturnType<typeof recordingModel>; indexing?: () => boolean } = {}) {
+function startUpdater(model: WorkspaceModel, cacheDir: string | undefined, options: { recorder?: ReturnType<typeof recordingModel>; indexing?: () => boolean; topicCount?: () => number } = {}) {
   const logs: string[] = [];
   let changes = 0;
   const updater = new TopicUpdater(
     model,
-    { log: (m) => logs.push(m), topicsChanged: () => changes++, indexing: options.indexing ?? (() => false) },
+    { log: (m) => logs.push(m), topicsChanged: () => changes++, indexing: options.indexing ?? (() => false), topicCount: options.topicCount },
     { cacheDir, server: 'test', workspace: 'file:///ws', workerPath: '/no/topicWorker.js', delayMs: 1, model: options.recorder?.model },
   );
   return { updater, logs, changes: () => changes };
 }
 
 const derived = parseSettings({ topics: { source: 'derived' } });
+
+/** The model's topics shown: several of them, holding every paper, none waiting. */
+function assertAllPlaced(model: WorkspaceModel): void {
+  const shown = topics(model, {}, derived).topics;
+  assert.ok(shown.length >= 5 && !shown.some((t) => t.id === 'indexing'), shown.map((t) => t.label).join(', '));
+  assert.equal(shown.reduce((sum, t) => sum + t.count, 0), model.paperCount);
+}
 const labels = (model: WorkspaceModel) => topics(model, {}, derived).topics.map((t) => t.label);
 
 describe('topics kept up to date off the main thread (TopicUpdater)', () => {
@@ -116,8 +134,42 @@ describe('topics kept up to date off the main thread (TopicUpdater)', () => {
     await until(() => !model.topics.computing, 'topics');
     assert.ok(changes() > 0, 'the tree was told');
     assert.ok(!labels(model).includes('Indexing topics…'));
-    assert.ok(labels(model).includes('Pose Estimation'), labels(model).join(', '));
+    assertAllPlaced(model);
     assert.equal(recorder.calls[0].docs.length, 64);
+    assert.equal(recorder.calls[0].topicCount, undefined, '0: the model chooses');
+    updater.dispose();
+  });
+
+  test('once topics are shown, the tree\'s grouping is prepared in the slices, before the tree asks', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog(demoUri, demo);
+    let prepared = 0;
+    const updater = new TopicUpdater(
+      model,
+      {
+        log: () => undefined,
+        topicsChanged: () => undefined,
+        indexing: () => false,
+        *prepareTree() {
+          yield;
+          prepared++;
+        },
+      },
+      { cacheDir: undefined, server: 'test', workspace: 'w', workerPath: '/no/topicWorker.js', delayMs: 1 },
+    );
+    updater.catalogChanged();
+    await until(() => !model.topics.computing && prepared >= 2, 'topics and a grouping prepared after them');
+    updater.dispose();
+  });
+
+  test('the number of topics set by the user reaches the model', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog(demoUri, demo);
+    const recorder = recordingModel();
+    const { updater } = startUpdater(model, undefined, { recorder, topicCount: () => 9 });
+    updater.catalogChanged();
+    await until(() => !model.topics.computing, 'topics');
+    assert.equal(recorder.calls[0].topicCount, 9);
     updater.dispose();
   });
 
@@ -178,16 +230,50 @@ describe('topics kept up to date off the main thread (TopicUpdater)', () => {
     three.updater.dispose();
   });
 
+  test('the cache hands the model its whole last result, its own state included', async () => {
+    const cacheDir = tempDir();
+    const recorder = recordingModel();
+    const first = new WorkspaceModel();
+    first.setCatalog(demoUri, demo);
+    const one = startUpdater(first, cacheDir, { recorder });
+    one.updater.catalogChanged();
+    await until(() => !first.topics.computing, 'the first topics');
+    await one.updater.flush();
+    one.updater.dispose();
+
+    const second = new WorkspaceModel();
+    second.setCatalog(demoUri, demo.replace('title = {{Feat2GS}:', 'title = {Feature Probing {Feat2GS}:'));
+    const two = startUpdater(second, cacheDir, { recorder });
+    two.updater.catalogChanged();
+    await until(() => recorder.calls.length === 2 && !second.topics.computing, 'the second run');
+    assert.deepEqual((recorder.calls[1].previous as unknown as { model: unknown }).model, { run: 1 });
+    two.updater.dispose();
+  });
+
+  test('a cache cut short, or of another server version, is ignored without a word', () => {
+    const cacheDir = tempDir();
+    const result = buildTopics([{ key: 'a', title: 'Alpha' }]);
+    writeTopicCache(cacheDir, 'file:///ws', 'test', 'x', result);
+    assert.deepEqual(readTopicCache(cacheDir, 'file:///ws', 'test')?.result, result);
+    assert.equal(readTopicCache(cacheDir, 'file:///ws', 'other'), undefined);
+    assert.equal(readTopicCache(cacheDir, 'file:///other', 'test'), undefined);
+    const file = topicCacheFileOf(cacheDir, 'file:///ws');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    writeFileSync(file, lines.slice(0, 2).join('\n') + '\n');
+    assert.equal(readTopicCache(cacheDir, 'file:///ws', 'test'), undefined);
+  });
+
   test('a broken or foreign cache file is ignored: topics are computed', async () => {
     const cacheDir = tempDir();
     const model = new WorkspaceModel();
     model.setCatalog(demoUri, demo);
-    writeFileSync(topicCacheFileOf(cacheDir, 'file:///ws'), '{"format":"litnotes-topics-cache/1","server":"test","workspace":"file:///ws","documents":"x","pieces":1}\n{"topics":[],"papers":2}\n[["a",5,-1]]\n');
+    // A topic without a label: the shape of a cache, not a result.
+    writeFileSync(topicCacheFileOf(cacheDir, 'file:///ws'), '{"format":"litnotes-topics-cache/1","server":"test","workspace":"file:///ws","documents":"x","pieces":1}\n[{"id":"x"}]\n[{"key":"a","topic":"x","related":[]}]\n{}\n');
     const { updater, logs } = startUpdater(model, cacheDir);
     updater.catalogChanged();
     await until(() => !model.topics.computing, 'topics');
     assert.ok(logs.some((l) => /topics cache of the last session is broken/.test(l)), logs.join('\n'));
-    assert.ok(labels(model).includes('Pose Estimation'));
+    assertAllPlaced(model);
     updater.dispose();
   });
 });

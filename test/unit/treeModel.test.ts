@@ -3,20 +3,24 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { PaperSummary, Topic } from '../../common/protocol';
 import {
+  childrenSource,
   describeNode,
   escapeMarkdown,
   filterHeader,
-  noteNodes,
+  paperChildren,
   paperNode,
   paperTooltip,
   parentOf,
+  relatedPickItem,
   topicNode,
   yearAndAuthors,
-  type PaperNode,
-  type TopicNode,
+  type NoteNode,
+  type RelatedNode,
 } from '../../client/src/tree/treeModel';
 
 const topic: Topic = { id: 'derived:attention', label: 'Attention', count: 2, source: 'derived' };
+const topicN = topicNode(topic);
+const noteNodes = (parent: ReturnType<typeof paperNode>) => paperChildren(parent).filter((n): n is NoteNode => n.kind === 'note');
 
 function paper(overrides: Partial<PaperSummary> = {}): PaperSummary {
   return {
@@ -41,8 +45,35 @@ describe('topic nodes', () => {
     assert.equal(view.icon, 'lightbulb');
     assert.equal(view.contextValue, 'topic');
     assert.equal(view.collapsible, 'collapsed');
-    assert.equal(view.tooltip, '**Attention**\n\n2 papers · Derived from titles and abstracts');
+    assert.equal(view.tooltip, '**Attention**\n\n2 papers\n\nDerived from titles and abstracts');
     assert.equal(view.open, undefined);
+  });
+
+  test('the tooltip of a derived topic: its size, subtopics and top terms (escaped)', () => {
+    const big: Topic = { ...topic, label: 'Gaussian Splatting', count: 140, subtopics: 3, terms: ['gaussian splatting', '3dgs', 'novel view', '[x](command:y)'] };
+    assert.equal(
+      describeNode(topicNode(big)).tooltip,
+      '**Gaussian Splatting**\n\n140 papers · 3 subtopics\n\nTop terms: gaussian splatting, 3dgs, novel view, \\[x\\]\\(command\\:y\\)\n\nDerived from titles and abstracts',
+    );
+  });
+
+  test('a topic with subtopics opens into them; one without lists its papers', () => {
+    assert.deepEqual(childrenSource(topicNode({ ...topic, subtopics: 2 })), { request: 'topics', parentId: 'derived:attention' });
+    assert.deepEqual(childrenSource(topicN), { request: 'topicPapers', topicId: 'derived:attention' });
+  });
+
+  test('a subtopic\'s id is below its topic\'s, and it opens under a filter like its topic', () => {
+    const parent = topicNode({ ...topic, subtopics: 1 }, 'gauss');
+    const sub = topicNode({ id: 'derived:attention/long', label: 'Long Context', count: 1, source: 'derived' }, 'gauss', parent);
+    assert.equal(sub.id, `${parent.id}/derived%3Aattention%2Flong`);
+    assert.equal(describeNode(sub).collapsible, 'expanded');
+    assert.equal(parentOf(sub), parent);
+  });
+
+  test('papers waiting for their topic: "Indexing topics…" with a spinning icon and a tooltip saying why', () => {
+    const view = describeNode(topicNode({ id: 'indexing', label: 'Indexing topics…', count: 12, source: 'none' }));
+    assert.equal(view.icon, 'sync~spin');
+    assert.match(view.tooltip ?? '', /12 papers\n\nTopics are being computed from titles and abstracts/);
   });
 
   test('under a filter, topics open by themselves, with ids of their own per filter', () => {
@@ -61,7 +92,7 @@ describe('topic nodes', () => {
 
 describe('paper nodes', () => {
   test('title as label, "year · first author" as description, catalog entry on click without a note', () => {
-    const view = describeNode(paperNode(topic.id, paper()));
+    const view = describeNode(paperNode(topicN, paper()));
     assert.equal(view.label, 'Sparse Attention');
     assert.equal(view.description, '2024 · Doe');
     assert.equal(view.icon, 'book');
@@ -71,7 +102,7 @@ describe('paper nodes', () => {
   });
 
   test('a paper with a literature note shows the notebook icon and opens the note', () => {
-    const view = describeNode(paperNode(topic.id, paper({ noteUri: 'file:///ws/notes/doe2024.md' })));
+    const view = describeNode(paperNode(topicN, paper({ noteUri: 'file:///ws/notes/doe2024.md' })));
     assert.equal(view.icon, 'notebook');
     assert.equal(view.contextValue, 'paperWithNote');
     assert.equal(view.collapsible, 'collapsed');
@@ -79,15 +110,22 @@ describe('paper nodes', () => {
   });
 
   test('the key stands in for a missing title; multi-line titles are shown on one line', () => {
-    assert.equal(describeNode(paperNode(topic.id, paper({ title: undefined }))).label, 'doe2024');
-    assert.equal(describeNode(paperNode(topic.id, paper({ title: '  Sparse\n   Attention ' }))).label, 'Sparse Attention');
+    assert.equal(describeNode(paperNode(topicN, paper({ title: undefined }))).label, 'doe2024');
+    assert.equal(describeNode(paperNode(topicN, paper({ title: '  Sparse\n   Attention ' }))).label, 'Sparse Attention');
+  });
+
+  test('a clear second fit shows as "also: …" in the description and the tooltip, never as a second row', () => {
+    const view = describeNode(paperNode(topicN, paper({ alsoTopic: 'Pose Estimation' })));
+    assert.equal(view.description, '2024 · Doe · also: Pose Estimation');
+    assert.match(view.tooltip ?? '', /\n\nAlso fits: Pose Estimation\n\n/);
+    assert.equal(describeNode(paperNode(topicN, paper({ year: undefined, authors: undefined, alsoTopic: 'Pose' }))).description, 'also: Pose');
   });
 
   test('the description has only the parts that are known', () => {
     assert.equal(yearAndAuthors({ year: '2024' }), '2024');
     assert.equal(yearAndAuthors({ authors: 'Doe et al.' }), 'Doe et al.');
     assert.equal(yearAndAuthors({}), '');
-    assert.equal(describeNode(paperNode(topic.id, paper({ year: undefined, authors: undefined }))).description, undefined);
+    assert.equal(describeNode(paperNode(topicN, paper({ year: undefined, authors: undefined }))).description, undefined);
   });
 });
 
@@ -103,28 +141,28 @@ describe('paper marks: a note, a PDF, annotations newer than the note', () => {
   }
 
   test('a PDF: "PDF" in the description, a context value ending in +pdf', () => {
-    const view = describeNode(paperNode(topic.id, paper({ hasPdf: true })));
+    const view = describeNode(paperNode(topicN, paper({ hasPdf: true })));
     assert.equal(view.description, '2024 · Doe · PDF');
     assert.equal(view.contextValue, 'paper+pdf');
-    assert.equal(describeNode(paperNode(topic.id, paper({ hasPdf: true, noteUri: 'file:///ws/notes/doe2024.md' }))).contextValue, 'paperWithNote+pdf');
+    assert.equal(describeNode(paperNode(topicN, paper({ hasPdf: true, noteUri: 'file:///ws/notes/doe2024.md' }))).contextValue, 'paperWithNote+pdf');
     assert.match(paperTooltip(paper({ hasPdf: true })), /No literature note yet · has a PDF · cited in 0 notes$/);
   });
 
   test('annotations newer than the note: marked in the description, the icon and the tooltip', () => {
-    const behind = describeNode(paperNode(topic.id, paper({ hasPdf: true, noteUri: 'file:///ws/notes/doe2024.md', annotationsNewer: true })));
+    const behind = describeNode(paperNode(topicN, paper({ hasPdf: true, noteUri: 'file:///ws/notes/doe2024.md', annotationsNewer: true })));
     assert.equal(behind.description, '2024 · Doe · PDF · new annotations');
     assert.equal(behind.icon, 'notebook');
     assert.equal(behind.iconColor, 'charts.orange');
     assert.match(behind.tooltip!, /Annotations in Zotero are newer than the note: Update Literature Note brings them in\.$/);
-    const upToDate = describeNode(paperNode(topic.id, paper({ hasPdf: true, noteUri: 'file:///ws/notes/doe2024.md', annotationsNewer: false })));
+    const upToDate = describeNode(paperNode(topicN, paper({ hasPdf: true, noteUri: 'file:///ws/notes/doe2024.md', annotationsNewer: false })));
     assert.equal(upToDate.description, '2024 · Doe · PDF');
     assert.equal(upToDate.iconColor, undefined);
     // Without a note there is nothing to be behind: no mark.
-    assert.equal(describeNode(paperNode(topic.id, paper({ annotationsNewer: true }))).description, '2024 · Doe');
+    assert.equal(describeNode(paperNode(topicN, paper({ annotationsNewer: true }))).description, '2024 · Doe');
   });
 
   test('the menus each kind of paper gets: Open PDF only with a PDF, open or create the note by its state', () => {
-    const always = ['litnotes.copyKey', 'litnotes.copyReference', 'litnotes.goToCatalogEntry', 'litnotes.openPaperLink', 'litnotes.showCitingNotes'];
+    const always = ['litnotes.copyKey', 'litnotes.copyReference', 'litnotes.goToCatalogEntry', 'litnotes.openPaperLink', 'litnotes.showCitingNotes', 'litnotes.showRelatedPapers'];
     assert.deepEqual(menuCommands('paper'), [...always, 'litnotes.createNote'].sort());
     assert.deepEqual(menuCommands('paper+pdf'), [...always, 'litnotes.createNote', 'litnotes.openPdf'].sort());
     assert.deepEqual(menuCommands('paperWithNote'), [...always, 'litnotes.openNote'].sort());
@@ -174,9 +212,52 @@ describe('tooltips', () => {
   });
 });
 
+describe('related papers', () => {
+  test('a paper with related papers opens into its notes, then "Related", whose children the server gives', () => {
+    const parent = paperNode(topicN, paper({ noteUri: 'file:///ws/notes/doe2024.md', relatedCount: 3 }));
+    const children = paperChildren(parent);
+    assert.deepEqual(children.map((c) => [c.kind, describeNode(c).label, describeNode(c).description]), [
+      ['note', 'doe2024.md', 'literature note'],
+      ['related', 'Related', '3'],
+    ]);
+    const related = children[1] as RelatedNode;
+    assert.equal(describeNode(related).icon, 'sparkle');
+    assert.equal(describeNode(related).collapsible, 'collapsed');
+    assert.deepEqual(childrenSource(related), { request: 'relatedPapers', key: 'doe2024' });
+    assert.deepEqual(childrenSource(parent), { request: 'none', children });
+  });
+
+  test('a paper with only related papers can open; one with none and no notes cannot', () => {
+    assert.equal(describeNode(paperNode(topicN, paper({ relatedCount: 1 }))).collapsible, 'collapsed');
+    assert.equal(describeNode(paperNode(topicN, paper({ relatedCount: 0 }))).collapsible, 'none');
+  });
+
+  test('a related paper is a paper row: same label, opens its note or entry, and leads back up', () => {
+    const parent = paperNode(topicN, paper({ relatedCount: 1 }));
+    const related = paperChildren(parent)[0] as RelatedNode;
+    const row = paperNode(related, paper({ key: 'kim2021', title: 'Sparse Transformers', catalogLine: 40 }));
+    const view = describeNode(row);
+    assert.equal(view.label, 'Sparse Transformers');
+    assert.deepEqual(view.open, { uri: 'file:///ws/papers.bib', line: 40 });
+    assert.equal(view.contextValue, 'paper', 'the paper commands apply');
+    assert.equal(row.id, 'derived%3Aattention/doe2024/:related/kim2021');
+    assert.equal(parentOf(row), related);
+    assert.equal(parentOf(related), parent);
+  });
+
+  test('the quick pick of "Show Related Papers": title, year and authors, the key', () => {
+    assert.deepEqual(relatedPickItem(paper({ key: 'kim2021', title: 'Sparse\n Transformers', year: '2021', authors: 'Kim' })), {
+      label: 'Sparse Transformers',
+      description: '2021 · Kim',
+      detail: '@kim2021',
+    });
+    assert.deepEqual(relatedPickItem(paper({ key: 'x', title: undefined, year: undefined, authors: undefined })), { label: 'x', description: undefined, detail: '@x' });
+  });
+});
+
 describe('note nodes', () => {
   test('the literature note first, then the notes citing the paper, no duplicates', () => {
-    const parent = paperNode(topic.id, paper({ noteUri: 'file:///ws/notes/doe2024.md', citingNotes: ['file:///ws/a.md', 'file:///ws/notes/doe2024.md', 'file:///ws/my%20notes/b.md'] }));
+    const parent = paperNode(topicN, paper({ noteUri: 'file:///ws/notes/doe2024.md', citingNotes: ['file:///ws/a.md', 'file:///ws/notes/doe2024.md', 'file:///ws/my%20notes/b.md'] }));
     const notes = noteNodes(parent).map(describeNode);
     assert.deepEqual(
       notes.map((n) => [n.label, n.description, n.icon, n.contextValue]),
@@ -193,30 +274,31 @@ describe('note nodes', () => {
 
 describe('ids', () => {
   test('stable across refreshes: built from topic id, key and note URI', () => {
-    const first = paperNode(topic.id, paper({ citingNotes: ['file:///ws/a.md'] }));
-    const again = paperNode(topic.id, paper({ title: 'Changed title', citingNotes: ['file:///ws/a.md'] }));
-    assert.equal(topicNode(topic).id, 'derived%3Aattention');
+    const first = paperNode(topicN, paper({ citingNotes: ['file:///ws/a.md'] }));
+    const again = paperNode(topicNode(topic), paper({ title: 'Changed title', citingNotes: ['file:///ws/a.md'] }));
+    assert.equal(topicN.id, 'derived%3Aattention');
     assert.equal(first.id, 'derived%3Aattention/doe2024');
     assert.equal(again.id, first.id);
     assert.equal(noteNodes(first)[0]!.id, 'derived%3Aattention/doe2024/file%3A%2F%2F%2Fws%2Fa.md');
   });
 
   test('the same paper under two topics has two ids; slashes inside parts cannot collide', () => {
-    assert.notEqual(paperNode('a', paper()).id, paperNode('b', paper()).id);
-    assert.notEqual(paperNode('a/b', paper({ key: 'c' })).id, paperNode('a', paper({ key: 'b/c' })).id);
+    const under = (id: string) => topicNode({ ...topic, id });
+    assert.notEqual(paperNode(under('a'), paper()).id, paperNode(under('b'), paper()).id);
+    assert.notEqual(paperNode(under('a/b'), paper({ key: 'c' })).id, paperNode(under('a'), paper({ key: 'b/c' })).id);
   });
 });
 
 describe('reveal parent chain', () => {
-  test('note → paper → topic → root', () => {
-    const topicN: TopicNode = topicNode(topic);
-    const paperN: PaperNode = paperNode(topic.id, paper({ noteUri: 'file:///ws/notes/doe2024.md' }));
+  test('note → paper → subtopic → topic → root', () => {
+    const top = topicNode({ ...topic, subtopics: 1 });
+    const sub = topicNode({ ...topic, id: 'derived:sub' }, '', top);
+    const paperN = paperNode(sub, paper({ noteUri: 'file:///ws/notes/doe2024.md' }));
     const noteN = noteNodes(paperN)[0]!;
-    const papers = (topicId: string, key: string) => (topicId === topic.id && key === 'doe2024' ? paperN : undefined);
-    const topics = (topicId: string) => (topicId === topic.id ? topicN : undefined);
-    assert.equal(parentOf(noteN, papers, topics), paperN);
-    assert.equal(parentOf(paperN, papers, topics), topicN);
-    assert.equal(parentOf(topicN, papers, topics), undefined);
+    assert.equal(parentOf(noteN), paperN);
+    assert.equal(parentOf(paperN), sub);
+    assert.equal(parentOf(sub), top);
+    assert.equal(parentOf(top), undefined);
   });
 });
 

@@ -1,12 +1,13 @@
 /**
  * Commands on one paper: open or create its literature note, open its links, copy its key or
- * formatted reference, go to its catalog entry, list the notes citing it. All paper data comes
- * from the server; the client never reads a catalog.
+ * formatted reference, go to its catalog entry, list the notes citing it or its related papers.
+ * All paper data comes from the server; the client never reads a catalog.
  */
 import * as vscode from 'vscode';
-import { formatReferenceRequest, newNoteRequest, paperRequest, type PaperDetails } from '../../../common/protocol';
+import { formatReferenceRequest, newNoteRequest, paperRequest, relatedPapersRequest, type PaperDetails } from '../../../common/protocol';
 import { citationStyle } from '../config';
 import { pickText } from '../plainText';
+import { openTarget, relatedPickItem } from '../tree/treeModel';
 import { runningClient, type CommandContext } from './commandContext';
 import { paperLinks } from './paperLinks';
 import { targetKey } from './paperTarget';
@@ -22,6 +23,7 @@ export function registerPaperCommands(ctx: CommandContext): vscode.Disposable[] 
     vscode.commands.registerCommand('litnotes.copyReference', (arg: unknown) => copyReference(ctx, arg)),
     vscode.commands.registerCommand('litnotes.goToCatalogEntry', (arg: unknown) => goToCatalogEntry(ctx, arg)),
     vscode.commands.registerCommand('litnotes.showCitingNotes', (arg: unknown) => showCitingNotes(ctx, arg)),
+    vscode.commands.registerCommand('litnotes.showRelatedPapers', (arg: unknown) => showRelatedPapers(ctx, arg)),
   ];
 }
 
@@ -144,6 +146,27 @@ async function showCitingNotes(ctx: CommandContext, arg: unknown): Promise<void>
   });
   const chosen = await vscode.window.showQuickPick(items, { title: `Notes citing ${paper.key}`, matchOnDescription: true });
   if (chosen) await openFile(chosen.note);
+}
+
+/** The papers the topic model found most like this one; the one chosen opens as in the Papers view. */
+async function showRelatedPapers(ctx: CommandContext, arg: unknown): Promise<void> {
+  const client = runningClient(ctx);
+  if (!client) return;
+  const key = await targetKey(client, arg, 'Show Related Papers');
+  if (!key) return;
+  const related = await client.sendRequest(relatedPapersRequest, { key });
+  if (related.length === 0) {
+    void vscode.window.showInformationMessage(`LitNotes found no related papers for “${key}” (yet: topics may still be computed).`);
+    return;
+  }
+  const items = related.map((paper) => {
+    const item = relatedPickItem(paper);
+    return { label: pickText(item.label), description: pickText(item.description) || undefined, detail: pickText(item.detail), paper };
+  });
+  const chosen = await vscode.window.showQuickPick(items, { title: `Papers related to ${key}`, matchOnDescription: true, matchOnDetail: true });
+  if (!chosen) return;
+  const target = openTarget(chosen.paper);
+  await openFile(target.uri, target.line === undefined ? undefined : new vscode.Range(target.line, 0, target.line, 0));
 }
 
 /** Opens a file the server pointed at; anything but a `file:` URI is refused. */

@@ -1,14 +1,15 @@
 /**
- * The Papers view: a thin `TreeDataProvider` over the server's `litnotes/topics` and
- * `litnotes/topicPapers` requests. What each node looks like is decided in treeModel.ts; this file
- * turns it into `TreeItem`s, keeps the filter, and reveals papers.
+ * The Papers view: a thin `TreeDataProvider` over the server's `litnotes/topics`,
+ * `litnotes/topicPapers` and `litnotes/relatedPapers` requests. What each node looks like, and which
+ * request gives its children, is decided in treeModel.ts; this file turns it into `TreeItem`s, keeps
+ * the filter, and reveals papers.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { topicPapersRequest, topicsRequest } from '../../../common/protocol';
+import { paperRequest, relatedPapersRequest, topicPapersRequest, topicsRequest } from '../../../common/protocol';
 import { paperSort } from '../config';
 import { isZoteroItemLink } from '../zoteroUri';
-import { describeNode, filterHeader, noteNodes, paperNode, parentOf, topicNode, type NodeIcon, type PaperNode, type TopicNode, type TreeNode } from './treeModel';
+import { childrenSource, describeNode, filterHeader, paperNode, parentOf, topicNode, type NodeIcon, type PaperNode, type RelatedNode, type TopicNode, type TreeNode } from './treeModel';
 
 const collapsibleStates = {
   none: vscode.TreeItemCollapsibleState.None,
@@ -28,8 +29,8 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   private filter = '';
   private topics: TopicNode[] | undefined;
-  /** Papers per topic id, as last fetched: `getParent` and `reveal` read them without a request. */
-  private readonly papers = new Map<string, PaperNode[]>();
+  /** Children fetched from the server per node id, until the next refresh: `reveal` walks them. */
+  private readonly children = new Map<string, TreeNode[]>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -59,7 +60,7 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
     this.topics = undefined;
-    this.papers.clear();
+    this.children.clear();
     this.changed.fire(undefined);
   }
 
@@ -78,10 +79,7 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     try {
-      if (!node) return await this.topicNodes();
-      if (node.kind === 'topic') return await this.paperNodes(node.topic.id);
-      if (node.kind === 'paper') return noteNodes(node);
-      return [];
+      return node ? await this.childNodes(node) : await this.topicNodes();
     } catch (error) {
       // The server is restarting or failed this request: show nothing now, the next index status refreshes.
       this.log.warn(`Papers view: ${error instanceof Error ? error.message : String(error)}`);
@@ -90,16 +88,12 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    return parentOf(
-      node,
-      (topicId, key) => this.papers.get(topicId)?.find((paper) => paper.paper.key === key),
-      (topicId) => this.topics?.find((topic) => topic.topic.id === topicId),
-    );
+    return parentOf(node);
   }
 
   /**
-   * Shows the paper in the first topic that lists it. When the filter hides it, the filter is
-   * cleared: the user asked to see that paper.
+   * Shows the paper where the tree lists it (the server says which topics lead there). When the
+   * filter hides it, the filter is cleared: the user asked to see that paper.
    */
   async reveal(key: string): Promise<boolean> {
     let node = await this.findPaper(key);
@@ -113,11 +107,15 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   }
 
   private async findPaper(key: string): Promise<PaperNode | undefined> {
-    for (const topic of await this.topicNodes()) {
-      const found = (await this.paperNodes(topic.topic.id)).find((paper) => paper.paper.key === key);
-      if (found) return found;
+    const client = this.client();
+    const path = client ? ((await client.sendRequest(paperRequest, { key }))?.topicPath ?? []) : [];
+    let nodes: TreeNode[] = await this.topicNodes();
+    for (const topicId of path) {
+      const topic = nodes.find((node): node is TopicNode => node.kind === 'topic' && node.topic.id === topicId);
+      if (!topic) return undefined; // the filter hides it
+      nodes = await this.childNodes(topic);
     }
-    return undefined;
+    return nodes.find((node): node is PaperNode => node.kind === 'paper' && node.paper.key === key);
   }
 
   private async topicNodes(): Promise<TopicNode[]> {
@@ -132,15 +130,29 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     return this.topics;
   }
 
-  private async paperNodes(topicId: string): Promise<PaperNode[]> {
-    const cached = this.papers.get(topicId);
+  /** A node's children: subtopics or papers of a topic, a paper's notes and "Related", related papers. */
+  private async childNodes(node: TreeNode): Promise<TreeNode[]> {
+    const source = childrenSource(node);
+    if (source.request === 'none') return source.children;
+    const cached = this.children.get(node.id);
     if (cached) return cached;
     const client = this.client();
     if (!client) return [];
-    const papers = await client.sendRequest(topicPapersRequest, { topicId, filter: this.filter || undefined, sort: paperSort() });
-    const nodes = papers.map((paper) => paperNode(topicId, paper));
-    this.papers.set(topicId, nodes);
-    return nodes;
+    const filter = this.filter || undefined;
+    let children: TreeNode[];
+    switch (source.request) {
+      case 'topics':
+        children = (await client.sendRequest(topicsRequest, { filter, parentId: source.parentId })).topics.map((topic) => topicNode(topic, this.filter, node as TopicNode));
+        break;
+      case 'topicPapers':
+        children = (await client.sendRequest(topicPapersRequest, { topicId: source.topicId, filter, sort: paperSort() })).map((paper) => paperNode(node as TopicNode, paper));
+        break;
+      case 'relatedPapers':
+        children = (await client.sendRequest(relatedPapersRequest, { key: source.key })).map((paper) => paperNode(node as RelatedNode, paper));
+        break;
+    }
+    this.children.set(node.id, children);
+    return children;
   }
 
   dispose(): void {

@@ -8,38 +8,50 @@
  */
 import type { PaperSummary, Topic } from '../../../common/protocol';
 
+/** A topic; a subtopic has its topic as `parent`. */
 export interface TopicNode {
   kind: 'topic';
   id: string;
   topic: Topic;
   /** Under a filter topics open by themselves: the matches are what the user asked to see. */
   expanded: boolean;
+  parent?: TopicNode;
 }
 
+/** A paper under a topic, or under another paper's "Related". */
 export interface PaperNode {
   kind: 'paper';
   id: string;
-  topicId: string;
   paper: PaperSummary;
+  parent: TopicNode | RelatedNode;
+}
+
+/** "Related" under a paper: the papers the topic model found most like it. */
+export interface RelatedNode {
+  kind: 'related';
+  id: string;
+  key: string;
+  count: number;
+  parent: PaperNode;
 }
 
 export interface NoteNode {
   kind: 'note';
   id: string;
-  topicId: string;
   key: string;
   noteUri: string;
   /** The paper's own literature note (as opposed to a note citing it). */
   isLiteratureNote: boolean;
+  parent: PaperNode;
 }
 
-export type TreeNode = TopicNode | PaperNode | NoteNode;
+export type TreeNode = TopicNode | PaperNode | RelatedNode | NoteNode;
 
 /** Codicons (https://microsoft.github.io/vscode-codicons) the view uses. */
-export type NodeIcon = 'tag' | 'lightbulb' | 'library' | 'book' | 'notebook' | 'note' | 'references';
+export type NodeIcon = 'tag' | 'lightbulb' | 'library' | 'book' | 'notebook' | 'note' | 'references' | 'sparkle' | 'sync~spin';
 
 /** A paper's value says whether it has a note, and ends in `+pdf` when the catalog names a PDF (menus match on both). */
-export type NodeContext = 'topic' | 'paper' | 'paperWithNote' | 'paper+pdf' | 'paperWithNote+pdf' | 'note';
+export type NodeContext = 'topic' | 'paper' | 'paperWithNote' | 'paper+pdf' | 'paperWithNote+pdf' | 'note' | 'related';
 
 /** Theme colours the view uses for icons. */
 export type NodeIconColor = 'charts.orange';
@@ -65,50 +77,70 @@ export interface NodeView {
 }
 
 /**
- * Ids are built from the server's stable topic ids, citation keys and note URIs, so VS Code keeps
- * the expansion state across refreshes. Each part is encoded so `/` inside a part cannot make two
- * different nodes collide.
- */
-/**
+ * Ids are built from the server's stable topic ids, citation keys and note URIs, each below its
+ * parent's, so VS Code keeps the expansion state across refreshes. Each part is encoded so `/`
+ * inside a part cannot make two different nodes collide.
+ *
  * A filtered topic gets its own id (VS Code remembers expansion per id, and would otherwise keep
  * the unfiltered tree's collapsed state), so it opens on every new filter and closes again after.
  */
-export function topicNode(topic: Topic, filter = ''): TopicNode {
+export function topicNode(topic: Topic, filter = '', parent?: TopicNode): TopicNode {
+  if (parent) return { kind: 'topic', id: `${parent.id}/${encodeId(topic.id)}`, topic, expanded: parent.expanded, parent };
   return filter === ''
     ? { kind: 'topic', id: encodeId(topic.id), topic, expanded: false }
     : { kind: 'topic', id: `${encodeId(topic.id)}?${encodeId(filter)}`, topic, expanded: true };
 }
 
-export function paperNode(topicId: string, paper: PaperSummary): PaperNode {
-  return { kind: 'paper', id: `${encodeId(topicId)}/${encodeId(paper.key)}`, topicId, paper };
+export function paperNode(parent: TopicNode | RelatedNode, paper: PaperSummary): PaperNode {
+  return { kind: 'paper', id: `${parent.id}/${encodeId(paper.key)}`, paper, parent };
 }
 
-/** A paper's children: its literature note first, then the other notes citing it, in server order. */
-export function noteNodes(parent: PaperNode): NoteNode[] {
-  const { paper, topicId } = parent;
+/**
+ * A paper's children: its literature note first, then the other notes citing it, in server order,
+ * then "Related" when the topic model found related papers.
+ */
+export function paperChildren(parent: PaperNode): (NoteNode | RelatedNode)[] {
+  const { paper } = parent;
   const uris: string[] = [];
   if (paper.noteUri) uris.push(paper.noteUri);
   for (const uri of paper.citingNotes) if (!uris.includes(uri)) uris.push(uri);
-  return uris.map((noteUri) => ({
+  const children: (NoteNode | RelatedNode)[] = uris.map((noteUri) => ({
     kind: 'note',
     id: `${parent.id}/${encodeId(noteUri)}`,
-    topicId,
     key: paper.key,
     noteUri,
     isLiteratureNote: noteUri === paper.noteUri,
+    parent,
   }));
+  // The id cannot be a note's: those are encoded URIs, with no `:` left in them.
+  if (paper.relatedCount) children.push({ kind: 'related', id: `${parent.id}/:related`, key: paper.key, count: paper.relatedCount, parent });
+  return children;
 }
 
-/** The parent chain `getParent` walks for `TreeView.reveal`: note → paper → topic → root. */
-export function parentOf(node: TreeNode, papers: (topicId: string, key: string) => PaperNode | undefined, topics: (topicId: string) => TopicNode | undefined): TreeNode | undefined {
+/** Where a node's children come from: the server (which request), or the node itself. */
+export type ChildrenSource =
+  | { request: 'topics'; parentId: string }
+  | { request: 'topicPapers'; topicId: string }
+  | { request: 'relatedPapers'; key: string }
+  | { request: 'none'; children: TreeNode[] };
+
+/** A topic with subtopics opens into them; papers are listed at the leaves only. */
+export function childrenSource(node: TreeNode): ChildrenSource {
   switch (node.kind) {
     case 'topic':
-      return undefined;
+      return node.topic.subtopics ? { request: 'topics', parentId: node.topic.id } : { request: 'topicPapers', topicId: node.topic.id };
     case 'paper':
-      return topics(node.topicId);
+      return { request: 'none', children: paperChildren(node) };
+    case 'related':
+      return { request: 'relatedPapers', key: node.key };
     case 'note':
-      return papers(node.topicId, node.key);
+      return { request: 'none', children: [] };
   }
+}
+
+/** The parent `getParent` gives for `TreeView.reveal`: note → paper → (related → paper →) subtopic → topic → root. */
+export function parentOf(node: TreeNode): TreeNode | undefined {
+  return node.parent;
 }
 
 export function describeNode(node: TreeNode): NodeView {
@@ -117,6 +149,8 @@ export function describeNode(node: TreeNode): NodeView {
       return describeTopic(node);
     case 'paper':
       return describePaper(node);
+    case 'related':
+      return describeRelated(node);
     case 'note':
       return describeNote(node);
   }
@@ -124,24 +158,36 @@ export function describeNode(node: TreeNode): NodeView {
 
 function describeTopic(node: TopicNode): NodeView {
   const { topic } = node;
-  const origin = topic.source === 'catalog' ? 'From the catalog\'s keywords and groups' : topic.source === 'derived' ? 'Derived from titles and abstracts' : 'Papers without a topic';
+  const indexing = topic.source === 'none' && topic.id === INDEXING_TOPIC_ID;
+  const origin = topic.source === 'catalog' ? 'From the catalog\'s keywords and groups' : topic.source === 'derived' ? 'Derived from titles and abstracts' : indexing ? 'Topics are being computed from titles and abstracts: these papers get theirs when it is done' : 'Papers without a topic';
+  const size = [`${topic.count} ${plural(topic.count, 'paper', 'papers')}`];
+  if (topic.subtopics) size.push(`${topic.subtopics} ${plural(topic.subtopics, 'subtopic', 'subtopics')}`);
+  const lines = [`**${escapeMarkdown(topic.label)}**`, size.join(' · ')];
+  const terms = (topic.terms ?? []).map(oneLine).filter((term) => term !== '').slice(0, TOOLTIP_TERMS);
+  if (terms.length > 0) lines.push(`Top terms: ${escapeMarkdown(terms.join(', '))}`);
+  lines.push(origin);
   return {
     id: node.id,
     label: topic.label,
     description: String(topic.count),
-    tooltip: `**${escapeMarkdown(topic.label)}**\n\n${topic.count} ${plural(topic.count, 'paper', 'papers')} · ${origin}`,
-    icon: topic.source === 'catalog' ? 'tag' : topic.source === 'derived' ? 'lightbulb' : 'library',
+    tooltip: lines.join('\n\n'),
+    icon: indexing ? 'sync~spin' : topic.source === 'catalog' ? 'tag' : topic.source === 'derived' ? 'lightbulb' : 'library',
     contextValue: 'topic',
     collapsible: node.expanded ? 'expanded' : 'collapsed',
   };
 }
 
+/** The server's id of the group of papers waiting for the topic model (search/topicTree.ts). */
+const INDEXING_TOPIC_ID = 'indexing';
+const TOOLTIP_TERMS = 8;
+
 function describePaper(node: PaperNode): NodeView {
   const { paper } = node;
   const hasNote = paper.noteUri !== undefined;
-  const hasChildren = hasNote || paper.citingNotes.length > 0;
+  const hasChildren = hasNote || paper.citingNotes.length > 0 || !!paper.relatedCount;
   const behind = hasNote && paper.annotationsNewer === true;
-  const marks = [yearAndAuthors(paper), paper.hasPdf ? 'PDF' : '', behind ? 'new annotations' : ''].filter((part) => part !== '');
+  const also = oneLine(paper.alsoTopic);
+  const marks = [yearAndAuthors(paper), paper.hasPdf ? 'PDF' : '', behind ? 'new annotations' : '', also ? `also: ${also}` : ''].filter((part) => part !== '');
   const view: NodeView = {
     id: node.id,
     label: oneLine(paper.title) || paper.key,
@@ -150,11 +196,27 @@ function describePaper(node: PaperNode): NodeView {
     icon: hasNote ? 'notebook' : 'book',
     contextValue: `${hasNote ? 'paperWithNote' : 'paper'}${paper.hasPdf ? '+pdf' : ''}` as NodeContext,
     collapsible: hasChildren ? 'collapsed' : 'none',
-    // Clicking a paper opens what the user writes in when it exists, otherwise where it is defined.
-    open: paper.noteUri ? { uri: paper.noteUri } : { uri: paper.catalogUri, line: paper.catalogLine },
+    open: openTarget(paper),
   };
   if (behind) view.iconColor = 'charts.orange';
   return view;
+}
+
+/** Clicking a paper opens what the user writes in when it exists, otherwise where it is defined. */
+export function openTarget(paper: PaperSummary): OpenTarget {
+  return paper.noteUri ? { uri: paper.noteUri } : { uri: paper.catalogUri, line: paper.catalogLine };
+}
+
+function describeRelated(node: RelatedNode): NodeView {
+  return {
+    id: node.id,
+    label: 'Related',
+    description: String(node.count),
+    tooltip: `Papers of your library most like this one (${node.count})`,
+    icon: 'sparkle',
+    contextValue: 'related',
+    collapsible: 'collapsed',
+  };
 }
 
 function describeNote(node: NoteNode): NodeView {
@@ -168,6 +230,12 @@ function describeNote(node: NoteNode): NodeView {
     collapsible: 'none',
     open: { uri: node.noteUri },
   };
+}
+
+/** A related paper in the "Show Related Papers" quick pick: title, year and authors, the key (plain text for `pickText`). */
+export function relatedPickItem(paper: PaperSummary): { label: string; description?: string; detail: string } {
+  const byline = yearAndAuthors(paper);
+  return { label: oneLine(paper.title) || paper.key, description: byline || undefined, detail: `@${paper.key}` };
 }
 
 /** "2017 · Vaswani et al.", "2017", "Vaswani et al." or "" — the tree and the quick picks share it. */
@@ -185,6 +253,8 @@ export function paperTooltip(paper: PaperSummary): string {
   lines.push(`Key: ${escapeMarkdown(paper.key)}`);
   const preview = oneLine(paper.abstractPreview);
   if (preview) lines.push(escapeMarkdown(preview));
+  const also = oneLine(paper.alsoTopic);
+  if (also) lines.push(`Also fits: ${escapeMarkdown(also)}`);
   const notes = paper.citingNotes.length;
   const status = [paper.noteUri ? 'Has a literature note' : 'No literature note yet', paper.hasPdf ? 'has a PDF' : '', `cited in ${notes} ${plural(notes, 'note', 'notes')}`];
   lines.push(status.filter((part) => part !== '').join(' · '));

@@ -6,10 +6,10 @@
  * runs in-process when the bundle is missing (tests through tsx).
  */
 import { isMainThread, parentPort } from 'node:worker_threads';
-import { packTopics, TopicIndexBuilder, type TopicPieces } from '../search/topicIndex';
-import { buildTopics } from '../search/topicModelStandIn';
+import { packTopics, TopicIndex } from '../search/topicIndex';
+import { buildTopics } from '../search/topicModel';
 import type { TopicDocument, TopicResult } from '../search/topicResult';
-import { decodeText, ownBytes } from './catalogCache';
+import { ownBytes } from './catalogCache';
 import { readTopicCache, writeTopicCache } from './topicCache';
 
 export type TopicWorkerRequest =
@@ -50,6 +50,8 @@ export class TopicWorkerCore {
   private server = 'dev';
   private workspace = '';
   private cacheWrite: { timer: NodeJS.Timeout; write(): void } | undefined;
+  /** The `topicCount` of the last run (undefined: the model's own choice). */
+  private topicCount: number | undefined;
 
   constructor(
     private readonly post: (event: TopicWorkerEvent, transfer?: ArrayBuffer[]) => void,
@@ -94,6 +96,11 @@ export class TopicWorkerCore {
     const started = performance.now();
     const docs = [...this.documents.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const fingerprint = documentsFingerprint(docs);
+    if (topicCount !== this.topicCount) {
+      this.topicCount = topicCount;
+      this.changed = true;
+      this.previousDocuments = undefined; // the same papers, other topics wanted
+    }
     // The papers of the cached result, or of the last run: what is shown is already right.
     if (this.previous && (!this.changed || fingerprint === this.previousDocuments)) {
       this.changed = false;
@@ -109,35 +116,42 @@ export class TopicWorkerCore {
     this.changed = false;
     this.previous = result;
     this.previousDocuments = fingerprint;
-    const pieces = packTopics(result);
-    const head = ownBytes(pieces.head);
-    const rows = pieces.rows.map(ownBytes);
-    this.post({ type: 'result', id, head, rows, papers: docs.length, topics: result.topics.length, ms: performance.now() - started }, [head.buffer as ArrayBuffer, ...rows.map((r) => r.buffer as ArrayBuffer)]);
-    this.writeCacheSoon(fingerprint, pieces);
+    this.postPieces({ type: 'result', id, papers: docs.length, topics: result.topics.length, ms: performance.now() - started }, packTopics(result));
+    this.writeCacheSoon(fingerprint, result);
   }
 
   private readCache(): void {
     if (!this.cacheDir) return;
     const cached = readTopicCache(this.cacheDir, this.workspace, this.server);
     if (!cached) return;
-    // The result again, for `previous`: parsed here, on this thread, checked like the main thread does.
-    const builder = new TopicIndexBuilder(parseJson(cached.head));
-    for (const piece of cached.rows) builder.add(parseJson(piece));
-    const index = builder.finish();
-    if (!index) return this.post({ type: 'log', message: 'The topics cache of the last session is broken: topics are computed again.' });
-    this.previous = index.toResult();
+    // Checked here as the main thread will check it: a result that does not read is no `previous` either.
+    let pieces: ReturnType<typeof packTopics>;
+    try {
+      pieces = packTopics(cached.result);
+      TopicIndex.fromResult(cached.result);
+    } catch {
+      return this.post({ type: 'log', message: 'The topics cache of the last session is broken: topics are computed again.' });
+    }
+    this.previous = cached.result;
     this.previousDocuments = cached.documents;
-    this.post({ type: 'cached', head: cached.head, rows: cached.rows }, [cached.head.buffer as ArrayBuffer, ...cached.rows.map((r) => r.buffer as ArrayBuffer)]);
+    this.postPieces({ type: 'cached' }, pieces);
   }
 
-  private writeCacheSoon(documents: string, pieces: TopicPieces): void {
+  /** Sends a result's pieces as bytes, transferred. */
+  private postPieces(event: { type: 'cached' } | Omit<Extract<TopicWorkerEvent, { type: 'result' }>, 'head' | 'rows'>, pieces: ReturnType<typeof packTopics>): void {
+    const head = ownBytes(pieces.head);
+    const rows = pieces.rows.map(ownBytes);
+    this.post({ ...event, head, rows } as TopicWorkerEvent, [head.buffer as ArrayBuffer, ...rows.map((r) => r.buffer as ArrayBuffer)]);
+  }
+
+  private writeCacheSoon(documents: string, result: TopicResult): void {
     const cacheDir = this.cacheDir;
     if (!cacheDir) return;
     if (this.cacheWrite) clearTimeout(this.cacheWrite.timer);
     const write = () => {
       this.cacheWrite = undefined;
       try {
-        writeTopicCache(cacheDir, this.workspace, this.server, documents, pieces);
+        writeTopicCache(cacheDir, this.workspace, this.server, documents, result);
       } catch (e) {
         this.post({ type: 'log', message: `Cannot write the topics cache in ${cacheDir}: ${e instanceof Error ? e.message : String(e)}` });
       }
@@ -145,14 +159,6 @@ export class TopicWorkerCore {
     const timer = setTimeout(write, CACHE_WRITE_DELAY_MS);
     timer.unref?.();
     this.cacheWrite = { timer, write };
-  }
-}
-
-function parseJson(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(decodeText(bytes));
-  } catch {
-    return undefined;
   }
 }
 

@@ -9,13 +9,12 @@
  * the topic list and in the key-sorted rows. The main thread parses one piece per slice
  * (`TopicIndexBuilder`); everything read from a piece is checked, as a cache file may be anyone's.
  */
-import { lowerBound } from '../core/sorted';
 import type { TopicEntry, TopicResult } from './topicResult';
 
 /** Related papers kept per paper: the hover shows three, the tree and the request as many. */
 export const RELATED_PER_PAPER = 3;
 /** Rows per piece: one piece is parsed in a couple of milliseconds. */
-const ROWS_PER_PIECE = 2000;
+const ROWS_PER_PIECE = 1000;
 
 export interface Placement {
   topic: TopicEntry;
@@ -31,6 +30,8 @@ export class TopicIndex {
   private readonly roots: number[] = [];
   /** Per topic number: the rows listed under it or under one of its subtopics. Made when first asked. */
   private rowsUnder: number[][] | undefined;
+  /** key → row, made when first asked: the tree looks up every paper, and a binary search per paper took 4× as long. */
+  private rows: Map<string, number> | undefined;
 
   /**
    * `keys` sorted by code units; per row k: `topicOf[k]`, `alsoOf[k]` (−1: none) and
@@ -52,11 +53,14 @@ export class TopicIndex {
     });
   }
 
+  /** The index of a result at once (tests, the worker's check of its cache); throws when it does not read. */
   static fromResult(result: TopicResult): TopicIndex {
     const pieces = packTopics(result);
     const builder = new TopicIndexBuilder(JSON.parse(pieces.head));
     for (const piece of pieces.rows) builder.add(JSON.parse(piece));
-    return builder.finish()!;
+    const index = builder.finish();
+    if (!index) throw new Error('not a topic result');
+    return index;
   }
 
   /** The result again (the worker reads its cache back to pass it to the model as `previous`). */
@@ -101,6 +105,12 @@ export class TopicIndex {
     return path;
   }
 
+  /** The topic the paper is listed under (a leaf), without the rest of its placement. */
+  leafOf(key: string): TopicEntry | undefined {
+    const row = this.rowOf(key);
+    return row < 0 ? undefined : this.topics[this.topicOf[row]];
+  }
+
   placement(key: string): Placement | undefined {
     const row = this.rowOf(key);
     if (row < 0) return undefined;
@@ -120,8 +130,11 @@ export class TopicIndex {
   }
 
   private rowOf(key: string): number {
-    const at = lowerBound(this.keys, (k) => k < key);
-    return at < this.keys.length && this.keys[at] === key ? at : -1;
+    if (!this.rows) {
+      this.rows = new Map();
+      this.keys.forEach((k, row) => this.rows!.set(k, row));
+    }
+    return this.rows.get(key) ?? -1;
   }
 
   private rowsUnderTopics(): number[][] {

@@ -17,6 +17,7 @@ import type { PaperSort, Topic, TopicSource } from '../../../common/protocol';
 import type { Paper } from '../catalog/paper';
 import { foldAccents } from './tokenize';
 import type { TopicIndex } from './topicIndex';
+import type { TopicEntry } from './topicResult';
 
 export interface TopicTreeInput {
   papers: readonly Paper[];
@@ -56,57 +57,79 @@ export interface TopicGroups {
 }
 
 export function groupTopics(input: TopicTreeInput): TopicGroups {
+  const steps = groupTopicsInSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Papers grouped between two yields of `groupTopicsInSteps`: a few milliseconds. */
+const GROUPED_PER_STEP = 5000;
+
+/** `groupTopics` a step at a time: the glue prepares the tree's grouping between requests (node/topicUpdater.ts). */
+export function* groupTopicsInSteps(input: TopicTreeInput): Generator<void, TopicGroups, void> {
   const groups = new Map<string, Group>();
   const visible = input.filterKeys ? input.papers.filter((p) => input.filterKeys?.has(p.key)) : input.papers;
   const index = input.topics;
-  const group = (id: string, make: () => Omit<Group, 'papers'>): Group => {
-    let found = groups.get(id);
-    if (!found) groups.set(id, (found = { ...make(), papers: [] }));
-    return found;
+  const add = (group: Group): Group => {
+    groups.set(group.topic.id, group);
+    return group;
   };
-  /** Per model topic id: the groups it and its ancestors are, itself first. */
-  const chains = new Map<string, Group[]>();
-  const chainOf = (topicId: string): Group[] => {
-    let chain = chains.get(topicId);
-    if (chain) return chain;
-    const path = index!.pathTo(topicId);
-    chain = path.map((id, depth) => {
+  // One pass over 100,000 papers per grouping: no closure, object or array per paper in it.
+  let noTopic: Group | undefined;
+  let waiting: Group | undefined;
+  let unplaced: Group | undefined;
+  /** Per model topic: the groups it and its ancestors are, itself first. */
+  const chains = new Map<TopicEntry, Group[]>();
+  const chainOf = (leaf: TopicEntry): Group[] => {
+    const path = index!.pathTo(leaf.id);
+    const chain = path.map((id, depth) => {
       const entry = index!.topic(id)!;
-      return group(DERIVED_PREFIX + id, () => ({
-        topic: { id: DERIVED_PREFIX + id, label: entry.label, source: 'derived', terms: entry.terms, subtopics: index!.subtopicCount(id) },
-        parent: depth > 0 ? DERIVED_PREFIX + path[depth - 1] : undefined,
-        order: id === MODEL_OTHER_ID && depth === 0 ? RANK_OTHER : RANK_DERIVED + orderOf(index!, id),
-      }));
+      return (
+        groups.get(DERIVED_PREFIX + id) ??
+        add({
+          topic: { id: DERIVED_PREFIX + id, label: entry.label, source: 'derived', terms: entry.terms, subtopics: index!.subtopicCount(id) },
+          parent: depth > 0 ? DERIVED_PREFIX + path[depth - 1] : undefined,
+          order: id === MODEL_OTHER_ID && depth === 0 ? RANK_OTHER : RANK_DERIVED + orderOf(index!, id),
+          papers: [],
+        })
+      );
     });
     chain.reverse();
-    chains.set(topicId, chain);
+    chains.set(leaf, chain);
     return chain;
   };
 
   const keywordLabels = input.source === 'derived' ? new Map<string, string>() : keywordLabelsOf(input.papers);
+  if (input.source !== 'derived') yield;
+  let done = 0;
   for (const paper of visible) {
-    const keywords = input.source === 'derived' ? [] : uniqueKeywords(paper);
+    if (++done % GROUPED_PER_STEP === 0) yield;
+    const keywords = input.source === 'derived' || paper.keywords.length === 0 ? NONE : keywordIdsOf(paper);
     if (keywords.length > 0) {
       for (const keyword of keywords) {
         const id = KEYWORD_PREFIX + keyword;
-        group(id, () => ({ topic: { id, label: keywordLabels.get(keyword) ?? keyword, source: 'catalog' }, order: RANK_CATALOG })).papers.push(paper);
+        (groups.get(id) ?? add({ topic: { id, label: keywordLabels.get(keyword) ?? keyword, source: 'catalog' }, order: RANK_CATALOG, papers: [] })).papers.push(paper);
       }
     } else if (input.source === 'catalog') {
-      group(NO_TOPIC_ID, () => ({ topic: { id: NO_TOPIC_ID, label: NO_TOPIC_LABEL, source: 'none' }, order: RANK_NO_TOPIC })).papers.push(paper);
+      (noTopic ??= add({ topic: { id: NO_TOPIC_ID, label: NO_TOPIC_LABEL, source: 'none' }, order: RANK_NO_TOPIC, papers: [] })).papers.push(paper);
     } else {
-      const placement = index?.placement(paper.key);
-      if (placement) {
-        for (const g of chainOf(placement.topic.id)) g.papers.push(paper);
+      const leaf = index?.leafOf(paper.key);
+      if (leaf) {
+        for (const group of chains.get(leaf) ?? chainOf(leaf)) group.papers.push(paper);
       } else if (input.computing) {
-        group(INDEXING_TOPIC_ID, () => ({ topic: { id: INDEXING_TOPIC_ID, label: INDEXING_TOPIC_LABEL, source: 'none' }, order: RANK_INDEXING })).papers.push(paper);
+        (waiting ??= add({ topic: { id: INDEXING_TOPIC_ID, label: INDEXING_TOPIC_LABEL, source: 'none' }, order: RANK_INDEXING, papers: [] })).papers.push(paper);
       } else {
         // Not placed, and nothing is being computed: the model left it out (it never should).
-        group(DERIVED_OTHER_ID, () => ({ topic: { id: DERIVED_OTHER_ID, label: 'Other', source: 'derived', terms: [] }, order: RANK_OTHER })).papers.push(paper);
+        (unplaced ??= groups.get(DERIVED_OTHER_ID) ?? add({ topic: { id: DERIVED_OTHER_ID, label: 'Other', source: 'derived', terms: [] }, order: RANK_OTHER, papers: [] })).papers.push(paper);
       }
     }
   }
   return { groups, citationCount: input.citationCount };
 }
+
+const NONE: readonly string[] = [];
 
 const RANK_CATALOG = 0;
 const RANK_DERIVED = 1;
@@ -165,14 +188,28 @@ function keywordId(keyword: string): string {
   return keyword.trim().toLowerCase();
 }
 
-function uniqueKeywords(paper: Paper): string[] {
-  return [...new Set(paper.keywords.map(keywordId).filter((k) => k !== ''))];
+/** A paper's merged keywords, made once per paper object (the tree regroups after every change). */
+const keywordIds = new WeakMap<Paper, readonly string[]>();
+function keywordIdsOf(paper: Paper): readonly string[] {
+  let ids = keywordIds.get(paper);
+  if (!ids) keywordIds.set(paper, (ids = [...new Set(paper.keywords.map(keywordId).filter((k) => k !== ''))]));
+  return ids;
 }
+
+/** The labels of each list of papers (the caller keeps one list per version of the catalogs). */
+const labelsOfPapers = new WeakMap<readonly Paper[], Map<string, string>>();
 
 /** Per merged keyword, the spelling most papers use (ties: the first in code-unit order). */
 function keywordLabelsOf(papers: readonly Paper[]): Map<string, string> {
+  let labels = labelsOfPapers.get(papers);
+  if (!labels) labelsOfPapers.set(papers, (labels = spellingsByKeyword(papers)));
+  return labels;
+}
+
+function spellingsByKeyword(papers: readonly Paper[]): Map<string, string> {
   const spellings = new Map<string, Map<string, number>>();
   for (const paper of papers) {
+    if (paper.keywords.length === 0) continue;
     for (const raw of new Set(paper.keywords.map((k) => k.trim()))) {
       if (raw === '') continue;
       const id = keywordId(raw);

@@ -21,7 +21,8 @@ export interface Settings {
   noteTemplate: string;
   /** `apa`, `vancouver`, `harvard1` or a workspace-relative `.csl` path. */
   citationStyle: string;
-  topics: { source: TopicSource };
+  /** `count`: top-level topics of the model; 0 lets the library's size decide. */
+  topics: { source: TopicSource; count: number };
   papers: { sort: PaperSort };
   completion: { maxItems: number };
   diagnostics: { unknownKey: RuleSeverity; duplicateKey: RuleSeverity; parseError: RuleSeverity };
@@ -36,13 +37,16 @@ export const defaultSettings: Settings = Object.freeze({
   notesFolder: 'notes',
   noteTemplate: '',
   citationStyle: 'apa',
-  topics: { source: 'both' },
+  topics: { source: 'both', count: 0 },
   papers: { sort: 'title' },
   completion: { maxItems: 50 },
   diagnostics: { unknownKey: 'warning', duplicateKey: 'warning', parseError: 'error' },
   pdf: { openWith: 'auto' },
   zotero: { enabled: false, url: 'http://127.0.0.1:23119' },
 }) as Settings;
+
+/** More top-level topics than this is no overview any more. */
+const MAX_TOPIC_COUNT = 50;
 
 const severities: readonly RuleSeverity[] = ['error', 'warning', 'information', 'hint', 'off'];
 const topicSources: readonly TopicSource[] = ['both', 'catalog', 'derived'];
@@ -63,7 +67,10 @@ export function parseSettings(raw: unknown): Settings {
     notesFolder: nonEmptyString(get('notesFolder')) ?? d.notesFolder,
     noteTemplate: typeof get('noteTemplate') === 'string' ? (get('noteTemplate') as string).trim() : d.noteTemplate,
     citationStyle: nonEmptyString(get('citationStyle')) ?? d.citationStyle,
-    topics: { source: oneOf(get('topics.source'), topicSources) ?? d.topics.source },
+    topics: {
+      source: oneOf(get('topics.source'), topicSources) ?? d.topics.source,
+      count: get('topics.count') === 0 ? 0 : (positiveInteger(get('topics.count'), MAX_TOPIC_COUNT) ?? d.topics.count),
+    },
     papers: { sort: oneOf(get('papers.sort'), paperSorts) ?? d.papers.sort },
     completion: { maxItems: positiveInteger(get('completion.maxItems'), 1000) ?? d.completion.maxItems },
     diagnostics: {

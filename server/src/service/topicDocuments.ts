@@ -17,14 +17,18 @@ export function topicDocument(paper: Paper): TopicDocument {
   return doc;
 }
 
-/** The text up to the end of its `count`-th word, without reading further. */
+/** The text up to the end of its `count`-th word (words: runs without white space), without reading further. */
 export function firstWords(text: string, count: number): string {
-  const words = /\S+/g;
-  let end = 0;
-  for (let n = 0; n < count; n++) {
-    const match = words.exec(text);
-    if (!match) return text;
-    end = match.index + match[0].length;
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i));
+    if (space && inWord && ++words === count) return text.slice(0, i);
+    inWord = !space;
   }
-  return text.slice(0, end);
+  return text;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a) || code === 0x3000;
 }

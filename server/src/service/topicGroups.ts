@@ -4,7 +4,8 @@
  * the topics, then for each open topic's subtopics and papers, and grouping 100,000 papers each
  * time took tens of milliseconds.
  */
-import { groupTopics, topicPathOf, type TopicGroups } from '../search/topicTree';
+import type { Paper } from '../catalog/paper';
+import { groupTopicsInSteps, topicPathOf, type TopicGroups } from '../search/topicTree';
 import type { Settings } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
 
@@ -17,26 +18,71 @@ export interface FilteredTopics {
   filterKeys?: ReadonlySet<string>;
 }
 
-const lastGrouping = new WeakMap<WorkspaceModel, FilteredTopics & { stamp: string }>();
+/** Per model, the groupings last made, by filter: the unfiltered tree's and the last filter's. */
+const groupings = new WeakMap<WorkspaceModel, Map<string, FilteredTopics & { stamp: string }>>();
+/** One list of papers per version of the catalogs: what is derived from it alone (keyword labels) is kept with it. */
+const papersOfVersion = new WeakMap<WorkspaceModel, { version: number; papers: readonly Paper[] }>();
 
-export function topicGroupsOf(model: WorkspaceModel, filter: string | undefined, settings: Pick<Settings, 'topics'>): FilteredTopics {
-  const query = filter?.trim() ?? '';
-  const computing = model.topics.computing;
-  const stamp = JSON.stringify([model.version, model.topics.version, computing, settings.topics.source, query]);
-  const last = lastGrouping.get(model);
-  if (last?.stamp === stamp) return last;
+function papersOf(model: WorkspaceModel): readonly Paper[] {
+  const last = papersOfVersion.get(model);
+  if (last?.version === model.papersVersion) return last.papers;
+  const papers = model.papers();
+  papersOfVersion.set(model, { version: model.papersVersion, papers });
+  return papers;
+}
+
+/** What a grouping depends on. Papers, not notes: a note edit changes citation counts, read when a topic's papers are sorted. */
+function stampOf(model: WorkspaceModel, query: string, settings: Pick<Settings, 'topics'>): string {
+  return JSON.stringify([model.papersVersion, model.topics.version, model.topics.computing, settings.topics.source, query]);
+}
+
+function remember(model: WorkspaceModel, query: string, grouping: FilteredTopics & { stamp: string }): void {
+  let byQuery = groupings.get(model);
+  if (!byQuery) groupings.set(model, (byQuery = new Map()));
+  for (const other of byQuery.keys()) if (other !== '' && other !== query) byQuery.delete(other);
+  byQuery.set(query, grouping);
+}
+
+function groupingSteps(model: WorkspaceModel, query: string, settings: Pick<Settings, 'topics'>) {
   const filterKeys = query === '' ? undefined : new Set(model.search(query, FILTER_LIMIT).map((hit) => hit.key));
-  const groups = groupTopics({
-    papers: model.papers(),
+  const steps = groupTopicsInSteps({
+    papers: papersOf(model),
     topics: model.topics.current,
-    computing,
+    computing: model.topics.computing,
     source: settings.topics.source,
     filterKeys,
     citationCount: (key: string) => model.citingCount(key),
   });
-  const grouping = { stamp, groups, filterKeys };
-  lastGrouping.set(model, grouping);
+  return { steps, filterKeys };
+}
+
+export function topicGroupsOf(model: WorkspaceModel, filter: string | undefined, settings: Pick<Settings, 'topics'>): FilteredTopics {
+  const query = filter?.trim() ?? '';
+  const stamp = stampOf(model, query, settings);
+  const last = groupings.get(model)?.get(query);
+  if (last?.stamp === stamp) return last;
+  const { steps, filterKeys } = groupingSteps(model, query, settings);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  const grouping = { stamp, groups: step.value, filterKeys };
+  remember(model, query, grouping);
   return grouping;
+}
+
+/**
+ * The unfiltered tree's grouping made a step at a time, for the glue to run between requests after
+ * papers or topics changed: at 100,000 papers grouping takes tens of milliseconds, and the tree
+ * asks for it right after. Gives up when papers or topics change meanwhile.
+ */
+export function* prepareTopicGroups(model: WorkspaceModel, settings: Pick<Settings, 'topics'>): Generator<void, void, void> {
+  const stamp = stampOf(model, '', settings);
+  if (groupings.get(model)?.get('')?.stamp === stamp) return;
+  const { steps } = groupingSteps(model, '', settings);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (stampOf(model, '', settings) !== stamp) return;
+    if (step.done) return remember(model, '', { stamp, groups: step.value });
+    yield;
+  }
 }
 
 /** Where the Papers view lists the paper without a filter: topic ids from the top down (empty: nowhere). */

@@ -55,6 +55,11 @@ export class WorkspaceModel {
   private cachedUnsortedKeys: { version: number; keys: string[] } | undefined;
   private cachedDuplicates: { version: number; byUri: Map<string, Problem[]> } | undefined;
 
+  /** Changes to papers since the model was created: what is derived from papers alone compares it. */
+  get papersVersion(): number {
+    return this.catalogVersion;
+  }
+
   /** Changes to papers and notes since the model was created; the glue throttles notifications on it. */
   get version(): number {
     return this.catalogVersion + this.noteVersion;
