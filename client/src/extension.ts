@@ -44,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): LitNotesApi {
     zoteroNotice.update(index.zotero);
     papers.refresh();
     if (index.state === 'ready') markReady();
+    if (index.state === 'ready' && index.papers > 0 && index.notes > 0) void papers.showOnce(context.workspaceState);
   };
   const onStopped = () => {
     status.stopped();

@@ -106,7 +106,7 @@ describe('ZoteroLibrary', () => {
     apply(model, library, library.update([item('AAAA2222', 'Attention Is All You Need', { family: 'Vaswani', year: '2017', key: 'vaswani2017' }), item('BBBB2222', 'Gaussian Splatting', { family: 'Kerbl', year: '2023', key: 'kerbl2023' })]));
     const text = 'See [@vasw';
     model.setNote('file:///ws/note.md', 'See [@kerbl2023] and [@vaswani2017].\n');
-    const list = provideCompletion(model, text, { line: 0, character: text.length }, defaultSettings, false);
+    const list = provideCompletion(model, text, { line: 0, character: text.length }, defaultSettings);
     assert.deepEqual(list?.items.map((i) => i.label), ['vaswani2017']);
     assert.deepEqual(provideDefinition(model, 'file:///ws/note.md', { line: 0, character: 8 }), [
       { uri: 'zotero://select/library/items/BBBB2222', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },

@@ -18,6 +18,8 @@ const collapsibleStates = {
 } as const;
 
 export const papersViewId = 'litnotes.papers';
+/** Workspace state: the view was shown once by itself (`showOnce`). */
+const shownOnceKey = 'litnotes.papersViewShown';
 
 /** Index changes come in bursts (a save touches a note and its catalog): refresh once per burst. */
 const refreshDelayMs = 250;
@@ -32,6 +34,7 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   /** Children fetched from the server per node id, until the next refresh: `reveal` walks them. */
   private readonly children = new Map<string, TreeNode[]>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private shownOnce = false;
 
   constructor(
     private readonly client: () => LanguageClient | undefined,
@@ -104,6 +107,18 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     if (!node) return false;
     await this.treeView.reveal(node, { select: true, focus: true, expand: false });
     return true;
+  }
+
+  /**
+   * Shows the view without taking the focus, the first time a folder is indexed with notes and
+   * catalogs: a new user sees beside their notes what LitNotes found. Once per folder.
+   */
+  async showOnce(memento: vscode.Memento): Promise<void> {
+    if (this.shownOnce || memento.get<boolean>(shownOnceKey)) return;
+    this.shownOnce = true;
+    await memento.update(shownOnceKey, true);
+    const [first] = await this.topicNodes();
+    if (first) await this.treeView.reveal(first, { select: false, focus: false, expand: false });
   }
 
   private async findPaper(key: string): Promise<PaperNode | undefined> {

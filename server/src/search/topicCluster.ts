@@ -81,27 +81,42 @@ export interface Graph {
 
 /**
  * Each row's `k` most similar rows (cosine > 0; ties to the lower index), made symmetric (an edge
- * when either is among the other's nearest). Cost: rows² / 2 sparse dot products.
+ * when either is among the other's nearest). Dot products through an inverted index of the rows'
+ * terms: each pair sharing a term is visited once per shared term, so the cost is the sum over
+ * terms of (papers with the term)² / 2, far below rows² × terms per row for text.
  */
 export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>, dims: number, k: number): Graph {
   const n = rows.length;
   const heapSims = new Float32Array(n * k);
   const heapIds = new Int32Array(n * k);
   const heapSizes = new Int32Array(n);
-  const dense = new Float32Array(dims);
   const { offsets, terms, weights } = vectors;
+  const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, rows, dims);
+  const cursor = postingStarts.slice(0, dims);
+  const dot = new Float32Array(n);
+  const touched = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const a = rows[i];
-    for (let p = offsets[a]; p < offsets[a + 1]; p++) dense[terms[p]] = weights[p];
-    for (let j = i + 1; j < n; j++) {
-      const b = rows[j];
-      let s = 0;
-      for (let p = offsets[b]; p < offsets[b + 1]; p++) s += weights[p] * dense[terms[p]];
+    let count = 0;
+    for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
+      const term = terms[p];
+      const w = weights[p];
+      // Rows before i were paired with i when they were visited: start after i's own posting.
+      const from = ++cursor[term];
+      const to = postingStarts[term + 1];
+      for (let q = from; q < to; q++) {
+        const j = postingRows[q];
+        if (dot[j] === 0) touched[count++] = j;
+        dot[j] += w * postingWeights[q];
+      }
+    }
+    for (let t = 0; t < count; t++) {
+      const j = touched[t];
+      const s = dot[j];
+      dot[j] = 0;
       if (s <= 0) continue;
       offer(heapSims, heapIds, heapSizes, k, i, j, s);
       offer(heapSims, heapIds, heapSizes, k, j, i, s);
     }
-    for (let p = offsets[a]; p < offsets[a + 1]; p++) dense[terms[p]] = 0;
   }
   // Symmetric edges: collect both directions, then merge duplicates (same weight either way).
   const edges = new Map<number, number>();
@@ -132,6 +147,71 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
     edgeWeights[fill[j]++] = w;
   }
   return { nodes: n, offsets: graphOffsets, targets, weights: edgeWeights };
+}
+
+/** For each term, the given rows (as indices into `rows`, ascending) that have it, with their weights. */
+function postingsOf(vectors: PaperVectors, rows: ArrayLike<number>, dims: number): { postingStarts: Uint32Array; postingRows: Int32Array; postingWeights: Float32Array } {
+  const { offsets, terms, weights } = vectors;
+  const postingStarts = new Uint32Array(dims + 1);
+  for (let i = 0; i < rows.length; i++) for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) postingStarts[terms[p] + 1]++;
+  for (let d = 0; d < dims; d++) postingStarts[d + 1] += postingStarts[d];
+  const fill = postingStarts.slice(0, dims);
+  const postingRows = new Int32Array(postingStarts[dims]);
+  const postingWeights = new Float32Array(postingStarts[dims]);
+  for (let i = 0; i < rows.length; i++) {
+    for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
+      const at = fill[terms[p]]++;
+      postingRows[at] = i;
+      postingWeights[at] = weights[p];
+    }
+  }
+  return { postingStarts, postingRows, postingWeights };
+}
+
+/**
+ * Votes of each row's `k` most similar sample rows for their groups, weighted by similarity:
+ * `votes[row · groups + g]`. A row of the sample does not vote for itself. This places papers
+ * outside the sample by the communities of their neighbours, which keeps the communities' shapes;
+ * a nearest centroid would not (the centroid of a big, loose cluster is close to every paper).
+ */
+export function neighbourVotes(
+  vectors: PaperVectors,
+  rows: ArrayLike<number>,
+  sample: ArrayLike<number>,
+  groupOf: Int32Array,
+  groups: number,
+  dims: number,
+  k: number,
+): Float32Array {
+  const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, sample, dims);
+  const { offsets, terms, weights } = vectors;
+  const votes = new Float32Array(rows.length * groups);
+  const dot = new Float32Array(sample.length);
+  const touched = new Int32Array(sample.length);
+  const heapSims = new Float32Array(k);
+  const heapIds = new Int32Array(k);
+  const size = new Int32Array(1);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    let count = 0;
+    for (let p = offsets[row]; p < offsets[row + 1]; p++) {
+      const w = weights[p];
+      for (let q = postingStarts[terms[p]]; q < postingStarts[terms[p] + 1]; q++) {
+        const j = postingRows[q];
+        if (dot[j] === 0) touched[count++] = j;
+        dot[j] += w * postingWeights[q];
+      }
+    }
+    size[0] = 0;
+    for (let t = 0; t < count; t++) {
+      const j = touched[t];
+      const s = dot[j];
+      dot[j] = 0;
+      if (s > 0 && sample[j] !== row) offer(heapSims, heapIds, size, k, 0, j, s);
+    }
+    for (let h = 0; h < size[0]; h++) votes[i * groups + groupOf[heapIds[h]]] += heapSims[h];
+  }
+  return votes;
 }
 
 /** Keeps row i's k best (similarity, then lower id) in a min-heap whose root is the worst kept. */
@@ -265,4 +345,23 @@ export function louvain(graph: Graph, resolution: number): Int32Array {
     weights = nextWeights;
   }
   return membership;
+}
+
+/** The graph between the given nodes only (renumbered in the given order). */
+export function subgraph(graph: Graph, nodes: readonly number[]): Graph {
+  const index = new Map<number, number>();
+  nodes.forEach((node, i) => index.set(node, i));
+  const offsets = new Uint32Array(nodes.length + 1);
+  const targets: number[] = [];
+  const weights: number[] = [];
+  nodes.forEach((node, i) => {
+    for (let e = graph.offsets[node]; e < graph.offsets[node + 1]; e++) {
+      const j = index.get(graph.targets[e]);
+      if (j === undefined) continue;
+      targets.push(j);
+      weights.push(graph.weights[e]);
+    }
+    offsets[i + 1] = targets.length;
+  });
+  return { nodes: nodes.length, offsets, targets: Int32Array.from(targets), weights: Float32Array.from(weights) };
 }
