@@ -235,7 +235,9 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     assert.ok(topics.length >= 5, `too few topics: ${topics.join(' | ')}`);
     for (const row of topics) assert.match(row, /\n?\s*\d+$/, `a topic without its count: ${row}`);
     // Each paper in one place: the top-level counts add up to the library.
-    assert.equal(topics.reduce((sum, row) => sum + Number(/(\d+)\s*$/.exec(row)?.[1] ?? 0), 0), demoPapers);
+    // (The count is the row's description: a label may end in a digit, and innerText joins the two.)
+    const counts = await rows.locator('.label-description').allInnerTexts();
+    assert.equal(counts.reduce((sum, count) => sum + Number(count.trim()), 0), demoPapers, `counts: ${counts.join(' | ')}`);
 
     // Topic → its papers → the notes citing them.
     const paper = await openTopicHolding(wb, 'LM-Gaussian: Boost Sparse-view 3D Gaussian Splatting');
@@ -565,7 +567,7 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     await wb.page.locator('.activitybar .action-item a[aria-label^="LitNotes"]').click();
     const offer = wb.page.locator('.part.sidebar .welcome-view-content a, .part.sidebar .welcome-view-content .monaco-button', { hasText: 'Use My Zotero Library' });
     await offer.waitFor({ timeout: 60_000 });
-    await wb.page.screenshot({ path: join(results, 'zotero-welcome.png') });
+    await wb.page.screenshot({ path: join(results, 'zotero-welcome-offer.png') });
     await offer.click();
     await wb.waitForPapers(zotero.itemCount, 60_000);
     // The workspace said off: the workspace says on now, the user's settings are untouched.
