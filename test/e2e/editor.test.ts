@@ -567,7 +567,7 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     await wb.page.locator('.activitybar .action-item a[aria-label^="LitNotes"]').click();
     const offer = wb.page.locator('.part.sidebar .welcome-view-content a, .part.sidebar .welcome-view-content .monaco-button', { hasText: 'Use My Zotero Library' });
     await offer.waitFor({ timeout: 60_000 });
-    await wb.page.screenshot({ path: join(results, 'zotero-welcome.png') });
+    await wb.page.screenshot({ path: join(results, 'zotero-welcome-offer.png') });
     await offer.click();
     await wb.waitForPapers(zotero.itemCount, 60_000);
     // The workspace said off: the workspace says on now, the user's settings are untouched.
