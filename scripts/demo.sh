@@ -5,8 +5,10 @@
 # project-local profile under .e2e/demo/ and serves a fresh copy of examples/demo (which stays
 # pristine). Nothing is installed globally but the Debian packages scripts/setup-system.sh names.
 #   PORT=8080 bash scripts/demo.sh        Ctrl+C stops it.
-# Workspace trust is on, as a user sees it: VS Code asks whether you trust the folder; LitNotes
-# works either way (it runs no workspace code).
+# The first screen is the demo's, not code-server's: reading-list.md open beside the Papers view,
+# no Welcome page, the folder trusted (it is our own example; LitNotes works in Restricted Mode
+# too). The profile (scripts/demo-settings.json) and the address (scripts/demoUrl.ts) are the
+# ones the real-editor tests check (test/e2e/editor.test.ts, scenario "demo").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -30,15 +32,7 @@ state=$root/.e2e/demo
 rm -rf "$state"
 mkdir -p "$state/data/User" "$state/tmp"
 cp -r examples/demo "$state/workspace"
-cat > "$state/data/User/settings.json" <<'EOF'
-{
-  "telemetry.telemetryLevel": "off",
-  "update.mode": "none",
-  "extensions.ignoreRecommendations": true,
-  "workbench.secondarySideBar.defaultVisibility": "hidden",
-  "chat.disableAIFeatures": true
-}
-EOF
+cp scripts/demo-settings.json "$state/data/User/settings.json"
 # Everything under .e2e/demo: sockets (TMPDIR), code-server's config, logs and heartbeat
 # (otherwise ~/.config/code-server and ~/.local/share/code-server).
 export TMPDIR=$state/tmp XDG_DATA_HOME=$state/xdg-data XDG_CONFIG_HOME=$state/xdg-config
@@ -47,7 +41,8 @@ profile=(--config "$state/code-server.yaml" --user-data-dir "$state/data" --exte
 
 # setsid: code-server, its extension hosts and LitNotes servers form one process group, stopped together.
 setsid "$node24" "$entry" "${profile[@]}" --auth none --bind-addr "127.0.0.1:$port" \
-  --disable-telemetry --disable-update-check "$state/workspace" > "$state/code-server.log" 2>&1 &
+  --disable-telemetry --disable-update-check --disable-getting-started-override --disable-workspace-trust \
+  "$state/workspace" > "$state/code-server.log" 2>&1 &
 server=$!
 stop() {
   trap - EXIT INT TERM
@@ -70,8 +65,7 @@ until node -e "fetch('http://127.0.0.1:$port/healthz').then(r => process.exit(r.
 done
 
 echo
-echo "LitNotes demo: http://127.0.0.1:$port/?folder=$state/workspace"
-echo "VS Code asks whether you trust the folder: LitNotes works in both answers."
-echo "Try: open reading-list.md, type [@gauss, hover a citation, F12, Shift+F12, F2, Ctrl+. on the typo,"
-echo "the LitNotes view in the activity bar. Ctrl+C stops the server."
+echo "LitNotes demo: $(node --import tsx scripts/demoUrl.ts "$port" "$state/workspace")"
+echo "Try in reading-list.md: type [@ and a word (join words with -: [@sparse-attention), hover a"
+echo "citation, F12, Shift+F12, F2, Ctrl+. on the typo; the Papers view on the left. Ctrl+C stops the server."
 wait "$server"

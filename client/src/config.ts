@@ -53,10 +53,16 @@ export function filesExclude(): string[] {
 export interface InitializationOptions {
   settings: Record<string, unknown>;
   filesExclude: string[];
+  /**
+   * VS Code highlights the letters of a completion's key that match the text between the edit's
+   * start and the cursor, even when the paper matched on its title: asking for edits that start at
+   * the cursor leaves that text empty, so no letter is highlighted at random and the server's order stays.
+   */
+  completionEditStartsAtCursor: true;
   /** Client commands the server may put in hovers and code actions (server/src/features/clientCommands.ts). */
   commands: string[];
 }
 
 export function initializationOptions(): InitializationOptions {
-  return { settings: settingsForServer(), filesExclude: filesExclude(), commands: ['litnotes.openPdf'] };
+  return { settings: settingsForServer(), filesExclude: filesExclude(), completionEditStartsAtCursor: true, commands: ['litnotes.openPdf'] };
 }

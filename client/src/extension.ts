@@ -12,7 +12,7 @@ import type { IndexStatus } from '../../common/protocol';
 import { registerCommands } from './commands/registerCommands';
 import { section } from './config';
 import { ServerSession } from './serverSession';
-import { IndexStatusDisplay } from './status';
+import { IndexStatusDisplay, ZoteroNotice } from './status';
 import { PapersView } from './tree/papersView';
 
 /** What `activate` returns, for integration tests and other extensions. */
@@ -29,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): LitNotesApi {
   const log = vscode.window.createOutputChannel('LitNotes', { log: true });
   const status = new IndexStatusDisplay();
   const papers = new PapersView(() => session?.running(), log);
+  const zoteroNotice = new ZoteroNotice(log);
   context.subscriptions.push(log, status, papers);
 
   let markReady: () => void = () => undefined;
@@ -38,8 +39,12 @@ export function activate(context: vscode.ExtensionContext): LitNotesApi {
     status.update(index);
     void setContext('litnotes.state', index.state);
     void setContext('litnotes.hasCatalog', index.catalogs.length > 0);
+    void setContext('litnotes.zoteroAvailable', index.zotero?.state === 'off' && index.zotero.available === true);
+    void setContext('litnotes.zoteroEnabled', !!index.zotero && index.zotero.state !== 'off');
+    zoteroNotice.update(index.zotero);
     papers.refresh();
     if (index.state === 'ready') markReady();
+    if (index.state === 'ready' && index.papers > 0 && index.notes > 0) void papers.showOnce(context.workspaceState);
   };
   const onStopped = () => {
     status.stopped();

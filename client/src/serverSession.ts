@@ -5,7 +5,7 @@
  * restart after a crash keeps the session (its handlers survive inside the client).
  */
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ErrorAction, LanguageClient, State, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { indexStatusNotification, indexStatusRequest, type IndexStatus } from '../../common/protocol';
 import { initializationOptions } from './config';
 
@@ -37,6 +37,7 @@ export class ServerSession {
     };
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.{bib,json,yaml,yml,md}');
     this.disposables.push(watcher);
+    let restarts: ErrorHandler | undefined;
     const clientOptions: LanguageClientOptions = {
       documentSelector,
       synchronize: { fileEvents: watcher, configurationSection: ['litnotes', 'files.exclude'] },
@@ -45,6 +46,13 @@ export class ServerSession {
       // Hovers carry catalog text: never HTML, and no command links but Open PDF, whose argument
       // is only a key the command looks up (the server builds the link, never from catalog text).
       markdown: { isTrusted: { enabledCommands: ['litnotes.openPdf'] }, supportHtml: false },
+      errorHandler: {
+        // A server killed mid-work (out of memory, by the user) fails the writes in flight (EPIPE):
+        // the default handler shuts the client down on those, and then never restarts the server.
+        // Whether to start a new one is the close handler's call (at most 4 restarts in 3 minutes).
+        error: () => ({ action: ErrorAction.Continue }),
+        closed: () => (restarts ??= this.client.createDefaultErrorHandler()).closed(),
+      },
     };
     // The id `litnotes` makes the client read `litnotes.trace.server` by itself.
     this.client = new LanguageClient('litnotes', 'LitNotes', serverOptions, clientOptions);

@@ -3,7 +3,7 @@
  * problems. Lives as long as the extension; each server process feeds it `IndexStatus` updates.
  */
 import * as vscode from 'vscode';
-import type { IndexStatus } from '../../common/protocol';
+import type { IndexStatus, ZoteroStatus } from '../../common/protocol';
 import { statusView } from './statusModel';
 
 export class IndexStatusDisplay implements vscode.Disposable {
@@ -23,13 +23,15 @@ export class IndexStatusDisplay implements vscode.Disposable {
     this.item.tooltip = view.tooltip;
     this.item.command = view.click === 'showProblems'
       ? { title: 'Show Problems', command: 'workbench.actions.view.problems' }
-      : { title: 'Show Papers', command: 'litnotes.papers.focus' };
+      : view.click === 'showOutput'
+        ? { title: 'Show Output', command: 'litnotes.showOutput' }
+        : { title: 'Show Papers', command: 'litnotes.papers.focus' };
     this.item.backgroundColor = undefined;
     this.language.text = view.text;
     this.language.detail = status ? 'LitNotes' : undefined;
     this.language.busy = view.busy;
-    this.language.severity = view.click === 'showProblems' ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
-    this.language.command = { title: view.click === 'showProblems' ? 'Show Problems' : 'Show Papers', command: this.item.command.command };
+    this.language.severity = view.click === 'focusPapers' ? vscode.LanguageStatusSeverity.Information : vscode.LanguageStatusSeverity.Warning;
+    this.language.command = { title: this.item.command.title, command: this.item.command.command };
   }
 
   /** The server is gone and not coming back by itself: say so instead of showing stale counts. */
@@ -46,5 +48,23 @@ export class IndexStatusDisplay implements vscode.Disposable {
   dispose(): void {
     this.item.dispose();
     this.language.dispose();
+  }
+}
+
+/**
+ * One message per session when the Zotero library cannot be read (Zotero closed, its local API
+ * off, an error): the status item keeps saying it afterwards, without more pop-ups.
+ */
+export class ZoteroNotice {
+  private shown = false;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  update(zotero: ZoteroStatus | undefined): void {
+    if (this.shown || !zotero || !['unreachable', 'localApiOff', 'error'].includes(zotero.state)) return;
+    this.shown = true;
+    void vscode.window.showWarningMessage(zotero.message, 'Show Output').then((choice) => {
+      if (choice) this.log.show();
+    });
   }
 }

@@ -43,9 +43,9 @@ import { catalogFormatOf } from './catalog/catalogFile';
 import { clientCommands, OPEN_PDF_COMMAND } from './features/clientCommands';
 import { isZoteroCatalog, ZOTERO_CATALOG_URI } from './catalog/zotero';
 import { provideCodeActions } from './features/codeActions';
-import { provideCompletion, resolveCompletionItem } from './features/completion';
+import { provideCompletion, resolveCompletionItem, type CompletionClient } from './features/completion';
 import { provideDefinition } from './features/definition';
-import { catalogDiagnostics, noteDiagnostics } from './features/diagnostics';
+import { catalogDiagnostics, noteDiagnostics, UNKNOWN_KEY } from './features/diagnostics';
 import { provideDocumentLinks } from './features/documentLinks';
 import { provideHover } from './features/hover';
 import { provideReferences } from './features/references';
@@ -66,6 +66,7 @@ import { readPaperZoteroData, type PaperZoteroData } from './node/zotero/paperEx
 import { literatureNoteKey, literatureNotes, noteUpdate } from './service/noteUpdate';
 import { indexStatus } from './service/indexStatus';
 import { keyAt } from './service/keyAt';
+import { paperOfLiteratureNote } from './service/literatureNotes';
 import { newNote, templateFileUri } from './service/newNote';
 import { attachmentCandidates, describeAttachment, sortAttachments } from './service/paperAttachments';
 import { paperDetails, searchPapers } from './service/paperSummaries';
@@ -93,7 +94,8 @@ const model = new WorkspaceModel();
 let settings: Settings = defaultSettings;
 let filesExclude: string[] = [];
 let initializationSettings: unknown;
-const client = { openPdfCommand: false, configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false, lazyCompletionDocumentation: false };
+const client = { openPdfCommand: false, configuration: false, dynamicWatch: false, dynamicConfiguration: false, workDoneProgress: false, renameFiles: false, prepareRename: false };
+let completionClient: CompletionClient = {};
 
 /** Our URI (normalized) → the URI the client opened the document with. */
 const openUris = new Map<string, string>();
@@ -133,6 +135,8 @@ const feeder = new WorkspaceFeeder(
 
 /** The Zotero library as a catalog (`litnotes.zotero.*`); made in `initialize`, where the cache folder is known. */
 let zotero: ZoteroSource | undefined;
+/** The library was coming in at the last status: unknown keys were held back until it is in. */
+let zoteroWasLoading = false;
 
 function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
   return new ZoteroSource(
@@ -140,7 +144,12 @@ function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
       log: (message) => connection.console.log(message),
       apply: (edits, changedKeys, papers) => feeder.applySourceEdits(ZOTERO_CATALOG_URI, edits, changedKeys, papers),
       remove: () => feeder.removeSourceCatalog(ZOTERO_CATALOG_URI),
-      status: () => statusSoon(),
+      provisional: (papers) => feeder.addSourceProvisional(ZOTERO_CATALOG_URI, papers),
+      status: () => {
+        statusSoon();
+        if (zoteroWasLoading && !zoteroLoading() && state === 'ready') void republishAll();
+        zoteroWasLoading = zoteroLoading();
+      },
     },
     { cacheDir, server: SERVER_VERSION },
   );
@@ -162,9 +171,15 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   client.workDoneProgress = !!caps.window?.workDoneProgress;
   client.renameFiles = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('rename') && !!caps.workspace?.workspaceEdit?.documentChanges;
   client.prepareRename = !!caps.textDocument?.rename?.prepareSupport;
-  client.lazyCompletionDocumentation = !!caps.textDocument?.completion?.completionItem?.resolveSupport?.properties.includes('documentation');
+  const completionItem = caps.textDocument?.completion?.completionItem;
+  const options = (params.initializationOptions ?? {}) as { settings?: unknown; filesExclude?: unknown; storagePath?: unknown; completionEditStartsAtCursor?: unknown };
+  completionClient = {
+    lazyDocumentation: !!completionItem?.resolveSupport?.properties.includes('documentation'),
+    labelDetails: !!completionItem?.labelDetailsSupport,
+    // Our VS Code client asks for it (client/src/config.ts); see CompletionClient.
+    editStartsAtCursor: options.completionEditStartsAtCursor === true,
+  };
 
-  const options = (params.initializationOptions ?? {}) as { settings?: unknown; filesExclude?: unknown; storagePath?: unknown };
   initializationSettings = options.settings;
   client.openPdfCommand = clientCommands(options).has(OPEN_PDF_COMMAND);
   // The client's storage folder for the catalog cache; any other client gets the user's cache folder.
@@ -183,7 +198,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     {
       log: (message) => connection.console.log(message),
       topicsChanged: () => statusSoon(),
-      indexing: () => state === 'indexing',
+      // The Zotero library's first read comes a page at a time: topics wait for the whole of it too.
+      indexing: () => state === 'indexing' || zotero?.status.state === 'reading' || zotero?.status.state === 'connecting',
       topicCount: () => settings.topics.count,
       prepareTree: () => prepareTopicGroups(model, settings),
     },
@@ -193,7 +209,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      completionProvider: { triggerCharacters: ['@'], resolveProvider: true },
+      // `-`, `_` and `+` join words in `@sparse-attention`: VS Code neither asks again nor keeps its
+      // list at a character that is not part of a word, unless it is a trigger character.
+      completionProvider: { triggerCharacters: ['@', '-', '_', '+'], resolveProvider: true },
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
@@ -304,12 +322,17 @@ documents.onDidChangeContent((event) => {
   openUris.set(uri, event.document.uri);
   const text = event.document.getText();
   if (event.document.languageId === 'markdown' || /\.(?:md|markdown)$/i.test(uri)) {
-    feeder.feedNote(uri, text);
+    feeder.feedNote(uri, text, Date.now());
   } else if (catalogFormatOf(uri)) {
     void feeder.isCatalogFile(uri, text).then((isCatalog) => {
       if (isCatalog && openText(uri) !== undefined) return feeder.feedCatalog(uri, openText(uri)!);
     });
   }
+});
+
+documents.onDidOpen((event) => {
+  const key = paperOfLiteratureNote(model, normalizeUri(event.document.uri), settings);
+  if (key !== undefined) model.paperOpened(key, Date.now());
 });
 
 documents.onDidClose(async (event) => {
@@ -346,7 +369,14 @@ function publish(uri: string, diagnostics: Diagnostic[]): void {
 }
 
 function publishNote(uri: string): void {
-  publish(uri, noteDiagnostics(model, uri, settings));
+  const diagnostics = noteDiagnostics(model, uri, settings);
+  // While the Zotero library comes in, a key it has is not unknown yet: no warning to take back.
+  publish(uri, zoteroLoading() ? diagnostics.filter((d) => d.code !== UNKNOWN_KEY) : diagnostics);
+}
+
+function zoteroLoading(): boolean {
+  const zoteroState = zotero?.status.state;
+  return zoteroState === 'connecting' || zoteroState === 'reading';
 }
 
 function publishNoteSoon(uri: string): void {
@@ -455,25 +485,12 @@ connection.onCompletion(
     const uri = normalizeUri(params.textDocument.uri);
     const text = openText(uri) ?? model.note(uri)?.text;
     if (text === undefined) return null;
-    return provideCompletion(model, text, params.position, settings, client.lazyCompletionDocumentation) ?? null;
+    return provideCompletion(model, text, params.position, settings, completionClient) ?? null;
   }),
 );
 
 connection.onCompletionResolve(
-  handle('completionItem/resolve', async (item) => {
-    const resolved = item as CompletionItem;
-    const key = resolved.data?.key;
-    let reference: string | undefined;
-    if (key !== undefined && model.paper(key)) {
-      try {
-        const formatted = formatPapers(model, [key], await loadStyle(settings.citationStyle), 'text');
-        reference = isRefusal(formatted) ? undefined : formatted;
-      } catch {
-        reference = undefined; // a broken style must not break completion
-      }
-    }
-    return resolveCompletionItem(model, resolved, reference) as typeof item;
-  }),
+  handle('completionItem/resolve', (item) => resolveCompletionItem(model, item as CompletionItem) as typeof item),
 );
 
 connection.onHover(handle('hover', (params) => provideHover(model, normalizeUri(params.textDocument.uri), params.position, { openPdfCommand: client.openPdfCommand }) ?? null));
@@ -502,7 +519,15 @@ connection.onRequest(topicsRequest, handle('litnotes/topics', (params) => topics
 connection.onRequest(topicPapersRequest, handle('litnotes/topicPapers', (params) => topicPapers(model, params, settings)));
 connection.onRequest(searchPapersRequest, handle('litnotes/searchPapers', (params) => searchPapers(model, params.query ?? '', params.limit, settings)));
 connection.onRequest(relatedPapersRequest, handle('litnotes/relatedPapers', (params) => relatedPapers(model, params, settings)));
-connection.onRequest(paperRequest, handle('litnotes/paper', (params) => paperDetails(model, params.key, settings)));
+connection.onRequest(
+  paperRequest,
+  handle('litnotes/paper', (params) => {
+    const details = paperDetails(model, params.key, settings);
+    // Every command on a paper asks for it first: the paper comes first in `[@` for a while.
+    if (details) model.paperOpened(details.key, Date.now());
+    return details;
+  }),
+);
 connection.onRequest(
   citationAtRequest,
   handle('litnotes/citationAt', (params) => {

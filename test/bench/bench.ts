@@ -16,7 +16,7 @@ import { BUILT_SERVER } from './lspSession';
 import { benchDataDir, SIZES, writeCatalog } from './generate';
 import { asTyped, hoverKeys, recallSample, typingQueries, type TypingQuery } from './queries';
 import { buildIndex, measureRecall, measureTypingSearch } from './recall';
-import { runServer, type ServerRunResult } from './serverRun';
+import { runServer, type EmptyDuringStart, type ServerRunResult } from './serverRun';
 import { median, percentile, round } from './stats';
 import { formatTable, type Row } from './targets';
 import { provideHover } from '../../server/src/features/hover';
@@ -59,6 +59,26 @@ function parseArgs(argv: readonly string[]): Options {
     retorqueSample: number('--retorque-sample', 100),
     skipServer: argv.includes('--no-server'),
   };
+}
+
+/** `[@` typed while the server starts: when papers first show, and how long each answer took until ready. */
+function emptyDuringStartRows(start: string, run: EmptyDuringStart): Row[] {
+  return [
+    {
+      label: `[@ during a ${start}: papers after`,
+      value: run.firstPapersMs,
+      unit: 'ms',
+      target: { op: '≤', limit: 2000 },
+      note: `${run.ms.length} requests until ready, ${run.emptyAfterFirst} of them empty after the first papers`,
+    },
+    {
+      label: `  …answer p99`,
+      value: percentile(run.ms, 99),
+      unit: 'ms',
+      target: { op: '≤', limit: 50 },
+      note: `p50 ${round(median(run.ms))} ms, max ${round(Math.max(...run.ms))} ms (indexing runs in slices between requests: the longest block is the bound)`,
+    },
+  ];
 }
 
 const heapMB = () => process.memoryUsage().heapUsed / 2 ** 20;
@@ -219,6 +239,15 @@ async function main(): Promise<void> {
         target: { op: '≤', limit: 15 },
         note: `max ${round(server.completionMaxMs)} ms; p99 by kind: ${Object.entries(server.completionP99ByKind).map(([k, v]) => `${k} ${round(v)}`).join(', ')}`,
       },
+      {
+        label: '[@ nothing typed p99',
+        value: percentile(server.emptyCitationMs, 99),
+        unit: 'ms',
+        target: { op: '≤', limit: 20 },
+        note: `p50 ${round(median(server.emptyCitationMs))} ms; a bare @ at a word start p99 ${round(percentile(server.emptyAtWordStartMs, 99))} ms; ${server.emptyCitationMs.length} of each, every one after a citation added to a note`,
+      },
+      ...emptyDuringStartRows('cold start', server.emptyDuringColdStart),
+      ...emptyDuringStartRows('warm start', server.emptyDuringWarmStart),
       { label: 'hover p99', value: server.hoverP99Ms, unit: 'ms', target: { op: '≤', limit: 1 }, note: `p50 ${round(server.hoverP50Ms)} ms, ${server.hoverFound}/${server.hoverRequests} hovers with text; the server's work alone (in-process) p50 ${round(median(hoverAlone))} ms, p99 ${round(percentile(hoverAlone, 99))} ms; the LSP floor here (a server answering null) p50 ${round(server.hoverFloorP50Ms)} ms, p99 ${round(server.hoverFloorP99Ms)} ms` },
       { label: 'server RSS, all indexed', value: server.rssMB, unit: 'MB', target: { op: '≤', limit: 500 }, note: `peak ${round(server.peakRssMB)} MB` },
       { label: 'one catalog entry edited', value: server.incrementalUpdateMs, unit: 'ms', target: { op: '≤', limit: 300 }, note: server.incrementalNote },
@@ -294,6 +323,12 @@ async function main(): Promise<void> {
             noteEditMaxMs: round(server.noteEditMaxMs),
             lspRecallTop5: server.lspRecallTop5,
             lspTypoRecallTop10: server.lspTypoRecallTop10,
+            emptyCitationP99Ms: round(percentile(server.emptyCitationMs, 99)),
+            emptyAtWordStartP99Ms: round(percentile(server.emptyAtWordStartMs, 99)),
+            emptyColdStartFirstPapersMs: round(server.emptyDuringColdStart.firstPapersMs),
+            emptyColdStartP99Ms: round(percentile(server.emptyDuringColdStart.ms, 99)),
+            emptyWarmStartFirstPapersMs: round(server.emptyDuringWarmStart.firstPapersMs),
+            emptyWarmStartP99Ms: round(percentile(server.emptyDuringWarmStart.ms, 99)),
           }
         : {}),
     };

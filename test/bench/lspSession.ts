@@ -46,6 +46,8 @@ export interface SessionOptions {
   nodeFlags?: string[];
   /** The bundle to run; default dist/server.js. */
   serverPath?: string;
+  /** The client's storage folder, where the server keeps its catalog cache (default: the user's cache folder). */
+  storagePath?: string;
 }
 
 export interface LogLine {
@@ -105,7 +107,7 @@ export class LspSession {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'bench' }],
-      initializationOptions: { settings: this.options.settings ?? {} },
+      initializationOptions: { settings: this.options.settings ?? {}, storagePath: this.options.storagePath },
       // As VS Code: it watches files for the server (so the server does not use fs.watch).
       capabilities: {
         workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, workspaceFolders: true },

@@ -88,6 +88,22 @@ export interface ServerRunResult {
   incrementalDidChangeMs: number | undefined;
   incrementalDidChangeNote: string;
   incrementalNote: string;
+  /** `[@` with nothing typed, everything indexed, each request after a note edit. */
+  emptyCitationMs: number[];
+  /** `see @` (a bare `@` at a word start) with nothing typed. */
+  emptyAtWordStartMs: number[];
+  /** `[@` asked again and again while the server starts without a cache, and with the cache it left. */
+  emptyDuringColdStart: EmptyDuringStart;
+  emptyDuringWarmStart: EmptyDuringStart;
+}
+
+export interface EmptyDuringStart {
+  /** ms since initialize of the first answer with papers in it. */
+  firstPapersMs: number;
+  /** Every answer's latency until the index was ready. */
+  ms: number[];
+  /** Answers without papers after the first one that had some (should be none). */
+  emptyAfterFirst: number;
 }
 
 const NOTE = 'bench-note.md';
@@ -227,6 +243,50 @@ async function hoverFloor(root: string, count: number): Promise<number[]> {
     const ms: number[] = [];
     for (let i = 0; i < count; i++) ms.push((await session.hover(uri, { line: i, character: 5 })).ms);
     return ms;
+  });
+}
+
+/**
+ * `[@` with nothing typed, as a user starts a citation, and `see @` (a bare `@` at a word start):
+ * before each pair a citation is added to a note, so what was cited recently changes every time.
+ */
+async function emptyCitationLatency(session: LspSession, keys: readonly string[], rounds: number): Promise<{ bracket: number[]; wordStart: number[] }> {
+  const uri = session.uriOf('bench-empty.md');
+  await session.open(uri, HEADER);
+  const bracket: number[] = [];
+  const wordStart: number[] = [];
+  let cited = '';
+  for (let i = 0; i < rounds; i++) {
+    cited += `Cited [@${keys[i % keys.length]}].\n`;
+    await session.replace(uri, `${HEADER}${cited}\nSee [@`);
+    const line = 2 + cited.split('\n').length;
+    bracket.push((await session.complete(uri, { line, character: 6 })).ms);
+    await session.replace(uri, `${HEADER}${cited}\nsee @`);
+    wordStart.push((await session.complete(uri, { line, character: 5 })).ms);
+  }
+  return { bracket, wordStart };
+}
+
+/**
+ * A start with `[@` typed in a note: asked every 20 ms (one request at a time) until the index is
+ * ready. `storagePath` is the cache folder: empty for a cold start, what the cold start left for a warm one.
+ */
+async function emptyCitationDuringStart(input: ServerRunInput, settings: Record<string, unknown>, storagePath: string): Promise<EmptyDuringStart> {
+  return inSession({ root: input.root, settings, serverPath: input.serverPath, storagePath }, async (session) => {
+    await session.initialize();
+    const uri = session.uriOf(NOTE);
+    await session.open(uri, `${HEADER}See [@`);
+    let firstPapersMs = NaN;
+    let emptyAfterFirst = 0;
+    const ms: number[] = [];
+    while (!session.isReady) {
+      const answer = await session.complete(uri, { line: 2, character: 6 });
+      ms.push(answer.ms);
+      if (answer.keys.length > 0 && Number.isNaN(firstPapersMs)) firstPapersMs = session.now();
+      else if (answer.keys.length === 0 && !Number.isNaN(firstPapersMs)) emptyAfterFirst++;
+      await sleep(20);
+    }
+    return { firstPapersMs, ms, emptyAfterFirst };
   });
 }
 
@@ -407,6 +467,8 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
     input.log(`hover: ${input.hoverKeys.length} citations…`);
     const hover = await hoverLatency(session, input.hoverKeys);
     const floor = await hoverFloor(input.root, input.hoverKeys.length);
+    input.log('[@ with nothing typed…');
+    const empty = await emptyCitationLatency(session, input.noteKeys, 100);
     input.log('recall through LSP…');
     const lspRecallTop5 = await lspRecall(session, input.recallChecks, 5);
     const lspTypoRecallTop10 = await lspRecall(session, input.typoChecks, 10);
@@ -448,6 +510,14 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
       await notesOnly.ready();
       return notesReadMs(notesOnly);
     });
+
+    input.log('[@ typed while the server starts, without a cache and with it…');
+    const startCache = join(input.root, '..', 'empty-citation-cache');
+    rmSync(startCache, { recursive: true, force: true });
+    mkdirSync(startCache, { recursive: true });
+    const emptyDuringColdStart = await emptyCitationDuringStart(input, settings, startCache);
+    const emptyDuringWarmStart = await emptyCitationDuringStart(input, settings, startCache);
+    rmSync(startCache, { recursive: true, force: true });
 
     input.log(`${MANY_CATALOGS} small catalogs…`);
     const manyCatalogs = await manyCatalogsReady(catalogPath, join(input.root, '..', 'many-catalogs'), input.serverPath);
@@ -492,6 +562,10 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
       incrementalDidChangeMs,
       incrementalDidChangeNote,
       incrementalNote,
+      emptyCitationMs: empty.bracket,
+      emptyAtWordStartMs: empty.wordStart,
+      emptyDuringColdStart,
+      emptyDuringWarmStart,
     };
   } catch (e) {
     session.process.kill();

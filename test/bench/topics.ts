@@ -14,7 +14,8 @@
  * generated papers (test/bench/generate.ts) and on the whole ml-conferences folder.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { buildSync } from 'esbuild';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Paper } from '../../server/src/catalog/paper';
 import { buildTopics } from '../../server/src/search/topicModel';
@@ -22,7 +23,7 @@ import type { TopicResult } from '../../server/src/search/topicResult';
 import { deriveTopics } from '../../server/src/search/topics';
 import { foldAccents } from '../../server/src/search/tokenize';
 import { benchDataDir, SIZES, writeCatalog } from './generate';
-import { BIBLIOTEX, catalogFiles, documentOf, keywordLabels, ML_CONFERENCES, readLabelledSet, readPapers, REPO } from './topicsData';
+import { BIBLIOTEX, catalogFiles, documentOf, keywordLabels, ML_CONFERENCES, readLabelledSet, readPapers, REPO, type LabelledSet } from './topicsData';
 import { nmi, shares, suspectLabels } from './topicsQuality';
 
 const argv = process.argv.slice(2);
@@ -36,6 +37,8 @@ const showLabels = !argv.includes('--no-labels');
 interface Scored {
   method: string;
   nmiTop: number;
+  /** NMI (top level) over `SUBSAMPLES` runs on 90 % of the papers: how much of a difference is noise. */
+  nmiSub: { mean: number; sd: number };
   nmiLeaf: number;
   largest: number;
   other: number;
@@ -58,6 +61,41 @@ function newAssignment(result: TopicResult, keys: readonly string[]): { top: str
   return { top: leaf.map(topOf), leaf };
 }
 
+const SUBSAMPLES = 5;
+
+/** Mean and standard deviation of the top-level NMI on `SUBSAMPLES` deterministic 90 % subsets of the papers. */
+function subsampleNmi(papers: readonly Paper[], truth: readonly (string | undefined)[], topOf: (papers: Paper[]) => string[]): { mean: number; sd: number } {
+  if (!truth.some((t) => t !== undefined)) return { mean: NaN, sd: NaN };
+  const scores: number[] = [];
+  for (let seed = 1; seed <= SUBSAMPLES; seed++) {
+    const keep = papers.map((p) => fnv(`${seed}:${p.key}`) % 10 !== 0);
+    const subset = papers.filter((_, i) => keep[i]);
+    const top = topOf(subset);
+    const subTruth = truth.filter((_, i) => keep[i]);
+    scores.push(nmi(top.filter((_, i) => subTruth[i] !== undefined), subTruth.filter((t): t is string => t !== undefined)));
+  }
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  return { mean, sd: Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length) };
+}
+
+function fnv(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+function newTops(papers: readonly Paper[], withKeywords: boolean): string[] {
+  const result = buildTopics(papers.map((p) => documentOf(p, withKeywords)));
+  return newAssignment(result, papers.map((p) => p.key)).top;
+}
+
+function oldTops(papers: readonly Paper[], withKeywords: boolean): string[] {
+  const derived = deriveTopics(withKeywords ? papers : papers.map((p) => ({ ...p, keywords: [] })));
+  const first = new Map<string, string>();
+  for (const topic of derived.topics) for (const key of topic.keys) if (!first.has(key)) first.set(key, topic.id);
+  return papers.map((p) => first.get(p.key) ?? 'other');
+}
+
 function runNew(papers: readonly Paper[], truth: readonly (string | undefined)[], withKeywords: boolean): Scored {
   const docs = papers.map((p) => documentOf(p, withKeywords));
   const started = performance.now();
@@ -74,6 +112,7 @@ function runNew(papers: readonly Paper[], truth: readonly (string | undefined)[]
   return {
     method: 'new',
     nmiTop: nmi(scoredTop, labelled),
+    nmiSub: subsampleNmi(papers, truth, (subset) => newTops(subset, withKeywords)),
     nmiLeaf: nmi(scoredLeaf, labelled),
     largest: s.largest,
     other: s.other,
@@ -102,6 +141,7 @@ function runOld(papers: readonly Paper[], truth: readonly (string | undefined)[]
   return {
     method: 'old',
     nmiTop: score,
+    nmiSub: subsampleNmi(papers, truth, (subset) => oldTops(subset, withKeywords)),
     nmiLeaf: score,
     largest: s.largest,
     other: s.other,
@@ -127,13 +167,13 @@ function catchAllLabels(labels: readonly string[], papers: readonly Paper[]): st
 
 function report(name: string, papers: readonly Paper[], rows: Scored[], labelled: number): void {
   console.log(`\n## ${name}: ${papers.length} papers${labelled < papers.length ? `, ${labelled} scored` : ''}`);
-  console.log('method  NMI top  NMI leaf  largest top  Other    top topics  nodes  suspect labels  catch-all  time');
+  console.log('method  NMI top  (90 % subsets ×5)  NMI leaf  largest top  Other    top topics  nodes  suspect labels  catch-all  time');
   for (const row of rows) {
     const topLabels = row.labels.filter((l) => !l.includes(' › '));
     const suspect = suspectLabels(row.labels.map((l) => l.replace(/ \(\d+\)$/, '').replace(/.* › /, '')));
     const catchAll = catchAllLabels(topLabels, papers);
     console.log(
-      `${row.method.padEnd(6)}  ${row.nmiTop.toFixed(3).padStart(7)}  ${row.nmiLeaf.toFixed(3).padStart(8)}  ${pct(row.largest).padStart(11)}  ${pct(row.other).padStart(7)}  ${String(row.topics).padStart(10)}  ${String(row.nodes).padStart(5)}  ${String(suspect.length).padStart(14)}  ${String(catchAll.length).padStart(9)}  ${Math.round(row.ms)} ms`,
+      `${row.method.padEnd(6)}  ${row.nmiTop.toFixed(3).padStart(7)}  ${`${row.nmiSub.mean.toFixed(3)} ± ${row.nmiSub.sd.toFixed(3)}`.padStart(17)}  ${row.nmiLeaf.toFixed(3).padStart(8)}  ${pct(row.largest).padStart(11)}  ${pct(row.other).padStart(7)}  ${String(row.topics).padStart(10)}  ${String(row.nodes).padStart(5)}  ${String(suspect.length).padStart(14)}  ${String(catchAll.length).padStart(9)}  ${Math.round(row.ms)} ms`,
     );
     if (suspect.length > 0) console.log(`        suspect: ${suspect.join(', ')}`);
     if (catchAll.length > 0) console.log(`        catch-all: ${catchAll.join(', ')}`);
@@ -178,12 +218,58 @@ function quality(): void {
     const none = papers.map(() => undefined);
     report('ICLR 2023 (no labels; goal: largest top-level ≤ 15 %, Other ≤ 10 %, no fragment labels)', papers, [runNew(papers, none, true), runOld(papers, none, true)], 0);
   }
+
+  // The 340 hand-labelled ML papers inside the whole ml-conferences library: samples and subtopics at scale.
+  const mlLabels = join(labelDir, 'ml-conferences.json');
+  if (withMl && existsSync(mlLabels) && existsSync(ML_CONFERENCES)) {
+    const set = JSON.parse(readFileSync(mlLabels, 'utf8')) as LabelledSet;
+    const labelOf = new Map(set.papers.map((p) => [`${p.file}#${p.key}`, p.label]));
+    const papers = allMlConferences();
+    const truth = papers.map((p) => labelOf.get(p.key));
+    const model = bundledModel();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle built above: the whole library under tsx takes minutes
+    const bundled = require(model) as { buildTopics: typeof buildTopics };
+    const started = performance.now();
+    const result = bundled.buildTopics(papers.map((p) => documentOf(p)));
+    const ms = performance.now() - started;
+    const { top, leaf } = newAssignment(result, papers.map((p) => p.key));
+    const scored = (assignment: string[]) => assignment.filter((_, i) => truth[i] !== undefined);
+    const labelled = truth.filter((t): t is string => t !== undefined);
+    const s = shares(top, 'other');
+    const topTopics = result.topics.filter((t) => t.parentId === undefined && t.id !== 'other');
+    const rows: Scored[] = [
+      {
+        method: 'new',
+        nmiTop: nmi(scored(top), labelled),
+        nmiSub: { mean: NaN, sd: NaN },
+        nmiLeaf: nmi(scored(leaf), labelled),
+        largest: s.largest,
+        other: s.other,
+        topics: topTopics.length,
+        nodes: result.topics.filter((t) => t.id !== 'other').length,
+        labels: topTopics.map((t) => `${t.label} (${t.size})`),
+        ms,
+      },
+      runOld(papers, truth, true),
+    ];
+    report(`ml-conferences, the whole library (${labelled.length} hand-labelled papers scored; new model bundled)`, papers, rows, labelled.length);
+  }
+}
+
+let mlPapers: Paper[] | undefined;
+/** Every entry of ml-conferences, keyed `<file relative to ml-conferences>#<key>` (keys repeat across years). */
+function allMlConferences(): Paper[] {
+  mlPapers ??= catalogFiles(join(ML_CONFERENCES, 'conferences'), ['.bib']).flatMap((file) =>
+    readPapers(file).map((p) => ({ ...p, key: `${relative(ML_CONFERENCES, file)}#${p.key}` })),
+  );
+  return mlPapers;
 }
 
 interface SpeedRow {
   name: string;
   papers: number;
   fullMs: number;
+  fullCpuMs: number;
   incrementalMs: number;
   peakHeapMb: number;
   modelPeakMb: number;
@@ -206,8 +292,15 @@ function documentsFile(name: string, papers: () => Paper[]): string {
   return path;
 }
 
-function timedRun(name: string, docsPath: string): SpeedRow {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--trace-gc', join(__dirname, 'topicsRun.ts'), docsPath], {
+/** The model as the worker runs it: bundled by esbuild. */
+function bundledModel(): string {
+  const outfile = join(REPO, 'bench-data', 'topics', 'topicModel.js');
+  buildSync({ entryPoints: [join(REPO, 'server', 'src', 'search', 'topicModel.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node18', logLevel: 'warning' });
+  return outfile;
+}
+
+function timedRun(name: string, docsPath: string, model: string): SpeedRow {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--trace-gc', join(__dirname, 'topicsRun.ts'), docsPath, model], {
     cwd: REPO,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
@@ -251,6 +344,7 @@ function timedRun(name: string, docsPath: string): SpeedRow {
 
 function speed(): void {
   const rows: SpeedRow[] = [];
+  const model = bundledModel();
   for (const size of sizes) {
     const spec = SIZES[size];
     if (!spec) throw new Error(`Unknown size '${size}': use one of ${Object.keys(SIZES).join(', ')}.`);
@@ -260,21 +354,17 @@ function speed(): void {
       if (!existsSync(bib)) writeCatalog(dir, spec.entries, spec.notes);
       return readPapers(bib);
     });
-    rows.push(timedRun(`generated ${size}`, path));
+    rows.push(timedRun(`generated ${size}`, path, model));
   }
   if (withMl && existsSync(ML_CONFERENCES)) {
-    const path = documentsFile('ml-conferences', () =>
-      catalogFiles(join(ML_CONFERENCES, 'conferences'), ['.bib']).flatMap((file) =>
-        readPapers(file).map((p) => ({ ...p, key: `${relative(ML_CONFERENCES, file)}#${p.key}` })),
-      ),
-    );
-    rows.push(timedRun('ml-conferences (all)', path));
+    const path = documentsFile('ml-conferences', allMlConferences);
+    rows.push(timedRun('ml-conferences (all)', path, model));
   }
   console.log('\n## Time and memory (one run per process; peak heap from the GC trace, documents included)');
-  console.log('catalog                 papers   full      +1 paper  peak heap  model peak  retained  result JSON  top  nodes  largest top  largest leaf  Other   moved by +1');
+  console.log('catalog                 papers   full     (CPU)     +1 paper  peak heap  model peak  retained  result JSON  top  nodes  largest top  largest leaf  Other   moved by +1');
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(22)}  ${String(r.papers).padStart(6)}  ${`${(r.fullMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${Math.round(r.incrementalMs)} ms`.padStart(8)}  ${`${Math.round(r.peakHeapMb)} MB`.padStart(9)}  ${`${Math.round(r.modelPeakMb)} MB`.padStart(10)}  ${`${Math.round(r.retainedMb)} MB`.padStart(8)}  ${`${r.resultMb.toFixed(1)} MB`.padStart(11)}  ${String(r.topTopics).padStart(3)}  ${String(r.nodes).padStart(5)}  ${pct(r.largestTop).padStart(11)}  ${String(r.largestLeaf).padStart(12)}  ${pct(r.other).padStart(6)}  ${String(r.changedPlacements).padStart(11)}`,
+      `${r.name.padEnd(22)}  ${String(r.papers).padStart(6)}  ${`${(r.fullMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${(r.fullCpuMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${Math.round(r.incrementalMs)} ms`.padStart(8)}  ${`${Math.round(r.peakHeapMb)} MB`.padStart(9)}  ${`${Math.round(r.modelPeakMb)} MB`.padStart(10)}  ${`${Math.round(r.retainedMb)} MB`.padStart(8)}  ${`${r.resultMb.toFixed(1)} MB`.padStart(11)}  ${String(r.topTopics).padStart(3)}  ${String(r.nodes).padStart(5)}  ${pct(r.largestTop).padStart(11)}  ${String(r.largestLeaf).padStart(12)}  ${pct(r.other).padStart(6)}  ${String(r.changedPlacements).padStart(11)}`,
     );
   }
 }

@@ -4,9 +4,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { abstractOf, type Paper } from '../../server/src/catalog/paper';
+import type { Paper } from '../../server/src/catalog/paper';
 import { readCatalog } from '../../server/src/catalog/readCatalog';
 import type { TopicDocument } from '../../server/src/search/topicResult';
+import { topicDocument } from '../../server/src/service/topicDocuments';
 
 export const REPO = join(__dirname, '..', '..');
 /** The team's shared data: beside the checkout (../shared/data) or, from a worktree, LITNOTES_SHARED_DATA or /work/shared/data. */
@@ -20,9 +21,10 @@ export function readPapers(path: string): Paper[] {
   return readCatalog(readFileSync(path, 'utf8'), `file://${path}`).papers;
 }
 
+/** What the server hands the model (service/topicDocuments.ts: the abstract's first words), keywords optional. */
 export function documentOf(paper: Paper, withKeywords = true): TopicDocument {
-  const doc: TopicDocument = { key: paper.key, title: paper.title, abstract: abstractOf(paper) };
-  if (withKeywords && paper.keywords.length > 0) doc.keywords = paper.keywords;
+  const doc = topicDocument(paper);
+  if (!withKeywords) delete doc.keywords;
   return doc;
 }
 

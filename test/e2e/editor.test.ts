@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Locator } from 'playwright-core';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
+import { ZoteroStandIn } from '../zotero/standIn';
 import { renderNote } from '../../server/src/notes/noteTemplate';
 import { writeCatalog } from '../bench/generate';
 import { extensionHostLogDirs, litnotesServerPids, projectRoot, startCodeServer, waitFor, type CodeServer } from './codeServer';
@@ -26,21 +27,29 @@ const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-f
 let runDir: string;
 let browser: Browser;
 let trusted: CodeServer;
+let zotero: ZoteroStandIn;
 let failures = 0;
 
 /**
  * One scenario in its own browser context and workspace copy. Screenshot always; on failure the
  * extension host logs too, so a red CI run says why without a rerun.
  */
-function scenario(name: string, body: (workbench: Workbench) => Promise<void>, server: () => CodeServer = () => trusted): void {
+function scenario(
+  name: string,
+  body: (workbench: Workbench) => Promise<void>,
+  server: () => CodeServer = () => trusted,
+  prepare?: (folder: string) => void,
+  address: (code: CodeServer, folder: string) => string = (code, folder) => code.url(folder),
+): void {
   test(name, { timeout: 300_000 }, async () => {
     const code = server();
     const folder = code.newWorkspace(name);
+    prepare?.(folder);
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     const workbench = new Workbench(page, folder);
     try {
-      await page.goto(code.url(folder), { timeout: 120_000 });
+      await page.goto(address(code, folder), { timeout: 120_000 });
       await body(workbench);
       await page.screenshot({ path: join(results, `${name}.png`) });
     } catch (error) {
@@ -61,16 +70,33 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     mkdirSync(results, { recursive: true });
     mkdirSync(join(projectRoot, '.e2e'), { recursive: true });
     runDir = mkdtempSync(join(projectRoot, '.e2e', 'run-'));
-    trusted = await startCodeServer({ stateDir: join(runDir, 'trusted'), vsix, workspaceTrust: false });
+    // A stand-in of Zotero 7 + Better BibTeX on 127.0.0.1: its URL is a user setting (machine scope).
+    zotero = await ZoteroStandIn.start({ generate: 40 });
+    zotero.add({ title: 'Attention Is All You Need', creators: [{ firstName: 'Ashish', lastName: 'Vaswani' }], date: '2017', abstractNote: 'We propose a new simple network architecture, the Transformer, based solely on attention mechanisms.', publicationTitle: 'NeurIPS' });
+    trusted = await startCodeServer({ stateDir: join(runDir, 'trusted'), vsix, workspaceTrust: false, settings: { 'litnotes.zotero.url': zotero.url } });
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
   });
 
   after(async () => {
     await browser?.close();
     await trusted?.stop();
+    await zotero?.stop();
     // Kept on failure for a look (workspaces, code-server.log); a passing run leaves nothing behind.
     if (runDir && failures === 0 && !process.env.LITNOTES_KEEP_E2E) rmSync(runDir, { recursive: true, force: true });
   });
+
+  scenario('demo', async (wb) => {
+    // What `bash scripts/demo.sh` opens: its profile and its address.
+    await wb.activeTab('reading-list.md', 120_000);
+    await wb.waitForPapers(demoPapers);
+    const rows = wb.page.locator('.part.sidebar .monaco-list-row');
+    await waitFor('the Papers view beside the note, with its topics', async () => /LitNotes|Papers/i.test(await wb.page.locator('.part.sidebar .composite.title').innerText()) && (await rows.count()) >= 5, 60_000);
+    const tabs = await wb.page.locator('.tabs-container .tab').allInnerTexts();
+    assert.deepEqual(tabs.map((tab) => tab.replace(/\s+/g, '')), ['reading-list.md'], 'only the note is open: no Welcome page');
+    assert.doesNotMatch(await wb.statusBarText(), /Restricted Mode/);
+    assert.equal(await wb.page.locator('.monaco-editor:focus-within').count(), 1, 'the note keeps the focus while the Papers view opens');
+    await wb.page.screenshot({ path: join(results, 'demo-first-screen.png') });
+  }, () => trusted, undefined, (code, folder) => code.demoUrl(folder));
 
   scenario('completion', async (wb) => {
     await wb.waitForPapers(demoPapers);
@@ -80,7 +106,21 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     await wb.page.keyboard.type('See [@gauss', { delay: 20 });
     const items = await wb.suggestions(4, topFourAreGaussianSplatting);
     assert.deepEqual(items.slice(0, 4).map((item) => item.label).sort(), gaussianSplatting);
-    assert.match(items[0].details, /Gaussian Splatting/);
+    // A row reads like a reference: the key, "Author et al. Year · Title" (without the key the title starts with).
+    const row = (key: string) => items.find((item) => item.label === key);
+    assert.deepEqual(row('LM-Gaussian'), { label: 'LM-Gaussian', detail: 'Yu et al. 2024 · Boost Sparse-view 3D Gaussian Splatting with Large Model…', details: '', highlighted: '' });
+    assert.deepEqual(row('Feat2GS'), { label: 'Feat2GS', detail: 'Chen et al. 2024 · Probing Visual Foundation Models with Gaussian Splatting', details: '', highlighted: '' });
+    // Papers found by their titles: no letter of a key is highlighted as if it matched "gauss".
+    assert.deepEqual(items.map((item) => item.highlighted).filter(Boolean), []);
+    // The details (Ctrl+Space): the title once, the authors, year and venue, the abstract.
+    await wb.page.keyboard.press('Control+Space');
+    const details = wb.page.locator('.suggest-details .body');
+    await details.waitFor({ timeout: 15_000 });
+    const detailsText = await waitFor('the details of the first row', async () => {
+      const text = await details.innerText();
+      return /Hanyang Yu/.test(text) || /Yue Chen/.test(text) ? text : undefined;
+    });
+    assert.equal(detailsText.split('Boost Sparse-view 3D Gaussian Splatting').length + detailsText.split('Probing Visual Foundation Models').length - 2, 1, `the title once: ${detailsText}`);
     await wb.page.screenshot({ path: join(results, 'completion-widget.png') });
     await wb.page.keyboard.press('Enter');
     await waitFor('the key in the editor', async () => (await wb.editorText()).includes(`See [@${items[0].label}`));
@@ -89,6 +129,24 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     // Accepting replaced the typed `@gauss` with `@key` (no `@@key`, nothing left of "gauss");
     // the `]` is there when the editor auto-closed the bracket while typing.
     assert.match(saved.split('\n').at(-1) ?? '', new RegExp(`^See \\[@${items[0].label}\\]?$`));
+  });
+
+  scenario('completion-nothing-typed-and-words', async (wb) => {
+    await wb.waitForPapers(demoPapers);
+    await wb.openFile('reading-list.md');
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    // Nothing typed: the papers cited in the note being written, its last citations first.
+    await wb.page.keyboard.type('Next [@', { delay: 20 });
+    const recent = await wb.suggestions(3, (labels) => labels[0] === 'adaptiveSparseAllocation');
+    assert.deepEqual(recent.slice(0, 3).map((item) => item.label), ['adaptiveSparseAllocation', 'principledEvaluationsSparse', 'dynamicSparseLearning']);
+    // Several words joined by `-`: the list stays open at the `-` and finds papers with both words.
+    await wb.page.keyboard.type('sparse-attention', { delay: 60 });
+    const found = await wb.suggestions(3, (labels) => labels.includes('SeerAttention'));
+    assert.ok(found.slice(0, 3).some((item) => item.label === 'SeerAttention'), found.map((item) => item.label).join(', '));
+    assert.equal(found.find((item) => item.label === 'SeerAttention')?.detail, 'Gao et al. 2024 · Learning Intrinsic Sparse Attention in Your LLMs');
+    await wb.page.screenshot({ path: join(results, 'completion-words.png') });
+    await wb.page.keyboard.press('Escape');
   });
 
   scenario('hover', async (wb) => {
@@ -177,7 +235,9 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     assert.ok(topics.length >= 5, `too few topics: ${topics.join(' | ')}`);
     for (const row of topics) assert.match(row, /\n?\s*\d+$/, `a topic without its count: ${row}`);
     // Each paper in one place: the top-level counts add up to the library.
-    assert.equal(topics.reduce((sum, row) => sum + Number(/(\d+)\s*$/.exec(row)?.[1] ?? 0), 0), demoPapers);
+    // (The count is the row's description: a label may end in a digit, and innerText joins the two.)
+    const counts = await rows.locator('.label-description').allInnerTexts();
+    assert.equal(counts.reduce((sum, count) => sum + Number(count.trim()), 0), demoPapers, `counts: ${counts.join(' | ')}`);
 
     // Topic → its papers → the notes citing them.
     const paper = await openTopicHolding(wb, 'LM-Gaussian: Boost Sparse-view 3D Gaussian Splatting');
@@ -452,6 +512,68 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     await wb.page.keyboard.type('[@gauss', { delay: 20 });
     assert.deepEqual((await wb.suggestions(4, topFourAreGaussianSplatting)).slice(0, 4).map((item) => item.label).sort(), gaussianSplatting);
   });
+
+  // The Zotero library, no catalog file: the demo's papers.bib removed, the source on for this folder.
+  const zoteroWorkspace = (enabled: boolean) => (folder: string) => {
+    rmSync(join(folder, 'papers.bib'));
+    mkdirSync(join(folder, '.vscode'), { recursive: true });
+    writeFileSync(join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'litnotes.zotero.enabled': enabled }));
+    appendFileSync(join(folder, 'reading-list.md'), '\nThe transformer: [@vaswaniAttentionAllYou2017].\n');
+  };
+
+  scenario('zotero-library', async (wb) => {
+    const papers = zotero.itemCount;
+    // No .bib here to activate LitNotes: a note does, as it does for a user.
+    await wb.page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
+    await wb.openFile('reading-list.md');
+    await wb.waitForPapers(papers);
+    // A paper only Zotero has: completion, then its hover with the abstract.
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('See [@vaswaniAtt', { delay: 20 });
+    const items = await wb.suggestions(1, (labels) => labels[0] === 'vaswaniAttentionAllYou2017');
+    assert.equal(items[0].label, 'vaswaniAttentionAllYou2017');
+    await wb.page.keyboard.press('Escape');
+    const hover = await wb.hover('vaswaniAttentionAllYou2017', 'Attention Is All You Need');
+    assert.match(hover, /the Transformer, based solely on attention mechanisms/);
+    await wb.page.keyboard.press('Escape');
+
+    // Added in Zotero: there within seconds, no restart.
+    zotero.add({ title: 'Splatting Wombats at Scale', creators: [{ firstName: 'W', lastName: 'Ombat' }], date: '2031', citekey: 'ombat2031wombats' });
+    await wb.waitForPapers(papers + 1, 60_000);
+    await wb.page.locator('.editor-instance .view-lines').first().click();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('[@ombat', { delay: 20 });
+    assert.equal((await wb.suggestions(1, (labels) => labels[0] === 'ombat2031wombats'))[0].label, 'ombat2031wombats');
+    await wb.page.keyboard.press('Escape');
+
+    // Zotero closed: the status says so, the papers stay.
+    await zotero.stop();
+    try {
+      await waitFor('"Zotero not reachable" in the status bar', async () => /\bZotero not reachable\b/.test(await wb.statusBarText()), 60_000);
+      assert.match(await wb.statusBarText(), new RegExp(`\\b${papers + 1} papers\\b`));
+      await wb.page.screenshot({ path: join(results, 'zotero-not-reachable.png') });
+      const again = await wb.hover('vaswaniAttentionAllYou2017', 'Attention Is All You Need');
+      assert.match(again, /based solely on attention mechanisms/);
+    } finally {
+      await zotero.restart();
+    }
+  }, () => trusted, zoteroWorkspace(true));
+
+  scenario('zotero-welcome', async (wb) => {
+    // No catalog, the source off, Zotero answering: the Papers view offers the library.
+    await wb.page.waitForSelector('.monaco-workbench', { timeout: 180_000 });
+    await wb.page.locator('.activitybar .action-item a[aria-label^="LitNotes"]').click();
+    const offer = wb.page.locator('.part.sidebar .welcome-view-content a, .part.sidebar .welcome-view-content .monaco-button', { hasText: 'Use My Zotero Library' });
+    await offer.waitFor({ timeout: 60_000 });
+    await wb.page.screenshot({ path: join(results, 'zotero-welcome-offer.png') });
+    await offer.click();
+    await wb.waitForPapers(zotero.itemCount, 60_000);
+    // The workspace said off: the workspace says on now, the user's settings are untouched.
+    const settings = await fileWhen(join(wb.folder, '.vscode', 'settings.json'), 'the workspace setting', (text) => text.includes('true'));
+    assert.equal(JSON.parse(settings)['litnotes.zotero.enabled'], true);
+  }, () => trusted, zoteroWorkspace(false));
 
   describe('Restricted Mode', () => {
     let untrusted: CodeServer;

@@ -21,11 +21,15 @@ export class Workbench {
     return this.page.locator('.statusbar').innerText();
   }
 
-  /** Shows the LitNotes container's Papers view (its activity-bar icon toggles: click only when hidden). */
+  /**
+   * Shows the LitNotes container's Papers view. Through the command palette, not the activity-bar
+   * icon: the icon toggles, and the view also shows itself once in a new folder (a click landing
+   * just after that closed the side bar).
+   */
   async showPapers(): Promise<Locator> {
     const sidebar = this.page.locator('.part.sidebar');
     const title = sidebar.locator('.composite.title', { hasText: /LitNotes|Papers/i });
-    if (!(await title.isVisible().catch(() => false))) await this.page.locator('.activitybar .action-item a[aria-label^="LitNotes"]').click();
+    if (!(await title.isVisible().catch(() => false))) await this.runCommand('View: Show LitNotes');
     await title.waitFor({ timeout: 15_000 });
     const rows = sidebar.locator('.monaco-list-row');
     await rows.first().waitFor({ timeout: 30_000 });
@@ -111,30 +115,33 @@ export class Workbench {
   }
 
   /**
-   * The rows of the suggest widget once it shows at least `min` of them: [label, details].
+   * The rows of the suggest widget once it shows at least `min` of them: the label (a key), the
+   * text right after it (`labelDetails.detail`: "Author et al. Year · Title"), the text on the right
+   * and the letters of the label the editor highlights.
    * The widget first shows the list of an earlier keystroke, filtered by VS Code, until the
    * server's answer for the whole prefix arrives. Two equal reads in a row are enough when that
    * answer is quick; `until` says what the final list must look like, for assertions that
    * would otherwise read a stale list on a busy machine. On timeout the error shows the last list.
    */
-  async suggestions(min: number, until?: (labels: string[]) => boolean): Promise<{ label: string; details: string }[]> {
+  async suggestions(min: number, until?: (labels: string[]) => boolean): Promise<SuggestionRow[]> {
     let previous = '';
     let lastLabels: string[] = [];
     try {
       return await waitFor(`${min} completion items, ${until ? 'as expected' : 'settled'}`, async () => {
         const rows = this.page.locator('.editor-widget.suggest-widget.visible .monaco-list-row');
-        const count = await rows.count();
-        if (count < min) return undefined;
-        const items = [];
-        for (let i = 0; i < count; i++) {
-          const row = rows.nth(i);
-          items.push({
+        // One read of every row at once: the widget re-renders its rows as answers come, and a row
+        // read one call at a time can be gone before the next call.
+        const items = await rows.evaluateAll((elements) =>
+          elements.map((row) => ({
             // The list recycles its row elements: the DOM order is not the order on screen.
-            index: Number(await row.getAttribute('data-index')),
-            label: await row.locator('.label-name').innerText(),
-            details: await row.locator('.details-label').innerText().catch(() => ''),
-          });
-        }
+            index: Number(row.getAttribute('data-index')),
+            label: row.querySelector('.label-name')?.textContent ?? '',
+            detail: (row.querySelector('.signature-label')?.textContent ?? '').trim(),
+            details: row.querySelector('.details-label')?.textContent ?? '',
+            highlighted: [...row.querySelectorAll('.label-name .highlight')].map((h) => h.textContent ?? '').join(''),
+          })),
+        );
+        if (items.length < min) return undefined;
         items.sort((a, b) => a.index - b.index);
         lastLabels = items.map((item) => item.label);
         if (until && !until(lastLabels)) return undefined;
@@ -144,7 +151,7 @@ export class Workbench {
           previous = seen;
           return undefined;
         }
-        return items.map(({ label, details }) => ({ label, details }));
+        return items.map(({ label, detail, details, highlighted }) => ({ label, detail, details, highlighted }));
       });
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}; last seen: ${lastLabels.join(', ')}`);
@@ -170,6 +177,16 @@ export class Workbench {
       return this.hoverContaining(expected, 4000);
     }, 30_000);
   }
+}
+
+export interface SuggestionRow {
+  label: string;
+  /** Right after the label, dimmed (`labelDetails.detail`), trimmed. */
+  detail: string;
+  /** On the right (`labelDetails.description`, or `detail` on the focused row of a plain item). */
+  details: string;
+  /** The letters of the label shown highlighted as matching what was typed. */
+  highlighted: string;
 }
 
 /** 1-based line and column of `offset` characters into the first `needle` in `text`. */

@@ -219,7 +219,7 @@ describe('catalog text is inert wherever it is rendered', () => {
 
   test('hover, completion documentation and resolved items: no HTML, no image, only links LitNotes built', { timeout: 120_000 }, () => {
     holds(
-      fc.property(fc.array(hostileEntry, { minLength: 1, maxLength: 4 }), hostileText, (entries, reference) => {
+      fc.property(fc.array(hostileEntry, { minLength: 1, maxLength: 4 }), (entries) => {
         const model = modelOf(entries);
         // An id with white space is no paper (Pandoc cannot cite it): nothing of it is rendered.
         const citable = entries.filter((e, i) => isCitableCslId(`${e.key}-${i}`)).length;
@@ -240,7 +240,7 @@ describe('catalog text is inert wherever it is rendered', () => {
         for (const item of list!.items) {
           const doc = item.documentation as { kind: string; value: string };
           assertInert(doc.value, [], `completion documentation of ${item.label}`);
-          const resolved = resolveCompletionItem(model, item, reference).documentation as { value: string };
+          const resolved = resolveCompletionItem(model, item).documentation as { value: string };
           assertInert(resolved.value, [], `resolved documentation of ${item.label}`);
         }
         const citations = model.note(noteUri)!.citations;

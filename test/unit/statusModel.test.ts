@@ -51,3 +51,31 @@ describe('quick pick text', () => {
     assert.equal(pickText(undefined), '');
   });
 });
+
+describe('status item with the Zotero library', () => {
+  const zoteroCatalog = { uri: 'zotero:library', papers: 302, problems: 0 };
+  test('live: papers counted, the library named in the tooltip with its state', () => {
+    const view = statusView(status({ papers: 302, catalogs: [zoteroCatalog], zotero: { state: 'live', papers: 302, message: '302 papers from your Zotero library, live (citation keys from Better BibTeX 7.0.29).' } }), relative);
+    assert.deepEqual(view, {
+      text: '$(book) 302 papers',
+      tooltip: 'LitNotes: 302 papers in 1 catalog, 3 notes\nZotero library: 302 papers\nZotero: 302 papers from your Zotero library, live (citation keys from Better BibTeX 7.0.29).',
+      click: 'focusPapers',
+      busy: false,
+    });
+  });
+
+  test('not reachable: a warning in the bar, the reason and what to do in the tooltip, click shows the output', () => {
+    const message = 'Zotero not reachable — papers from the last sync (2024-05-01 10:00 UTC). Start Zotero…';
+    const view = statusView(status({ papers: 302, catalogs: [zoteroCatalog], zotero: { state: 'unreachable', papers: 302, message } }), relative);
+    assert.equal(view.text, '$(warning) 302 papers · Zotero not reachable');
+    assert.equal(view.click, 'showOutput');
+    assert.ok(view.tooltip.endsWith(`\nZotero: ${message}`));
+    assert.equal(statusView(status({ zotero: { state: 'localApiOff', papers: 0, message: 'x' } }), relative).text, "$(warning) 64 papers · Zotero's local API is off");
+  });
+
+  test('reading: busy; off: nothing about Zotero', () => {
+    const reading = statusView(status({ zotero: { state: 'reading', papers: 10, message: 'Reading your Zotero library: 100 of 2000 items…' } }), relative);
+    assert.deepEqual([reading.text, reading.busy], ['$(sync~spin) 64 papers · reading Zotero…', true]);
+    assert.equal(statusView(status({ zotero: { state: 'off', papers: 0, message: 'off', available: true } }), relative).text, '$(book) 64 papers');
+  });
+});

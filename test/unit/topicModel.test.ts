@@ -87,9 +87,11 @@ describe('buildTopics on three separate groups of papers', () => {
       ['reinforcement-learning', 'Reinforcement Learning', 6],
     ]);
     const splattingTerms = top[1].terms.map((t) => t.toLowerCase());
-    assert.ok(splattingTerms.includes('view synthesis'), splattingTerms.join());
+    // Words of its titles ("Moving Scenes", "Sparse-View"), not of the abstracts' prose.
+    assert.deepEqual(splattingTerms, ['scenes', 'view']);
     assert.ok(!splattingTerms.some((t) => t.includes('splatting')), 'no term repeats the label');
-    for (const topic of top) assert.ok(topic.terms.length > 0 && topic.terms.length <= 6, topic.terms.join());
+    assert.deepEqual(top[2].terms, ['Reward', 'Reward Shaping']);
+    for (const topic of top) assert.ok(topic.terms.length <= 6, topic.terms.join());
   });
 
   test('a word every paper says is no label, nor a fragment of a phrase or a generic word', () => {
@@ -142,6 +144,19 @@ describe('buildTopics keeps its topics when one paper changes', () => {
     assert.equal(after.topics.find((t) => t.label === 'Gaussian Splatting')?.size, 7);
     // Placed against the previous centroids, not clustered again.
     assert.equal(after.model?.changes, 1);
+  });
+
+  test('related papers after small changes: the new paper gets its own, a removed paper is listed nowhere', () => {
+    const related = (result: TopicResult, key: string) => result.placements.find((p) => p.key === key)?.related ?? [];
+    const added: TopicDocument = { key: 'rl-shaping-2', title: 'Potential-Based Reward Shaping', abstract: 'Reward shaping with potentials keeps the optimal policy of the reinforcement learning agent; an intrinsic curiosity reward is a kind of reward shaping.' };
+    const after = buildTopics([...catalog, added], { previous: before });
+    assert.deepEqual(related(after, added.key).slice(0, 2).sort(), ['rl-explore', 'rl-reward']);
+    // Another topic: untouched.
+    for (const key of keys(splatting)) assert.deepEqual(related(after, key), related(before, key), key);
+
+    const removed = buildTopics(catalog.filter((d) => d.key !== 'rl-reward'), { previous: before });
+    for (const placement of removed.placements) assert.ok(!placement.related.includes('rl-reward'), placement.key);
+    assert.ok(related(removed, 'rl-explore').length > 0);
   });
 
   test('a paper edited moves; a paper removed leaves; the rest stays', () => {

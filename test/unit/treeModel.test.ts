@@ -161,12 +161,12 @@ describe('paper marks: a note, a PDF, annotations newer than the note', () => {
     assert.equal(describeNode(paperNode(topicN, paper({ annotationsNewer: true }))).description, '2024 · Doe');
   });
 
-  test('the menus each kind of paper gets: Open PDF only with a PDF, open or create the note by its state', () => {
+  test('the menus each kind of paper gets: Open PDF only with a PDF, open or create the note by its state, Update Literature Note with a note', () => {
     const always = ['litnotes.copyKey', 'litnotes.copyReference', 'litnotes.goToCatalogEntry', 'litnotes.openPaperLink', 'litnotes.showCitingNotes', 'litnotes.showRelatedPapers'];
     assert.deepEqual(menuCommands('paper'), [...always, 'litnotes.createNote'].sort());
     assert.deepEqual(menuCommands('paper+pdf'), [...always, 'litnotes.createNote', 'litnotes.openPdf'].sort());
-    assert.deepEqual(menuCommands('paperWithNote'), [...always, 'litnotes.openNote'].sort());
-    assert.deepEqual(menuCommands('paperWithNote+pdf'), [...always, 'litnotes.openNote', 'litnotes.openPdf'].sort());
+    assert.deepEqual(menuCommands('paperWithNote'), [...always, 'litnotes.openNote', 'litnotes.updateNote'].sort());
+    assert.deepEqual(menuCommands('paperWithNote+pdf'), [...always, 'litnotes.openNote', 'litnotes.openPdf', 'litnotes.updateNote'].sort());
     assert.deepEqual(menuCommands('topic'), []);
     assert.deepEqual(menuCommands('note'), []);
   });

@@ -75,7 +75,7 @@ describe('local API client', () => {
     assert.equal(all!.versions.size, 250);
     assert.equal(all!.libraryVersion, zotero.libraryVersion);
     const from = zotero.requests.length;
-    assert.equal(await api.versions(zotero.libraryVersion), undefined);
+    assert.equal(await api.versions({ ifChangedSince: zotero.libraryVersion }), undefined);
     const request = zotero.requests[from];
     assert.equal(request.status, 304);
     assert.equal(request.headers['if-modified-since-version'], String(zotero.libraryVersion));
@@ -86,10 +86,10 @@ describe('local API client', () => {
     const before = zotero.libraryVersion;
     const key = zotero.keys()[3];
     zotero.edit(key, { title: 'Edited in Zotero' });
-    const changed = await api.versions(before);
+    const changed = await api.versions({ ifChangedSince: before, since: before });
     assert.ok(changed);
     assert.equal(changed.libraryVersion, before + 1);
-    assert.equal(changed.versions.get(key), before + 1);
+    assert.deepEqual([...changed.versions], [[key, before + 1]]);
   });
 
   test('items by key come back in batches of 50, only the ones asked for', async () => {
@@ -222,6 +222,21 @@ describe('local API client: failures', () => {
     const error = await rejected(new LocalApiClient(new URL(url)).fingerprint());
     assert.equal(error.kind, 'unreachable');
     assert.equal(error.message, `Nothing answers at ${url}: Zotero is not running there.`);
+  });
+
+  test("a server that refuses format=versions or sort is read without them", async () => {
+    const undo = [
+      zotero.fault({ path: /format=versions/, fault: { kind: 'status', status: 400, body: "Invalid 'format' value 'versions'" } }),
+      zotero.fault({ path: /sort=/, fault: { kind: 'status', status: 400, body: "Invalid 'sort' value 'dateAdded'" } }),
+    ];
+    try {
+      const client = new LocalApiClient(new URL(zotero.url));
+      assert.equal((await client.versions())!.versions.size, 5);
+      assert.equal((await client.page(0)).items.length, 5);
+      assert.match(zotero.requests.at(-1)!.path, /^\/api\/users\/0\/items\/top\?format=json&start=0&limit=100$/);
+    } finally {
+      for (const u of undo) u();
+    }
   });
 
   test('a Zotero without /items/top is read through /items', async () => {

@@ -23,17 +23,20 @@ interface Server {
   connection: ProtocolConnection;
   logs: string[];
   diagnostics: Map<string, { code: string; message: string }[]>;
+  /** Every diagnostic ever published, in order. */
+  published: { uri: string; message: string }[];
 }
 
 async function startServer(folder: string, cacheHome: string, settings: unknown): Promise<Server> {
   const child = spawn(process.execPath, [serverPath, '--stdio'], { cwd: folder, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  const server: Server = { process: child, connection, logs: [], diagnostics: new Map() };
+  const server: Server = { process: child, connection, logs: [], diagnostics: new Map(), published: [] };
   connection.onNotification('window/logMessage', (params: { message: string }) => {
     server.logs.push(params.message);
   });
   connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: { code: string; message: string }[] }) => {
     server.diagnostics.set(params.uri, params.diagnostics);
+    for (const d of params.diagnostics) server.published.push({ uri: params.uri, message: d.message });
   });
   connection.listen();
   await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(folder).href, capabilities: {}, initializationOptions: { settings } });
@@ -85,11 +88,17 @@ describe('server with the Zotero library and no catalog file', () => {
       publicationTitle: 'NeurIPS',
       tags: ['transformers'],
     });
+    // The second page comes late: for a while the library is there, but not all of it.
+    const undo = zotero.fault({ path: /format=json&sort=dateAdded&direction=asc&start=100&/, fault: { kind: 'delay', ms: 1500 }, times: 1 });
     server = await startServer(folder, cacheHome, { zotero: { enabled: true, url: zotero.url } });
+    // Open while the library comes in: an open note is checked at every change of the catalogs.
+    const draft = pathToFileURL(join(folder, 'notes/open.md')).href;
+    await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: draft, languageId: 'markdown', version: 1, text: 'Open: [@vaswaniAttentionAllYou2017].\n' } });
     await until('the library', async () => {
       const s = await status(server);
       return s.state === 'ready' && s.zotero?.state === 'live' && s.zotero;
     });
+    undo();
   });
 
   after(async () => {
@@ -126,6 +135,8 @@ describe('server with the Zotero library and no catalog file', () => {
     const diagnostics = await until('diagnostics', async () => server.diagnostics.get(noteUri()));
     assert.deepEqual(diagnostics.map((d) => [d.code, d.message.split(':')[0]]), [['citation.unknown-key', "Unknown citation key 'nobodyKnowsThis2020'"]]);
     assert.ok(![...server.diagnostics.keys()].some((uri) => uri.startsWith('zotero')));
+    // Not even while the library was coming in: no warning to take back.
+    assert.deepEqual(server.published.filter((d) => d.message.includes('vaswaniAttentionAllYou2017')), []);
   });
 
   test('an item added in Zotero appears without a restart; its citation stops being unknown', async () => {

@@ -41,6 +41,7 @@ function setup(url: string, options: { pollMs?: number; timeoutMs?: number; cach
       log: (message) => logs.push(message),
       apply: (edits, changedKeys, papers) => feeder.applySourceEdits(ZOTERO_CATALOG_URI, edits, changedKeys, papers),
       remove: () => feeder.removeSourceCatalog(ZOTERO_CATALOG_URI),
+      provisional: (papers) => feeder.addSourceProvisional(ZOTERO_CATALOG_URI, papers),
       status: (status) => statuses.push(status),
     },
     { cacheDir, server: 'test', pollMs: options.pollMs ?? 40, maxRetryMs: 80, timeoutMs: options.timeoutMs ?? 2000, fingerprintEvery: 2 },
@@ -83,6 +84,25 @@ describe('Zotero source', () => {
     await until('the changes', () => model.paper('newAdded2024') && !model.paper(zotero.citekeyOf(removed)!) && model.paper(zotero.citekeyOf(edited)!)?.title === 'Edited Without Sync');
     assert.equal(model.paperCount, 30);
     assert.equal(model.paper('newAdded2024')!.zoteroKey, added);
+  });
+
+  test('a synced edit reads that item, not the library; a deletion reads the list of keys once', async () => {
+    const zotero = await standIn({ generate: 200 });
+    const { model, source } = setup(zotero.url);
+    await until('live', () => source.status.state === 'live');
+    const [edited, removed] = zotero.keys();
+    let from = zotero.requests.length;
+    zotero.edit(edited, { title: 'Edited and synced' });
+    await until('the edit', () => model.paper(zotero.citekeyOf(edited)!)?.title === 'Edited and synced');
+    const afterEdit = zotero.requests.slice(from).filter((r) => r.status === 200).map((r) => r.path.replace('/api/users/0/items/top?', ''));
+    assert.ok(!afterEdit.some((path) => path.startsWith('format=versions') && !path.includes('since=')), afterEdit.join('\n'));
+    assert.ok(afterEdit.some((path) => path.includes(`itemKey=${edited}&`)), afterEdit.join('\n'));
+
+    from = zotero.requests.length;
+    zotero.remove(removed);
+    await until('the deletion', () => model.paperCount === 199);
+    const afterDelete = zotero.requests.slice(from).map((r) => r.path.replace('/api/users/0/items/top?', ''));
+    assert.equal(afterDelete.filter((path) => path === 'format=versions').length, 1, afterDelete.join('\n'));
   });
 
   test('without Better BibTeX: keys from the Citation Key field, Extra, else made like its default', async () => {

@@ -5,7 +5,8 @@
  * retorquere/zotero-better-bibtex content/json-rpc.ts, cayw.ts, the pull export):
  *
  * - HTTP/1.0 answers without a length, the connection closed after each; `X-Zotero-Version`.
- * - Local API `/api/users/0/items`, `/items/top`, `/items/:key`, `/items/:key/children`: `format`
+ * - Local API `/api/users/0/items`, `/items/top`, `/items/:key`, `/items/:key/children`,
+ *   `/items/:key/file/view/url` (a file attachment's `file://` URL): `format`
  *   json | keys | versions | csljson, `include`, `start`/`limit`, `sort`/`direction` (default
  *   dateModified, newest first), `since`, `itemKey`, `itemType` (with `-` and `||`), `q`;
  *   `Total-Results`, `Link`, `Last-Modified-Version`; 304 for `If-Modified-Since-Version` when the
@@ -460,6 +461,13 @@ export class ZoteroStandIn {
     const apiVersion = Number(headers['zotero-api-version'] ?? params.get('v') ?? 3);
     if (apiVersion !== 3 && pathname !== '/api/') return plain(501, `API version not implemented: ${apiVersion}`);
     if (pathname === '/api/') return plain(200, 'Nothing to see here.');
+    const file = /^\/api\/users\/0\/items\/([A-Z0-9]+)\/file\/view\/url$/.exec(pathname);
+    if (file) {
+      const attachment = this.items.get(file[1]);
+      if (!attachment) return plain(404, 'Not found');
+      if (attachment.data.itemType !== 'attachment' || !attachment.data.path) return plain(400, `Not a file attachment: ${file[1]}`);
+      return plain(200, `file://${String(attachment.data.path).split('/').map(encodeURIComponent).join('/')}`);
+    }
     const match = /^\/api\/users\/(\d+)\/items(?:\/(top)|\/([A-Z0-9]+)(\/children)?)?$/.exec(pathname);
     if (!match) return plain(404, 'No endpoint found\n');
     if (match[1] !== '0') return plain(400, 'Only data for the logged-in user is available locally -- use userID 0');

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { updateNoteRequest, updateNotesRequest, type NoteUpdate } from '../../../common/protocol';
+import type { TreeNode } from '../tree/treeModel';
 import { runningClient, type CommandContext } from './commandContext';
 
 /** The proposed note texts the difference view shows (a virtual, read-only document each). */
@@ -24,7 +25,7 @@ export function registerNoteUpdateCommands(ctx: CommandContext): vscode.Disposab
 async function updateNote(ctx: CommandContext, arg: unknown): Promise<NoteUpdate['status'] | undefined> {
   const client = runningClient(ctx);
   if (!client) return undefined;
-  const target = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+  const target = arg instanceof vscode.Uri ? arg : treeNoteUri(arg) ?? vscode.window.activeTextEditor?.document.uri;
   if (!target || target.scheme !== 'file') {
     void vscode.window.showInformationMessage('Open a literature note to update it.');
     return undefined;
@@ -50,6 +51,14 @@ async function updateNote(ctx: CommandContext, arg: unknown): Promise<NoteUpdate
       void vscode.window.showWarningMessage(result.message ?? 'LitNotes cannot update this note.');
       return result.status;
   }
+}
+
+/** The literature note of a Papers view node (a paper with a note, or the note itself). */
+function treeNoteUri(arg: unknown): vscode.Uri | undefined {
+  const node = arg as Partial<TreeNode> | undefined;
+  if (node?.kind === 'paper' && node.paper?.noteUri) return vscode.Uri.parse(node.paper.noteUri);
+  if (node?.kind === 'note' && node.isLiteratureNote && node.noteUri) return vscode.Uri.parse(node.noteUri);
+  return undefined;
 }
 
 async function updateAllNotes(ctx: CommandContext): Promise<void> {

@@ -11,6 +11,8 @@ import { openTarget, relatedPickItem } from '../tree/treeModel';
 import { runningClient, type CommandContext } from './commandContext';
 import { paperLinks } from './paperLinks';
 import { targetKey } from './paperTarget';
+import { openInZotero } from './zoteroCommands';
+import { isZoteroItemLink } from '../zoteroUri';
 
 export function registerPaperCommands(ctx: CommandContext): vscode.Disposable[] {
   return [
@@ -122,6 +124,11 @@ async function copyReference(ctx: CommandContext, arg: unknown): Promise<void> {
 async function goToCatalogEntry(ctx: CommandContext, arg: unknown): Promise<void> {
   const paper = await targetPaper(ctx, arg, 'Go to Catalog Entry');
   if (!paper) return;
+  // A paper of the Zotero library is written in Zotero.
+  if (isZoteroItemLink(paper.catalogUri)) {
+    await openInZotero(ctx, paper.catalogUri);
+    return;
+  }
   const { start, end } = paper.catalogRange;
   await openFile(paper.catalogUri, new vscode.Range(start.line, start.character, end.line, end.character));
 }

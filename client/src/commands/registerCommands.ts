@@ -7,7 +7,8 @@ import { registerNoteUpdateCommands } from './noteUpdateCommands';
 import { registerPdfCommands } from './pdfCommands';
 import { registerServerCommands } from './serverCommands';
 import { registerViewCommands } from './viewCommands';
+import { registerZoteroCommands } from './zoteroCommands';
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return [registerInsertCitation(ctx), ...registerPaperCommands(ctx), ...registerPdfCommands(ctx), ...registerNoteUpdateCommands(ctx), ...registerViewCommands(ctx), ...registerServerCommands(ctx)];
+  return [registerInsertCitation(ctx), ...registerPaperCommands(ctx), ...registerPdfCommands(ctx), ...registerNoteUpdateCommands(ctx), ...registerViewCommands(ctx), ...registerServerCommands(ctx), ...registerZoteroCommands(ctx)];
 }

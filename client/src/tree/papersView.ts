@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { paperRequest, relatedPapersRequest, topicPapersRequest, topicsRequest } from '../../../common/protocol';
 import { paperSort } from '../config';
+import { isZoteroItemLink } from '../zoteroUri';
 import { childrenSource, describeNode, filterHeader, paperNode, parentOf, topicNode, type NodeIcon, type PaperNode, type RelatedNode, type TopicNode, type TreeNode } from './treeModel';
 
 const collapsibleStates = {
@@ -17,6 +18,8 @@ const collapsibleStates = {
 } as const;
 
 export const papersViewId = 'litnotes.papers';
+/** Workspace state: the view was shown once by itself (`showOnce`). */
+const shownOnceKey = 'litnotes.papersViewShown';
 
 /** Index changes come in bursts (a save touches a note and its catalog): refresh once per burst. */
 const refreshDelayMs = 250;
@@ -31,6 +34,7 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
   /** Children fetched from the server per node id, until the next refresh: `reveal` walks them. */
   private readonly children = new Map<string, TreeNode[]>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private shownOnce = false;
 
   constructor(
     private readonly client: () => LanguageClient | undefined,
@@ -105,6 +109,18 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     return true;
   }
 
+  /**
+   * Shows the view without taking the focus, the first time a folder is indexed with notes and
+   * catalogs: a new user sees beside their notes what LitNotes found. Once per folder.
+   */
+  async showOnce(memento: vscode.Memento): Promise<void> {
+    if (this.shownOnce || memento.get<boolean>(shownOnceKey)) return;
+    this.shownOnce = true;
+    await memento.update(shownOnceKey, true);
+    const [first] = await this.topicNodes();
+    if (first) await this.treeView.reveal(first, { select: false, focus: false, expand: false });
+  }
+
   private async findPaper(key: string): Promise<PaperNode | undefined> {
     const client = this.client();
     const path = client ? ((await client.sendRequest(paperRequest, { key }))?.topicPath ?? []) : [];
@@ -171,6 +187,8 @@ function untrustedMarkdown(value: string): vscode.MarkdownString {
 
 /** Opens a workspace file; only `file:` URIs from the server are opened, never another scheme. */
 function openCommand(uri: string, line: number | undefined): vscode.Command | undefined {
+  // A paper of the Zotero library opens in Zotero (the command checks the link again).
+  if (isZoteroItemLink(uri)) return { title: 'Open in Zotero', command: 'litnotes.openInZotero', arguments: [uri] };
   const target = vscode.Uri.parse(uri);
   if (target.scheme !== 'file') return undefined;
   const options: vscode.TextDocumentShowOptions = line === undefined ? { preview: true } : { preview: true, selection: new vscode.Range(line, 0, line, 0) };

@@ -42,11 +42,16 @@ export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 /** A file's text (invalid UTF-8 becomes U+FFFD); refuses files larger than `maxBytes` with a message for the user. */
 export async function readText(filePath: string, maxBytes = MAX_FILE_BYTES): Promise<string> {
-  const { size } = await fs.stat(filePath);
+  return (await readTextAndTime(filePath, maxBytes)).text;
+}
+
+/** `readText`, and when the file was last modified (ms since the epoch). */
+export async function readTextAndTime(filePath: string, maxBytes = MAX_FILE_BYTES): Promise<{ text: string; modifiedAt: number }> {
+  const { size, mtimeMs } = await fs.stat(filePath);
   if (size > maxBytes) {
     throw new Error(`the file is ${megabytes(size)}, larger than the ${megabytes(maxBytes)} LitNotes reads; split it or exclude it with litnotes.exclude`);
   }
-  return fs.readFile(filePath, 'utf8');
+  return { text: await fs.readFile(filePath, 'utf8'), modifiedAt: mtimeMs };
 }
 
 function megabytes(bytes: number): string {

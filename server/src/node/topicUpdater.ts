@@ -59,6 +59,8 @@ export class TopicUpdater {
   /** The worker has every paper's text: it gets changes only (a new one gets them all). */
   private workerHasPapers = false;
   private retireTimer: NodeJS.Timeout | undefined;
+  /** A worker writing its cache before it stops. */
+  private retiring: Worker | undefined;
   private readonly inProcess: TopicWorkerCore | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** A collection of changed papers is under way (it spans slices). */
@@ -113,12 +115,17 @@ export class TopicUpdater {
       if (this.collecting || this.model.topics.computing || this.parsing.length > 0) return this.retireSoon();
       this.worker = undefined;
       this.workerHasPapers = false;
+      this.retiring = worker;
       worker.removeAllListeners();
-      const stop = setTimeout(() => void worker.terminate(), 5000);
-      worker.on('message', (event: TopicWorkerEvent) => {
-        if (event.type !== 'flushed') return;
+      const terminate = () => {
         clearTimeout(stop);
-        void worker.terminate();
+        void worker.terminate().finally(() => {
+          if (this.retiring === worker) this.retiring = undefined;
+        });
+      };
+      const stop = setTimeout(terminate, 5000);
+      worker.on('message', (event: TopicWorkerEvent) => {
+        if (event.type === 'flushed') terminate();
       });
       worker.on('error', () => undefined);
       worker.postMessage({ type: 'flush' } satisfies TopicWorkerRequest);
@@ -126,9 +133,9 @@ export class TopicUpdater {
     this.retireTimer.unref?.();
   }
 
-  /** Whether a worker thread is running now (it stops between changes). */
+  /** Whether a worker thread is running now, or writing its cache as it stops (it stops between changes). */
   get workerRunning(): boolean {
-    return this.worker !== undefined;
+    return this.worker !== undefined || this.retiring !== undefined;
   }
 
   /** Papers may have changed, or the number of topics asked for: the model runs after a pause (once catalogs are all read). */
@@ -164,6 +171,7 @@ export class TopicUpdater {
     for (const resolve of this.flushed.splice(0)) resolve();
     this.inProcess?.dispose();
     void this.worker?.terminate();
+    void this.retiring?.terminate();
   }
 
   /** Hands the changed papers to the worker, a slice at a time, then asks it to compute. */

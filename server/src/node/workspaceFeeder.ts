@@ -18,7 +18,7 @@ import type { CatalogUpdate } from '../service/catalogStore';
 import type { SourceEdit } from '../service/zoteroLibrary';
 import { CatalogReader, type CatalogReadResult } from './catalogReader';
 import { findWorkspaceFiles, yieldToEventLoop } from './discovery';
-import { isFile, pathToUri, readHead, readText, uriToPath } from './files';
+import { isFile, pathToUri, readHead, readTextAndTime, uriToPath } from './files';
 import { globMatcher, hasGlobSyntax } from './glob';
 
 export interface FeederHost {
@@ -208,6 +208,11 @@ export class WorkspaceFeeder {
     this.host.catalogChanged(uri, () => changedKeys);
   }
 
+  /** Papers of a source that is no file, known before its catalog is indexed (its cache): they answer completion meanwhile. */
+  addSourceProvisional(uri: string, papers: readonly Paper[]): void {
+    this.model.addProvisionalPapers(uri, papers);
+  }
+
   /** A source that is no file was turned off: its catalog leaves the model. */
   removeSourceCatalog(uri: string): void {
     if (this.model.isCatalog(uri)) this.removeCatalog(uri);
@@ -278,8 +283,9 @@ export class WorkspaceFeeder {
     else setImmediate(slice);
   }
 
-  feedNote(uri: string, text: string): void {
-    if (!this.model.setNote(uri, text)) return;
+  /** A note's text, written at `editedAt` (now for the editor's buffer, the file's time from disk). */
+  feedNote(uri: string, text: string, editedAt?: number): void {
+    if (!this.model.setNote(uri, text, editedAt)) return;
     this.host.noteChanged(uri);
     void this.loadFrontMatterCatalogs(uri);
   }
@@ -381,17 +387,24 @@ export class WorkspaceFeeder {
   }
 
   private async readNote(uri: string): Promise<void> {
-    const text = this.host.openText(uri) ?? (await this.readFile(uri));
+    const open = this.host.openText(uri);
+    if (open !== undefined) return this.feedNote(uri, open, Date.now());
+    const read = await this.readFileAndTime(uri);
     // The editor's buffer wins, also when the note was opened while its file was read.
-    const current = this.host.openText(uri) ?? text;
-    if (current !== undefined) this.feedNote(uri, current);
+    const current = this.host.openText(uri);
+    if (current !== undefined) this.feedNote(uri, current, Date.now());
+    else if (read) this.feedNote(uri, read.text, read.modifiedAt);
   }
 
   private async readFile(uri: string): Promise<string | undefined> {
+    return (await this.readFileAndTime(uri))?.text;
+  }
+
+  private async readFileAndTime(uri: string): Promise<{ text: string; modifiedAt: number } | undefined> {
     const filePath = uriToPath(uri);
     if (!filePath) return undefined;
     try {
-      return await readText(filePath);
+      return await readTextAndTime(filePath);
     } catch (e) {
       this.host.error(`Cannot read ${this.display(uri)}: ${(e as Error).message}`);
       return undefined;

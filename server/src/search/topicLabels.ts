@@ -12,7 +12,7 @@
  * - another topic's label (the caller keeps the used ones).
  */
 import { foldAccents } from './tokenize';
-import { stemWord, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
+import { kthLargest, stemWord, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
 
 /** Words too broad to name a topic alone (stems of). A phrase made of them only is too broad as well. */
 const GENERIC_WORDS = stems(
@@ -28,14 +28,16 @@ const GENERIC_WORDS = stems(
   'instance instances example examples object objects image images text world order form terms term class classes ' +
   'challenge challenges limitation limitations capability capabilities ability abilities design rate bound bounds ' +
   'complexity guarantee guarantees analysis computation computational empirical theoretical practical real ' +
-  'application novel effectiveness efficiency scalability tradeoff trade-off size',
+  'application novel effectiveness efficiency scalability tradeoff trade-off size ' +
+  // Adjectives and pieces of compounds that name nothing alone ("Robust", "Offline", "End" of end-to-end).
+  'robust offline online end dimensional',
 );
 
 /** Modifiers: a label does not start or end with one ("Efficient Inference", "Sparse Attention Efficient"). */
 const EDGE_WORDS = stems(
   'novel new towards toward efficient effective improved improving improve better fast faster simple simpler ' +
   'scalable general unified unifying make making several various existing beyond across like different ' +
-  'significant good via provable provably fully practical generalized principled',
+  'significant good via provable provably fully practical generalized principled highly assuming',
 );
 
 /** Verbs and openers of titles: a label does not start with one ("Learning Representations", "Rethinking Pruning"). */
@@ -45,7 +47,7 @@ const START_WORDS = stems('learning learned learn understanding revisiting rethi
 const END_WORDS = stems(
   'multi self semi cross pre co non sub inter intra post re de un anti few zero one free aware driven guided ' +
   'agnostic specific level scale wise like shot based oriented centric invariant equivariant dependent ' +
-  'independent conditioned conditional order',
+  'independent conditioned conditional order dimensional',
 );
 
 function stems(words: string): Set<string> {
@@ -59,62 +61,117 @@ export interface LabelCandidates {
   shared: number[];
 }
 
-/** Per topic of one sibling set: papers' rows. */
-export interface SiblingTopics {
-  rows: Int32Array[];
-}
-
 /** A term counts its papers, and twice those whose title (or keywords) has it: titles name topics. */
 const TITLE_BONUS = 1;
 /** A term in more of the siblings' papers than this share is everyone's, no one topic's label. */
 const CATCH_ALL_SHARE = 0.25;
 const MAX_CANDIDATES = 40;
-/** A term written right after (or before) another content word this often is part of a longer name. */
-const BOUND_SHARE = 0.75;
+/** Score factor by number of words: a phrase names a topic better than one of its words ("Sparse Attention", not "Attention"). */
+const LENGTH_BONUS = [0, 1, 1.3, 1.4];
+/** A term followed by another content word this often qualifies a name it is not. */
+const MODIFIER_SHARE = 2 / 3;
+/** A term written after (or before) one same word this often, or one of two words this often, is part of a longer name (boundBy). */
+const ONE_PARTNER_SHARE = 0.5;
+const TWO_PARTNERS_SHARE = 2 / 3;
+
+/** Arrays of the vocabulary's size, reused by every sibling set of one run (all zero between uses). */
+export interface LabelScratch {
+  all: Float32Array;
+  allPapers: Int32Array;
+  weighted: Float32Array;
+}
+
+export function labelScratch(vocabulary: Vocabulary): LabelScratch {
+  const dims = vocabulary.terms.length;
+  return { all: new Float32Array(dims), allPapers: new Int32Array(dims), weighted: new Float32Array(dims) };
+}
 
 /**
- * Candidate terms for each topic of a sibling set, best first: class-based TF-IDF, the share of the
- * topic's papers with the term times how much more common it is in the topic than among the siblings.
+ * Candidate terms for each topic of a sibling set (`siblings[c]`: its papers' rows), best first:
+ * class-based TF-IDF, the share of the topic's papers with the term (titles count twice) times the
+ * log of how much more common it is in the topic than among all the siblings' papers.
  */
-export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, siblings: SiblingTopics): LabelCandidates[] {
-  const dims = vocabulary.terms.length;
-  const total = siblings.rows.reduce((sum, rows) => sum + rows.length, 0);
-  const all = new Float32Array(dims);
-  const allPapers = new Int32Array(dims);
-  const perTopic = siblings.rows.map((rows) => {
-    const weighted = new Map<number, number>();
+export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, siblings: readonly (readonly number[])[], scratch: LabelScratch): LabelCandidates[] {
+  const { all, allPapers, weighted } = scratch;
+  const total = siblings.reduce((sum, rows) => sum + rows.length, 0);
+  const touchedAll: number[] = [];
+  for (const rows of siblings) {
     for (const r of rows) {
       for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
         const term = vectors.terms[p];
-        const weight = 1 + TITLE_BONUS * vectors.inTitle[p];
-        weighted.set(term, (weighted.get(term) ?? 0) + weight);
-        all[term] += weight;
+        if (allPapers[term] === 0) touchedAll.push(term);
+        all[term] += 1 + TITLE_BONUS * vectors.inTitle[p];
         allPapers[term]++;
       }
     }
-    return weighted;
-  });
-  const catchAll = (term: number, size: number) => allPapers[term] > Math.max(CATCH_ALL_SHARE * total, 1.5 * size);
-
-  return siblings.rows.map((rows, c) => {
-    const weighted = perTopic[c];
+  }
+  const labelable = labelableTerms(vocabulary);
+  let scoreOf = new Float64Array(256);
+  let termOf = new Int32Array(256);
+  let sharedOf = new Uint8Array(256);
+  let selectScratch = new Float64Array(256);
+  const candidates = siblings.map((rows) => {
     const size = rows.length;
-    const scored: { term: number; score: number }[] = [];
-    const shared: { term: number; score: number }[] = [];
-    for (const [term, weight] of weighted) {
-      if (!isLabelTerm(vocabulary, term)) continue;
-      const inTopic = weight / size;
-      const overall = all[term] / total;
-      (catchAll(term, size) ? shared : scored).push({ term, score: inTopic * Math.log(1 + inTopic / overall) });
+    const touched: number[] = [];
+    for (const r of rows) {
+      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
+        const term = vectors.terms[p];
+        if (weighted[term] === 0) touched.push(term);
+        weighted[term] += 1 + TITLE_BONUS * vectors.inTitle[p];
+      }
     }
-    const best = (list: { term: number; score: number }[]) =>
-      list
-        .sort((a, b) => b.score - a.score || compareText(vocabulary.terms[a.term], vocabulary.terms[b.term]))
-        .slice(0, MAX_CANDIDATES)
-        .map((s) => s.term);
-    return { terms: best(scored), shared: best(shared) };
+    if (scoreOf.length < touched.length) {
+      scoreOf = new Float64Array(touched.length * 2);
+      termOf = new Int32Array(touched.length * 2);
+      sharedOf = new Uint8Array(touched.length * 2);
+      selectScratch = new Float64Array(touched.length * 2);
+    }
+    let n = 0;
+    const catchAll = Math.max(CATCH_ALL_SHARE * total, 1.5 * size);
+    for (const term of touched) {
+      // Once in one abstract is no topic's name: at least two papers, or a title.
+      if (labelable[term] && weighted[term] >= 2) {
+        const inTopic = weighted[term] / size;
+        const overall = all[term] / total;
+        termOf[n] = term;
+        scoreOf[n] = LENGTH_BONUS[vocabulary.lengths[term]] * inTopic * Math.log(1 + inTopic / overall);
+        sharedOf[n++] = allPapers[term] > catchAll ? 1 : 0;
+      }
+      weighted[term] = 0;
+    }
+    return { terms: best(termOf, scoreOf, sharedOf, n, 0, selectScratch), shared: best(termOf, scoreOf, sharedOf, n, 1, selectScratch) };
   });
+  for (const term of touchedAll) {
+    all[term] = 0;
+    allPapers[term] = 0;
+  }
+  return candidates;
 }
+
+/** The best-scored terms of one kind (`shared` 0 or 1), at most `MAX_CANDIDATES`; ties by term id, which is the terms' alphabetical order. */
+function best(terms: Int32Array, scores: Float64Array, shared: Uint8Array, n: number, kind: number, scratch: Float64Array): number[] {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (shared[i] === kind) scratch[count++] = scores[i];
+  if (count === 0) return [];
+  const cut = count > MAX_CANDIDATES ? kthLargest(scratch, count, MAX_CANDIDATES, new Float64Array(count)) : -Infinity;
+  const picked: { term: number; score: number }[] = [];
+  for (let i = 0; i < n; i++) if (shared[i] === kind && scores[i] >= cut) picked.push({ term: terms[i], score: scores[i] });
+  return picked
+    .sort((a, b) => b.score - a.score || a.term - b.term)
+    .slice(0, MAX_CANDIDATES)
+    .map((s) => s.term);
+}
+
+/** Per term of the vocabulary: may it name a topic (isLabelTerm), computed once per vocabulary. */
+function labelableTerms(vocabulary: Vocabulary): Uint8Array {
+  let flags = labelable.get(vocabulary);
+  if (!flags) {
+    flags = Uint8Array.from(vocabulary.terms, (_, term) => (isLabelTerm(vocabulary, term) ? 1 : 0));
+    labelable.set(vocabulary, flags);
+  }
+  return flags;
+}
+const labelable = new WeakMap<Vocabulary, Uint8Array>();
 
 /** Whether a term may name a topic: no generic-only phrase, no modifier at its edges. */
 export function isLabelTerm(vocabulary: Vocabulary, term: number): boolean {
@@ -135,41 +192,101 @@ export interface TermUsage {
    * modifiers ("Efficient Pruning" still names "Pruning").
    */
   fragment: boolean;
+  /** Occurrences in titles and keywords: a term no title says is prose, not a topic's name ("Alleviate"). */
+  inTitles: number;
 }
 
-/** How the texts (titles first: they win ties of spelling) write a term. */
-export function usageOf(term: string, texts: readonly { text: string; words: WrittenWord[] }[]): TermUsage {
+/** A topic's texts (titles first: they win ties of spelling) as words, with where each stem is written. */
+export interface TopicTexts {
+  texts: string[];
+  /** `texts[0..titled)` are titles and keywords, the rest abstracts. */
+  titled: number;
+  words: WrittenWord[][];
+  /** Stem → positions, text index · 2^20 + word index. */
+  byStem: Map<string, number[]>;
+}
+
+export function indexTexts(texts: string[], titled: number, stems?: Map<string, string | undefined>): TopicTexts {
+  const words = texts.map((text) => writtenWords(text, stems));
+  const byStem = new Map<string, number[]>();
+  words.forEach((list, t) =>
+    list.forEach((word, w) => {
+      if (word.stem === undefined) return;
+      const at = byStem.get(word.stem);
+      if (at) at.push(t * 1048576 + w);
+      else byStem.set(word.stem, [t * 1048576 + w]);
+    }),
+  );
+  return { texts, titled, words, byStem };
+}
+
+/** How the texts write a term. */
+export function usageOf(term: string, topic: TopicTexts): TermUsage {
   const stemsOfTerm = term.split(' ');
   const n = stemsOfTerm.length;
   const counts = new Map<string, number>();
   let occurrences = 0;
-  let leftBound = 0;
-  let rightBound = 0;
+  let inTitles = 0;
+  // The content words written right before and right after the term, by stem.
+  const before = new Map<string, number>();
+  const after = new Map<string, number>();
   // A word before the term binds it when the longer name could start with it; a word after, when it could end it.
   const bindsBefore = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !START_WORDS.has(word.stem);
   const bindsAfter = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !END_WORDS.has(word.stem);
-  for (const { text, words } of texts) {
-    for (let i = 0; i + n <= words.length; i++) {
-      let match = true;
-      for (let j = 0; j < n && match; j++) match = words[i + j].stem === stemsOfTerm[j] && (j === 0 || words[i + j].joined);
-      if (!match) continue;
-      occurrences++;
-      if (words[i].joined && bindsBefore(words[i - 1])) leftBound++;
-      if (words[i + n]?.joined && bindsAfter(words[i + n])) rightBound++;
-      const spelling = titleCase(text.slice(words[i].start, words[i + n - 1].end).replace(/\s+/g, ' '));
-      counts.set(spelling, (counts.get(spelling) ?? 0) + 1);
-    }
+  for (const position of topic.byStem.get(stemsOfTerm[0]) ?? []) {
+    const t = Math.floor(position / 1048576);
+    const i = position % 1048576;
+    const words = topic.words[t];
+    if (i + n > words.length) continue;
+    let match = true;
+    for (let j = 1; j < n && match; j++) match = words[i + j].stem === stemsOfTerm[j] && words[i + j].joined;
+    if (!match) continue;
+    occurrences++;
+    if (t < topic.titled) inTitles++;
+    const left = words[i - 1];
+    if (words[i].joined && bindsBefore(left)) before.set(left.stem as string, (before.get(left.stem as string) ?? 0) + 1);
+    const right = words[i + n];
+    if (right?.joined && bindsAfter(right)) after.set(right.stem as string, (after.get(right.stem as string) ?? 0) + 1);
+    const written = topic.texts[t].slice(words[i].start, words[i + n - 1].end);
+    counts.set(written, (counts.get(written) ?? 0) + 1);
+  }
+  // Spellings that differ in case only are one ("few-shot", "Few-Shot").
+  const cased = new Map<string, number>();
+  for (const [written, count] of counts) {
+    const spelling = titleCase(written.replace(/\s+/g, ' '));
+    cased.set(spelling, (cased.get(spelling) ?? 0) + count);
   }
   let best: string | undefined;
   let bestCount = 0;
-  for (const [spelling, count] of counts) {
+  for (const [spelling, count] of cased) {
     if (count > bestCount || (count === bestCount && best !== undefined && compareText(spelling, best) < 0)) {
       best = spelling;
       bestCount = count;
     }
   }
-  const fragment = occurrences > 0 && Math.max(leftBound, rightBound) >= BOUND_SHARE * occurrences;
-  return { spelling: best, fragment };
+  let followed = 0;
+  for (const count of after.values()) followed += count;
+  // Mostly followed by a word, whatever it is: a modifier ("Multi-Agent", "Pre-Trained", "Diffusion" of Diffusion Models).
+  const fragment = occurrences > 0 && (followed >= MODIFIER_SHARE * occurrences || boundBy(before, occurrences) || boundBy(after, occurrences));
+  return { spelling: best, fragment, inTitles };
+}
+
+/**
+ * Whether the words on one side of a term's occurrences make it part of a longer name: one word
+ * there in half of them ("Pre-Trained Language Models" for "Trained Language Models"), or two in
+ * two thirds ("Few-Shot", "Zero-Shot" for "Shot"). Many different words before it ("Dynamic",
+ * "Relightable", "Sparse-View" Gaussian Splatting) only qualify a name that stands alone.
+ */
+function boundBy(partners: Map<string, number>, occurrences: number): boolean {
+  let first = 0;
+  let second = 0;
+  for (const count of partners.values()) {
+    if (count > first) {
+      second = first;
+      first = count;
+    } else if (count > second) second = count;
+  }
+  return first >= ONE_PARTNER_SHARE * occurrences || first + second >= TWO_PARTNERS_SHARE * occurrences;
 }
 
 /** "sparse-view gaussian splatting" → "Sparse-View Gaussian Splatting"; "LLMs", "μSR", "iPhone" stay. */

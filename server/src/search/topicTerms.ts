@@ -42,7 +42,9 @@ const PROSE_WORDS = new Set(
     'first second third two three four five six given make makes made take takes consider considered ' +
     'study studies studied investigate investigates work works paper\'s whose finally key main important ' +
     'could would among able called known well-known need needs needed lead leads leading code available ' +
-    'github com http https www org'
+    'github com http https www org ' +
+    // "(cid:123)": glyph codes left in abstracts extracted from PDFs.
+    'cid'
   ).split(' '),
 );
 
@@ -82,12 +84,25 @@ export function isPhraseGap(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 45 || code === 0x2010 || code === 0x2011 || code === 0x2013;
 }
 
-/** Word ids by stem, shared by every paper of one run. */
+/**
+ * Word ids by stem, shared by every paper of one run. An ASCII word is found by a hash of its
+ * lower-case characters computed while scanning, compared in place: no string per word read
+ * (the text of 100,000 papers is 50 million words).
+ */
 export class WordTable {
   readonly stems: string[] = [];
   private readonly byStem = new Map<string, number>();
   /** Folded spelling → word id, or -1 for a stop word or number. */
   private readonly bySpelling = new Map<string, number>();
+  /** ASCII spellings: open addressing over `slots` (entry + 1, 0 free); entry e's lower-case characters are `chars[starts[e]..starts[e] + lengths[e]]`. */
+  private slots: Int32Array = new Int32Array(1 << 14);
+  private hashes: Int32Array = new Int32Array(1 << 12);
+  private starts: Int32Array = new Int32Array(1 << 12);
+  private lengths: Int32Array = new Int32Array(1 << 12);
+  private ids: Int32Array = new Int32Array(1 << 12);
+  private chars: Uint16Array = new Uint16Array(1 << 15);
+  private entries = 0;
+  private used = 0;
 
   /** The word id of a folded spelling, -1 when it is no content word. */
   idOf(folded: string): number {
@@ -107,10 +122,77 @@ export class WordTable {
     return id;
   }
 
-  /** The id of a stem already seen, -1 otherwise. */
-  idOfStem(stem: string): number {
-    return this.byStem.get(stem) ?? -1;
+  /**
+   * The word id of `text[start..end)`, an ASCII word whose lower-case characters hash to `hash`
+   * (asciiHash), -1 when it is no content word.
+   */
+  idOfAscii(text: string, start: number, end: number, hash: number): number {
+    const length = end - start;
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] - 1;
+      if (entry < 0) break;
+      if (this.hashes[entry] !== hash || this.lengths[entry] !== length) continue;
+      const at = this.starts[entry];
+      let same = true;
+      for (let i = 0; i < length && same; i++) same = this.chars[at + i] === lower(text.charCodeAt(start + i));
+      if (same) return this.ids[entry];
+    }
+    const folded = text.slice(start, end).toLowerCase();
+    const id = this.idOf(folded);
+    this.remember(folded, hash, id);
+    return id;
   }
+
+  private remember(folded: string, hash: number, id: number): void {
+    if ((this.entries + 1) * 2 > this.slots.length) this.rehash();
+    if (this.entries === this.hashes.length) {
+      this.hashes = growInt(this.hashes);
+      this.starts = growInt(this.starts);
+      this.lengths = growInt(this.lengths);
+      this.ids = growInt(this.ids);
+    }
+    if (this.used + folded.length > this.chars.length) {
+      const chars = new Uint16Array(Math.max(this.chars.length * 2, this.used + folded.length));
+      chars.set(this.chars);
+      this.chars = chars;
+    }
+    const entry = this.entries++;
+    this.hashes[entry] = hash;
+    this.starts[entry] = this.used;
+    this.lengths[entry] = folded.length;
+    this.ids[entry] = id;
+    for (let i = 0; i < folded.length; i++) this.chars[this.used++] = folded.charCodeAt(i);
+    this.place(entry);
+  }
+
+  private place(entry: number): void {
+    const mask = this.slots.length - 1;
+    let slot = this.hashes[entry] & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = entry + 1;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let entry = 0; entry < this.entries; entry++) this.place(entry);
+  }
+}
+
+function growInt(array: Int32Array): Int32Array {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/** A character code in lower case (ASCII letters only). */
+function lower(code: number): number {
+  return code >= 65 && code <= 90 ? code + 32 : code;
+}
+
+/** Whether an ASCII character code is a letter or digit. */
+function isAsciiWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
 }
 
 /** A field's word ids in order with -1 at each phrase break; a growable Int32Array. */
@@ -142,16 +224,24 @@ export class TokenBuffer {
 
 /** Appends the word ids of a text to `out`, -1 at each phrase break (and at its end). */
 export function tokenizeInto(text: string, weight: number, words: WordTable, out: TokenBuffer): void {
-  const folded = foldAccents(text);
   let start = -1;
-  for (let i = 0; i <= folded.length; i++) {
-    const code = i < folded.length ? folded.charCodeAt(i) : 46;
-    if (isWordChar(code)) {
-      if (start < 0) start = i;
+  let ascii = true;
+  let hash = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 46;
+    if (code < 128 ? isAsciiWordChar(code) : isWordChar(code)) {
+      if (start < 0) {
+        start = i;
+        ascii = true;
+        hash = 0x811c9dc5 | 0;
+      }
+      if (code < 128) hash = Math.imul(hash ^ lower(code), 0x01000193);
+      else ascii = false;
       continue;
     }
     if (start >= 0) {
-      out.push(words.idOf(folded.slice(start, i)), weight);
+      // A word with accents or other letters folds the slow way (NFD): few of them.
+      out.push(ascii ? words.idOfAscii(text, start, i, hash) : words.idOf(foldAccents(text.slice(start, i))), weight);
       start = -1;
     }
     if (!isPhraseGap(code)) out.push(-1, weight);
@@ -270,7 +360,7 @@ function hash3(a: number, b: number, c: number): number {
 
 /** The vocabulary: terms with their document frequency and IDF. */
 export interface Vocabulary {
-  /** Stems joined by spaces: "few shot learn". */
+  /** Stems joined by spaces: "few shot learn"; in alphabetical order, so a term id compares as its text. */
   terms: string[];
   /** Number of words of each term (1–3). */
   lengths: Uint8Array;
@@ -282,6 +372,8 @@ export interface Vocabulary {
   wordTerm: Int32Array;
   /** Phrases (by word ids) → their index in `phraseTerm`. */
   phrases: PhraseTable;
+  /** Per word id: 1 when a kept phrase starts with it (most words start none: no lookup then). */
+  phraseStart: Uint8Array;
   phraseTerm: Int32Array;
   idOf(term: string): number;
 }
@@ -362,8 +454,23 @@ export function buildVocabulary(sample: TokenRuns, words: WordTable, minDf: numb
   if (kept.length > MAX_TERMS) kept.length = MAX_TERMS;
   kept.sort(byText);
 
+  // The kept phrases in a table of their own (a few thousand, not every phrase counted): looked up
+  // at every word of every paper. A three-word phrase's first two words are there too (term -1 when
+  // not kept themselves), so a miss on two words ends the lookup.
   const wordTerm = new Int32Array(wordCount).fill(-1);
-  const phraseTerm = new Int32Array(phrases.size).fill(-1);
+  const kept3 = new PhraseTable(Math.max(16, kept.length));
+  let phraseTerm = new Int32Array(Math.max(16, kept.length)).fill(-1);
+  const phraseStart = new Uint8Array(wordCount);
+  const setPhrase = (words3: number[], term: number) => {
+    phraseStart[words3[0]] = 1;
+    const at = kept3.add(words3[0], words3[1], words3.length === 3 ? words3[2] : -1);
+    if (at >= phraseTerm.length) {
+      const bigger = new Int32Array(phraseTerm.length * 2).fill(-1);
+      bigger.set(phraseTerm);
+      phraseTerm = bigger;
+    }
+    if (term >= 0) phraseTerm[at] = term;
+  };
   const termOfText = new Map<string, number>();
   const terms: string[] = [];
   const lengths = new Uint8Array(kept.length);
@@ -371,7 +478,11 @@ export function buildVocabulary(sample: TokenRuns, words: WordTable, minDf: numb
   const df = new Int32Array(kept.length);
   kept.forEach((term, i) => {
     if (term.word >= 0) wordTerm[term.word] = i;
-    else phraseTerm[term.phrase] = i;
+    else {
+      const phraseWords = phrases.words(term.phrase);
+      setPhrase(phraseWords, i);
+      if (phraseWords.length === 3) setPhrase(phraseWords.slice(0, 2), -1);
+    }
     termOfText.set(term.text, i);
     terms.push(term.text);
     lengths[i] = term.length;
@@ -379,12 +490,12 @@ export function buildVocabulary(sample: TokenRuns, words: WordTable, minDf: numb
     // Smoothed IDF, as scikit-learn's: never zero, so a common word still counts a little.
     idf[i] = Math.log((1 + docs) / (1 + term.df)) + 1;
   });
-  return { terms, lengths, idf, df, sampleSize: docs, wordTerm, phrases, phraseTerm, idOf: (term) => termOfText.get(term) ?? -1 };
+  return { terms, lengths, idf, df, sampleSize: docs, wordTerm, phrases: kept3, phraseStart, phraseTerm, idOf: (term) => termOfText.get(term) ?? -1 };
 }
 
 /**
- * Papers as rows of a sparse matrix: row r's terms are `terms[offsets[r]..offsets[r + 1]]`
- * (ascending), with L2-normalized weights. `inTitle` marks a term its title or keywords have.
+ * Papers as rows of a sparse matrix: row r's terms are `terms[offsets[r]..offsets[r + 1]]` (in
+ * the order the paper first uses them), with L2-normalized weights. `inTitle` marks a term its title or keywords have.
  */
 export interface PaperVectors {
   offsets: Uint32Array;
@@ -395,29 +506,35 @@ export interface PaperVectors {
 }
 
 /**
- * The vectors of all documents (in the given order). `sampled(r)` gives the stored tokens of a
- * document the vocabulary already tokenized, as its index in `sample`.
+ * The vectors of the documents (in the given order); with `only`, of those it marks (the others
+ * get no terms). `sample.indexOf[r]` gives the stored tokens of a document the vocabulary already
+ * tokenized, as its index in `sample.runs`.
  */
-export function vectorize(docs: readonly TopicDocument[], words: WordTable, vocabulary: Vocabulary, sample?: { runs: TokenRuns; indexOf: Int32Array }): PaperVectors {
+export function vectorize(
+  docs: readonly TopicDocument[],
+  words: WordTable,
+  vocabulary: Vocabulary,
+  sample?: { runs: TokenRuns; indexOf: Int32Array },
+  only?: Uint8Array,
+): PaperVectors {
   const tokens = new TokenBuffer();
   const dims = vocabulary.terms.length;
   const tf = new Float32Array(dims);
   const titled = new Uint8Array(dims);
   const touched: number[] = [];
   const offsets = new Uint32Array(docs.length + 1);
-  let terms = new Int32Array(docs.length * 24 + 16);
+  let terms = new Int32Array((only ? 64 : docs.length * 24) + 16);
   let weights = new Float32Array(terms.length);
   let inTitle = new Uint8Array(terms.length);
   let nnz = 0;
-  const { wordTerm, phrases, phraseTerm, idf } = vocabulary;
-  const touch = (term: number, weight: number) => {
-    if (term < 0) return;
-    if (tf[term] === 0) touched.push(term);
-    tf[term] += weight;
-    if (weight > 1) titled[term] = 1;
-  };
-  const order: number[] = [];
+  const { wordTerm, phrases, phraseStart, phraseTerm, idf } = vocabulary;
+  let heaviness = new Float64Array(256);
+  let selectScratch = new Float64Array(256);
   for (let r = 0; r < docs.length; r++) {
+    if (only && !only[r]) {
+      offsets[r + 1] = nnz;
+      continue;
+    }
     let ids: Int32Array;
     let fieldWeights: Uint8Array;
     let start: number;
@@ -439,40 +556,71 @@ export function vectorize(docs: readonly TopicDocument[], words: WordTable, voca
       const a = ids[i];
       if (a < 0) continue;
       const weight = fieldWeights[i];
-      touch(wordTerm[a], weight);
-      if (i + 1 >= end || ids[i + 1] < 0) continue;
-      const pair = phrases.get(a, ids[i + 1], -1);
+      let term = wordTerm[a];
+      if (term >= 0) {
+        if (tf[term] === 0) touched.push(term);
+        tf[term] += weight;
+        if (weight > 1) titled[term] = 1;
+      }
+      const b = ids[i + 1];
+      if (i + 1 >= end || b < 0 || a >= phraseStart.length || !phraseStart[a]) continue;
+      const pair = phrases.get(a, b, -1);
       if (pair < 0) continue;
-      touch(phraseTerm[pair], weight);
-      if (i + 2 >= end || ids[i + 2] < 0) continue;
-      const triple = phrases.get(a, ids[i + 1], ids[i + 2]);
-      if (triple >= 0) touch(phraseTerm[triple], weight);
+      term = phraseTerm[pair];
+      if (term >= 0) {
+        if (tf[term] === 0) touched.push(term);
+        tf[term] += weight;
+        if (weight > 1) titled[term] = 1;
+      }
+      const c = ids[i + 2];
+      if (i + 2 >= end || c < 0) continue;
+      const triple = phrases.get(a, b, c);
+      term = triple >= 0 ? phraseTerm[triple] : -1;
+      if (term >= 0) {
+        if (tf[term] === 0) touched.push(term);
+        tf[term] += weight;
+        if (weight > 1) titled[term] = 1;
+      }
     }
     for (const term of touched) tf[term] = (1 + Math.log(tf[term])) * idf[term];
-    // The heaviest terms; ties by term id so the cut is deterministic.
-    order.length = 0;
-    for (const term of touched) order.push(term);
-    if (order.length > MAX_TERMS_PER_PAPER) {
-      order.sort((a, b) => tf[b] - tf[a] || a - b);
-      order.length = MAX_TERMS_PER_PAPER;
+    // The heaviest terms; those weighing exactly the cut are kept in the order first met while there is room.
+    let cut = -1;
+    let room = touched.length;
+    if (touched.length > MAX_TERMS_PER_PAPER) {
+      if (heaviness.length < touched.length) {
+        heaviness = new Float64Array(touched.length * 2);
+        selectScratch = new Float64Array(touched.length * 2);
+      }
+      for (let i = 0; i < touched.length; i++) heaviness[i] = tf[touched[i]];
+      cut = kthLargest(heaviness, touched.length, MAX_TERMS_PER_PAPER, selectScratch);
+      room = MAX_TERMS_PER_PAPER;
+      for (const term of touched) if (tf[term] > cut) room--;
     }
-    order.sort((a, b) => a - b);
     let norm = 0;
-    for (const term of order) norm += tf[term] * tf[term];
+    for (const term of touched) {
+      let keep = cut < 0 || tf[term] > cut;
+      if (!keep && tf[term] === cut && room > 0) {
+        keep = true;
+        room--;
+      }
+      if (keep) norm += tf[term] * tf[term];
+      else tf[term] = -1; // dropped
+    }
     norm = Math.sqrt(norm) || 1;
-    if (nnz + order.length > terms.length) {
-      const size = Math.max(terms.length * 2, nnz + order.length);
+    const kept = Math.min(touched.length, MAX_TERMS_PER_PAPER);
+    if (nnz + kept > terms.length) {
+      const size = Math.max(terms.length * 2, nnz + kept);
       terms = grow(terms, new Int32Array(size));
       weights = grow(weights, new Float32Array(size));
       inTitle = grow(inTitle, new Uint8Array(size));
     }
-    for (const term of order) {
-      terms[nnz] = term;
-      weights[nnz] = tf[term] / norm;
-      inTitle[nnz] = titled[term];
-      nnz++;
-    }
     for (const term of touched) {
+      if (tf[term] >= 0) {
+        terms[nnz] = term;
+        weights[nnz] = tf[term] / norm;
+        inTitle[nnz] = titled[term];
+        nnz++;
+      }
       tf[term] = 0;
       titled[term] = 0;
     }
@@ -496,24 +644,63 @@ export interface WrittenWord {
   joined: boolean;
 }
 
-/** The words of a text with their positions (titles and abstracts of one topic, read once for its labels). */
-export function writtenWords(text: string): WrittenWord[] {
+/**
+ * The words of a text with their positions (titles and abstracts of one topic, read once for its
+ * labels); `stems` remembers each spelling's stem across calls.
+ */
+export function writtenWords(text: string, stems?: Map<string, string | undefined>): WrittenWord[] {
   const out: WrittenWord[] = [];
   let start = -1;
   let joined = false;
   for (let i = 0; i <= text.length; i++) {
     const code = i < text.length ? text.charCodeAt(i) : 46;
-    if (isWordChar(code)) {
+    if (code < 128 ? isAsciiWordChar(code) : isWordChar(code)) {
       if (start < 0) start = i;
       continue;
     }
     if (start >= 0) {
-      const folded = foldAccents(text.slice(start, i));
-      out.push({ start, end: i, stem: isContentWord(folded) ? stemWord(folded) : undefined, joined });
+      const written = text.slice(start, i);
+      let stem = stems?.get(written);
+      if (stem === undefined && !stems?.has(written)) {
+        const folded = foldAccents(written);
+        stem = isContentWord(folded) ? stemWord(folded) : undefined;
+        stems?.set(written, stem);
+      }
+      out.push({ start, end: i, stem, joined });
       start = -1;
       joined = true;
     }
     if (!isPhraseGap(code)) joined = false;
   }
   return out;
+}
+
+/**
+ * The k-th largest of `values[from..from + count)` (k from 1), by quickselect on `scratch` (at
+ * least `count` long; its contents are lost): linear, where a typed array's sort costs
+ * microseconds a call.
+ */
+export function kthLargest(values: ArrayLike<number>, count: number, k: number, scratch: Float64Array, from = 0): number {
+  for (let i = 0; i < count; i++) scratch[i] = values[from + i];
+  const target = count - k;
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const pivot = scratch[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (scratch[i] < pivot) i++;
+      while (scratch[j] > pivot) j--;
+      if (i <= j) {
+        const t = scratch[i];
+        scratch[i++] = scratch[j];
+        scratch[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return scratch[target];
+  }
+  return scratch[target];
 }

@@ -26,3 +26,20 @@ export function existingLiteratureNote(model: WorkspaceModel, key: string, nearU
   const uri = literatureNoteUri(model, key, nearUri, settings);
   return uri !== undefined && model.note(uri) ? uri : undefined;
 }
+
+/**
+ * The key whose literature note `uri` is, when it is one: opening it is reading about that paper.
+ * Keys whose file name had to be changed (characters a file name cannot hold) are not recognized.
+ */
+export function paperOfLiteratureNote(model: WorkspaceModel, uri: string, settings: Pick<Settings, 'notesFolder'>): string | undefined {
+  const name = /\/([^/]+)\.md$/i.exec(uri)?.[1];
+  if (name === undefined) return undefined;
+  let key: string;
+  try {
+    key = decodeURIComponent(name);
+  } catch {
+    return undefined;
+  }
+  if (!model.paper(key)) return undefined;
+  return literatureNoteUri(model, key, uri, settings) === uri ? key : undefined;
+}

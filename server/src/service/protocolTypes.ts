@@ -27,12 +27,15 @@ export interface CompletionItem {
   sortText?: string;
   filterText?: string;
   textEdit?: TextEdit;
+  additionalTextEdits?: TextEdit[];
   data?: CompletionData;
 }
 
 /** What `completionItem/resolve` needs to finish an item. */
 export interface CompletionData {
   key: string;
+  /** Offered before anything was typed: the details end with how to search. */
+  tip?: boolean;
 }
 
 export interface CompletionList {

@@ -20,6 +20,7 @@ import { CatalogStore, type CatalogDelta, type CatalogFile, type CatalogUpdate }
 import { PaperTopics } from './paperTopics';
 import { NoteIndex, type CitationPlace, type Note } from './noteIndex';
 import { ProvisionalPapers, type ProvisionalPiece } from './provisionalPapers';
+import { RecentPapers, type RecentNote } from './recentPapers';
 
 /**
  * Papers handled between two checks of the clock while indexing in slices. Small: a step can cost
@@ -38,6 +39,7 @@ export class WorkspaceModel {
   /** key → the paper in the full-text index, to re-index only entries whose content changed. */
   private readonly indexed = new Map<string, Paper>();
   private readonly provisional = new ProvisionalPapers();
+  private readonly recent = new RecentPapers();
   /** The topic model's last result and the papers it has not seen yet (the glue runs the model). */
   readonly topics = new PaperTopics();
   /** Citation key → the newest `dateModified` of the paper's Zotero annotations, as last read (the tree's "new annotations"). */
@@ -160,17 +162,32 @@ export class WorkspaceModel {
     this.work(() => false);
   }
 
-  /** Parses a note's new text; false when it is the version already indexed. */
-  setNote(uri: string, text: string): boolean {
+  /**
+   * Parses a note's new text; false when it is the version already indexed. `editedAt` is when the
+   * text was written (the file's modification time, now for an editor's edit; later than every
+   * note before when not given): the papers of the notes edited last come first in `[@`.
+   */
+  setNote(uri: string, text: string, editedAt?: number): boolean {
     const changed = this.notes.set(uri, text);
-    if (changed) this.noteVersion++;
+    if (changed) {
+      this.noteVersion++;
+      this.recent.noteEdited(uri, editedAt);
+    }
     return changed;
   }
 
   removeNote(uri: string): boolean {
     const changed = this.notes.remove(uri);
-    if (changed) this.noteVersion++;
+    if (changed) {
+      this.noteVersion++;
+      this.recent.noteRemoved(uri);
+    }
     return changed;
+  }
+
+  /** The user opened a paper (its literature note, a command on it) at `at` (now when not given). */
+  paperOpened(key: string, at?: number): void {
+    this.recent.paperOpened(key, at);
   }
 
   // ---- catalogs ------------------------------------------------------------------------------
@@ -225,6 +242,26 @@ export class WorkspaceModel {
       this.cachedKeys = { version: this.catalogVersion, keys: [...this.definitionsByKey.keys()].sort() };
     }
     return this.cachedKeys.keys;
+  }
+
+  /**
+   * Every key in the order its catalogs list it, indexed papers first, then provisional ones not
+   * indexed yet: an order that costs nothing to keep, read as far as needed.
+   */
+  *keysInCatalogOrder(): Generator<string> {
+    yield* this.definitionsByKey.keys();
+    if (this.provisional.size === 0) return;
+    for (const key of this.provisional.keys()) if (!this.definitionsByKey.has(key)) yield key;
+  }
+
+  /** Notes, the most recently edited first. */
+  notesByRecentEdit(): Iterable<RecentNote> {
+    return this.recent.notes();
+  }
+
+  /** Papers opened lately (keys, whether or not they are still in the catalogs), the most recent first. */
+  recentlyOpenedPapers(): { key: string; openedAt: number }[] {
+    return this.recent.openedPapers();
   }
 
   /** One paper per key (its first definition), in key order. */

@@ -186,7 +186,10 @@ export class ZoteroLibrary {
       } else if (paper) {
         this.position.set(itemKey, this.order.length);
         this.order.push(itemKey);
-        if (!bulk) edits.push({ kind: 'delta', delta: { from: this.order.length - 1, to: this.order.length - 1, papers: [paper], lineShift: 0 } });
+        // Papers appended one after the other are one edit: a page of new items is one update to index.
+        const last = edits.at(-1);
+        if (last?.kind === 'delta' && last.delta.from === last.delta.to && last.delta.from + last.delta.papers.length === this.order.length - 1) last.delta.papers.push(paper);
+        else if (!bulk) edits.push({ kind: 'delta', delta: { from: this.order.length - 1, to: this.order.length - 1, papers: [paper], lineShift: 0 } });
       }
     }
     if (bulk) edits.push({ kind: 'replace', papers: this.papers() });

@@ -60,6 +60,9 @@ export class LocalApiClient {
   private readonly pageSize: number;
   /** `/items/top` (top-level items: no attachments, notes or annotations); `/items` where Zotero has no `/top`. */
   private itemsPath = '/api/users/0/items/top';
+  /** Whether the server takes `format=versions` and `sort` (Zotero does; a server that refuses one is read without it). */
+  private versionsFormat = true;
+  private sorting = true;
 
   constructor(
     private readonly base: URL,
@@ -93,16 +96,27 @@ export class LocalApiClient {
   }
 
   /**
-   * Item key → version of every top-level item (`format=versions`), the list changes are told from.
-   * With `ifChangedSince`, undefined when the library's version is not above it (HTTP 304).
+   * Item key → version of every top-level item (`format=versions`), the list changes are told from;
+   * with `since`, only of the items whose version is above it. With `ifChangedSince`, undefined when
+   * the library's version is not above it (HTTP 304).
    */
-  async versions(ifChangedSince?: number): Promise<LibraryVersions | undefined> {
+  async versions(options: { ifChangedSince?: number; since?: number } = {}): Promise<LibraryVersions | undefined> {
+    const { ifChangedSince, since } = options;
     const versions = new Map<string, number>();
     let libraryVersion: number | undefined;
     let start = 0;
     for (let pages = 0; pages < MAX_PAGES; pages++) {
       const headers = ifChangedSince && start === 0 ? { 'If-Modified-Since-Version': String(ifChangedSince) } : undefined;
-      const answer = await this.items({ format: 'versions', ...(start > 0 ? { start: String(start) } : {}) }, headers);
+      const query = { format: this.versionsFormat ? 'versions' : 'json', ...(since ? { since: String(since) } : {}), ...(start > 0 ? { start: String(start) } : {}) };
+      let answer: ZoteroAnswer;
+      try {
+        answer = await this.items(query, headers);
+      } catch (e) {
+        // No `format=versions` there: whole items carry their keys and versions too.
+        if (!(e instanceof ZoteroError && e.status === 400 && this.versionsFormat)) throw e;
+        this.versionsFormat = false;
+        answer = await this.items({ ...query, format: 'json' }, headers);
+      }
       if (answer.status === 304) return undefined;
       libraryVersion ??= versionOf(answer);
       const body = parseJson(answer, 'Zotero (item versions)');
@@ -153,8 +167,8 @@ export class LocalApiClient {
    */
   async modifiedSince(since: string): Promise<unknown[]> {
     const items: unknown[] = [];
-    const limit = 50;
-    for (let start = 0, pages = 0; pages < MAX_PAGES; pages++) {
+    // An edit or two is the usual case: a small first page, bigger ones after.
+    for (let start = 0, pages = 0, limit = 10; pages < MAX_PAGES; pages++, limit = 50) {
       const answer = await this.items({ format: 'json', sort: 'dateModified', direction: 'desc', start: String(start), limit: String(limit) });
       const body = parseJson(answer, 'Zotero (recently modified items)');
       if (!Array.isArray(body)) throw new ZoteroError('malformed', `Zotero sent ${describe(body)} where a list of items belongs.`);
@@ -202,14 +216,22 @@ export class LocalApiClient {
     return items;
   }
 
-  /** A GET of the top-level items list; falls back to `/items` once where `/items/top` is not served. */
+  /**
+   * A GET of the top-level items list; falls back to `/items` once where `/items/top` is not
+   * served, and to no `sort` where sorting is refused (the order then is the server's).
+   */
   private async items(query: Record<string, string>, headers?: Record<string, string>): Promise<ZoteroAnswer> {
+    const asked = this.sorting ? query : withoutSort(query);
     try {
-      return await this.get(this.itemsPath, query, headers);
+      return await this.get(this.itemsPath, asked, headers);
     } catch (e) {
       if (e instanceof ZoteroError && e.status === 404 && this.itemsPath.endsWith('/top')) {
         this.itemsPath = '/api/users/0/items';
-        return this.get(this.itemsPath, query, headers);
+        return this.items(query, headers);
+      }
+      if (e instanceof ZoteroError && e.status === 400 && this.sorting && 'sort' in query && /sort|direction/i.test(e.message)) {
+        this.sorting = false;
+        return this.items(query, headers);
       }
       throw e;
     }
@@ -226,6 +248,11 @@ export class LocalApiClient {
     if (answer.status === 404) throw new ZoteroError('http', `Zotero has no ${path} (HTTP 404${said ? `: ${said}` : ''}): the local API needs Zotero 7 or later.`, 404);
     throw new ZoteroError('http', `Zotero answered ${path} with HTTP ${answer.status}${said ? `: ${said}` : ''}.`, answer.status);
   }
+}
+
+function withoutSort(query: Record<string, string>): Record<string, string> {
+  const { sort: _sort, direction: _direction, ...rest } = query;
+  return rest;
 }
 
 function totalOf(answer: ZoteroAnswer, fallback: number): number {

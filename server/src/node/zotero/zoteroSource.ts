@@ -28,6 +28,8 @@ export interface ZoteroSourceHost {
   apply(edits: readonly SourceEdit[], changedKeys: readonly string[], papers: () => Paper[]): Promise<void>;
   /** The source was turned off: its catalog leaves the model. */
   remove(): void;
+  /** Papers (from the cache) that answer completion until the library's catalog is indexed. */
+  provisional(papers: readonly Paper[]): void;
   status(status: ZoteroStatus): void;
 }
 
@@ -44,6 +46,8 @@ export interface ZoteroSourceOptions {
 }
 
 const CACHE_WRITE_DELAY_MS = 2000;
+/** Cached papers handed over as provisional ones per turn of the event loop. */
+const PROVISIONAL_PIECE = 2000;
 
 export class ZoteroSource {
   private readonly pollMs: number;
@@ -258,20 +262,20 @@ export class ZoteroSource {
     this.library.version = versions.libraryVersion ?? 0;
     await this.apply(update);
     this.fingerprint = await api.fingerprint();
-    if (update.changedItems > 0) this.host.log(`Zotero: ${update.changedItems} ${update.changedItems === 1 ? 'paper' : 'papers'} changed (${toFetch.length + recent.length} items read, ${removed.length} gone) in ${Date.now() - started} ms.`);
+    this.logChanges(update, toFetch.length + recent.length, removed.length, started);
   }
 
   private async poll(run: number, api: LocalApiClient, bbt: BetterBibtexClient): Promise<void> {
     this.polls++;
     if (this.library.version > 0) {
-      const changed = await api.versions(this.library.version);
+      const changed = await api.versions({ ifChangedSince: this.library.version, since: this.library.version });
       this.check(run);
-      if (changed) return this.reconcile(run, api, bbt, changed);
+      if (changed) return this.readChanges(run, api, bbt, changed);
     }
     if (this.library.version === 0 || this.polls % this.fingerprintEvery === 0) {
       const fingerprint = await api.fingerprint();
       this.check(run);
-      if (!sameFingerprint(fingerprint, this.fingerprint)) return this.reconcile(run, api, bbt);
+      if (!sameFingerprint(fingerprint, this.fingerprint)) return this.readRecentEdits(run, api, bbt, fingerprint);
     }
     if (!this.betterBibtex && this.polls % (2 * this.fingerprintEvery) === 0) {
       this.betterBibtex = await this.betterBibtexVersion(bbt);
@@ -280,6 +284,52 @@ export class ZoteroSource {
         this.setLive();
       }
     }
+  }
+
+  /**
+   * The library's version moved: the items above the version last read. Items that went (trashed,
+   * deleted) are in no such list: when the library's size says some did, the whole list.
+   */
+  private async readChanges(run: number, api: LocalApiClient, bbt: BetterBibtexClient, changed: LibraryVersions): Promise<void> {
+    const started = Date.now();
+    const fingerprint = await api.fingerprint();
+    this.check(run);
+    const known = this.library.versions();
+    const added = [...changed.versions.keys()].filter((key) => !known.has(key)).length;
+    if (fingerprint.total !== known.size + added) return this.reconcile(run, api, bbt);
+    const toFetch = [...changed.versions].filter(([key, version]) => known.get(key) !== version).map(([key]) => key);
+    const items = await this.readItems(await api.itemsByKey(toFetch), bbt);
+    this.check(run);
+    const update = this.library.update(items);
+    this.library.version = changed.libraryVersion ?? this.library.version;
+    this.fingerprint = fingerprint;
+    await this.apply(update);
+    this.logChanges(update, toFetch.length, 0, started);
+  }
+
+  /**
+   * The size or the newest edit changed while the version did not (Zotero 7 edits without a sync):
+   * the items modified since the last one read; the whole list when the size changed.
+   */
+  private async readRecentEdits(run: number, api: LocalApiClient, bbt: BetterBibtexClient, fingerprint: LibraryFingerprint): Promise<void> {
+    // A version where there was none (a first sync): the whole list says what happened.
+    if (!this.library.watermark || (fingerprint.libraryVersion ?? 0) !== this.library.version) return this.reconcile(run, api, bbt);
+    const started = Date.now();
+    const recent = await api.modifiedSince(this.library.watermark);
+    this.check(run);
+    // Items that went are in no list of recent edits: when the size is not the old one and the new
+    // items, the whole list says which went.
+    const added = new Set(recent.map((item) => zoteroRecord(item)?.itemKey).filter((key) => key && !this.library.entry(key))).size;
+    if (fingerprint.total !== this.library.size + added) return this.reconcile(run, api, bbt);
+    const update = this.library.update(await this.readItems(recent, bbt));
+    this.check(run);
+    this.fingerprint = fingerprint;
+    await this.apply(update);
+    this.logChanges(update, recent.length, 0, started);
+  }
+
+  private logChanges(update: LibraryUpdate, read: number, gone: number, started: number): void {
+    if (update.changedItems > 0) this.host.log(`Zotero: ${update.changedItems} ${update.changedItems === 1 ? 'paper' : 'papers'} changed (${read} items read, ${gone} gone) in ${Date.now() - started} ms.`);
   }
 
   /** Better BibTeX's version when it answers (it may be starting, or not installed: then undefined). */
@@ -300,7 +350,15 @@ export class ZoteroSource {
       return entry?.paper && entry.keySource !== 'better-bibtex';
     });
     if (pending.length === 0) return;
-    const keys = await bbt.citationKeys(pending);
+    let keys: Map<string, string>;
+    try {
+      keys = await bbt.citationKeys(pending);
+    } catch (e) {
+      if (e instanceof ZoteroError && (e.kind === 'unreachable' || e.kind === 'cancelled')) throw e;
+      this.host.log(`Zotero: ${e instanceof Error ? e.message : String(e)}; keys from the items until Better BibTeX answers again.`);
+      this.betterBibtex = undefined;
+      return;
+    }
     this.check(run);
     const update = this.library.rekey(new Map([...keys].map(([itemKey, key]) => [itemKey, { key, source: 'better-bibtex' as const }])));
     await this.apply(update);
@@ -393,6 +451,13 @@ export class ZoteroSource {
     if (!cached || run !== this.run || cached.entries.length === 0) return;
     this.library.restore(cached.entries, cached.state);
     this.lastSync = cached.state.written;
+    // Completion from the cache at once, a piece per turn, while the papers are indexed in slices.
+    const papers = this.library.papers();
+    for (let i = 0; i < papers.length; i += PROVISIONAL_PIECE) {
+      this.host.provisional(papers.slice(i, i + PROVISIONAL_PIECE));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (run !== this.run) return;
+    }
     await this.host.apply([{ kind: 'replace', papers: this.library.papers() }], this.library.papers().map((p) => p.key), () => this.library.papers());
     this.host.log(`Zotero: ${this.library.paperCount} papers from the last sync${cached.state.written ? ` (${cached.state.written})` : ''}, in ${Date.now() - started} ms.`);
     this.setStatus({ ...this.current, papers: this.library.paperCount });
