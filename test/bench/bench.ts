@@ -229,7 +229,7 @@ async function main(): Promise<void> {
         note: `server CPU ${round(server.cpuAtReadyMs)} ms${server.serverCatalogMs !== undefined ? `; server log: catalog read in ${server.serverCatalogMs} ms` : ''}`,
       },
       { label: 'max block while indexing', value: server.maxBlockMs, unit: 'ms', target: { op: '≤', limit: 50 }, note: `${server.probes} probes every 20 ms` },
-      { label: 'topics ready after index', value: server.topicsReadyMs, unit: 'ms', target: { op: '≤', limit: 20000 }, note: `${server.topLevelTopics} top-level topics; ${server.topicsLog ?? 'no topic worker log line'}` },
+      { label: 'topics ready after index', value: server.topicsReadyMs, unit: 'ms', target: { op: '≤', limit: 20000 }, note: `${server.topLevelTopics} top-level topics; ${server.topicsLog ?? 'no topic worker log line'}${server.topicsReadyWarmMs !== undefined ? `; warm start (topics cached): ${round(server.topicsReadyWarmMs)} ms` : ''}` },
       { label: 'max block while topics compute', value: server.topicsMaxBlockMs, unit: 'ms', target: { op: '≤', limit: 50 }, note: `${server.topicsProbes} probes every 20 ms; litnotes/topics polled every 50 ms, slowest answer ${round(server.topicsRequestMaxMs)} ms` },
       { label: 'completion p50', value: server.completionP50Ms, unit: 'ms', target: { op: '≤', limit: 3 }, note: `${server.completionRequests} keystrokes, ${typing.length} queries` },
       {
@@ -302,6 +302,7 @@ async function main(): Promise<void> {
             serverCpuAtReadyMs: round(server.cpuAtReadyMs),
             maxBlockMs: round(server.maxBlockMs),
             topicsReadyMs: round(server.topicsReadyMs),
+            topicsReadyWarmMs: server.topicsReadyWarmMs === undefined ? null : round(server.topicsReadyWarmMs),
             topicsMaxBlockMs: round(server.topicsMaxBlockMs),
             topicsRequestMaxMs: round(server.topicsRequestMaxMs),
             completionP50Ms: round(server.completionP50Ms),

@@ -21,7 +21,8 @@ import {
 } from '../service/protocolTypes';
 import type { Settings } from '../service/settings';
 import type { WorkspaceModel } from '../service/workspaceModel';
-import { escapeMarkdownParagraphs, paperByline, paperTitleLine, shorten } from './markdown';
+import { shorten } from '../core/strings';
+import { escapeMarkdownParagraphs, paperByline, paperTitleLine } from './markdown';
 
 const ABSTRACT_PREVIEW = 300;
 /** A title in a row: more than a suggest widget shows at its usual width, enough when it is widened. */
