@@ -281,6 +281,8 @@ interface SpeedRow {
   largestLeaf: number;
   other: number;
   changedPlacements: number;
+  /** Labels of the whole tree a reader cannot make sense of (topicsQuality.ts). */
+  suspect: string[];
 }
 
 /** Documents of a catalog written once as JSON for the timed process. */
@@ -361,11 +363,12 @@ function speed(): void {
     rows.push(timedRun('ml-conferences (all)', path, model));
   }
   console.log('\n## Time and memory (one run per process; peak heap from the GC trace, documents included)');
-  console.log('catalog                 papers   full     (CPU)     +1 paper  peak heap  model peak  retained  result JSON  top  nodes  largest top  largest leaf  Other   moved by +1');
+  console.log('catalog                 papers   full     (CPU)     +1 paper  peak heap  model peak  retained  result JSON  top  nodes  largest top  largest leaf  Other   moved by +1  suspect labels');
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(22)}  ${String(r.papers).padStart(6)}  ${`${(r.fullMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${(r.fullCpuMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${Math.round(r.incrementalMs)} ms`.padStart(8)}  ${`${Math.round(r.peakHeapMb)} MB`.padStart(9)}  ${`${Math.round(r.modelPeakMb)} MB`.padStart(10)}  ${`${Math.round(r.retainedMb)} MB`.padStart(8)}  ${`${r.resultMb.toFixed(1)} MB`.padStart(11)}  ${String(r.topTopics).padStart(3)}  ${String(r.nodes).padStart(5)}  ${pct(r.largestTop).padStart(11)}  ${String(r.largestLeaf).padStart(12)}  ${pct(r.other).padStart(6)}  ${String(r.changedPlacements).padStart(11)}`,
+      `${r.name.padEnd(22)}  ${String(r.papers).padStart(6)}  ${`${(r.fullMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${(r.fullCpuMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${Math.round(r.incrementalMs)} ms`.padStart(8)}  ${`${Math.round(r.peakHeapMb)} MB`.padStart(9)}  ${`${Math.round(r.modelPeakMb)} MB`.padStart(10)}  ${`${Math.round(r.retainedMb)} MB`.padStart(8)}  ${`${r.resultMb.toFixed(1)} MB`.padStart(11)}  ${String(r.topTopics).padStart(3)}  ${String(r.nodes).padStart(5)}  ${pct(r.largestTop).padStart(11)}  ${String(r.largestLeaf).padStart(12)}  ${pct(r.other).padStart(6)}  ${String(r.changedPlacements).padStart(11)}  ${String(r.suspect.length).padStart(14)}`,
     );
+    if (r.suspect.length > 0) console.log(`        suspect: ${r.suspect.slice(0, 30).join(', ')}${r.suspect.length > 30 ? ', …' : ''}`);
   }
 }
 

@@ -33,7 +33,7 @@
  */
 import { foldAccents } from './tokenize';
 import { addRow, emptyCentroids, louvain, nearestNeighbors, neighbourVotes, subgraph, type Centroids, type Graph } from './topicCluster';
-import { indexTexts, labelScratch, rankLabelTerms, slugOf, usageOf, type LabelScratch, type TopicTexts } from './topicLabels';
+import { chooseLabel, indexTexts, isReadableLabel, labelScratch, rankLabelTerms, slugOf, type LabelScratch, type TopicTexts } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
 import { buildVocabulary, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary } from './topicTerms';
 
@@ -622,8 +622,10 @@ function labelTree(catalog: Catalog, roots: TopicNode[], previous: TopicResult |
         const match = inherit(node);
         if (!match || usedIds.has(match.id) || usedLabels.has(foldAccents(match.label))) continue;
         node.id = match.id;
-        node.label = match.label;
         usedIds.add(match.id);
+        // A label no longer given (an older version's "Nb", "Topic 2") is made again; the id stays.
+        if (!isReadableLabel(match.label)) continue;
+        node.label = match.label;
         usedLabels.add(foldAccents(match.label));
       }
     }
@@ -635,11 +637,10 @@ function labelTree(catalog: Catalog, roots: TopicNode[], previous: TopicResult |
     for (const i of order) {
       const node = siblings[i];
       const texts = textsOf(catalog, node);
-      const spelled = spellTerms(catalog.vocabulary, ranked[i].terms, texts);
-      // Nothing of its own left (every term taken or shared with the siblings): a shared one.
-      if (!node.label && !spelled.some((s) => !usedLabels.has(foldAccents(s.spelling)))) spelled.push(...spellTerms(catalog.vocabulary, ranked[i].shared, texts));
+      const chosen = chooseLabel(catalog.vocabulary.terms, ranked[i], texts, usedLabels);
+      const spelled = chosen.spelled;
       if (!node.label) {
-        node.label = spelled.find((s) => !usedLabels.has(foldAccents(s.spelling)))?.spelling ?? fallbackLabel(spelled.map((s) => s.spelling), usedLabels);
+        node.label = chosen.label;
         usedLabels.add(foldAccents(node.label));
       }
       // The tooltip's terms say more than the label: none repeats one of its words.
@@ -650,28 +651,6 @@ function labelTree(catalog: Catalog, roots: TopicNode[], previous: TopicResult |
         usedIds.add(node.id);
       }
     }
-  }
-}
-
-/** Candidate terms as the topic's titles write them (fragments and terms no title says left out), each spelling once, at most 12. */
-function spellTerms(vocabulary: Vocabulary, terms: readonly number[], texts: TopicTexts): { spelling: string; stems: string[] }[] {
-  const spelled: { spelling: string; stems: string[] }[] = [];
-  for (const term of terms) {
-    const text = vocabulary.terms[term];
-    const usage = usageOf(text, texts);
-    if (usage.fragment || usage.inTitles === 0 || usage.spelling === undefined) continue;
-    const spelling = usage.spelling;
-    if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' ') });
-    if (spelled.length >= 12) break;
-  }
-  return spelled;
-}
-
-function fallbackLabel(spelled: readonly string[], used: ReadonlySet<string>): string {
-  const base = spelled[0] ?? 'Topic';
-  for (let n = 2; ; n++) {
-    const label = `${base} ${n}`;
-    if (!used.has(foldAccents(label))) return label;
   }
 }
 
