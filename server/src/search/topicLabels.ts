@@ -218,8 +218,9 @@ export interface TopicTexts {
   byStem: Map<string, number[]>;
 }
 
-export function indexTexts(texts: string[], titled: number, stems?: Map<string, string | undefined>): TopicTexts {
-  const words = texts.map((text) => writtenWords(text, stems));
+/** `known`: the words of the first texts, already read. */
+export function indexTexts(texts: string[], titled: number, stems?: Map<string, string | undefined>, known: readonly WrittenWord[][] = []): TopicTexts {
+  const words = texts.map((text, t) => known[t] ?? writtenWords(text, stems));
   const byStem = new Map<string, number[]>();
   words.forEach((list, t) =>
     list.forEach((word, w) => {
