@@ -485,7 +485,7 @@ connection.onCompletion(
     const uri = normalizeUri(params.textDocument.uri);
     const text = openText(uri) ?? model.note(uri)?.text;
     if (text === undefined) return null;
-    return provideCompletion(model, text, params.position, settings, completionClient) ?? null;
+    return provideCompletion(model, text, params.position, settings, completionClient, uri) ?? null;
   }),
 );
 

@@ -15,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { buildSync } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Paper } from '../../server/src/catalog/paper';
 import { buildTopics } from '../../server/src/search/topicModel';
@@ -23,7 +23,7 @@ import type { TopicResult } from '../../server/src/search/topicResult';
 import { deriveTopics } from '../../server/src/search/topics';
 import { foldAccents } from '../../server/src/search/tokenize';
 import { benchDataDir, SIZES, writeCatalog } from './generate';
-import { BIBLIOTEX, catalogFiles, documentOf, keywordLabels, ML_CONFERENCES, readLabelledSet, readPapers, REPO } from './topicsData';
+import { BIBLIOTEX, catalogFiles, documentOf, keywordLabels, ML_CONFERENCES, readLabelledSet, readPapers, REPO, type LabelledSet } from './topicsData';
 import { nmi, shares, suspectLabels } from './topicsQuality';
 
 const argv = process.argv.slice(2);
@@ -218,6 +218,51 @@ function quality(): void {
     const none = papers.map(() => undefined);
     report('ICLR 2023 (no labels; goal: largest top-level ≤ 15 %, Other ≤ 10 %, no fragment labels)', papers, [runNew(papers, none, true), runOld(papers, none, true)], 0);
   }
+
+  // The 340 hand-labelled ML papers inside the whole ml-conferences library: samples and subtopics at scale.
+  const mlLabels = join(labelDir, 'ml-conferences.json');
+  if (withMl && existsSync(mlLabels) && existsSync(ML_CONFERENCES)) {
+    const set = JSON.parse(readFileSync(mlLabels, 'utf8')) as LabelledSet;
+    const labelOf = new Map(set.papers.map((p) => [`${p.file}#${p.key}`, p.label]));
+    const papers = allMlConferences();
+    const truth = papers.map((p) => labelOf.get(p.key));
+    const model = bundledModel();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle built above: the whole library under tsx takes minutes
+    const bundled = require(model) as { buildTopics: typeof buildTopics };
+    const started = performance.now();
+    const result = bundled.buildTopics(papers.map((p) => documentOf(p)));
+    const ms = performance.now() - started;
+    const { top, leaf } = newAssignment(result, papers.map((p) => p.key));
+    const scored = (assignment: string[]) => assignment.filter((_, i) => truth[i] !== undefined);
+    const labelled = truth.filter((t): t is string => t !== undefined);
+    const s = shares(top, 'other');
+    const topTopics = result.topics.filter((t) => t.parentId === undefined && t.id !== 'other');
+    const rows: Scored[] = [
+      {
+        method: 'new',
+        nmiTop: nmi(scored(top), labelled),
+        nmiSub: { mean: NaN, sd: NaN },
+        nmiLeaf: nmi(scored(leaf), labelled),
+        largest: s.largest,
+        other: s.other,
+        topics: topTopics.length,
+        nodes: result.topics.filter((t) => t.id !== 'other').length,
+        labels: topTopics.map((t) => `${t.label} (${t.size})`),
+        ms,
+      },
+      runOld(papers, truth, true),
+    ];
+    report(`ml-conferences, the whole library (${labelled.length} hand-labelled papers scored; new model bundled)`, papers, rows, labelled.length);
+  }
+}
+
+let mlPapers: Paper[] | undefined;
+/** Every entry of ml-conferences, keyed `<file relative to ml-conferences>#<key>` (keys repeat across years). */
+function allMlConferences(): Paper[] {
+  mlPapers ??= catalogFiles(join(ML_CONFERENCES, 'conferences'), ['.bib']).flatMap((file) =>
+    readPapers(file).map((p) => ({ ...p, key: `${relative(ML_CONFERENCES, file)}#${p.key}` })),
+  );
+  return mlPapers;
 }
 
 interface SpeedRow {
@@ -236,6 +281,8 @@ interface SpeedRow {
   largestLeaf: number;
   other: number;
   changedPlacements: number;
+  /** Labels of the whole tree a reader cannot make sense of (topicsQuality.ts). */
+  suspect: string[];
 }
 
 /** Documents of a catalog written once as JSON for the timed process. */
@@ -312,19 +359,16 @@ function speed(): void {
     rows.push(timedRun(`generated ${size}`, path, model));
   }
   if (withMl && existsSync(ML_CONFERENCES)) {
-    const path = documentsFile('ml-conferences', () =>
-      catalogFiles(join(ML_CONFERENCES, 'conferences'), ['.bib']).flatMap((file) =>
-        readPapers(file).map((p) => ({ ...p, key: `${relative(ML_CONFERENCES, file)}#${p.key}` })),
-      ),
-    );
+    const path = documentsFile('ml-conferences', allMlConferences);
     rows.push(timedRun('ml-conferences (all)', path, model));
   }
   console.log('\n## Time and memory (one run per process; peak heap from the GC trace, documents included)');
-  console.log('catalog                 papers   full     (CPU)     +1 paper  peak heap  model peak  retained  result JSON  top  nodes  largest top  largest leaf  Other   moved by +1');
+  console.log('catalog                 papers   full     (CPU)     +1 paper  peak heap  model peak  retained  result JSON  top  nodes  largest top  largest leaf  Other   moved by +1  suspect labels');
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(22)}  ${String(r.papers).padStart(6)}  ${`${(r.fullMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${(r.fullCpuMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${Math.round(r.incrementalMs)} ms`.padStart(8)}  ${`${Math.round(r.peakHeapMb)} MB`.padStart(9)}  ${`${Math.round(r.modelPeakMb)} MB`.padStart(10)}  ${`${Math.round(r.retainedMb)} MB`.padStart(8)}  ${`${r.resultMb.toFixed(1)} MB`.padStart(11)}  ${String(r.topTopics).padStart(3)}  ${String(r.nodes).padStart(5)}  ${pct(r.largestTop).padStart(11)}  ${String(r.largestLeaf).padStart(12)}  ${pct(r.other).padStart(6)}  ${String(r.changedPlacements).padStart(11)}`,
+      `${r.name.padEnd(22)}  ${String(r.papers).padStart(6)}  ${`${(r.fullMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${(r.fullCpuMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${Math.round(r.incrementalMs)} ms`.padStart(8)}  ${`${Math.round(r.peakHeapMb)} MB`.padStart(9)}  ${`${Math.round(r.modelPeakMb)} MB`.padStart(10)}  ${`${Math.round(r.retainedMb)} MB`.padStart(8)}  ${`${r.resultMb.toFixed(1)} MB`.padStart(11)}  ${String(r.topTopics).padStart(3)}  ${String(r.nodes).padStart(5)}  ${pct(r.largestTop).padStart(11)}  ${String(r.largestLeaf).padStart(12)}  ${pct(r.other).padStart(6)}  ${String(r.changedPlacements).padStart(11)}  ${String(r.suspect.length).padStart(14)}`,
     );
+    if (r.suspect.length > 0) console.log(`        suspect: ${r.suspect.slice(0, 30).join(', ')}${r.suspect.length > 30 ? ', …' : ''}`);
   }
 }
 

@@ -59,6 +59,17 @@ const SUSPECT_SINGLE_WORDS = new Set(
 export function suspectLabels(labels: readonly string[]): string[] {
   return labels.filter((label) => {
     const words = label.toLowerCase().split(/[\s-]+/).filter(Boolean);
-    return words.length === 1 && SUSPECT_SINGLE_WORDS.has(words[0]);
+    return (words.length === 1 && SUSPECT_SINGLE_WORDS.has(words[0])) || !readsAsWords(label);
   });
+}
+
+/**
+ * Labels no reader can make sense of (issue 15's generated catalog): numbered fallbacks ("Topic 2",
+ * "Gaussian Splatting 2"), an element symbol or other one- or two-letter piece at an edge ("Nb",
+ * "Slow Li", "La Température"), the rest of a cut formula ("ₓSe", "Optimally Doped La₁").
+ */
+function readsAsWords(label: string): boolean {
+  const words = label.split(/[\s\-\u2010\u2011\u2013]+/u).filter(Boolean);
+  const piece = (word: string) => /^[\u2080-\u209c]|^\p{N}+$/u.test(word) || ((word.match(/\p{L}/gu)?.length ?? 0) <= 2 && /\p{Ll}/u.test(word));
+  return words.length > 0 && !piece(words[0]) && !piece(words[words.length - 1]);
 }

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { collectGarbage } from './gc';
+import { suspectLabels } from './topicsQuality';
 import type { buildTopics as BuildTopics } from '../../server/src/search/topicModel';
 import type { TopicDocument } from '../../server/src/search/topicResult';
 
@@ -56,5 +57,6 @@ console.log(
     largestLeaf,
     other: other / docs.length,
     changedPlacements: result.placements.filter((p) => nextTopic.get(p.key) !== p.topic).length,
+    suspect: suspectLabels(result.topics.filter((t) => t.id !== 'other').map((t) => t.label)),
   })}`,
 );

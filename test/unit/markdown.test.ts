@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import MarkdownIt from 'markdown-it';
-import { escapeMarkdown, escapeMarkdownParagraphs, markdownLink, safeHttpUrl, shorten } from '../../server/src/features/markdown';
+import { safeHttpUrl } from '../../server/src/core/safeUrl';
+import { shorten } from '../../server/src/core/strings';
+import { escapeMarkdown, escapeMarkdownParagraphs, markdownLink } from '../../server/src/features/markdown';
 
 // The renderer a client uses, with raw HTML on: the escaping must hold even then.
 const md = new MarkdownIt({ html: true, linkify: false });

@@ -146,6 +146,19 @@ describe('buildTopics keeps its topics when one paper changes', () => {
     assert.equal(after.model?.changes, 1);
   });
 
+  test('related papers after small changes: the new paper gets its own, a removed paper is listed nowhere', () => {
+    const related = (result: TopicResult, key: string) => result.placements.find((p) => p.key === key)?.related ?? [];
+    const added: TopicDocument = { key: 'rl-shaping-2', title: 'Potential-Based Reward Shaping', abstract: 'Reward shaping with potentials keeps the optimal policy of the reinforcement learning agent; an intrinsic curiosity reward is a kind of reward shaping.' };
+    const after = buildTopics([...catalog, added], { previous: before });
+    assert.deepEqual(related(after, added.key).slice(0, 2).sort(), ['rl-explore', 'rl-reward']);
+    // Another topic: untouched.
+    for (const key of keys(splatting)) assert.deepEqual(related(after, key), related(before, key), key);
+
+    const removed = buildTopics(catalog.filter((d) => d.key !== 'rl-reward'), { previous: before });
+    for (const placement of removed.placements) assert.ok(!placement.related.includes('rl-reward'), placement.key);
+    assert.ok(related(removed, 'rl-explore').length > 0);
+  });
+
   test('a paper edited moves; a paper removed leaves; the rest stays', () => {
     const edited = catalog.map((d) => (d.key === 'fs-text' ? { key: 'fs-text', title: 'Offline Reinforcement Learning from Text Rewards', abstract: 'An agent learns a policy by offline reinforcement learning, rewards given as text.' } : d));
     const afterEdit = buildTopics(edited, { previous: before });

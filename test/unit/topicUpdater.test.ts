@@ -280,13 +280,22 @@ describe('topics kept up to date off the main thread (TopicUpdater)', () => {
 
 describe('the topic worker (the built bundle)', () => {
   const workerPath = join(import.meta.dirname, '../../dist/topicWorker.js');
-  test('computes the demo\'s topics on its own thread', { skip: !existsSync(workerPath) && 'run `npm run build` first', timeout: 30_000 }, async () => {
+  test('computes the demo\'s topics on its own thread, which stops once its cache is written; the next change starts one that gets every paper again', { skip: !existsSync(workerPath) && 'run `npm run build` first', timeout: 60_000 }, async () => {
+    const cacheDir = tempDir();
     const model = new WorkspaceModel();
     model.setCatalog(demoUri, demo);
-    const updater = new TopicUpdater(model, { log: () => undefined, topicsChanged: () => undefined, indexing: () => false }, { cacheDir: undefined, server: 'test', workspace: 'w', workerPath, delayMs: 1 });
+    const updater = new TopicUpdater(model, { log: () => undefined, topicsChanged: () => undefined, indexing: () => false }, { cacheDir, server: 'test', workspace: 'w', workerPath, delayMs: 1 });
     updater.catalogChanged();
     await until(() => !model.topics.computing, 'topics');
     assert.equal(model.topics.current?.size, 64);
+    await until(() => !updater.workerRunning, 'the worker stopped');
+    assert.ok(existsSync(topicCacheFileOf(cacheDir, 'w')), 'the cache written as it stopped');
+    const before = model.topics.current;
+
+    model.setCatalog('file:///ws/more.bib', '@misc{fresh, title = {Sparse Attention for Long Documents}}\n');
+    updater.catalogChanged();
+    await until(() => model.topics.current !== before && !model.topics.computing, 'the topics of 65 papers');
+    assert.equal(model.topics.current?.size, 65, 'the new worker got every paper, not only the new one');
     updater.dispose();
   });
 });

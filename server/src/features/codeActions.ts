@@ -11,7 +11,7 @@ import { overlaps } from '../service/keyAt';
 import { namesPdf } from '../service/paperAttachments';
 import type { CodeAction, Diagnostic } from '../service/protocolTypes';
 import type { WorkspaceModel } from '../service/workspaceModel';
-import { shorten } from './markdown';
+import { shorten } from '../core/strings';
 import { OPEN_PDF_COMMAND } from './clientCommands';
 import { UNKNOWN_KEY } from './diagnostics';
 

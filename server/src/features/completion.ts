@@ -21,7 +21,8 @@ import {
 } from '../service/protocolTypes';
 import type { Settings } from '../service/settings';
 import type { WorkspaceModel } from '../service/workspaceModel';
-import { escapeMarkdownParagraphs, paperByline, paperTitleLine, shorten } from './markdown';
+import { shorten } from '../core/strings';
+import { escapeMarkdownParagraphs, paperByline, paperTitleLine } from './markdown';
 
 const ABSTRACT_PREVIEW = 300;
 /** A title in a row: more than a suggest widget shows at its usual width, enough when it is widened. */
@@ -51,8 +52,10 @@ export function provideCompletion(
   position: Position,
   settings: Pick<Settings, 'completion'>,
   client: CompletionClient = {},
+  /** The note's URI: its block layout, parsed once per version by the note index, is used when `text` is that version. */
+  uri?: string,
 ): CompletionList | undefined {
-  const context = completionContext(text, position);
+  const context = completionContext(text, position, uri === undefined ? undefined : model.noteLayout(uri, text));
   if (!context) return undefined;
   const typed = typedCitation(text, context.range, position);
   if (!typed) return undefined;

@@ -13,7 +13,8 @@ import { paperLinks } from '../service/paperLinks';
 import type { Hover } from '../service/protocolTypes';
 import type { WorkspaceModel } from '../service/workspaceModel';
 import { openPdfCommandUri } from './clientCommands';
-import { escapeInline, escapeMarkdown, escapeMarkdownParagraphs, markdownLink, paperByline, paperTitleLine, type SafeUrl } from './markdown';
+import type { SafeUrl } from '../core/safeUrl';
+import { escapeInline, escapeMarkdown, escapeMarkdownParagraphs, markdownLink, paperByline, paperTitleLine } from './markdown';
 
 export interface HoverOptions {
   /** The client has `litnotes.openPdf`: papers with a PDF get an "Open PDF" link. */

@@ -6,9 +6,7 @@
  */
 
 import { personFullName, type Paper } from '../catalog/paper';
-
-/** An http(s) URL checked and encoded by `safeHttpUrl`: the only kind of string `markdownLink` takes. */
-export type SafeUrl = string & { readonly __safeUrl: unique symbol };
+import type { SafeUrl } from '../core/safeUrl';
 
 /** Markdown and HTML syntax characters; each is backslash-escaped (CommonMark escapes any ASCII punctuation). */
 const SPECIAL = /[\\`*_[\]<>#|!&~{}$]/g;
@@ -46,39 +44,9 @@ function escapeLineStart(text: string): string {
   return text.replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
-/**
- * The URL when it is an absolute http(s) URL without credentials, normalized and with the
- * characters that could end a Markdown link destination percent-encoded; otherwise undefined.
- */
-export function safeHttpUrl(raw: string | undefined): SafeUrl | undefined {
-  if (!raw) return undefined;
-  const text = raw.trim();
-  if (!/^https?:\/\//i.test(text)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  if (url.username !== '' || url.password !== '' || url.hostname === '') return undefined;
-  const origin = `${url.protocol}//${url.host}`;
-  const rest = url.href.slice(origin.length).replace(/[()[\]<>"`\\ ]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
-  return (origin + rest) as SafeUrl;
-}
-
 /** `[label](url)` with the label escaped; only takes checked URLs. */
 export function markdownLink(label: string, url: SafeUrl): string {
   return `[${escapeInline(label)}](${url})`;
-}
-
-/** Shortens text to about `max` characters at a word boundary, with an ellipsis. */
-export function shorten(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat.length <= max) return flat;
-  const cut = flat.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return (space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '') + '…';
 }
 
 /** `Jane Doe, John Smith · 2020 · *Venue*`: the line under a paper's title; undefined when nothing is known. */

@@ -4,7 +4,10 @@
  * slices of a few milliseconds and handed to the topic worker (node/topicWorker.ts), which runs the
  * model; its result comes back as pieces, parsed a piece per slice, and is shown (`model.topics`).
  * At start the worker sends the topics cached by the last session, shown until the new result.
- * When the bundle is missing (tests through tsx) the worker's logic runs in this thread.
+ * The worker stops once its result is in and the cache written (at 100,000 papers it held 600 MB of
+ * the server's memory); the next change starts one that reads its last result from the cache and
+ * gets every paper's text again. When the bundle is missing (tests through tsx) the worker's logic
+ * runs in this thread.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -40,6 +43,8 @@ export interface TopicUpdaterOptions {
   model?: ConstructorParameters<typeof TopicWorkerCore>[1];
 }
 
+/** A worker without work for this long writes its cache and stops. */
+const RETIRE_AFTER_MS = 500;
 /** Work per turn of the event loop: requests wait at most about this long. */
 const SLICE_MS = 8;
 /** Papers per message to the worker: a message of 1,000 (1 MB to clone) took up to 45 ms of a slice on a loaded machine. */
@@ -47,7 +52,15 @@ const DOCUMENTS_PER_MESSAGE = 250;
 const DEFAULT_DELAY_MS = 300;
 
 export class TopicUpdater {
-  private readonly worker: Worker | undefined;
+  private readonly workerPath: string | undefined;
+  private readonly configure: TopicWorkerRequest;
+  /** The running worker; none between changes. */
+  private worker: Worker | undefined;
+  /** The worker has every paper's text: it gets changes only (a new one gets them all). */
+  private workerHasPapers = false;
+  private retireTimer: NodeJS.Timeout | undefined;
+  /** A worker writing its cache before it stops. */
+  private retiring: Worker | undefined;
   private readonly inProcess: TopicWorkerCore | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** A collection of changed papers is under way (it spans slices). */
@@ -69,19 +82,60 @@ export class TopicUpdater {
   ) {
     this.delayMs = options.delayMs ?? DEFAULT_DELAY_MS;
     const workerPath = options.workerPath ?? path.join(__dirname, 'topicWorker.js');
-    const configure: TopicWorkerRequest = { type: 'configure', cacheDir: options.cacheDir, server: options.server, workspace: options.workspace };
+    this.configure = { type: 'configure', cacheDir: options.cacheDir, server: options.server, workspace: options.workspace };
     if (existsSync(workerPath)) {
-      this.worker = new Worker(workerPath);
-      this.worker.on('message', (event: TopicWorkerEvent) => this.receive(event));
-      this.worker.on('error', (e) => this.failed(e));
-      this.worker.unref();
-      this.worker.postMessage(configure);
+      this.workerPath = workerPath;
+      this.startWorker(); // now: it sends the cached topics at once
     } else {
       // Correct but it blocks: the model then runs on this thread.
       host.log(`No topic worker at ${workerPath}: topics are computed on the server's main thread.`);
       this.inProcess = new TopicWorkerCore((event) => setImmediate(() => this.receive(event)), options.model);
-      this.send(configure);
+      this.send(this.configure);
+      this.workerHasPapers = true; // the in-process core stays: changes are enough
     }
+  }
+
+  private startWorker(): void {
+    const worker = new Worker(this.workerPath!);
+    worker.on('message', (event: TopicWorkerEvent) => this.receive(event));
+    worker.on('error', (e) => this.failed(e));
+    worker.unref();
+    worker.postMessage(this.configure);
+    this.worker = worker;
+    this.workerHasPapers = false;
+  }
+
+  /** Once nothing is left to do, the worker writes its cache and stops. */
+  private retireSoon(): void {
+    if (!this.worker) return;
+    clearTimeout(this.retireTimer);
+    this.retireTimer = setTimeout(() => {
+      const worker = this.worker;
+      if (!worker || this.disposed) return;
+      if (this.collecting || this.model.topics.computing || this.parsing.length > 0) return this.retireSoon();
+      this.worker = undefined;
+      this.workerHasPapers = false;
+      this.retiring = worker;
+      worker.removeAllListeners();
+      const terminate = () => {
+        clearTimeout(stop);
+        void worker.terminate().finally(() => {
+          if (this.retiring === worker) this.retiring = undefined;
+        });
+      };
+      const stop = setTimeout(terminate, 5000);
+      worker.on('message', (event: TopicWorkerEvent) => {
+        if (event.type === 'flushed') terminate();
+      });
+      worker.on('error', () => undefined);
+      worker.postMessage({ type: 'flush' } satisfies TopicWorkerRequest);
+    }, RETIRE_AFTER_MS);
+    this.retireTimer.unref?.();
+  }
+
+  /** Whether a worker thread is running now, or writing its cache as it stops (it stops between changes). */
+  get workerRunning(): boolean {
+    return this.worker !== undefined || this.retiring !== undefined;
   }
 
   /** Papers may have changed, or the number of topics asked for: the model runs after a pause (once catalogs are all read). */
@@ -97,7 +151,7 @@ export class TopicUpdater {
   flush(timeoutMs = 2000): Promise<void> {
     if (this.disposed) return Promise.resolve();
     if (!this.worker) {
-      this.inProcess?.flush();
+      this.inProcess?.flush(); // a stopped worker wrote its cache as it stopped
       return Promise.resolve();
     }
     return new Promise((resolve) => {
@@ -113,9 +167,11 @@ export class TopicUpdater {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.retireTimer);
     for (const resolve of this.flushed.splice(0)) resolve();
     this.inProcess?.dispose();
     void this.worker?.terminate();
+    void this.retiring?.terminate();
   }
 
   /** Hands the changed papers to the worker, a slice at a time, then asks it to compute. */
@@ -123,7 +179,12 @@ export class TopicUpdater {
     if (this.disposed) return;
     if (this.host.indexing() || this.model.hasPendingWork) return this.catalogChanged();
     if (this.collecting) return this.catalogChanged(); // this one's changes go with the next
-    const keys = this.model.topics.takeChanges();
+    clearTimeout(this.retireTimer);
+    if (this.workerPath && !this.worker) this.startWorker();
+    const changed = this.model.topics.takeChanges();
+    // A new worker knows no paper: it gets them all (and its last result from the cache).
+    const keys = this.workerHasPapers ? changed : [...this.model.keysInAnyOrder()];
+    this.workerHasPapers = true;
     this.collecting = true;
     let at = 0;
     let documents: TopicDocument[] = [];
@@ -174,19 +235,21 @@ export class TopicUpdater {
           this.host.topicsChanged();
         });
       case 'result':
+        this.computedShown = true; // a cache that comes later (a new worker's) is older
         if (!event.head || !event.rows) {
           // Nothing new: what is shown is right (queued behind results still being parsed).
           return this.parse(undefined, [], () => {
             this.model.topics.computed(undefined);
             this.prepareTree();
             this.host.topicsChanged();
+            this.retireSoon();
           });
         }
         return this.parse(event.head, event.rows, (index) => {
           this.model.topics.computed(index);
           this.prepareTree();
+          this.retireSoon();
           if (index) {
-            this.computedShown = true;
             this.host.log(`Topics: ${event.topics} topics of ${event.papers} papers in ${Math.round(event.ms)} ms (topic worker).`);
           } else {
             this.host.log('The topic worker sent a result that does not read: the last topics stay.');

@@ -10,7 +10,7 @@
  * Centroids are dense and term-major (all k weights of a term side by side), so scoring a paper
  * against every centroid reads k consecutive floats per term.
  */
-import type { PaperVectors } from './topicTerms';
+import { kthLargest, type PaperVectors } from './topicTerms';
 
 /** k dense unit vectors over `dims` terms, term-major: weight of term d in centroid c at d·k + c. */
 export interface Centroids {
@@ -80,53 +80,52 @@ export interface Graph {
 }
 
 /**
- * Each row's `k` most similar rows (cosine > 0; ties to the lower index), made symmetric (an edge
- * when either is among the other's nearest). Dot products through an inverted index of the rows'
- * terms: each pair sharing a term is visited once per shared term, so the cost is the sum over
- * terms of (papers with the term)² / 2, far below rows² × terms per row for text.
+ * A term in more than this share of the papers being clustered says nothing about which of them
+ * belong together (inside a topic: the topic's own words) and is left out of their similarities.
+ * It is also where the quadratic cost of the inverted index would be.
+ */
+const COMMON_SHARE = 0.5;
+
+/**
+ * Each row's `k` most similar rows (cosine over the terms not `COMMON_SHARE`-common, > 0; ties to
+ * the lower index), made symmetric (an edge when either is among the other's nearest). Dot
+ * products through an inverted index of the rows' terms: each pair sharing a term is visited once
+ * per shared term, so the cost is the sum over terms of (papers with the term)² / 2, far below
+ * rows² × terms per row for text.
  */
 export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>, dims: number, k: number): Graph {
   const n = rows.length;
-  const heapSims = new Float32Array(n * k);
-  const heapIds = new Int32Array(n * k);
-  const heapSizes = new Int32Array(n);
   const { offsets, terms, weights } = vectors;
   const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, rows, dims);
-  const cursor = postingStarts.slice(0, dims);
+  const maxPostings = Math.max(8, Math.floor(COMMON_SHARE * n));
   const dot = new Float32Array(n);
   const touched = new Int32Array(n);
+  const nearest = new Int32Array(k);
+  const select = new Selection(n);
+  const edges = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     let count = 0;
     for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
       const term = terms[p];
       const w = weights[p];
-      // Rows before i were paired with i when they were visited: start after i's own posting.
-      const from = ++cursor[term];
+      const from = postingStarts[term];
       const to = postingStarts[term + 1];
+      if (to - from > maxPostings) continue;
       for (let q = from; q < to; q++) {
         const j = postingRows[q];
+        if (j === i) continue;
         if (dot[j] === 0) touched[count++] = j;
         dot[j] += w * postingWeights[q];
       }
     }
-    for (let t = 0; t < count; t++) {
-      const j = touched[t];
-      const s = dot[j];
-      dot[j] = 0;
-      if (s <= 0) continue;
-      offer(heapSims, heapIds, heapSizes, k, i, j, s);
-      offer(heapSims, heapIds, heapSizes, k, j, i, s);
+    const found = select.top(dot, touched, count, k, nearest);
+    for (let t = 0; t < found; t++) {
+      const j = nearest[t];
+      edges.set(i < j ? i * n + j : j * n + i, dot[j]);
     }
+    for (let t = 0; t < count; t++) dot[touched[t]] = 0;
   }
-  // Symmetric edges: collect both directions, then merge duplicates (same weight either way).
-  const edges = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    for (let h = 0; h < heapSizes[i]; h++) {
-      const j = heapIds[i * k + h];
-      const key = i < j ? i * n + j : j * n + i;
-      edges.set(key, heapSims[i * k + h]);
-    }
-  }
+  // Symmetric edges: an edge when either end is among the other's nearest.
   const degree = new Uint32Array(n + 1);
   for (const key of edges.keys()) {
     degree[Math.floor(key / n)]++;
@@ -169,8 +168,16 @@ function postingsOf(vectors: PaperVectors, rows: ArrayLike<number>, dims: number
 }
 
 /**
- * Votes of each row's `k` most similar sample rows for their groups, weighted by similarity:
- * `votes[row · groups + g]`. A row of the sample does not vote for itself. This places papers
+ * Terms of a paper used to find its nearest sampled papers: its heaviest, and none in more than
+ * `QUERY_MAX_SHARE` of the sample (the rarer terms decide who the nearest are; the common ones
+ * would make every paper visit most of the sample).
+ */
+const QUERY_TERMS = 16;
+const QUERY_MAX_SHARE = 0.1;
+
+/**
+ * Votes of each row's `k` most similar sample rows for their groups, weighted by similarity (over
+ * the row's `QUERY_TERMS` heaviest terms, not `QUERY_MAX_SHARE`-common): `votes[i · groups + g]` for `rows[i]`. A row of the sample does not vote for itself. This places papers
  * outside the sample by the communities of their neighbours, which keeps the communities' shapes;
  * a nearest centroid would not (the centroid of a big, loose cluster is close to every paper).
  */
@@ -185,73 +192,75 @@ export function neighbourVotes(
 ): Float32Array {
   const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, sample, dims);
   const { offsets, terms, weights } = vectors;
+  const maxPostings = Math.max(8, Math.floor(QUERY_MAX_SHARE * sample.length));
   const votes = new Float32Array(rows.length * groups);
   const dot = new Float32Array(sample.length);
   const touched = new Int32Array(sample.length);
-  const heapSims = new Float32Array(k);
-  const heapIds = new Int32Array(k);
-  const size = new Int32Array(1);
+  const nearest = new Int32Array(k + 1);
+  const select = new Selection(sample.length);
+  let selectScratch = new Float64Array(64);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     let count = 0;
+    // The row's `QUERY_TERMS` heaviest terms find its neighbours: its distinctive terms, with short postings.
+    const length = offsets[row + 1] - offsets[row];
+    let cut = -Infinity;
+    if (length > QUERY_TERMS) {
+      if (selectScratch.length < length) selectScratch = new Float64Array(length);
+      cut = kthLargest(weights, length, QUERY_TERMS, selectScratch, offsets[row]);
+    }
     for (let p = offsets[row]; p < offsets[row + 1]; p++) {
       const w = weights[p];
+      if (w < cut || postingStarts[terms[p] + 1] - postingStarts[terms[p]] > maxPostings) continue;
       for (let q = postingStarts[terms[p]]; q < postingStarts[terms[p] + 1]; q++) {
         const j = postingRows[q];
+        if (sample[j] === row) continue;
         if (dot[j] === 0) touched[count++] = j;
         dot[j] += w * postingWeights[q];
       }
     }
-    size[0] = 0;
-    for (let t = 0; t < count; t++) {
-      const j = touched[t];
-      const s = dot[j];
-      dot[j] = 0;
-      if (s > 0 && sample[j] !== row) offer(heapSims, heapIds, size, k, 0, j, s);
-    }
-    for (let h = 0; h < size[0]; h++) votes[i * groups + groupOf[heapIds[h]]] += heapSims[h];
+    const found = select.top(dot, touched, count, k, nearest);
+    for (let t = 0; t < found; t++) votes[i * groups + groupOf[nearest[t]]] += dot[nearest[t]];
+    for (let t = 0; t < count; t++) dot[touched[t]] = 0;
   }
   return votes;
 }
 
-/** Keeps row i's k best (similarity, then lower id) in a min-heap whose root is the worst kept. */
-function offer(sims: Float32Array, ids: Int32Array, sizes: Int32Array, k: number, i: number, j: number, s: number): void {
-  const base = i * k;
-  const worse = (x: number, y: number) => sims[base + x] < sims[base + y] || (sims[base + x] === sims[base + y] && ids[base + x] > ids[base + y]);
-  if (sizes[i] < k) {
-    let at = sizes[i]++;
-    sims[base + at] = s;
-    ids[base + at] = j;
-    while (at > 0) {
-      const parent = (at - 1) >> 1;
-      if (!worse(at, parent)) break;
-      swap(sims, ids, base + at, base + parent);
-      at = parent;
-    }
-    return;
-  }
-  if (s < sims[base] || (s === sims[base] && j > ids[base])) return;
-  sims[base] = s;
-  ids[base] = j;
-  for (let at = 0; ; ) {
-    const l = 2 * at + 1;
-    const r = l + 1;
-    let smallest = at;
-    if (l < k && worse(l, smallest)) smallest = l;
-    if (r < k && worse(r, smallest)) smallest = r;
-    if (smallest === at) break;
-    swap(sims, ids, base + at, base + smallest);
-    at = smallest;
-  }
-}
+/** Picks the k largest positive values among touched indices (ties: lower index), reusing its buffers. */
+class Selection {
+  private values: Float64Array;
+  private scratch: Float64Array;
+  private ties: number[] = [];
 
-function swap(sims: Float32Array, ids: Int32Array, a: number, b: number): void {
-  const s = sims[a];
-  sims[a] = sims[b];
-  sims[b] = s;
-  const id = ids[a];
-  ids[a] = ids[b];
-  ids[b] = id;
+  constructor(size: number) {
+    this.values = new Float64Array(Math.max(1, size));
+    this.scratch = new Float64Array(Math.max(1, size));
+  }
+
+  /** Writes into `out` the indices of the (up to) k largest positive `value[touched[t]]`; returns how many. */
+  top(value: Float32Array, touched: Int32Array, count: number, k: number, out: Int32Array): number {
+    let positive = 0;
+    for (let t = 0; t < count; t++) if (value[touched[t]] > 0) this.values[positive++] = value[touched[t]];
+    if (positive === 0) return 0;
+    const cut = positive > k ? kthLargest(this.values, positive, k, this.scratch) : 0;
+    let n = 0;
+    this.ties.length = 0;
+    for (let t = 0; t < count; t++) {
+      const j = touched[t];
+      const v = value[j];
+      if (v <= 0) continue;
+      if (v > cut) out[n++] = j;
+      else if (v === cut) this.ties.push(j);
+    }
+    if (this.ties.length > 0 && n < k) {
+      this.ties.sort((a, b) => a - b);
+      for (const j of this.ties) {
+        if (n >= k) break;
+        out[n++] = j;
+      }
+    }
+    return n;
+  }
 }
 
 /**
@@ -296,10 +305,10 @@ export function louvain(graph: Graph, resolution: number): Int32Array {
         const factor = (resolution * degree[i]) / total;
         let best = own;
         let bestGain = links[own] - factor * communityDegree[own];
-        seen.sort((a, b) => a - b);
+        // The best gain; between equal gains the lower community (the order of `seen` does not matter).
         for (const c of seen) {
           const gain = links[c] - factor * communityDegree[c];
-          if (gain > bestGain + 1e-12) {
+          if (gain > bestGain + 1e-12 || (gain > bestGain - 1e-12 && best !== own && c < best)) {
             best = c;
             bestGain = gain;
           }

@@ -9,10 +9,17 @@
  * - a fragment of a phrase: a term most of whose papers in the topic write it inside one longer
  *   phrase ("Shot" in "Few-Shot", "Reinforcement" in "Reinforcement Learning");
  * - a phrase that starts or ends on a modifier ("Efficient", "Towards", "Multi", "-Free");
+ * - a word that is not one at its edges: a symbol of one or two letters ("Nb", "Li", "La"), a
+ *   piece of a formula or a word cut by the tokenizer ("La₁" of La₁₋ₓSrₓCuO₄, "Ray" of X-Ray),
+ *   a past participle ending it ("Masked", "Short-Lived");
  * - another topic's label (the caller keeps the used ones).
+ *
+ * And there is always one a person can read: the topic's own terms first, then terms its siblings
+ * share, then fragments and terms only its abstracts say, then "X and Y" of two of them, then its
+ * titles' most common words; a number only when its papers have no word at all.
  */
-import { foldAccents } from './tokenize';
-import { stemWord, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
+import { foldAccents, isWordChar } from './tokenize';
+import { kthLargest, stemWord, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
 
 /** Words too broad to name a topic alone (stems of). A phrase made of them only is too broad as well. */
 const GENERIC_WORDS = stems(
@@ -28,24 +35,26 @@ const GENERIC_WORDS = stems(
   'instance instances example examples object objects image images text world order form terms term class classes ' +
   'challenge challenges limitation limitations capability capabilities ability abilities design rate bound bounds ' +
   'complexity guarantee guarantees analysis computation computational empirical theoretical practical real ' +
-  'application novel effectiveness efficiency scalability tradeoff trade-off size',
+  'application novel effectiveness efficiency scalability tradeoff trade-off size ' +
+  // Adjectives and pieces of compounds that name nothing alone ("Robust", "Offline", "End" of end-to-end).
+  'robust offline online end dimensional',
 );
 
 /** Modifiers: a label does not start or end with one ("Efficient Inference", "Sparse Attention Efficient"). */
 const EDGE_WORDS = stems(
   'novel new towards toward efficient effective improved improving improve better fast faster simple simpler ' +
   'scalable general unified unifying make making several various existing beyond across like different ' +
-  'significant good via provable provably fully practical generalized principled',
+  'significant good via provable provably fully practical generalized principled highly assuming',
 );
 
-/** Verbs and openers of titles: a label does not start with one ("Learning Representations", "Rethinking Pruning"). */
-const START_WORDS = stems('learning learned learn understanding revisiting rethinking towards toward');
+/** Verbs and openers of titles, Latin left by a dropped "in": a label does not start with one ("Learning Representations", "Situ Synchrotron"). */
+const START_WORDS = stems('learning learned learn understanding revisiting rethinking towards toward situ vivo vitro silico');
 
 /** Prefixes and adjective heads of compounds: a label never ends with one ("Self-", "Zero-Shot", "Training-Free"). */
 const END_WORDS = stems(
   'multi self semi cross pre co non sub inter intra post re de un anti few zero one free aware driven guided ' +
   'agnostic specific level scale wise like shot based oriented centric invariant equivariant dependent ' +
-  'independent conditioned conditional order',
+  'independent conditioned conditional order dimensional',
 );
 
 function stems(words: string): Set<string> {
@@ -66,8 +75,11 @@ const CATCH_ALL_SHARE = 0.25;
 const MAX_CANDIDATES = 40;
 /** Score factor by number of words: a phrase names a topic better than one of its words ("Sparse Attention", not "Attention"). */
 const LENGTH_BONUS = [0, 1, 1.3, 1.4];
-/** A term written right after (or before) another content word this often is part of a longer name. */
-const BOUND_SHARE = 0.75;
+/** A term followed by another content word this often qualifies a name it is not. */
+const MODIFIER_SHARE = 2 / 3;
+/** A term written after (or before) one same word this often, or one of two words this often, is part of a longer name (boundBy). */
+const ONE_PARTNER_SHARE = 0.5;
+const TWO_PARTNERS_SHARE = 2 / 3;
 
 /** Arrays of the vocabulary's size, reused by every sibling set of one run (all zero between uses). */
 export interface LabelScratch {
@@ -101,6 +113,10 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
     }
   }
   const labelable = labelableTerms(vocabulary);
+  let scoreOf = new Float64Array(256);
+  let termOf = new Int32Array(256);
+  let sharedOf = new Uint8Array(256);
+  let selectScratch = new Float64Array(256);
   const candidates = siblings.map((rows) => {
     const size = rows.length;
     const touched: number[] = [];
@@ -111,20 +127,26 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
         weighted[term] += 1 + TITLE_BONUS * vectors.inTitle[p];
       }
     }
-    const own: { term: number; score: number }[] = [];
-    const shared: { term: number; score: number }[] = [];
+    if (scoreOf.length < touched.length) {
+      scoreOf = new Float64Array(touched.length * 2);
+      termOf = new Int32Array(touched.length * 2);
+      sharedOf = new Uint8Array(touched.length * 2);
+      selectScratch = new Float64Array(touched.length * 2);
+    }
+    let n = 0;
     const catchAll = Math.max(CATCH_ALL_SHARE * total, 1.5 * size);
     for (const term of touched) {
       // Once in one abstract is no topic's name: at least two papers, or a title.
       if (labelable[term] && weighted[term] >= 2) {
         const inTopic = weighted[term] / size;
         const overall = all[term] / total;
-        const score = LENGTH_BONUS[vocabulary.lengths[term]] * inTopic * Math.log(1 + inTopic / overall);
-        (allPapers[term] > catchAll ? shared : own).push({ term, score });
+        termOf[n] = term;
+        scoreOf[n] = LENGTH_BONUS[vocabulary.lengths[term]] * inTopic * Math.log(1 + inTopic / overall);
+        sharedOf[n++] = allPapers[term] > catchAll ? 1 : 0;
       }
       weighted[term] = 0;
     }
-    return { terms: best(own), shared: best(shared) };
+    return { terms: best(termOf, scoreOf, sharedOf, n, 0, selectScratch), shared: best(termOf, scoreOf, sharedOf, n, 1, selectScratch) };
   });
   for (const term of touchedAll) {
     all[term] = 0;
@@ -133,15 +155,15 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
   return candidates;
 }
 
-/** The best-scored terms; ties by term id, which is the terms' alphabetical order. */
-function best(scored: { term: number; score: number }[]): number[] {
-  if (scored.length > MAX_CANDIDATES) {
-    // Only those at or above the MAX_CANDIDATES-th score are sorted.
-    const scores = Float64Array.from(scored, (s) => s.score).sort();
-    const cut = scores[scores.length - MAX_CANDIDATES];
-    scored = scored.filter((s) => s.score >= cut);
-  }
-  return scored
+/** The best-scored terms of one kind (`shared` 0 or 1), at most `MAX_CANDIDATES`; ties by term id, which is the terms' alphabetical order. */
+function best(terms: Int32Array, scores: Float64Array, shared: Uint8Array, n: number, kind: number, scratch: Float64Array): number[] {
+  let count = 0;
+  for (let i = 0; i < n; i++) if (shared[i] === kind) scratch[count++] = scores[i];
+  if (count === 0) return [];
+  const cut = count > MAX_CANDIDATES ? kthLargest(scratch, count, MAX_CANDIDATES, new Float64Array(count)) : -Infinity;
+  const picked: { term: number; score: number }[] = [];
+  for (let i = 0; i < n; i++) if (shared[i] === kind && scores[i] >= cut) picked.push({ term: terms[i], score: scores[i] });
+  return picked
     .sort((a, b) => b.score - a.score || a.term - b.term)
     .slice(0, MAX_CANDIDATES)
     .map((s) => s.term);
@@ -179,6 +201,11 @@ export interface TermUsage {
   fragment: boolean;
   /** Occurrences in titles and keywords: a term no title says is prose, not a topic's name ("Alleviate"). */
   inTitles: number;
+  /**
+   * Most of its occurrences are glued to characters no word boundary is made of: a piece of a
+   * formula or a name ("La₁" of "La₁₋ₓSrₓCuO₄", "Ray" of "X-Ray", "Means" of "k-Means"). Never a label.
+   */
+  broken: boolean;
 }
 
 /** A topic's texts (titles first: they win ties of spelling) as words, with where each stem is written. */
@@ -191,8 +218,8 @@ export interface TopicTexts {
   byStem: Map<string, number[]>;
 }
 
-export function indexTexts(texts: string[], titled: number): TopicTexts {
-  const words = texts.map(writtenWords);
+export function indexTexts(texts: string[], titled: number, stems?: Map<string, string | undefined>): TopicTexts {
+  const words = texts.map((text) => writtenWords(text, stems));
   const byStem = new Map<string, number[]>();
   words.forEach((list, t) =>
     list.forEach((word, w) => {
@@ -212,8 +239,10 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
   const counts = new Map<string, number>();
   let occurrences = 0;
   let inTitles = 0;
-  let leftBound = 0;
-  let rightBound = 0;
+  let broken = 0;
+  // The content words written right before and right after the term, by stem.
+  const before = new Map<string, number>();
+  const after = new Map<string, number>();
   // A word before the term binds it when the longer name could start with it; a word after, when it could end it.
   const bindsBefore = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !START_WORDS.has(word.stem);
   const bindsAfter = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !END_WORDS.has(word.stem);
@@ -227,9 +256,16 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
     if (!match) continue;
     occurrences++;
     if (t < topic.titled) inTitles++;
-    if (words[i].joined && bindsBefore(words[i - 1])) leftBound++;
-    if (words[i + n]?.joined && bindsAfter(words[i + n])) rightBound++;
-    const written = topic.texts[t].slice(words[i].start, words[i + n - 1].end);
+    const text = topic.texts[t];
+    const left = words[i - 1];
+    const right = words[i + n];
+    if (isCut(text, words[i].start, left, -1) || isCut(text, words[i + n - 1].end, right, 1)) broken++;
+    // A stop word hyphenated to it binds it too: "Distribution" of "Out-of-Distribution", "Context" of "In-Context".
+    if (words[i].joined && bindsBefore(left)) countOf(before, left.stem as string);
+    else if (left && left.stem === undefined && hyphenated(text, left.end, words[i].start)) countOf(before, `-${text.slice(left.start, left.end).toLowerCase()}`);
+    if (right?.joined && bindsAfter(right)) countOf(after, right.stem as string);
+    else if (right && right.stem === undefined && hyphenated(text, words[i + n - 1].end, right.start)) countOf(after, `-${text.slice(right.start, right.end).toLowerCase()}`);
+    const written = text.slice(words[i].start, words[i + n - 1].end);
     counts.set(written, (counts.get(written) ?? 0) + 1);
   }
   // Spellings that differ in case only are one ("few-shot", "Few-Shot").
@@ -238,16 +274,105 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
     const spelling = titleCase(written.replace(/\s+/g, ' '));
     cased.set(spelling, (cased.get(spelling) ?? 0) + count);
   }
+  // A readable spelling before a more common one that is not ("Mask" before "Masked").
   let best: string | undefined;
   let bestCount = 0;
+  let bestReadable = false;
   for (const [spelling, count] of cased) {
-    if (count > bestCount || (count === bestCount && best !== undefined && compareText(spelling, best) < 0)) {
+    const readable = isReadableLabel(spelling);
+    if (
+      (readable && !bestReadable) ||
+      (readable === bestReadable && (count > bestCount || (count === bestCount && best !== undefined && compareText(spelling, best) < 0)))
+    ) {
       best = spelling;
       bestCount = count;
+      bestReadable = readable;
     }
   }
-  const fragment = occurrences > 0 && Math.max(leftBound, rightBound) >= BOUND_SHARE * occurrences;
-  return { spelling: best, fragment, inTitles };
+  let followed = 0;
+  for (const count of after.values()) followed += count;
+  // Mostly followed by a word, whatever it is: a modifier ("Multi-Agent", "Pre-Trained", "Diffusion" of Diffusion Models).
+  const fragment = occurrences > 0 && (followed >= MODIFIER_SHARE * occurrences || boundBy(before, occurrences) || boundBy(after, occurrences));
+  return { spelling: best, fragment, inTitles, broken: occurrences > 0 && broken * 2 >= occurrences };
+}
+
+/** Characters a word may end or start at: spaces, hyphens (phrases go on), punctuation around words. */
+const BOUNDARY = /[\s\-\u2010\u2011\u2013\u2014.,;:!?()[\]{}"'\u2018\u2019\u201c\u201d\u00ab\u00bb/…*\u2020\u2021]/u;
+
+/**
+ * Whether a term's edge at `at` (its start, side -1, or its end, side 1) cuts a longer token: the
+ * character beyond is no boundary ("La₁" + "₋ₓSr…"), or a hyphen joins a single letter to it
+ * ("X-Ray", "k-Means", "U-Net").
+ */
+function isCut(text: string, at: number, neighbour: WrittenWord | undefined, side: -1 | 1): boolean {
+  const beyond = side < 0 ? text[at - 1] : text[at];
+  if (beyond === undefined) return false;
+  if (!BOUNDARY.test(beyond)) return true;
+  // A point or comma inside a number or formula ("Bi₀.₉Sb", "Y₀.₉") is no boundary.
+  const past = side < 0 ? text[at - 2] : text[at + 1];
+  if ((beyond === '.' || beyond === ',') && past !== undefined && isWordChar(past.charCodeAt(0))) return true;
+  if (!neighbour || !hyphenated(text, side < 0 ? neighbour.end : at, side < 0 ? at : neighbour.start)) return false;
+  return [...text.slice(neighbour.start, neighbour.end)].length === 1;
+}
+
+function isParticiple(word: string): boolean {
+  return word.length >= 5 && /[a-z]ed$/.test(word) && !/eed$/.test(word);
+}
+
+function countOf(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** Only a hyphen between two words: "Few-Shot", "In-Context". */
+function hyphenated(text: string, end: number, start: number): boolean {
+  return start === end + 1 && /[-\u2010\u2011]/.test(text[end]);
+}
+
+/** Subscripts, superscript letters: a word starting with one is the rest of a formula ("ₓSe" of "Bi₂₋ₓSeₓ", "₉Y₀"); "⁸Li" is a word. */
+const SCRIPT_LETTER = /^[\u2080-\u209c\u1d62-\u1d6a\u2071\u207f]/u;
+
+/**
+ * Whether a spelling reads as a name: its first and last words are words (no symbol of one or
+ * two letters: "Nb", "⁸Li", "La"; an acronym "RL", "3D" is one), and it does not end on a past
+ * participle ("Masked", "Short-Lived", "Formed").
+ */
+export function isReadableLabel(spelling: string): boolean {
+  const words = spelling.split(/[\s\-\u2010\u2011\u2013]+/u).filter(Boolean);
+  if (words.length === 0) return false;
+  const first = words[0];
+  const last = words[words.length - 1];
+  if (!isWord(first) || !isWord(last)) return false;
+  return !isParticiple(last);
+}
+
+/** A word, not a symbol: three letters or more, or an acronym ("RL", "3D", "³¹P"), or a single letter with digits. */
+function isWord(word: string): boolean {
+  if (SCRIPT_LETTER.test(word)) return false;
+  const letters = word.match(/\p{L}/gu)?.length ?? 0;
+  if (letters === 0) return false;
+  if (letters >= 3) return true;
+  if (/\p{Ll}/u.test(word)) return false;
+  return letters === 2 || /\p{N}/u.test(word);
+}
+
+/**
+ * Whether the words on one side of a term's occurrences make it part of a longer name: one word
+ * there in half of them ("Pre-Trained Language Models" for "Trained Language Models"), or two in
+ * two thirds ("Few-Shot", "Zero-Shot" for "Shot"). Many different words before it ("Dynamic",
+ * "Relightable", "Sparse-View" Gaussian Splatting) only qualify a name that stands alone.
+ */
+function boundBy(partners: Map<string, number>, occurrences: number): boolean {
+  let first = 0;
+  let second = 0;
+  for (const count of partners.values()) {
+    if (count > first) {
+      second = first;
+      first = count;
+    } else if (count > second) second = count;
+  }
+  // One occurrence beside a word of two is no longer name ("Dense Correspondence Learning" once).
+  if (first < 2 && first < occurrences) return false;
+  return first >= ONE_PARTNER_SHARE * occurrences || first + second >= TWO_PARTNERS_SHARE * occurrences;
 }
 
 /** "sparse-view gaussian splatting" → "Sparse-View Gaussian Splatting"; "LLMs", "μSR", "iPhone" stay. */
@@ -265,4 +390,97 @@ export function slugOf(label: string): string {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A candidate label: a term as the topic's texts write it, and its stems (the tooltip leaves out the label's words). */
+export interface SpelledTerm {
+  spelling: string;
+  stems: string[];
+}
+
+const MAX_SPELLED = 12;
+
+/**
+ * Candidate terms as the topic's texts write them, each spelling once, at most 12. Never a broken
+ * or unreadable one; `relaxed` lets in fragments and terms no title says, which strict leaves out.
+ */
+export function spellTerms(termTexts: readonly string[], terms: readonly number[], texts: TopicTexts, relaxed = false): SpelledTerm[] {
+  const spelled: SpelledTerm[] = [];
+  for (const term of terms) {
+    const text = termTexts[term];
+    const usage = usageOf(text, texts);
+    if (usage.spelling === undefined || usage.broken || !isReadableLabel(usage.spelling)) continue;
+    if (!relaxed && (usage.fragment || usage.inTitles === 0)) continue;
+    const spelling = usage.spelling;
+    if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' ') });
+    if (spelled.length >= MAX_SPELLED) break;
+  }
+  return spelled;
+}
+
+/**
+ * A topic's label, not one of `used` (folded), and its candidates for the tooltip (`termTexts`:
+ * the vocabulary's terms, stems joined by spaces). In order: its
+ * own terms, terms its siblings share, the same with fragments and abstracts' terms let in, "X and
+ * Y" of two of them, its titles' most common words; numbered only when its papers have no word.
+ */
+export function chooseLabel(termTexts: readonly string[], candidates: LabelCandidates, texts: TopicTexts, used: ReadonlySet<string>): { label: string; spelled: SpelledTerm[] } {
+  const free = (spelling: string) => !used.has(foldAccents(spelling));
+  const spelled = spellTerms(termTexts, candidates.terms, texts);
+  const passes = [
+    () => spellTerms(termTexts, candidates.shared, texts),
+    () => spellTerms(termTexts, [...candidates.terms, ...candidates.shared], texts, true),
+  ];
+  let found = spelled.find((s) => free(s.spelling));
+  const all = [...spelled];
+  for (const pass of passes) {
+    if (found) break;
+    for (const s of pass()) if (!all.some((a) => foldAccents(a.spelling) === foldAccents(s.spelling))) all.push(s);
+    found = all.find((s) => free(s.spelling));
+  }
+  // The tooltip lists what the passes found too when the topic's own terms are few.
+  if (found) return { label: found.spelling, spelled: all };
+  const pair = pairLabel(all, free);
+  if (pair) return { label: pair, spelled: all };
+  const words = titleWords(texts);
+  const label = words.find(free) ?? pairLabel(words.map((spelling) => ({ spelling, stems: [foldAccents(spelling)] })), free) ?? numbered(all[0]?.spelling ?? words[0] ?? 'Topic', free);
+  return { label, spelled: all };
+}
+
+/** "X and Y" of the first two candidates with no word in common that is not taken, best pairs first. */
+function pairLabel(candidates: readonly SpelledTerm[], free: (label: string) => boolean): string | undefined {
+  const top = candidates.slice(0, MAX_SPELLED);
+  for (let sum = 1; sum < 2 * top.length - 1; sum++) {
+    for (let a = Math.max(0, sum - top.length + 1); a < sum - a; a++) {
+      const x = top[a];
+      const y = top[sum - a];
+      if (x.stems.some((stem) => y.stems.includes(stem))) continue;
+      const label = `${x.spelling} and ${y.spelling}`;
+      if (free(label)) return label;
+    }
+  }
+  return undefined;
+}
+
+/** The readable words of a topic's titles and keywords, most common first (ties alphabetical), as written most often. */
+function titleWords(texts: TopicTexts): string[] {
+  const counts = new Map<string, { count: number; spellings: Map<string, number> }>();
+  for (let t = 0; t < texts.titled; t++) {
+    for (const word of texts.words[t]) {
+      if (word.stem === undefined) continue;
+      const spelling = titleCase(texts.texts[t].slice(word.start, word.end));
+      if (!isReadableLabel(spelling)) continue;
+      const entry = counts.get(word.stem) ?? { count: 0, spellings: new Map<string, number>() };
+      entry.count++;
+      entry.spellings.set(spelling, (entry.spellings.get(spelling) ?? 0) + 1);
+      counts.set(word.stem, entry);
+    }
+  }
+  const commonest = (spellings: Map<string, number>) => [...spellings].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))[0][0];
+  return [...counts.values()].map((e) => ({ count: e.count, spelling: commonest(e.spellings) })).sort((a, b) => b.count - a.count || compareText(a.spelling, b.spelling)).map((e) => e.spelling);
+}
+
+/** The base with the first number that makes it free: the last resort, for papers without a word. */
+function numbered(base: string, free: (label: string) => boolean): string {
+  for (let n = 2; ; n++) if (free(`${base} ${n}`)) return `${base} ${n}`;
 }

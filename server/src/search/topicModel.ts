@@ -33,9 +33,9 @@
  */
 import { foldAccents } from './tokenize';
 import { addRow, emptyCentroids, louvain, nearestNeighbors, neighbourVotes, subgraph, type Centroids, type Graph } from './topicCluster';
-import { indexTexts, labelScratch, rankLabelTerms, slugOf, usageOf, type LabelScratch, type TopicTexts } from './topicLabels';
+import { chooseLabel, indexTexts, isReadableLabel, labelScratch, rankLabelTerms, slugOf, type LabelScratch, type TopicTexts } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
-import { buildVocabulary, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary } from './topicTerms';
+import { buildVocabulary, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary } from './topicTerms';
 
 export interface TopicOptions {
   /** Number of top-level topics, instead of one from the catalog's size. */
@@ -54,13 +54,15 @@ const MAX_TOP_TOPICS = 25;
 const MIN_TOP_TOPICS = 8;
 /** No top-level topic holds more than this share of the papers when Louvain can split it. */
 const MAX_TOP_SHARE = 0.15;
+/** No subtopic holds more than this share of its parent's papers when Louvain can split it (else splits peel a few papers off at a time). */
+const MAX_SUBTOPIC_SHARE = 0.5;
 /** A topic opens into about one subtopic per this many papers, 2–12 of them. */
 const SUBTOPIC_SIZE = 30;
 const MAX_SUBTOPICS = 12;
 /** Papers in the nearest-neighbour graph of the catalog, of a topic, of a subtopic: samples (by key hash) beyond. */
 export const GRAPH_SAMPLE = 2000;
 const SUBTOPIC_GRAPH_SAMPLE = 600;
-const DEEP_GRAPH_SAMPLE = 300;
+const DEEP_GRAPH_SAMPLE = 500;
 /** Neighbours per paper in the graph. */
 const NEIGHBORS = 15;
 /** Louvain's resolution: higher, more and smaller communities. */
@@ -89,7 +91,7 @@ const MIN_RELATED_SIMILARITY = 0.05;
 
 interface TopicNode {
   rows: number[];
-  /** Sparse unit centroid: term ids ascending, weights. */
+  /** Sparse unit centroid: its heaviest terms' ids and weights. */
   centroidTerms: Int32Array;
   centroidWeights: Float32Array;
   children: TopicNode[];
@@ -102,29 +104,36 @@ interface TopicNode {
 
 interface Catalog {
   docs: TopicDocument[];
+  /** Every paper's vector; for small changes, only those needed (the others have no terms). */
   vectors: PaperVectors;
+  /** Vectors again, of the papers a mask marks. */
+  vectorsOf: (only?: Uint8Array) => PaperVectors;
   vocabulary: Vocabulary;
-  /** Per row: its key's hash, for samples that do not depend on the input order. */
-  hashes: Uint32Array;
   textHashes: string[];
   /** Vocabulary-sized arrays: zero, and -1, between uses. */
   scratch: Float32Array;
   termMap: Int32Array;
   labels: LabelScratch;
+  /** Stems of spellings read for labels, once per run. */
+  stems: Map<string, string | undefined>;
+  /** Per row: its rank by key hash (ties by row): samples are the rows of lowest rank. */
+  rank: Int32Array;
 }
 
 export function buildTopics(input: readonly TopicDocument[], options: TopicOptions = {}): TopicResult {
   const docs = uniqueSorted(input);
   if (docs.length === 0) return { topics: [], placements: [] };
-  const catalog = prepare(docs);
+  const textHashes = docs.map(textHash);
   const maxTopicSize = Math.max(2, options.maxTopicSize ?? DEFAULT_MAX_TOPIC_SIZE);
   const previous = options.previous;
   const state = previous?.model;
   if (previous && state && state.version === STATE_VERSION && state.topicCount === options.topicCount && state.maxTopicSize === maxTopicSize) {
-    const placed = placeChanges(catalog, previous, state);
-    if (placed) return placed;
+    const changes = changesSince(docs, textHashes, previous);
+    if (state.changes + changes.count <= Math.max(REBUILD_MIN, REBUILD_SHARE * state.clustered)) {
+      return placeChanges(prepare(docs, textHashes, changes.changed), previous, state, changes);
+    }
   }
-  return clusterCatalog(catalog, options.topicCount, maxTopicSize, previous);
+  return clusterCatalog(prepare(docs, textHashes), options.topicCount, maxTopicSize, previous);
 }
 
 function uniqueSorted(input: readonly TopicDocument[]): TopicDocument[] {
@@ -136,32 +145,68 @@ function textOf(doc: TopicDocument): string {
   return `${doc.title ?? ''}\u0000${(doc.keywords ?? []).join('\u0001')}\u0000${doc.abstract ?? ''}`;
 }
 
-function prepare(docs: TopicDocument[]): Catalog {
+/**
+ * The vocabulary and, for every paper (or those `only` marks: the rest get vectors later, or
+ * none), its vector.
+ */
+function prepare(docs: TopicDocument[], textHashes: string[], only?: Uint8Array): Catalog {
   const hashes = Uint32Array.from(docs, (doc) => fnv1a(doc.key));
-  const sampleRows = docs.length <= VOCABULARY_SAMPLE ? docs.map((_, r) => r) : sampleOf(hashes, docs.map((_, r) => r), VOCABULARY_SAMPLE);
+  const byHash = Int32Array.from(docs.keys()).sort((a, b) => hashes[a] - hashes[b] || a - b);
+  const rank = new Int32Array(docs.length);
+  byHash.forEach((r, i) => (rank[r] = i));
+  const sampleRows = docs.length <= VOCABULARY_SAMPLE ? docs.map((_, r) => r) : sampleOf(rank, docs.map((_, r) => r), VOCABULARY_SAMPLE);
   const words = new WordTable();
   const runs = tokenizeAll(sampleRows.map((r) => docs[r]), words);
   const minDf = Math.max(2, Math.round(sampleRows.length / 5000));
   const vocabulary = buildVocabulary(runs, words, minDf);
   const indexOf = new Int32Array(docs.length).fill(-1);
   sampleRows.forEach((r, i) => (indexOf[r] = i));
-  const vectors = vectorize(docs, words, vocabulary, { runs, indexOf });
+  const vectorsOf = (mask?: Uint8Array) => vectorize(docs, words, vocabulary, { runs, indexOf }, mask);
   return {
     docs,
-    vectors,
+    vectors: vectorsOf(only),
+    vectorsOf,
     vocabulary,
-    hashes,
-    textHashes: docs.map((doc) => fnv1a(textOf(doc)).toString(36)),
+    textHashes,
     scratch: new Float32Array(vocabulary.terms.length),
     termMap: new Int32Array(vocabulary.terms.length).fill(-1),
     labels: labelScratch(vocabulary),
+    stems: new Map(),
+    rank,
   };
 }
 
-/** The `size` rows with the smallest key hashes (ties by row), in row order: the same sample whatever the input order. */
-function sampleOf(hashes: Uint32Array, rows: readonly number[], size: number): number[] {
+interface Changes {
+  /** Per row: 1 for a paper added or edited since the previous result. */
+  changed: Uint8Array;
+  /** Keys of the previous result no longer in the catalog. */
+  removed: Set<string>;
+  count: number;
+}
+
+function changesSince(docs: readonly TopicDocument[], textHashes: readonly string[], previous: TopicResult): Changes {
+  const before = new Map(previous.placements.map((p) => [p.key, p.hash]));
+  const changed = new Uint8Array(docs.length);
+  let count = 0;
+  docs.forEach((doc, r) => {
+    if (before.get(doc.key) !== textHashes[r] || !before.has(doc.key)) {
+      changed[r] = 1;
+      count++;
+    }
+  });
+  const keys = new Set(docs.map((d) => d.key));
+  const removed = new Set([...before.keys()].filter((key) => !keys.has(key)));
+  return { changed, removed, count: count + removed.size };
+}
+
+/** The `size` rows of lowest rank by key hash, in row order: the same sample whatever the input order. */
+function sampleOf(rank: Int32Array, rows: readonly number[], size: number): number[] {
   if (rows.length <= size) return [...rows];
-  return [...rows].sort((a, b) => hashes[a] - hashes[b] || a - b).slice(0, size).sort((a, b) => a - b);
+  const ranks = new Float64Array(rows.length);
+  rows.forEach((r, i) => (ranks[i] = -rank[r]));
+  // The size-th largest of the negated ranks is the highest rank taken.
+  const cut = -kthLargest(ranks, rows.length, size, new Float64Array(rows.length));
+  return rows.filter((r) => rank[r] <= cut);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,11 +224,13 @@ function clusterCatalog(catalog: Catalog, topicCount: number | undefined, maxTop
     minSize: Math.max(2, Math.ceil(withTerms.length * 0.005)),
     maxShare: topicCount === undefined ? MAX_TOP_SHARE : 1,
     sampleSize: GRAPH_SAMPLE,
+    votesOfSample: true,
   });
   const top = clusters.nodes;
   // Too far from its topic's centroid: "Other", but only the least similar few.
-  const fit = Float32Array.from(withTerms, (r, i) => sparseDot(vectors, r, top[clusters.nodeOf[i]].centroidTerms, top[clusters.nodeOf[i]].centroidWeights));
-  const sorted = Float32Array.from(fit).sort();
+  const fit = new Float32Array(withTerms.length);
+  withTerms.forEach((r, i) => (fit[i] = centroidDot(catalog, r, top[clusters.nodeOf[i]])));
+  const sorted = Float64Array.from(fit).sort();
   const otherSimilarity = Math.min(OTHER_SIMILARITY, sorted[Math.floor(sorted.length * MAX_OTHER_SHARE)] ?? 0);
   const topRows: number[][] = top.map(() => []);
   withTerms.forEach((r, i) => {
@@ -224,6 +271,8 @@ interface ClusterOptions {
   /** A community with a larger share of the rows is split by Louvain on its own papers when it can be; merges never make one. */
   maxShare: number;
   sampleSize: number;
+  /** The sampled papers' own votes too (for `also`). */
+  votesOfSample?: boolean;
 }
 
 /** Clusters of rows, and for each row (in the order given) its cluster and its second fit. */
@@ -249,7 +298,7 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   // The rows' own terms only: dense centroids of a small topic stay small.
   const { vectors, dims } = localVectors(catalog, rows);
   const all = rows.map((_, i) => i);
-  const sample = sampleOf(Uint32Array.from(rows, (r) => catalog.hashes[r]), all, options.sampleSize);
+  const sample = sampleOf(Int32Array.from(rows, (r) => catalog.rank[r]), all, options.sampleSize);
   const graph = nearestNeighbors(vectors, sample, dims, NEIGHBORS);
   const minSampleSize = Math.max(1, Math.round((options.minSize * sample.length) / rows.length));
   let resolution = RESOLUTION;
@@ -266,14 +315,20 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   const k = groups.length;
   const groupOf = new Int32Array(sample.length);
   groups.forEach((members, g) => members.forEach((i) => (groupOf[i] = g)));
-  const votes = neighbourVotes(vectors, all, sample, groupOf, k, dims, NEIGHBORS);
   const sampleIndex = new Int32Array(rows.length).fill(-1);
   sample.forEach((i, at) => (sampleIndex[i] = at));
+  // Votes of the papers outside the sample, and at the top level (where they make `also`) of all.
+  const voters = options.votesOfSample ? all : all.filter((i) => sampleIndex[i] < 0);
+  let votes = neighbourVotes(vectors, voters, sample, groupOf, k, dims, NEIGHBORS);
+  const voteAt = new Int32Array(rows.length).fill(-1);
+  voters.forEach((i, at) => (voteAt[i] = at));
   const alive = new Uint8Array(k).fill(1);
   // The live group with most votes (ties: lower group); `except` left out; -1 when none has a vote.
   const topVote = (i: number, except: number) => {
+    const base = voteAt[i] * k;
+    if (base < 0) return -1;
     let best = -1;
-    for (let g = 0; g < k; g++) if (alive[g] && g !== except && votes[i * k + g] > 0 && (best < 0 || votes[i * k + g] > votes[i * k + best])) best = g;
+    for (let g = 0; g < k; g++) if (alive[g] && g !== except && votes[base + g] > 0 && (best < 0 || votes[base + g] > votes[base + best])) best = g;
     return best;
   };
   const sizes = new Int32Array(k);
@@ -305,6 +360,19 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
       alive[g] = 0;
       liveCount--;
     }
+    if (!options.votesOfSample) {
+      // The sampled papers of a dissolved group vote too now.
+      const more = sample.filter((i) => !alive[groupOf[sampleIndex[i]]]);
+      if (more.length > 0) {
+        const extra = neighbourVotes(vectors, more, sample, groupOf, k, dims, NEIGHBORS);
+        const merged = new Float32Array(votes.length + extra.length);
+        merged.set(votes);
+        merged.set(extra, votes.length);
+        const first = voters.length;
+        votes = merged;
+        more.forEach((i, at) => (voteAt[i] = first + at));
+      }
+    }
     place();
   }
   const nodeIndex = new Int32Array(k).fill(-1);
@@ -327,11 +395,12 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   const secondOf = new Int32Array(rows.length).fill(-1);
   const secondShare = new Float32Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
+    if (voteAt[i] < 0) continue;
     const second = topVote(i, assignment[i]);
-    const own = votes[i * k + assignment[i]];
+    const own = votes[voteAt[i] * k + assignment[i]];
     if (second < 0 || nodeIndex[second] < 0 || own <= 0) continue;
     secondOf[i] = nodeIndex[second];
-    secondShare[i] = votes[i * k + second] / own;
+    secondShare[i] = votes[voteAt[i] * k + second] / own;
   }
   return { nodes, nodeOf, secondOf, secondShare };
 }
@@ -339,6 +408,8 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
 /** The rows' vectors as rows 0.. of their own, over the terms they use (renumbered 0.., in term order). */
 function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: PaperVectors; dims: number } {
   const { vectors, termMap } = catalog;
+  // Every paper, in row order: the catalog's own vectors (no copy of the whole matrix).
+  if (rows.length === vectors.rows && rows.every((r, i) => r === i)) return { vectors, dims: catalog.vocabulary.terms.length };
   const used: number[] = [];
   let nnz = 0;
   for (const r of rows) {
@@ -491,19 +562,17 @@ function setCentroid(catalog: Catalog, node: TopicNode): void {
   for (const term of terms) sum[term] = 0;
 }
 
-/** The `limit` terms of largest weight (ties: lower term), in term order; a numeric sort of the weights finds the cut. */
+/** The `limit` terms of largest weight (at the cut: the first met), found by quickselect. */
 function heaviest(terms: readonly number[], weight: Float32Array, limit: number): Int32Array {
-  const sorted = Int32Array.from(terms).sort();
-  if (sorted.length <= limit) return sorted;
-  const weights = new Float32Array(sorted.length);
-  for (let i = 0; i < sorted.length; i++) weights[i] = weight[sorted[i]];
-  weights.sort();
-  const cut = weights[weights.length - limit];
+  if (terms.length <= limit) return Int32Array.from(terms);
+  const values = new Float64Array(terms.length);
+  for (let i = 0; i < terms.length; i++) values[i] = weight[terms[i]];
+  const cut = kthLargest(values, terms.length, limit, new Float64Array(terms.length));
   let room = limit;
-  for (const term of sorted) if (weight[term] > cut) room--;
+  for (const term of terms) if (weight[term] > cut) room--;
   const kept = new Int32Array(limit);
   let n = 0;
-  for (const term of sorted) {
+  for (const term of terms) {
     if (weight[term] > cut) kept[n++] = term;
     else if (weight[term] === cut && room > 0) {
       kept[n++] = term;
@@ -520,7 +589,7 @@ function split(catalog: Catalog, node: TopicNode, maxTopicSize: number): void {
     minCount: 2,
     maxCount: Math.min(MAX_SUBTOPICS, Math.max(2, Math.round(node.rows.length / SUBTOPIC_SIZE))),
     minSize: Math.max(5, Math.ceil(node.rows.length * 0.05)),
-    maxShare: 1,
+    maxShare: MAX_SUBTOPIC_SHARE,
     sampleSize: node.depth === 0 ? SUBTOPIC_GRAPH_SAMPLE : DEEP_GRAPH_SAMPLE,
   });
   if (children.length < 2) return;
@@ -553,8 +622,10 @@ function labelTree(catalog: Catalog, roots: TopicNode[], previous: TopicResult |
         const match = inherit(node);
         if (!match || usedIds.has(match.id) || usedLabels.has(foldAccents(match.label))) continue;
         node.id = match.id;
-        node.label = match.label;
         usedIds.add(match.id);
+        // A label no longer given (an older version's "Nb", "Topic 2") is made again; the id stays.
+        if (!isReadableLabel(match.label)) continue;
+        node.label = match.label;
         usedLabels.add(foldAccents(match.label));
       }
     }
@@ -566,11 +637,10 @@ function labelTree(catalog: Catalog, roots: TopicNode[], previous: TopicResult |
     for (const i of order) {
       const node = siblings[i];
       const texts = textsOf(catalog, node);
-      const spelled = spellTerms(catalog.vocabulary, ranked[i].terms, texts);
-      // Nothing of its own left (every term taken or shared with the siblings): a shared one.
-      if (!node.label && !spelled.some((s) => !usedLabels.has(foldAccents(s.spelling)))) spelled.push(...spellTerms(catalog.vocabulary, ranked[i].shared, texts));
+      const chosen = chooseLabel(catalog.vocabulary.terms, ranked[i], texts, usedLabels);
+      const spelled = chosen.spelled;
       if (!node.label) {
-        node.label = spelled.find((s) => !usedLabels.has(foldAccents(s.spelling)))?.spelling ?? fallbackLabel(spelled.map((s) => s.spelling), usedLabels);
+        node.label = chosen.label;
         usedLabels.add(foldAccents(node.label));
       }
       // The tooltip's terms say more than the label: none repeats one of its words.
@@ -581,28 +651,6 @@ function labelTree(catalog: Catalog, roots: TopicNode[], previous: TopicResult |
         usedIds.add(node.id);
       }
     }
-  }
-}
-
-/** Candidate terms as the topic's titles write them (fragments and terms no title says left out), each spelling once, at most 12. */
-function spellTerms(vocabulary: Vocabulary, terms: readonly number[], texts: TopicTexts): { spelling: string; stems: string[] }[] {
-  const spelled: { spelling: string; stems: string[] }[] = [];
-  for (const term of terms) {
-    const text = vocabulary.terms[term];
-    const usage = usageOf(text, texts);
-    if (usage.fragment || usage.inTitles === 0 || usage.spelling === undefined) continue;
-    const spelling = usage.spelling;
-    if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' ') });
-    if (spelled.length >= 12) break;
-  }
-  return spelled;
-}
-
-function fallbackLabel(spelled: readonly string[], used: ReadonlySet<string>): string {
-  const base = spelled[0] ?? 'Topic';
-  for (let n = 2; ; n++) {
-    const label = `${base} ${n}`;
-    if (!used.has(foldAccents(label))) return label;
   }
 }
 
@@ -621,7 +669,7 @@ const LABEL_ABSTRACTS = 10;
  */
 function textsOf(catalog: Catalog, node: TopicNode): TopicTexts {
   const { docs } = catalog;
-  const rows = sampleOf(catalog.hashes, node.rows, LABEL_TITLES);
+  const rows = sampleOf(catalog.rank, node.rows, LABEL_TITLES);
   const texts: string[] = [];
   for (const r of rows) if (docs[r].title) texts.push(docs[r].title as string);
   for (const r of rows) for (const keyword of docs[r].keywords ?? []) texts.push(keyword);
@@ -634,7 +682,7 @@ function textsOf(catalog: Catalog, node: TopicNode): TopicTexts {
       abstracts++;
     }
   }
-  return indexTexts(texts, titled);
+  return indexTexts(texts, titled, catalog.stems);
 }
 
 /**
@@ -683,7 +731,14 @@ function inheritance(catalog: Catalog, previous: TopicResult): (node: TopicNode)
 // ---------------------------------------------------------------------------------------------
 // The result
 
-function assemble(catalog: Catalog, roots: TopicNode[], other: number[], alsoOf: (row: number) => TopicNode | undefined, state: TopicModelState): TopicResult {
+function assemble(
+  catalog: Catalog,
+  roots: TopicNode[],
+  other: number[],
+  alsoOf: (row: number) => TopicNode | undefined,
+  state: TopicModelState,
+  keptRelated: (row: number) => string[] | undefined = () => undefined,
+): TopicResult {
   const { docs, vocabulary } = catalog;
   const topics: TopicEntry[] = [];
   const leafOf = new Int32Array(docs.length).fill(-1);
@@ -698,7 +753,7 @@ function assemble(catalog: Catalog, roots: TopicNode[], other: number[], alsoOf:
       const entry: TopicEntry = { id: node.id, label: node.label, terms: node.terms, size: node.rows.length };
       if (node.parent) entry.parentId = node.parent.id;
       topics.push(entry);
-      state.centroids.push(compactCentroid(node, vocabulary));
+      if (node.centroidTerms.length > 0) state.centroids.push(compactCentroid(node, vocabulary));
       if (node.children.length === 0) {
         for (const r of node.rows) leafOf[r] = leaves.length;
         leaves.push(node);
@@ -707,7 +762,7 @@ function assemble(catalog: Catalog, roots: TopicNode[], other: number[], alsoOf:
   }
   if (other.length > 0) topics.push({ id: OTHER_ID, label: OTHER_LABEL, terms: [], size: other.length });
 
-  const related = relatedPapers(catalog, leaves, other);
+  const related = relatedPapers(catalog, leaves, other, keptRelated);
   const placements: TopicPlacement[] = docs.map((doc, r) => {
     const leaf = leafOf[r] >= 0 ? leaves[leafOf[r]] : undefined;
     const placement: TopicPlacement = { key: doc.key, topic: leaf ? leaf.id : OTHER_ID, related: related[r], hash: catalog.textHashes[r] };
@@ -725,7 +780,7 @@ function bestLeafOf(catalog: Catalog, node: TopicNode, row: number): TopicNode {
     let best = at.children[0];
     let bestS = -Infinity;
     for (const child of at.children) {
-      const s = sparseDot(catalog.vectors, row, child.centroidTerms, child.centroidWeights);
+      const s = centroidDot(catalog, row, child);
       if (s > bestS) {
         bestS = s;
         best = child;
@@ -736,19 +791,14 @@ function bestLeafOf(catalog: Catalog, node: TopicNode, row: number): TopicNode {
   return at;
 }
 
-/** Cosine of a row with a sparse centroid (both sorted by term). */
-function sparseDot(vectors: PaperVectors, row: number, terms: Int32Array, weights: Float32Array): number {
+/** Cosine of a row with a node's sparse centroid: the centroid scattered into the catalog's scratch array. */
+function centroidDot(catalog: Catalog, row: number, node: TopicNode): number {
+  const { vectors, scratch } = catalog;
+  const { centroidTerms, centroidWeights } = node;
+  for (let i = 0; i < centroidTerms.length; i++) scratch[centroidTerms[i]] = centroidWeights[i];
   let sum = 0;
-  let i = vectors.offsets[row];
-  const end = vectors.offsets[row + 1];
-  let j = 0;
-  while (i < end && j < terms.length) {
-    const a = vectors.terms[i];
-    const b = terms[j];
-    if (a === b) sum += vectors.weights[i++] * weights[j++];
-    else if (a < b) i++;
-    else j++;
-  }
+  for (let p = vectors.offsets[row]; p < vectors.offsets[row + 1]; p++) sum += vectors.weights[p] * scratch[vectors.terms[p]];
+  for (let i = 0; i < centroidTerms.length; i++) scratch[centroidTerms[i]] = 0;
   return sum;
 }
 
@@ -762,8 +812,8 @@ function compactCentroid(node: TopicNode, vocabulary: Vocabulary): TopicModelSta
 }
 
 /** Up to three most similar papers (cosine) from the paper's topic, or its parent's when the topic is tiny. */
-function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: readonly number[]): string[][] {
-  const { vectors, docs, scratch } = catalog;
+function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: readonly number[], kept: (row: number) => string[] | undefined): string[][] {
+  const { vectors, docs } = catalog;
   const related: string[][] = docs.map(() => []);
   const pools: { rows: readonly number[]; pool: readonly number[] }[] = leaves.map((leaf) => ({
     rows: leaf.rows,
@@ -773,14 +823,61 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
   // The best three so far, most similar first (ties: lower row), in two small arrays.
   const bestRows = new Int32Array(RELATED);
   const bestSims = new Float64Array(RELATED);
+  const { termMap } = catalog;
   for (const { rows, pool } of pools) {
+    if (rows.every((r) => kept(r))) {
+      for (const r of rows) related[r] = kept(r) as string[];
+      continue;
+    }
+    // The pool's postings (its papers by term), terms numbered through termMap.
+    const used: number[] = [];
+    for (const c of pool) {
+      for (let p = vectors.offsets[c]; p < vectors.offsets[c + 1]; p++) {
+        const term = vectors.terms[p];
+        if (termMap[term] < 0) {
+          termMap[term] = used.length;
+          used.push(term);
+        }
+      }
+    }
+    const starts = new Uint32Array(used.length + 1);
+    for (const c of pool) for (let p = vectors.offsets[c]; p < vectors.offsets[c + 1]; p++) starts[termMap[vectors.terms[p]] + 1]++;
+    for (let t = 0; t < used.length; t++) starts[t + 1] += starts[t];
+    const fill = starts.slice(0, used.length);
+    const postingPool = new Int32Array(starts[used.length]);
+    const postingWeights = new Float32Array(starts[used.length]);
+    pool.forEach((c, i) => {
+      for (let p = vectors.offsets[c]; p < vectors.offsets[c + 1]; p++) {
+        const at = fill[termMap[vectors.terms[p]]]++;
+        postingPool[at] = i;
+        postingWeights[at] = vectors.weights[p];
+      }
+    });
+    const dot = new Float64Array(pool.length);
+    const touched: number[] = [];
     for (const r of rows) {
-      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) scratch[vectors.terms[p]] = vectors.weights[p];
+      const unchanged = kept(r);
+      if (unchanged) {
+        related[r] = unchanged;
+        continue;
+      }
+      touched.length = 0;
+      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
+        const t = termMap[vectors.terms[p]];
+        if (t < 0) continue;
+        const w = vectors.weights[p];
+        for (let q = starts[t]; q < starts[t + 1]; q++) {
+          const i = postingPool[q];
+          if (pool[i] === r) continue;
+          if (dot[i] === 0) touched.push(i);
+          dot[i] += w * postingWeights[q];
+        }
+      }
       let count = 0;
-      for (const c of pool) {
-        if (c === r) continue;
-        let s = 0;
-        for (let p = vectors.offsets[c]; p < vectors.offsets[c + 1]; p++) s += vectors.weights[p] * scratch[vectors.terms[p]];
+      for (const i of touched) {
+        const s = dot[i];
+        dot[i] = 0;
+        const c = pool[i];
         if (s < MIN_RELATED_SIMILARITY) continue;
         if (count === RELATED && !(s > bestSims[RELATED - 1] || (s === bestSims[RELATED - 1] && c < bestRows[RELATED - 1]))) continue;
         let at = count < RELATED ? count++ : RELATED - 1;
@@ -792,11 +889,11 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
         bestSims[at] = s;
         bestRows[at] = c;
       }
-      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) scratch[vectors.terms[p]] = 0;
       const keys: string[] = [];
       for (let i = 0; i < count; i++) keys.push(docs[bestRows[i]].key);
       related[r] = keys;
     }
+    for (const term of used) termMap[term] = -1;
   }
   return related;
 }
@@ -806,22 +903,14 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
 
 /**
  * With few papers added, edited or removed since the last clustering: every unchanged paper keeps
- * its placement, each changed one goes down the previous tree to its nearest centroid. Undefined
- * when there are too many changes (the caller clusters again).
+ * its placement (and its related papers, unless its topic gained or lost one), each changed one
+ * goes down the previous tree to its nearest centroid. Only the changed papers and those of the
+ * topics they join or leave get vectors: at 100,000 papers one edit costs the vocabulary's sample,
+ * not the catalog.
  */
-function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModelState): TopicResult | undefined {
+function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModelState, changes: Changes): TopicResult {
   const { docs, vocabulary } = catalog;
   const before = new Map(previous.placements.map((p) => [p.key, p]));
-  const keys = new Set(docs.map((d) => d.key));
-  const changed: number[] = [];
-  docs.forEach((doc, r) => {
-    const was = before.get(doc.key);
-    if (!was || was.hash !== catalog.textHashes[r]) changed.push(r);
-  });
-  let removed = 0;
-  for (const key of before.keys()) if (!keys.has(key)) removed++;
-  const changes = state.changes + changed.length + removed;
-  if (changes > Math.max(REBUILD_MIN, REBUILD_SHARE * state.clustered)) return undefined;
 
   // The previous tree, with its centroids in this run's term ids.
   const centroidOf = new Map(state.centroids.map((c) => [c.id, c]));
@@ -833,14 +922,16 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
     node.label = topic.label;
     node.terms = topic.terms;
     const centroid = centroidOf.get(topic.id);
-    const pairs: [number, number][] = [];
+    const terms: number[] = [];
+    const weights: number[] = [];
     centroid?.terms.forEach((term, i) => {
       const id = vocabulary.idOf(term);
-      if (id >= 0) pairs.push([id, centroid.weights[i]]);
+      if (id < 0) return;
+      terms.push(id);
+      weights.push(centroid.weights[i]);
     });
-    pairs.sort((a, b) => a[0] - b[0]);
-    node.centroidTerms = Int32Array.from(pairs, (p) => p[0]);
-    node.centroidWeights = Float32Array.from(pairs, (p) => p[1]);
+    node.centroidTerms = Int32Array.from(terms);
+    node.centroidWeights = Float32Array.from(weights);
     nodes.set(topic.id, node);
   }
   const roots: TopicNode[] = [];
@@ -854,16 +945,17 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
     } else roots.push(node);
   }
 
-  const isChanged = new Uint8Array(docs.length);
-  for (const r of changed) isChanged[r] = 1;
   const other: number[] = [];
   const also = new Map<number, TopicNode>();
+  // Topics whose papers changed: their papers' related lists are computed again.
+  const touched = new Set<TopicNode | undefined>();
+  for (const key of changes.removed) touched.add(nodes.get(before.get(key)?.topic ?? ''));
   const addToLeaf = (leaf: TopicNode, r: number) => {
     for (let at: TopicNode | undefined = leaf; at; at = at.parent) at.rows.push(r);
   };
   docs.forEach((doc, r) => {
-    if (!isChanged[r]) {
-      const was = before.get(doc.key) as TopicPlacement;
+    const was = before.get(doc.key);
+    if (was && !changes.changed[r]) {
       const leaf = nodes.get(was.topic);
       if (leaf) {
         addToLeaf(leaf, r);
@@ -872,18 +964,21 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
       } else other.push(r);
       return;
     }
+    if (was) touched.add(nodes.get(was.topic));
     if (catalog.vectors.offsets[r + 1] === catalog.vectors.offsets[r] || roots.length === 0) {
       other.push(r);
       return;
     }
     const scored = roots
-      .map((node) => ({ node, similarity: sparseDot(catalog.vectors, r, node.centroidTerms, node.centroidWeights) }))
+      .map((node) => ({ node, similarity: centroidDot(catalog, r, node) }))
       .sort((a, b) => b.similarity - a.similarity || compare(a.node.id, b.node.id));
     if (scored[0].similarity < state.otherSimilarity) {
       other.push(r);
       return;
     }
-    addToLeaf(bestLeafOf(catalog, scored[0].node, r), r);
+    const leaf = bestLeafOf(catalog, scored[0].node, r);
+    addToLeaf(leaf, r);
+    touched.add(leaf);
     if (scored[1] && scored[1].similarity >= ALSO_RATIO * scored[0].similarity) also.set(r, scored[1].node);
   });
 
@@ -894,8 +989,25 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
       return node.rows.length > 0;
     });
   const kept = prune(roots);
-  const keptState: TopicModelState = { ...state, changes, centroids: [] };
-  const result = assemble(catalog, kept, other, (r) => also.get(r), keptState);
+  // Vectors of the papers whose related lists change: those of the touched topics.
+  const needed = Uint8Array.from(changes.changed);
+  for (const node of touched) {
+    if (!node) continue;
+    // A small topic's related papers come from its parent too (relatedPapers).
+    const pool = node.rows.length < RELATED_MIN_POOL && node.parent && node.parent.rows.length <= RELATED_MAX_POOL ? node.parent : node;
+    for (const r of pool.rows) needed[r] = 1;
+  }
+  const hadOther = touched.has(undefined) || other.some((r) => changes.changed[r]);
+  if (hadOther) for (const r of other) needed[r] = 1;
+  catalog.vectors = catalog.vectorsOf(needed);
+  const removed = changes.removed;
+  const keptRelated = (r: number): string[] | undefined => {
+    if (needed[r]) return undefined;
+    const was = before.get(docs[r].key);
+    return was?.related.filter((key) => !removed.has(key));
+  };
+  const keptState: TopicModelState = { ...state, changes: state.changes + changes.count, centroids: [] };
+  const result = assemble(catalog, kept, other, (r) => also.get(r), keptState, keptRelated);
   // The centroids are those of the last clustering, not of the kept papers: placements stay put.
   const ids = new Set(result.topics.map((t) => t.id));
   keptState.centroids = state.centroids.filter((c) => ids.has(c.id));
@@ -904,13 +1016,21 @@ function placeChanges(catalog: Catalog, previous: TopicResult, state: TopicModel
 
 // ---------------------------------------------------------------------------------------------
 
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+function fnv1a(text: string, seed = 0x811c9dc5): number {
+  let hash = seed;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
+}
+
+/** A hash of what the model reads of a paper, field by field (a concatenated string would be hashed through its parts, slowly). */
+function textHash(doc: TopicDocument): string {
+  let hash = fnv1a(doc.title ?? '');
+  for (const keyword of doc.keywords ?? []) hash = fnv1a(keyword, Math.imul(hash ^ 1, 0x01000193));
+  hash = fnv1a(doc.abstract ?? '', Math.imul(hash ^ 2, 0x01000193));
+  return hash.toString(36);
 }
 
 function compare(a: string, b: string): number {

@@ -372,6 +372,8 @@ export interface Vocabulary {
   wordTerm: Int32Array;
   /** Phrases (by word ids) → their index in `phraseTerm`. */
   phrases: PhraseTable;
+  /** Per word id: 1 when a kept phrase starts with it (most words start none: no lookup then). */
+  phraseStart: Uint8Array;
   phraseTerm: Int32Array;
   idOf(term: string): number;
 }
@@ -458,7 +460,9 @@ export function buildVocabulary(sample: TokenRuns, words: WordTable, minDf: numb
   const wordTerm = new Int32Array(wordCount).fill(-1);
   const kept3 = new PhraseTable(Math.max(16, kept.length));
   let phraseTerm = new Int32Array(Math.max(16, kept.length)).fill(-1);
+  const phraseStart = new Uint8Array(wordCount);
   const setPhrase = (words3: number[], term: number) => {
+    phraseStart[words3[0]] = 1;
     const at = kept3.add(words3[0], words3[1], words3.length === 3 ? words3[2] : -1);
     if (at >= phraseTerm.length) {
       const bigger = new Int32Array(phraseTerm.length * 2).fill(-1);
@@ -486,12 +490,12 @@ export function buildVocabulary(sample: TokenRuns, words: WordTable, minDf: numb
     // Smoothed IDF, as scikit-learn's: never zero, so a common word still counts a little.
     idf[i] = Math.log((1 + docs) / (1 + term.df)) + 1;
   });
-  return { terms, lengths, idf, df, sampleSize: docs, wordTerm, phrases: kept3, phraseTerm, idOf: (term) => termOfText.get(term) ?? -1 };
+  return { terms, lengths, idf, df, sampleSize: docs, wordTerm, phrases: kept3, phraseStart, phraseTerm, idOf: (term) => termOfText.get(term) ?? -1 };
 }
 
 /**
- * Papers as rows of a sparse matrix: row r's terms are `terms[offsets[r]..offsets[r + 1]]`
- * (ascending), with L2-normalized weights. `inTitle` marks a term its title or keywords have.
+ * Papers as rows of a sparse matrix: row r's terms are `terms[offsets[r]..offsets[r + 1]]` (in
+ * the order the paper first uses them), with L2-normalized weights. `inTitle` marks a term its title or keywords have.
  */
 export interface PaperVectors {
   offsets: Uint32Array;
@@ -502,23 +506,35 @@ export interface PaperVectors {
 }
 
 /**
- * The vectors of all documents (in the given order). `sampled(r)` gives the stored tokens of a
- * document the vocabulary already tokenized, as its index in `sample`.
+ * The vectors of the documents (in the given order); with `only`, of those it marks (the others
+ * get no terms). `sample.indexOf[r]` gives the stored tokens of a document the vocabulary already
+ * tokenized, as its index in `sample.runs`.
  */
-export function vectorize(docs: readonly TopicDocument[], words: WordTable, vocabulary: Vocabulary, sample?: { runs: TokenRuns; indexOf: Int32Array }): PaperVectors {
+export function vectorize(
+  docs: readonly TopicDocument[],
+  words: WordTable,
+  vocabulary: Vocabulary,
+  sample?: { runs: TokenRuns; indexOf: Int32Array },
+  only?: Uint8Array,
+): PaperVectors {
   const tokens = new TokenBuffer();
   const dims = vocabulary.terms.length;
   const tf = new Float32Array(dims);
   const titled = new Uint8Array(dims);
   const touched: number[] = [];
   const offsets = new Uint32Array(docs.length + 1);
-  let terms = new Int32Array(docs.length * 24 + 16);
+  let terms = new Int32Array((only ? 64 : docs.length * 24) + 16);
   let weights = new Float32Array(terms.length);
   let inTitle = new Uint8Array(terms.length);
   let nnz = 0;
-  const { wordTerm, phrases, phraseTerm, idf } = vocabulary;
-  let heaviness = new Float32Array(256);
+  const { wordTerm, phrases, phraseStart, phraseTerm, idf } = vocabulary;
+  let heaviness = new Float64Array(256);
+  let selectScratch = new Float64Array(256);
   for (let r = 0; r < docs.length; r++) {
+    if (only && !only[r]) {
+      offsets[r + 1] = nnz;
+      continue;
+    }
     let ids: Int32Array;
     let fieldWeights: Uint8Array;
     let start: number;
@@ -547,7 +563,7 @@ export function vectorize(docs: readonly TopicDocument[], words: WordTable, voca
         if (weight > 1) titled[term] = 1;
       }
       const b = ids[i + 1];
-      if (i + 1 >= end || b < 0) continue;
+      if (i + 1 >= end || b < 0 || a >= phraseStart.length || !phraseStart[a]) continue;
       const pair = phrases.get(a, b, -1);
       if (pair < 0) continue;
       term = phraseTerm[pair];
@@ -567,21 +583,21 @@ export function vectorize(docs: readonly TopicDocument[], words: WordTable, voca
       }
     }
     for (const term of touched) tf[term] = (1 + Math.log(tf[term])) * idf[term];
-    // The heaviest terms (ties: lower term id), found by a numeric sort of the weights, in term order.
+    // The heaviest terms; those weighing exactly the cut are kept in the order first met while there is room.
     let cut = -1;
+    let room = touched.length;
     if (touched.length > MAX_TERMS_PER_PAPER) {
-      if (heaviness.length < touched.length) heaviness = new Float32Array(touched.length * 2);
-      const view = heaviness.subarray(0, touched.length);
-      touched.forEach((term, i) => (view[i] = tf[term]));
-      view.sort();
-      cut = view[touched.length - MAX_TERMS_PER_PAPER];
+      if (heaviness.length < touched.length) {
+        heaviness = new Float64Array(touched.length * 2);
+        selectScratch = new Float64Array(touched.length * 2);
+      }
+      for (let i = 0; i < touched.length; i++) heaviness[i] = tf[touched[i]];
+      cut = kthLargest(heaviness, touched.length, MAX_TERMS_PER_PAPER, selectScratch);
+      room = MAX_TERMS_PER_PAPER;
+      for (const term of touched) if (tf[term] > cut) room--;
     }
-    const order = Int32Array.from(touched).sort();
-    // Terms weighing exactly the cut are kept in term order while there is room.
-    let room = MAX_TERMS_PER_PAPER;
-    if (cut >= 0) for (const term of order) if (tf[term] > cut) room--;
     let norm = 0;
-    for (const term of order) {
+    for (const term of touched) {
       let keep = cut < 0 || tf[term] > cut;
       if (!keep && tf[term] === cut && room > 0) {
         keep = true;
@@ -591,14 +607,14 @@ export function vectorize(docs: readonly TopicDocument[], words: WordTable, voca
       else tf[term] = -1; // dropped
     }
     norm = Math.sqrt(norm) || 1;
-    const kept = Math.min(order.length, MAX_TERMS_PER_PAPER);
+    const kept = Math.min(touched.length, MAX_TERMS_PER_PAPER);
     if (nnz + kept > terms.length) {
       const size = Math.max(terms.length * 2, nnz + kept);
       terms = grow(terms, new Int32Array(size));
       weights = grow(weights, new Float32Array(size));
       inTitle = grow(inTitle, new Uint8Array(size));
     }
-    for (const term of order) {
+    for (const term of touched) {
       if (tf[term] >= 0) {
         terms[nnz] = term;
         weights[nnz] = tf[term] / norm;
@@ -628,24 +644,63 @@ export interface WrittenWord {
   joined: boolean;
 }
 
-/** The words of a text with their positions (titles and abstracts of one topic, read once for its labels). */
-export function writtenWords(text: string): WrittenWord[] {
+/**
+ * The words of a text with their positions (titles and abstracts of one topic, read once for its
+ * labels); `stems` remembers each spelling's stem across calls.
+ */
+export function writtenWords(text: string, stems?: Map<string, string | undefined>): WrittenWord[] {
   const out: WrittenWord[] = [];
   let start = -1;
   let joined = false;
   for (let i = 0; i <= text.length; i++) {
     const code = i < text.length ? text.charCodeAt(i) : 46;
-    if (isWordChar(code)) {
+    if (code < 128 ? isAsciiWordChar(code) : isWordChar(code)) {
       if (start < 0) start = i;
       continue;
     }
     if (start >= 0) {
-      const folded = foldAccents(text.slice(start, i));
-      out.push({ start, end: i, stem: isContentWord(folded) ? stemWord(folded) : undefined, joined });
+      const written = text.slice(start, i);
+      let stem = stems?.get(written);
+      if (stem === undefined && !stems?.has(written)) {
+        const folded = foldAccents(written);
+        stem = isContentWord(folded) ? stemWord(folded) : undefined;
+        stems?.set(written, stem);
+      }
+      out.push({ start, end: i, stem, joined });
       start = -1;
       joined = true;
     }
     if (!isPhraseGap(code)) joined = false;
   }
   return out;
+}
+
+/**
+ * The k-th largest of `values[from..from + count)` (k from 1), by quickselect on `scratch` (at
+ * least `count` long; its contents are lost): linear, where a typed array's sort costs
+ * microseconds a call.
+ */
+export function kthLargest(values: ArrayLike<number>, count: number, k: number, scratch: Float64Array, from = 0): number {
+  for (let i = 0; i < count; i++) scratch[i] = values[from + i];
+  const target = count - k;
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const pivot = scratch[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (scratch[i] < pivot) i++;
+      while (scratch[j] > pivot) j--;
+      if (i <= j) {
+        const t = scratch[i];
+        scratch[i++] = scratch[j];
+        scratch[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return scratch[target];
+  }
+  return scratch[target];
 }

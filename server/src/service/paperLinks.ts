@@ -4,7 +4,7 @@
  * `litnotes/paper` all take them from here.
  */
 import { abstractOf, type Paper } from '../catalog/paper';
-import { safeHttpUrl, type SafeUrl } from '../features/markdown';
+import { safeHttpUrl, type SafeUrl } from '../core/safeUrl';
 
 export interface PaperLinks {
   doi?: { id: string; url: SafeUrl };

@@ -4,7 +4,7 @@
  */
 import type { PaperDetails, PaperSummary } from '../../../common/protocol';
 import { abstractOf, shortAuthors, type Paper } from '../catalog/paper';
-import { shorten } from '../features/markdown';
+import { shorten } from '../core/strings';
 import { annotationsNewerThanBlock } from '../notes/noteBlock';
 import { existingLiteratureNote } from './literatureNotes';
 import { namesPdf } from './paperAttachments';

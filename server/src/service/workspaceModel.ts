@@ -18,6 +18,7 @@ import { RELATED_PER_PAPER } from '../search/topicIndex';
 import { basenameUri } from './uri';
 import { CatalogStore, type CatalogDelta, type CatalogFile, type CatalogUpdate } from './catalogStore';
 import { PaperTopics } from './paperTopics';
+import type { NoteLayout } from '../notes/noCitationRanges';
 import { NoteIndex, type CitationPlace, type Note } from './noteIndex';
 import { ProvisionalPapers, type ProvisionalPiece } from './provisionalPapers';
 import { RecentPapers, type RecentNote } from './recentPapers';
@@ -307,6 +308,11 @@ export class WorkspaceModel {
 
   noteUris(): string[] {
     return this.notes.uris();
+  }
+
+  /** The block layout parsed for this version of the note, when the index still keeps it. */
+  noteLayout(uri: string, text: string): NoteLayout | undefined {
+    return this.notes.layout(uri, text);
   }
 
   get noteCount(): number {

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { chooseLabel, indexTexts, isReadableLabel } from '../../server/src/search/topicLabels';
+import { buildTopics } from '../../server/src/search/topicModel';
+import type { TopicDocument, TopicEntry, TopicResult } from '../../server/src/search/topicResult';
+import { writtenWords } from '../../server/src/search/topicTerms';
+
+const papers = (prefix: string, rows: [string, string][]): TopicDocument[] => rows.map(([title, abstract], i) => ({ key: `${prefix}-${i + 1}`, title, abstract }));
+
+/** Every title ends on an element symbol: "Nb" is the most distinctive word, and no label. */
+const niobium = papers('nb', [
+  ['Surface Resistance of Nb', 'The microwave surface resistance of niobium samples is measured at low temperature for accelerator cavities.'],
+  ['Hydrogen in Nb', 'Hydrogen dissolved in niobium forms hydrides on cooling; their precipitation degrades accelerator cavities.'],
+  ['Vortex Pinning in Nb', 'Magnetic vortices are pinned by defects in niobium; the pinning strength sets flux expulsion in cavities.'],
+  ['Oxygen Diffusion in Nb', 'Oxygen diffuses from the native oxide into niobium during baking of accelerator cavities.'],
+  ['Grain Boundaries in Nb', 'Grain boundaries of large-grain niobium carry flux and heat in superconducting cavities.'],
+]);
+
+/** A formula the tokenizer cuts at its subscript minus: "La₁" and "ₓSrₓCuO₄" are no words. */
+const cuprates = papers('lsco', [
+  ['Optimally Doped La₁₋ₓSrₓCuO₄', 'Charge stripes and the pseudogap of the cuprate superconductor at optimal doping, from muon spin rotation.'],
+  ['Stripes in La₁₋ₓSrₓCuO₄', 'Static charge stripes in the cuprate superconductor suppress superconductivity near one eighth doping.'],
+  ['Pseudogap of Underdoped La₁₋ₓSrₓCuO₄', 'The pseudogap of the underdoped cuprate superconductor opens well above the transition temperature.'],
+  ['Spin Glass Phase of La₁₋ₓSrₓCuO₄', 'A spin glass phase of the lightly doped cuprate competes with superconductivity and charge stripes.'],
+  ['Nematic Order in La₁₋ₓSrₓCuO₄', 'Electronic nematic order of the cuprate superconductor near the pseudogap, seen in transport.'],
+]);
+
+/** "X-Ray": the one-letter word is dropped, "Ray Photoelectron Spectroscopy" is what is left of the name. */
+const photoemission = papers('xps', [
+  ['X-Ray Photoelectron Spectroscopy of Oxide Surfaces', 'Core-level X-ray photoelectron spectra of oxide surfaces give the oxidation states of the cations.'],
+  ['Depth Profiles by X-Ray Photoelectron Spectroscopy', 'Sputtering and X-ray photoelectron spectra give depth profiles of thin oxide layers.'],
+  ['Ambient Pressure X-Ray Photoelectron Spectroscopy', 'X-ray photoelectron spectra at ambient pressure follow catalysts at work.'],
+  ['Hard X-Ray Photoelectron Spectroscopy of Buried Interfaces', 'Hard X-ray photoelectron spectra probe interfaces buried under thick layers.'],
+  ['Angle-Resolved X-Ray Photoelectron Spectroscopy', 'Angle-resolved X-ray photoelectron spectra of adsorbates on metal surfaces.'],
+]);
+
+const keys = (docs: readonly TopicDocument[]) => docs.map((d) => d.key).sort();
+
+/** Keys per label, as the tree lists them. */
+function membership(result: TopicResult): Record<string, string[]> {
+  const byId = new Map(result.topics.map((t) => [t.id, t]));
+  const out: Record<string, string[]> = {};
+  for (const placement of result.placements) (out[(byId.get(placement.topic) as TopicEntry).label] ??= []).push(placement.key);
+  for (const list of Object.values(out)) list.sort();
+  return out;
+}
+
+describe('topic labels a person can read', () => {
+  const result = buildTopics([...niobium, ...cuprates, ...photoemission]);
+
+  test('no element symbol, cut formula or word cut at a one-letter prefix: the topic’s readable name instead', () => {
+    assert.deepEqual(membership(result), {
+      Cavities: keys(niobium),
+      Pseudogap: keys(cuprates),
+      'Photoelectron Spectroscopy': keys(photoemission),
+    });
+  });
+
+  test('the tooltip of a topic labelled from its abstracts still lists its terms, none of them a symbol', () => {
+    const cavities = result.topics.find((t) => t.label === 'Cavities');
+    assert.deepEqual(cavities?.terms, ['Niobium', 'Accelerator', 'Flux', 'Surface']);
+    for (const topic of result.topics) for (const term of topic.terms) assert.ok(isReadableLabel(term), `${topic.label}: ${term}`);
+  });
+
+  test('a label an older version gave ("Nb") is made again; the topic keeps its id', () => {
+    const older: TopicResult = {
+      ...result,
+      topics: result.topics.map((t) => (t.label === 'Cavities' ? { ...t, id: 'nb', label: 'Nb' } : t)),
+      placements: result.placements.map((p) => (p.key.startsWith('nb-') ? { ...p, topic: 'nb' } : p)),
+      model: result.model && { ...result.model, version: -1 },
+    };
+    const again = buildTopics([...niobium, ...cuprates, ...photoemission], { previous: older });
+    const topic = again.topics.find((t) => t.id === 'nb');
+    assert.equal(topic?.label, 'Cavities');
+  });
+});
+
+describe('isReadableLabel', () => {
+  test('names, acronyms and formulas are labels', () => {
+    for (const label of ['3D Gaussian Splatting', 'RL', 'Few-Shot Learning', 'TiO₂', 'Superconducting MgB₂', '³¹P NMR', 'μSR', 'Speed', 'Pose Estimation'])
+      assert.ok(isReadableLabel(label), label);
+  });
+
+  test('symbols at an edge, pieces of formulas, past participles and numbered names are not', () => {
+    for (const label of ['Nb', 'Li', '⁸Li', 'Slow Li', 'La Température', 'Optimally Doped La₁', 'ₓSe', '₉Y₀', 'Masked', 'Short-Lived', 'Free Radicals Formed', 'Topic 2', 'P⃗'])
+      assert.ok(!isReadableLabel(label), label);
+  });
+});
+
+describe('chooseLabel when every candidate is taken', () => {
+  const titles = ['Camera Pose Estimation from Sparse Views', 'Object Pose Estimation with Sparse Views', 'Pose Guidance for Human Animation'];
+  const texts = indexTexts(titles, titles.length);
+  const termOf = (phrase: string) => writtenWords(phrase).map((w) => w.stem).join(' ');
+  const termTexts = [termOf('pose estimation'), termOf('sparse views'), termOf('camera')];
+
+  test('"X and Y" of its two best terms, not a number', () => {
+    const used = new Set(['pose estimation', 'sparse views', 'camera']);
+    const { label } = chooseLabel(termTexts, { terms: [0, 1], shared: [2] }, texts, used);
+    assert.equal(label, 'Pose Estimation and Sparse Views');
+  });
+
+  test('with no candidate term at all: the word its titles say most', () => {
+    assert.equal(chooseLabel(termTexts, { terms: [], shared: [] }, texts, new Set()).label, 'Pose');
+    assert.equal(chooseLabel(termTexts, { terms: [], shared: [] }, texts, new Set(['pose'])).label, 'Estimation');
+  });
+});
