@@ -53,10 +53,14 @@ export class NoteIndex {
     return this.notes.size;
   }
 
-  /** Parses a new version of a note; false when the text is the version already indexed. */
-  set(uri: string, text: string): boolean {
+  /**
+   * Parses a new version of a note; false when the text is the version already indexed.
+   * `citedChanged` hears the keys whose citing notes changed (cited before or now, not both).
+   */
+  set(uri: string, text: string, citedChanged?: (keys: readonly string[]) => void): boolean {
     const previous = this.notes.get(uri);
     if (previous && previous.text === text) return false;
+    const before = new Set(previous?.citations.map((c) => c.key));
     if (previous) this.unindex(previous);
     const layout = noteLayout(text);
     const note: Note = { uri, text, citations: findCitations(text, layout), frontMatter: parseFrontMatter(text) };
@@ -70,6 +74,11 @@ export class NoteIndex {
       let list = perNote.get(uri);
       if (!list) perNote.set(uri, (list = []));
       list.push(citation);
+    }
+    if (citedChanged) {
+      const now = new Set(note.citations.map((c) => c.key));
+      const changed = [...[...before].filter((k) => !now.has(k)), ...[...now].filter((k) => !before.has(k))];
+      if (changed.length > 0 || !previous) citedChanged(changed);
     }
     return true;
   }
