@@ -180,9 +180,24 @@ export interface ZoteroStatus {
   /** With the source off: whether Zotero answers at the configured URL. */
   available?: boolean;
 }
-/** Sent by the server whenever the index changes (papers, notes or state): the tree refreshes on it. */
+/** Sent by the server, throttled, whenever the index changes (papers, notes, state, Zotero): the status item shows it. */
 export const indexStatusNotification = new NotificationType<IndexStatus>('litnotes/indexStatus');
 export const indexStatusRequest = new RequestType<void, IndexStatus, void>('litnotes/indexStatus');
+
+/**
+ * What the Papers view shows changed: sent by the server (throttled, like the index status) only
+ * when papers, the notes citing them, topics or annotations changed, so a view refreshes on it and
+ * not on every status. Keys are untrusted catalog text.
+ */
+export interface PapersChanged {
+  /** Papers that came, went or whose content changed; absent when too many to list (a whole catalog read): any may have. */
+  keys?: string[];
+  /** Notes added, removed or citing other papers than before (`file://` URIs). */
+  notes?: string[];
+  /** The topics changed (the model's result, or the topics of changed papers). */
+  topics?: boolean;
+}
+export const papersChangedNotification = new NotificationType<PapersChanged>('litnotes/papersChanged');
 
 /** A file attached to a paper, checked on disk by the server (`litnotes/attachments`). */
 export interface PaperAttachment {

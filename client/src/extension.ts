@@ -14,6 +14,7 @@ import { section } from './config';
 import { ServerSession } from './serverSession';
 import { IndexStatusDisplay, ZoteroNotice } from './status';
 import { PapersView } from './tree/papersView';
+import { ViewRefresh } from './tree/viewRefresh';
 
 /** What `activate` returns, for integration tests and other extensions. */
 export interface LitNotesApi {
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): LitNotesApi {
   const papers = new PapersView(() => session?.running(), log);
   const zoteroNotice = new ZoteroNotice(log);
   context.subscriptions.push(log, status, papers);
+  const viewRefresh = new ViewRefresh(() => papers.refresh());
 
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -42,19 +44,25 @@ export function activate(context: vscode.ExtensionContext): LitNotesApi {
     void setContext('litnotes.zoteroAvailable', index.zotero?.state === 'off' && index.zotero.available === true);
     void setContext('litnotes.zoteroEnabled', !!index.zotero && index.zotero.state !== 'off');
     zoteroNotice.update(index.zotero);
-    papers.refresh();
+    viewRefresh.status(index);
     if (index.state === 'ready') markReady();
     if (index.state === 'ready' && index.papers > 0 && index.notes > 0) void papers.showOnce(context.workspaceState);
   };
   const onStopped = () => {
     status.stopped();
+    viewRefresh.reset();
     void setContext('litnotes.state', 'stopped');
     papers.refreshNow();
   };
 
   const start = async () => {
     void setContext('litnotes.state', 'starting');
-    const next = new ServerSession(context.extensionUri, log, { status: onStatus, stopped: onStopped }, context.storageUri ?? context.globalStorageUri);
+    const next = new ServerSession(
+      context.extensionUri,
+      log,
+      { status: onStatus, papersChanged: (change) => viewRefresh.papersChanged(change), stopped: onStopped },
+      context.storageUri ?? context.globalStorageUri,
+    );
     session = next;
     try {
       await next.start();
@@ -67,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): LitNotesApi {
     const previous = session;
     session = undefined;
     status.update(undefined);
+    viewRefresh.reset();
     papers.refreshNow();
     await previous?.dispose();
     log.info('Restarting the LitNotes server');

@@ -6,11 +6,13 @@
  */
 import * as vscode from 'vscode';
 import { ErrorAction, LanguageClient, State, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { indexStatusNotification, indexStatusRequest, type IndexStatus } from '../../common/protocol';
+import { indexStatusNotification, indexStatusRequest, papersChangedNotification, type IndexStatus, type PapersChanged } from '../../common/protocol';
 import { initializationOptions } from './config';
 
 export interface SessionEvents {
   status(status: IndexStatus): void;
+  /** Papers, the notes citing them or topics changed: the Papers view refreshes. */
+  papersChanged(change: PapersChanged): void;
   /** The server stopped and the client gave up restarting it. */
   stopped(): void;
 }
@@ -57,6 +59,7 @@ export class ServerSession {
     // The id `litnotes` makes the client read `litnotes.trace.server` by itself.
     this.client = new LanguageClient('litnotes', 'LitNotes', serverOptions, clientOptions);
     this.client.onNotification(indexStatusNotification, (status) => this.events.status(status));
+    this.client.onNotification(papersChangedNotification, (change) => this.events.papersChanged(change));
     this.disposables.push(
       this.client.onDidChangeState((change) => {
         if (change.newState === State.Running) void this.fetchStatus();

@@ -30,6 +30,7 @@ import {
   formatReferenceRequest,
   indexStatusNotification,
   indexStatusRequest,
+  papersChangedNotification,
   newNoteRequest,
   paperRequest,
   relatedPapersRequest,
@@ -64,7 +65,9 @@ import { ZoteroError } from './node/zotero/http';
 import { ZoteroSource } from './node/zotero/zoteroSource';
 import { readPaperZoteroData, type PaperZoteroData } from './node/zotero/paperExtras';
 import { literatureNoteKey, literatureNotes, noteUpdate } from './service/noteUpdate';
+import { ClientNotices } from './service/clientNotices';
 import { indexStatus } from './service/indexStatus';
+import { realClock } from './service/clock';
 import { keyAt } from './service/keyAt';
 import { paperOfLiteratureNote } from './service/literatureNotes';
 import { newNote, templateFileUri } from './service/newNote';
@@ -197,7 +200,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     model,
     {
       log: (message) => connection.console.log(message),
-      topicsChanged: () => statusSoon(),
+      topicsChanged: () => notices.topicsChanged(),
       // The Zotero library's first read comes a page at a time: topics wait for the whole of it too.
       indexing: () => state === 'indexing' || zotero?.status.state === 'reading' || zotero?.status.state === 'connecting',
       topicCount: () => settings.topics.count,
@@ -240,6 +243,7 @@ connection.onInitialized(async () => {
 
 connection.onShutdown(async () => {
   clearTimeout(annotationCheck);
+  notices.dispose();
   indexingRun++;
   await Promise.all([feeder.flushCaches(), topicUpdater?.flush(), zotero?.flush()]);
   zotero?.dispose();
@@ -433,26 +437,23 @@ async function republishAll(): Promise<void> {
   }
 }
 
-// ---- index status --------------------------------------------------------------------------
-
-const STATUS_INTERVAL_MS = 300;
-let statusTimer: NodeJS.Timeout | undefined;
+// ---- index status and papersChanged (service/clientNotices.ts) ------------------------------
 
 function currentStatus(): IndexStatus {
   return indexStatus(model, state, zotero?.status);
 }
 
-function sendStatus(): void {
-  clearTimeout(statusTimer);
-  statusTimer = undefined;
-  void connection.sendNotification(indexStatusNotification, currentStatus());
-}
-
-/** Throttled: at most one notification per interval while files stream in. */
-function statusSoon(): void {
-  if (statusTimer) return;
-  statusTimer = setTimeout(sendStatus, STATUS_INTERVAL_MS);
-}
+const notices = new ClientNotices(
+  model,
+  currentStatus,
+  {
+    status: (status) => void connection.sendNotification(indexStatusNotification, status),
+    papersChanged: (change) => void connection.sendNotification(papersChangedNotification, change),
+  },
+  { ...realClock, yieldToEventLoop },
+);
+const statusSoon = () => notices.soon();
+const sendStatus = () => notices.now();
 
 // ---- handlers ------------------------------------------------------------------------------
 
@@ -485,7 +486,7 @@ connection.onCompletion(
     const uri = normalizeUri(params.textDocument.uri);
     const text = openText(uri) ?? model.note(uri)?.text;
     if (text === undefined) return null;
-    return provideCompletion(model, text, params.position, settings, completionClient) ?? null;
+    return provideCompletion(model, text, params.position, settings, completionClient, uri) ?? null;
   }),
 );
 
@@ -651,7 +652,7 @@ function rememberAnnotationDate(key: string, newest: string | undefined): void {
   if (model.annotationDates.get(key) === newest) return;
   if (newest === undefined) model.annotationDates.delete(key);
   else model.annotationDates.set(key, newest);
-  statusSoon();
+  notices.annotationsChanged(key);
 }
 
 /**

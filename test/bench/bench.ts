@@ -19,6 +19,7 @@ import { buildIndex, measureRecall, measureTypingSearch } from './recall';
 import { runServer, type EmptyDuringStart, type ServerRunResult } from './serverRun';
 import { median, percentile, round } from './stats';
 import { formatTable, type Row } from './targets';
+import { provideCompletion } from '../../server/src/features/completion';
 import { provideHover } from '../../server/src/features/hover';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
 
@@ -106,6 +107,38 @@ function hoverInProcess(papers: readonly Paper[], keys: readonly string[]): numb
   return ms;
 }
 
+/**
+ * Completion's own work per keystroke in a long note (in-process), as the server does it (the note
+ * index's layout of the version typed) and as it did before (the note parsed again per keystroke),
+ * in turns. Search is the same in both: a 100-paper catalog keeps it small beside the note.
+ */
+function completionInLongNote(papers: readonly Paper[], lines: number): { kept: number[]; reparsed: number[] } {
+  const model = new WorkspaceModel();
+  const few = papers.slice(0, 100);
+  model.setCatalogRead({ uri: 'file:///bench/catalog.bib', papers: few, problems: [] }, false);
+  model.finishWork();
+  const uri = 'file:///bench/long.md';
+  const paragraph = (i: number) =>
+    i % 10 === 0 ? `## Section ${i}\n` : i % 7 === 0 ? '```\ncode @not-a-citation\n```\n' : `Text of paragraph ${i}, see [@${few[i % few.length].key}, p. ${i}] and \`code\` <https://x.org/@y>.\n`;
+  const body = Array.from({ length: lines }, (_, i) => paragraph(i)).join('\n');
+  const kept: number[] = [];
+  const reparsed: number[] = [];
+  const settings = { completion: { maxItems: 50 } };
+  const typed = '[@' + few[0].key.slice(0, 3);
+  for (let k = 0; k < 60; k++) {
+    // Each keystroke is a new version, indexed before the completion request, as over LSP.
+    const text = body + '\n' + typed.slice(0, 2 + (k % 4)) + '\n';
+    model.setNote(uri, text);
+    const position = { line: text.split('\n').length - 2, character: 2 + (k % 4) };
+    for (const [list, noteUri] of (k % 2 === 0 ? [[kept, uri], [reparsed, undefined]] : [[reparsed, undefined], [kept, uri]]) as [number[], string | undefined][]) {
+      const started = performance.now();
+      provideCompletion(model, text, position, settings, { lazyDocumentation: true }, noteUri);
+      list.push(performance.now() - started);
+    }
+  }
+  return { kept, reparsed };
+}
+
 function recallPhase(papers: readonly Paper[], count: number, typing: readonly TypingQuery[]) {
   const sample = recallSample(papers, count);
   collectGarbage();
@@ -149,6 +182,7 @@ async function main(): Promise<void> {
 
   const hovers = hoverKeys(parsed.papers, options.hovers);
   const hoverAlone = hoverInProcess(parsed.papers, hovers);
+  const longNote = completionInLongNote(parsed.papers, 3000);
   const noteKeys = hoverKeys(parsed.papers, 30, 4);
   const entries = parsed.papers.length;
   const problems = parsed.problems;
@@ -209,6 +243,12 @@ async function main(): Promise<void> {
       value: percentile(typingSearch.all, 99),
       unit: 'ms',
       note: `p50 ${round(median(typingSearch.all))} ms over the completion keystrokes; p99 by typed length: ${[...typingSearch.byLength].map(([k, v]) => `${k} ${round(percentile(v, 99))}`).join(', ')}`,
+    },
+    {
+      label: 'completion in a 3,000-paragraph note (in-process)',
+      value: median(longNote.kept),
+      unit: 'ms',
+      note: `p50 with the note's kept layout; parsing the note again per keystroke (before): p50 ${round(median(longNote.reparsed))} ms; p99 ${round(percentile(longNote.kept, 99))} vs ${round(percentile(longNote.reparsed, 99))} ms`,
     },
   ];
   if (server) {
@@ -312,6 +352,8 @@ async function main(): Promise<void> {
             hoverP99Ms: round(server.hoverP99Ms),
             hoverFloorP99Ms: round(server.hoverFloorP99Ms),
             hoverAloneP99Ms: round(percentile(hoverAlone, 99)),
+            completionLongNoteP50Ms: round(median(longNote.kept)),
+            completionLongNoteReparsedP50Ms: round(median(longNote.reparsed)),
             rssMB: round(server.rssMB),
             peakRssMB: round(server.peakRssMB),
             incrementalUpdateMs: round(server.incrementalUpdateMs),

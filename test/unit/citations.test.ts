@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Range } from '../../server/src/core/types';
 import { findCitations } from '../../server/src/notes/citations';
-import { noCitationRanges, type OffsetRange } from '../../server/src/notes/noCitationRanges';
+import { isCitationPossibleAt, isInRanges, noCitationRanges, noteLayout, type OffsetRange } from '../../server/src/notes/noCitationRanges';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** `line:char-line:char`, to compare ranges at a glance. */
 function at(range: Range | undefined): string {
@@ -250,5 +251,27 @@ describe('noCitationRanges', () => {
     const ranges = noCitationRanges(text);
     for (let i = 1; i < ranges.length; i++) assert.ok(ranges[i - 1].end <= ranges[i].start);
     assert.deepEqual(covered(text, ranges), ['`h`', '<i>', '</i>', '`b`', '$d$', '<e@f.org>', '`t`', '<u>']);
+  });
+});
+
+describe('isCitationPossibleAt (one segment, from a kept layout)', () => {
+  const agrees = (text: string) => {
+    const ranges = noCitationRanges(text);
+    const layout = noteLayout(text);
+    for (let offset = 0; offset <= text.length; offset++) {
+      if (isCitationPossibleAt(text, layout, offset) === isInRanges(ranges, offset)) {
+        assert.fail(`disagrees with noCitationRanges at ${offset}: ${JSON.stringify(text.slice(Math.max(0, offset - 20), offset))}|${JSON.stringify(text.slice(offset, offset + 20))}`);
+      }
+    }
+  };
+
+  test('agrees with noCitationRanges at every offset of the tricky notes', () => {
+    const folder = new URL('../fixtures/notes/', import.meta.url);
+    for (const name of readdirSync(folder).filter((n) => n.endsWith('.md'))) agrees(readFileSync(new URL(name, folder), 'utf8'));
+  });
+
+  test('agrees with noCitationRanges on random Markdown', () => {
+    const piece = fc.constantFrom('@a', '`', '``', '<!--', '-->', '<pre>', '</pre>', '```\n', '~~~\n', '    ', '\n', '\n\n', '[', ']', '(', ')', '$', '\\', '<https://x.org/@y>', 'https://x.org/@z', '---\n', '> ', '- ', 'text ');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => agrees(pieces.join(''))), { numRuns: 300 });
   });
 });

@@ -25,7 +25,8 @@ const vscode: CompletionClient = { lazyDocumentation: true, labelDetails: true, 
 
 function complete(f: Fixture, maxItems = 50, client: CompletionClient = {}) {
   const text = f.files.get(f.cursor!.path)!;
-  return provideCompletion(f.model, text, f.cursor!.position, parseSettings({ completion: { maxItems } }), client);
+  // With the note's URI, as the server asks: the note index's layout of this version is used.
+  return provideCompletion(f.model, text, f.cursor!.position, parseSettings({ completion: { maxItems } }), client, f.cursor!.uri);
 }
 
 const labels = (f: Fixture, maxItems = 50) => complete(f, maxItems)!.items.map((i) => i.label);
@@ -142,6 +143,30 @@ describe('accepting an item', () => {
     assert.equal(complete(fixture(catalog + '%! notes/new.md\nWrite to someone@exa|mple.org\n')), undefined);
     assert.equal(complete(fixture(catalog + '%! notes/new.md\n```\n@smi|\n```\n')), undefined);
     assert.equal(complete(fixture(catalog + '%! notes/new.md\nA list item - with a dash-|\n')), undefined, 'a dash (a trigger character) in prose');
+  });
+
+  test('the layout of the version typed, not of the version indexed: a fence opened since means code', () => {
+    const f = fixture(catalog + '%! notes/new.md\nIntro\n\nSee [@smi|]\n');
+    const uri = f.cursor!.uri;
+    const indexed = f.files.get('notes/new.md')!;
+    const position = f.cursor!.position;
+    const settings = parseSettings({});
+    assert.deepEqual(provideCompletion(f.model, indexed, position, settings, {}, uri)?.items.map((i) => i.label), ['smith2021']);
+    // The editor's newer text (the index has not seen it): a fence opened above the citation, the
+    // same length as the line it replaces, so every offset of the old layout still fits the new text.
+    const typed = indexed.replace('Intro\n', '```sh\n');
+    assert.equal(provideCompletion(f.model, typed, position, settings, {}, uri), undefined);
+    // Once indexed, the same: the kept layout is that version's.
+    f.model.setNote(uri, typed);
+    assert.equal(provideCompletion(f.model, typed, position, settings, {}, uri), undefined);
+    f.model.setNote(uri, indexed);
+    assert.deepEqual(provideCompletion(f.model, indexed, position, settings, {}, uri)?.items.map((i) => i.label), ['smith2021']);
+  });
+
+  test("code spans and HTML in the cursor's paragraph, with the kept layout", () => {
+    assert.equal(complete(fixture(catalog + '%! notes/new.md\nOne paragraph.\n\nSome `code @smi|` here\n')), undefined);
+    assert.equal(complete(fixture(catalog + '%! notes/new.md\nOne paragraph.\n\n<!-- @smi| -->\n')), undefined);
+    assert.deepEqual(labels(fixture(catalog + '%! notes/new.md\nSome `code` then [@smi|]\n\n`open\n')), ['smith2021']);
   });
 });
 

@@ -26,6 +26,13 @@ describe('server over stdio, no initialization options', () => {
   let connection: ProtocolConnection;
   const logs: string[] = [];
   const diagnostics = new Map<string, { code: string; message: string; range: unknown }[]>();
+  const papersChanged: { keys?: string[]; notes?: string[]; topics?: boolean }[] = [];
+  /** Waits until a litnotes/papersChanged lists `key`. */
+  const changedKey = async (key: string) => {
+    const deadline = Date.now() + 10_000;
+    while (!papersChanged.some((c) => c.keys?.includes(key)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    return papersChanged.some((c) => c.keys?.includes(key));
+  };
 
   before(async () => {
     folder = mkdtempSync(join(tmpdir(), 'litnotes-stdio-'));
@@ -42,6 +49,9 @@ describe('server over stdio, no initialization options', () => {
     connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       logs.push(params.message);
+    });
+    connection.onNotification('litnotes/papersChanged', (change: { keys?: string[] }) => {
+      papersChanged.push(change);
     });
     connection.onNotification('textDocument/publishDiagnostics', (params: { uri: string; diagnostics: { code: string; message: string; range: unknown }[] }) => {
       diagnostics.set(params.uri, params.diagnostics);
@@ -94,6 +104,7 @@ describe('server over stdio, no initialization options', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.equal(papers, 65);
+    assert.ok(await changedKey('addedLater'), JSON.stringify(papersChanged));
   });
 
   test('completion at [@gauss gives the Gaussian-splatting papers first', async () => {
@@ -156,6 +167,27 @@ describe('server over stdio, no initialization options', () => {
     const deadline = Date.now() + 10_000;
     while (!diagnostics.get(uri)?.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(diagnostics.get(uri)?.map((d) => [d.code, d.message.split(':')[0]]), [['citation.unknown-key', "Unknown citation key 'MoA'"]]);
+    assert.ok(await changedKey('MoA'), JSON.stringify(papersChanged));
+  });
+
+  test('a title edited in the open catalog: papersChanged lists that paper alone', async () => {
+    const catalog = join(folder, 'papers.bib');
+    const uri = pathToFileURL(catalog).href;
+    const text = readFileSync(catalog, 'utf8');
+    const match = /@\w+\{(\w+),[^@]*?title\s*=\s*\{/.exec(text)!;
+    const key = match[1];
+    // The earlier tests' writes on disk may still be coming in (fs.watch sees a write in pieces): wait for a quiet spell.
+    for (let seen = -1; seen !== papersChanged.length; ) {
+      seen = papersChanged.length;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+    }
+    papersChanged.length = 0;
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'bibtex', version: 1, text } });
+    const at = match.index + match[0].length;
+    await connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.slice(0, at) + 'Renamed: ' + text.slice(at) }] });
+    assert.ok(await changedKey(key), JSON.stringify(papersChanged));
+    assert.deepEqual(papersChanged.filter((c) => c.keys?.length).map((c) => c.keys), [[key]]);
+    await connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 });
 

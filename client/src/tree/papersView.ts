@@ -84,7 +84,7 @@ export class PapersView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     try {
       return node ? await this.childNodes(node) : await this.topicNodes();
     } catch (error) {
-      // The server is restarting or failed this request: show nothing now, the next index status refreshes.
+      // The server is restarting or failed this request: show nothing now, the next change or state refreshes.
       this.log.warn(`Papers view: ${error instanceof Error ? error.message : String(error)}`);
       return [];
     }

@@ -52,8 +52,10 @@ export function provideCompletion(
   position: Position,
   settings: Pick<Settings, 'completion'>,
   client: CompletionClient = {},
+  /** The note's URI: its block layout, parsed once per version by the note index, is used when `text` is that version. */
+  uri?: string,
 ): CompletionList | undefined {
-  const context = completionContext(text, position);
+  const context = completionContext(text, position, uri === undefined ? undefined : model.noteLayout(uri, text));
   if (!context) return undefined;
   const typed = typedCitation(text, context.range, position);
   if (!typed) return undefined;

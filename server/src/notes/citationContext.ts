@@ -6,7 +6,7 @@
  */
 import type { Position, Range } from '../core/types';
 import { isKeyChar } from './citations';
-import { isAlphanumericBefore, isInRanges, isSpace, lineStartsOf, noCitationRanges, offsetAt, positionAt } from './noCitationRanges';
+import { isAlphanumericBefore, isCitationPossibleAt, isSpace, lineStartsOf, noteLayout, offsetAt, positionAt, type NoteLayout } from './noCitationRanges';
 
 export interface CompletionContext {
   /** What was typed of the key, from after the `@` (and its `{`) to the cursor. */
@@ -29,8 +29,12 @@ const KEY_PUNCTUATION = new Set(':.#$%&-+?<>~/'.split('').map((c) => c.charCodeA
 /** How far back a group's `[` is looked for: a group is a few lines at most. */
 const GROUP_LOOKBACK = 2000;
 
-export function completionContext(text: string, position: Position): CompletionContext | undefined {
-  const lineStarts = lineStartsOf(text);
+/**
+ * `layout`: the note's block layout for this very text, when the caller keeps it (the note index
+ * does, per version); without it the layout is parsed here, only when an `@` is being typed.
+ */
+export function completionContext(text: string, position: Position, layout?: NoteLayout): CompletionContext | undefined {
+  const lineStarts = layout?.lineStarts ?? lineStartsOf(text);
   if (position.line < 0 || position.line >= lineStarts.length) return undefined;
   const cursor = offsetAt(text, lineStarts, position);
   const lineStart = lineStarts[position.line];
@@ -42,7 +46,7 @@ export function completionContext(text: string, position: Position): CompletionC
   // Pandoc's "not right after a string": `someone@exa` is an e-mail address, `x.@` is no citation.
   if (isAlphanumericBefore(text, at)) return undefined;
   if (text.charCodeAt(at - 1) === 0x2e && !(text.startsWith('...', at - 3) && text.charCodeAt(at - 4) !== 0x2e)) return undefined;
-  if (isInRanges(noCitationRanges(text), at)) return undefined;
+  if (!isCitationPossibleAt(text, layout ?? noteLayout(text), at)) return undefined;
 
   const end = typed.braced ? bracedEnd(text, cursor, lineEnd) : simpleEnd(text, cursor, lineEnd);
   return {

@@ -27,6 +27,7 @@ import {
   isAlphanumericBefore,
   isSpace,
   noteLayout,
+  type NoteLayout,
   positionAt,
   type OffsetRange,
 } from './noCitationRanges';
@@ -101,8 +102,8 @@ const INTERNAL_PUNCTUATION = new Set(':.#$%&-+?<>~/'.split('').map((c) => c.char
  */
 const EXAMPLE_MARKER = /[ \t]{0,3}(?:>[ \t]?|(?:[-+*]|\d{1,9}[.)])[ \t]+)*(?:\(@([\p{L}\p{N}_-]*)\)|@([\p{L}\p{N}_-]*)[.)])(?=[ \t\r\n]|$)/uy;
 
-export function findCitations(text: string): Citation[] {
-  const layout = noteLayout(text);
+/** `layout`: the note's block layout when the caller has it (the note index keeps it per version). */
+export function findCitations(text: string, layout: NoteLayout = noteLayout(text)): Citation[] {
   const found: Found[] = [];
   const exampleLabels = new Set<string>();
   for (const segment of layout.segments) new SegmentScanner(text, segment, found, exampleLabels).scan();

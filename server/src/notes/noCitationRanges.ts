@@ -228,6 +228,25 @@ export function noCitationRanges(text: string): OffsetRange[] {
   return ranges.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * Whether a citation may start at `offset`, given the note's layout: outside excluded blocks and
+ * outside the inline ranges of the one segment holding it (segments are scanned independently, so
+ * this agrees with `noCitationRanges` and costs one segment, not the note).
+ */
+export function isCitationPossibleAt(text: string, layout: NoteLayout, offset: number): boolean {
+  if (isInRanges(layout.excludedBlocks, offset)) return false;
+  const segments = layout.segments;
+  let low = 0;
+  let high = segments.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (segments[middle].end <= offset) low = middle + 1;
+    else if (segments[middle].start > offset) high = middle - 1;
+    else return !isInRanges(inlineNoCitationRanges(text, segments[middle]), offset);
+  }
+  return true;
+}
+
 /** Whether `offset` is inside one of the sorted, disjoint `ranges`. */
 export function isInRanges(ranges: readonly OffsetRange[], offset: number): boolean {
   let low = 0;

@@ -17,7 +17,9 @@ import { PaperIndex, type SearchHit } from '../search/paperIndex';
 import { RELATED_PER_PAPER } from '../search/topicIndex';
 import { basenameUri } from './uri';
 import { CatalogStore, type CatalogDelta, type CatalogFile, type CatalogUpdate } from './catalogStore';
+import { PaperChanges } from './paperChanges';
 import { PaperTopics } from './paperTopics';
+import type { NoteLayout } from '../notes/noCitationRanges';
 import { NoteIndex, type CitationPlace, type Note } from './noteIndex';
 import { ProvisionalPapers, type ProvisionalPiece } from './provisionalPapers';
 import { RecentPapers, type RecentNote } from './recentPapers';
@@ -49,6 +51,8 @@ export class WorkspaceModel {
   /** Abstracts the catalog worker counted, for the updates in progress; dropped when they are done. */
   private abstractWords = new WeakMap<Paper, CountedAbstract>();
   private folders: string[] = [];
+  /** What changed for the Papers view since the client was last told. */
+  readonly changes = new PaperChanges();
 
   /** Bumped on every change of papers; caches of derived data compare it. */
   private catalogVersion = 0;
@@ -168,7 +172,10 @@ export class WorkspaceModel {
    * note before when not given): the papers of the notes edited last come first in `[@`.
    */
   setNote(uri: string, text: string, editedAt?: number): boolean {
-    const changed = this.notes.set(uri, text);
+    const changed = this.notes.set(uri, text, (keys) => {
+      this.changes.note(uri);
+      for (const key of keys) this.changes.paper(key);
+    });
     if (changed) {
       this.noteVersion++;
       this.recent.noteEdited(uri, editedAt);
@@ -177,8 +184,10 @@ export class WorkspaceModel {
   }
 
   removeNote(uri: string): boolean {
+    for (const citation of this.notes.get(uri)?.citations ?? []) this.changes.paper(citation.key);
     const changed = this.notes.remove(uri);
     if (changed) {
+      this.changes.note(uri);
       this.noteVersion++;
       this.recent.noteRemoved(uri);
     }
@@ -309,6 +318,11 @@ export class WorkspaceModel {
     return this.notes.uris();
   }
 
+  /** The block layout parsed for this version of the note, when the index still keeps it. */
+  noteLayout(uri: string, text: string): NoteLayout | undefined {
+    return this.notes.layout(uri, text);
+  }
+
   get noteCount(): number {
     return this.notes.size;
   }
@@ -387,10 +401,12 @@ export class WorkspaceModel {
         toAdd.push(primary);
         this.indexed.set(key, primary);
         this.topics.paperChanged(key);
+        this.changes.paper(key);
       } else if (indexed) {
         toRemove.push(key);
         this.indexed.delete(key);
         this.topics.paperChanged(key);
+        this.changes.paper(key);
       }
       if (++done % (4 * SLICE) === 0) {
         this.catalogVersion++;
