@@ -74,7 +74,12 @@ export interface ServerRunResult {
   /** The same round trips to a server answering null at once (lspFloorServer.cjs). */
   hoverFloorP50Ms: number;
   hoverFloorP99Ms: number;
+  /** At the moment the index is ready, and the highest until then (VmHWM). */
+  rssAtReadyMB: number;
+  peakAtReadyMB: number;
+  /** After the topic model's first run. */
   rssMB: number;
+  /** The highest of the whole session. */
   peakRssMB: number;
   lspRecallTop5: string;
   lspTypoRecallTop10: string;
@@ -178,7 +183,7 @@ async function topicsPhase(session: LspSession, uri: string, readyAt: number): P
 async function coldStart(
   session: LspSession,
   input: ServerRunInput,
-): Promise<{ firstCompletionMs: number; fullIndexMs: number; maxBlockMs: number; probes: number; cpuAtFirstCompletionMs: number; cpuAtReadyMs: number; topics: TopicsPhase }> {
+): Promise<{ firstCompletionMs: number; fullIndexMs: number; maxBlockMs: number; probes: number; cpuAtFirstCompletionMs: number; cpuAtReadyMs: number; memoryAtReady: { rssMB: number; peakMB: number }; topics: TopicsPhase }> {
   await session.initialize();
   const noteUri = session.uriOf(NOTE);
   const text = `${HEADER}[@${input.firstQuery}`;
@@ -195,11 +200,13 @@ async function coldStart(
   input.log(`  first completion for "${input.firstQuery}" after ${Math.round(firstCompletionMs)} ms (${session.isReady ? 'index ready' : 'still indexing'})`);
   const fullIndexMs = await session.ready();
   const cpuAtReadyMs = session.cpuMs();
-  input.log(`  index ready after ${Math.round(fullIndexMs)} ms (${Math.round(cpuAtReadyMs)} ms CPU)`);
+  // At the moment of ready, before the topic worker's run: the topics phase has its own figures.
+  const memoryAtReady = session.memory();
+  input.log(`  index ready after ${Math.round(fullIndexMs)} ms (${Math.round(cpuAtReadyMs)} ms CPU), RSS ${Math.round(memoryAtReady.rssMB)} MB (peak ${Math.round(memoryAtReady.peakMB)} MB)`);
   const { max, count } = await probe.stop();
   const topics = await topicsPhase(session, noteUri, fullIndexMs);
   input.log(`  topics ready ${Math.round(topics.topicsReadyMs)} ms after the index (${topics.topicsLog ?? 'no log line'}); longest block meanwhile ${Math.round(topics.topicsMaxBlockMs)} ms`);
-  return { firstCompletionMs, fullIndexMs, maxBlockMs: max, probes: count, cpuAtFirstCompletionMs, cpuAtReadyMs, topics };
+  return { firstCompletionMs, fullIndexMs, maxBlockMs: max, probes: count, cpuAtFirstCompletionMs, cpuAtReadyMs, memoryAtReady, topics };
 }
 
 async function completionLatency(session: LspSession, typing: readonly TypingQuery[]): Promise<{ all: number[]; byKind: Map<string, number[]> }> {
@@ -552,6 +559,8 @@ export async function runServer(input: ServerRunInput): Promise<ServerRunResult>
       hoverP99Ms: percentile(hover.ms, 99),
       hoverFloorP50Ms: percentile(floor, 50),
       hoverFloorP99Ms: percentile(floor, 99),
+      rssAtReadyMB: cold.memoryAtReady.rssMB,
+      peakAtReadyMB: cold.memoryAtReady.peakMB,
       rssMB: memory.rssMB,
       peakRssMB: Math.max(memory.peakMB, finalMemory.peakMB),
       lspRecallTop5,
