@@ -80,7 +80,7 @@ export async function runMlConferences(serverPath: string | undefined, log: (lin
 export function mlConferencesRows(run: MlConferencesRun): Row[] {
   return [
     { label: 'ml-conferences (real, 168 files): ready', value: run.readyMs, unit: 'ms', note: `${run.papers} papers, cold start, server CPU ${round(run.cpuAtReadyMs)} ms` },
-    { label: '  …RSS at ready', value: run.rssMB, unit: 'MB', target: { op: '≤', limit: 400 }, note: `peak ${round(run.peakRssMB)} MB` },
+    { label: '  …RSS at ready', value: run.rssMB, unit: 'MB', note: `peak ${round(run.peakRssMB)} MB (issue 19 asks ≤ 900 MB at 263k real entries)` },
     { label: '  …[@ nothing typed p99', value: percentile(run.emptyMs, 99), unit: 'ms', target: { op: '≤', limit: 20 }, note: `p50 ${round(median(run.emptyMs))} ms, ${run.emptyMs.length} requests` },
     {
       label: '  …completion p99 (typed)',
