@@ -197,11 +197,14 @@ export class LspSession {
 
   /** CPU time (user + system) the server has used so far, from /proc (Linux): steadier than wall time on a busy machine. */
   cpuMs(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return cpuMsOf(`/proc/${this.pid}/stat`);
   }
+
+  /** As `cpuMs`, the main thread alone (the one that answers requests; workers not counted). */
+  mainThreadCpuMs(): number {
+    return cpuMsOf(`/proc/${this.pid}/task/${this.pid}/stat`);
+  }
+
 
   async close(): Promise<void> {
     const exited = new Promise<void>((resolve) => {
@@ -217,6 +220,14 @@ export class LspSession {
     await withTimeout(exited, 10_000).catch(() => this.process.kill('SIGKILL'));
     this.connection.dispose();
   }
+}
+
+/** CPU time of a process or thread from its /proc stat file. */
+function cpuMsOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -127,6 +127,7 @@ async function main(): Promise<void> {
   await session.open(hoverNote, hoverText);
   const updateFrom = zotero.requests.length;
   const updateCpu = session.cpuMs();
+  const updateMainCpu = session.mainThreadCpuMs();
   const editedAt = performance.now();
   zotero.edit(edited, { title: 'Edited in Zotero a moment ago' });
   await until('the edit in the hover', async () => (await session.hover(hoverNote, { line: 0, character: 8 })).text?.includes('Edited in Zotero a moment ago'), 60_000, 50);
@@ -134,16 +135,21 @@ async function main(): Promise<void> {
   // The update is done once its requests are: wait for the next 304.
   await until('the next quiet poll', async () => zotero.requests.slice(updateFrom).some((r, i, all) => r.status === 304 && i > 0 && all.slice(0, i).some((x) => x.status === 200)), 30_000, 100);
   const update = zotero.requests.slice(updateFrom).filter((r) => r.status !== 304);
+  // All the work the edit started, the topic worker's re-run included: until the server is quiet again.
+  await settle(session);
   const updateCpuMs = session.cpuMs() - updateCpu;
+  const updateMainCpuMs = session.mainThreadCpuMs() - updateMainCpu;
   rows.push(
     { label: 'an edit in Zotero, until the hover shows it', value: visibleMs, unit: 'ms', target: { op: '≤', limit: 10_000 }, note: 'polls every 5 s' },
     { label: 'the edit: requests to Zotero', value: update.length, unit: '', note: update.map((r) => r.path.replace(/^\/api\/users\/0\/items\/top\?/, '').slice(0, 40)).join(' | ') },
     { label: 'the edit: bytes from Zotero', value: update.reduce((s, r) => s + r.bytes, 0) / 1024, unit: '', target: { op: '≤', limit: 2048 }, note: `kB (the whole library: ${round(cold.reduce((s, r) => s + r.bytes, 0) / 1024)} kB)` },
-    { label: 'the edit: server CPU', value: updateCpuMs, unit: 'ms', target: { op: '≤', limit: 1000 } },
+    { label: 'the edit: server CPU, main thread', value: updateMainCpuMs, unit: 'ms', target: { op: '≤', limit: 500 }, note: 'the read of the change, its indexing, diagnostics' },
+    { label: 'the edit: server CPU, all threads', value: updateCpuMs, unit: 'ms', note: 'with the topic worker, which runs the model again over the whole library' },
   );
   figures.editVisibleMs = visibleMs;
   figures.editBytes = update.reduce((s, r) => s + r.bytes, 0);
   figures.editServerCpuMs = updateCpuMs;
+  figures.editMainThreadCpuMs = updateMainCpuMs;
   const memory = session.memory();
   rows.push({ label: 'server memory (RSS, peak)', value: memory.peakMB, unit: 'MB', note: `now ${round(memory.rssMB)} MB` });
   await session.close();

@@ -1,11 +1,11 @@
 /** The cache of the Zotero library: written and read back whole; a foreign, cut or tampered file gives nothing wrong. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { zoteroItemToPaper, zoteroRecord } from '../../server/src/catalog/zotero';
-import { readZoteroCache, writeZoteroCache, zoteroCacheFile } from '../../server/src/node/zotero/zoteroCache';
+import { appendZoteroCache, readZoteroCache, writeZoteroCache, zoteroCacheFile } from '../../server/src/node/zotero/zoteroCache';
 import { ZoteroLibrary } from '../../server/src/service/zoteroLibrary';
 
 const dir = mkdtempSync(join(tmpdir(), 'litnotes-zotero-cache-test-'));
@@ -37,6 +37,32 @@ describe('Zotero cache', () => {
     assert.equal(restored.size, 1204);
     // Read again unchanged after a restore: no edits.
     assert.deepEqual(restored.update(lib.snapshot().filter((e) => e.paper).map((e) => ({ record: e.record, paper: e.paper, key: e.keySource === 'better-bibtex' ? { key: e.paper!.key, source: 'better-bibtex' as const } : undefined }))).edits, []);
+  });
+
+  test('edits are appended as a journal: read back in order; a journal line cut short ends the journal', async () => {
+    const journalUrl = 'http://127.0.0.1:7777';
+    const lib = library(10);
+    const state = { version: 1234, watermark: lib.watermark, complete: true, written: '2024-05-01T10:00:00.000Z' };
+    await writeZoteroCache(dir, journalUrl, 'v1', state, lib.snapshot());
+    lib.takeChanged();
+    const json = { key: 'K0000003', version: 1300, data: { itemType: 'book', title: 'Edited Title', creators: [], dateModified: '2024-06-01T00:00:00Z' } };
+    lib.update([{ record: zoteroRecord(json)!, paper: zoteroItemToPaper(json, ''), key: { key: 'key3', source: 'better-bibtex' } }], ['K0000005']);
+    const changed = lib.takeChanged();
+    assert.deepEqual([changed.entries.map((e) => e.record.itemKey), changed.removed], [['K0000003'], ['K0000005']]);
+    const sizeBefore = readFileSync(zoteroCacheFile(dir, journalUrl)).length;
+    await appendZoteroCache(dir, journalUrl, { ...state, version: 1300, watermark: '2024-06-01T00:00:00Z' }, changed.entries, changed.removed);
+    assert.ok(readFileSync(zoteroCacheFile(dir, journalUrl)).length - sizeBefore < 1000, 'one short line, not the library again');
+
+    const cached = (await readZoteroCache(dir, journalUrl, 'v1'))!;
+    const restored = new ZoteroLibrary();
+    restored.restore(cached.entries, cached.state);
+    assert.deepEqual(restored.papers(), lib.papers());
+    assert.deepEqual([cached.state.version, cached.state.watermark, cached.state.complete], [1300, '2024-06-01T00:00:00Z', true]);
+
+    appendFileSync(zoteroCacheFile(dir, journalUrl), '{"journal": 1, "upsert": [["K0000004", 1');
+    const cut = (await readZoteroCache(dir, journalUrl, 'v1'))!;
+    assert.equal(cut.entries.length, 10);
+    assert.equal(cut.state.version, 1300);
   });
 
   test('another server version or URL, a cut file, a tampered row: not used, never thrown on', async () => {

@@ -5,7 +5,7 @@
  * in pages while the model answers searches.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
@@ -177,6 +177,30 @@ describe('Zotero source', () => {
     await until('cached papers', () => model.paperCount === 12);
     assert.equal((await until('unreachable', () => source.status.state === 'unreachable' && source.status)).papers, 12);
     assert.ok(cacheDir);
+  });
+
+  test('an edit after the library is cached adds one short line to the cache; a start from it shows the edit', async () => {
+    const zotero = await standIn({ generate: 300 });
+    const first = setup(zotero.url);
+    await until('live', () => first.source.status.state === 'live');
+    await first.source.flush();
+    const file = readdirSync(first.cacheDir).find((name) => name.startsWith('zotero-'))!;
+    const library = readFileSync(join(first.cacheDir, file));
+    const [edited] = zotero.keys();
+    zotero.edit(edited, { title: 'Edited After The Cache' });
+    await until('the edit', () => first.model.paper(zotero.citekeyOf(edited)!)?.title === 'Edited After The Cache');
+    await first.source.flush();
+    const after = readFileSync(join(first.cacheDir, file));
+    assert.ok(after.subarray(0, library.length).equals(library), 'the library as written before, byte for byte');
+    const added = after.subarray(library.length).toString('utf8');
+    assert.equal(added.split('\n').length, 2, added);
+    assert.match(added, /Edited After The Cache/);
+    first.source.dispose();
+
+    await zotero.stop();
+    const second = setup(zotero.url, { cacheDir: first.cacheDir });
+    await until('cached papers', () => second.model.paperCount === 300);
+    assert.equal(second.model.paper(zotero.citekeyOf(edited)!)?.title, 'Edited After The Cache');
   });
 
   test('a library of 1,500 items: read in 15 pages, searchable while it comes', async () => {

@@ -61,6 +61,8 @@ export class ZoteroLibrary {
   watermark = '';
   /** Whether a whole read of the library finished (until then nothing is removed for being absent). */
   complete = false;
+  /** Items read or removed since `takeChanged`: what a cache has to add to what it wrote. */
+  private changedSinceTaken = new Set<string>();
 
   get size(): number {
     return this.entries.size;
@@ -96,6 +98,7 @@ export class ZoteroLibrary {
       const entry = this.entries.get(itemKey);
       if (!entry) continue;
       this.entries.delete(itemKey);
+      this.changedSinceTaken.add(itemKey);
       if (entry.paper) {
         this.releaseKey(entry.paper.key);
         changes.push({ itemKey, before: entry.paper, after: undefined });
@@ -106,6 +109,7 @@ export class ZoteroLibrary {
       const before = this.entries.get(itemKey);
       if (item.record.dateModified > this.watermark) this.watermark = item.record.dateModified;
       const entry: ZoteroEntry = { record: item.record };
+      this.changedSinceTaken.add(itemKey);
       if (item.paper) {
         if (before?.paper) this.releaseKey(before.paper.key);
         const paper = { ...item.paper };
@@ -142,6 +146,19 @@ export class ZoteroLibrary {
     return this.update(items);
   }
 
+  /** The entries read and the item keys removed since the last call. */
+  takeChanged(): { entries: ZoteroEntry[]; removed: string[] } {
+    const entries: ZoteroEntry[] = [];
+    const removed: string[] = [];
+    for (const itemKey of this.changedSinceTaken) {
+      const entry = this.entries.get(itemKey);
+      if (entry) entries.push(entry);
+      else removed.push(itemKey);
+    }
+    this.changedSinceTaken = new Set();
+    return { entries, removed };
+  }
+
   /** The library as a cache stores it, and back. */
   snapshot(): ZoteroEntry[] {
     return [...this.entries.values()];
@@ -162,6 +179,7 @@ export class ZoteroLibrary {
     this.version = state.version;
     this.watermark = state.watermark;
     this.complete = state.complete;
+    this.changedSinceTaken = new Set();
   }
 
   /** Where each change goes in the catalog's list, as deltas applied one after the other (or one whole list). */
