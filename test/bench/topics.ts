@@ -1,7 +1,7 @@
 /**
  * Topics benchmark: `npm run bench:topics [-- --quality] [--speed] [--sizes 10k,100k] [--no-ml]`.
  *
- * Quality, the new model (topicModel.ts) and the phrase topics it replaces (topics.ts) in the same
+ * Quality, the new model (topicModel.ts) and the phrase topics it replaces (phraseTopics.ts) in the same
  * run, on:
  * - hand-labelled sets (test/bench/topicLabels/*.json, labels written from titles and abstracts
  *   before looking at any output): NMI with each paper once (its top-level topic; also its leaf),
@@ -20,7 +20,7 @@ import { join, relative } from 'node:path';
 import type { Paper } from '../../server/src/catalog/paper';
 import { buildTopics } from '../../server/src/search/topicModel';
 import type { TopicResult } from '../../server/src/search/topicResult';
-import { deriveTopics } from '../../server/src/search/topics';
+import { phraseTopics } from './phraseTopics';
 import { foldAccents } from '../../server/src/search/tokenize';
 import { benchDataDir, SIZES, writeCatalog } from './generate';
 import { BIBLIOTEX, catalogFiles, documentOf, keywordLabels, ML_CONFERENCES, readLabelledSet, readPapers, REPO, type LabelledSet } from './topicsData';
@@ -90,7 +90,7 @@ function newTops(papers: readonly Paper[], withKeywords: boolean): string[] {
 }
 
 function oldTops(papers: readonly Paper[], withKeywords: boolean): string[] {
-  const derived = deriveTopics(withKeywords ? papers : papers.map((p) => ({ ...p, keywords: [] })));
+  const derived = phraseTopics(withKeywords ? papers : papers.map((p) => ({ ...p, keywords: [] })));
   const first = new Map<string, string>();
   for (const topic of derived.topics) for (const key of topic.keys) if (!first.has(key)) first.set(key, topic.id);
   return papers.map((p) => first.get(p.key) ?? 'other');
@@ -128,7 +128,7 @@ function runNew(papers: readonly Paper[], truth: readonly (string | undefined)[]
 function runOld(papers: readonly Paper[], truth: readonly (string | undefined)[], withKeywords: boolean): Scored {
   const input = withKeywords ? papers : papers.map((p) => ({ ...p, keywords: [] }));
   const started = performance.now();
-  const derived = deriveTopics(input);
+  const derived = phraseTopics(input);
   const ms = performance.now() - started;
   // Each paper once: the first topic that lists it (the tree's order: by label, Other last).
   const first = new Map<string, string>();

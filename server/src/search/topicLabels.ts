@@ -218,8 +218,9 @@ export interface TopicTexts {
   byStem: Map<string, number[]>;
 }
 
-export function indexTexts(texts: string[], titled: number, stems?: Map<string, string | undefined>): TopicTexts {
-  const words = texts.map((text) => writtenWords(text, stems));
+/** `known`: the words of the first texts, already read. */
+export function indexTexts(texts: string[], titled: number, stems?: Map<string, string | undefined>, known: readonly WrittenWord[][] = []): TopicTexts {
+  const words = texts.map((text, t) => known[t] ?? writtenWords(text, stems));
   const byStem = new Map<string, number[]>();
   words.forEach((list, t) =>
     list.forEach((word, w) => {
@@ -347,12 +348,31 @@ export function isReadableLabel(spelling: string): boolean {
 
 /** A word, not a symbol: three letters or more, or an acronym ("RL", "3D", "³¹P"), or a single letter with digits. */
 function isWord(word: string): boolean {
-  if (SCRIPT_LETTER.test(word)) return false;
-  const letters = word.match(/\p{L}/gu)?.length ?? 0;
-  if (letters === 0) return false;
+  let letters = 0;
+  let lower = false;
+  let digits = false;
+  let ascii = true;
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code >= 128) {
+      ascii = false;
+      break;
+    }
+    if (code >= 97 && code <= 122) {
+      letters++;
+      lower = true;
+    } else if (code >= 65 && code <= 90) letters++;
+    else if (code >= 48 && code <= 57) digits = true;
+  }
+  if (!ascii) {
+    if (SCRIPT_LETTER.test(word)) return false;
+    letters = word.match(/\p{L}/gu)?.length ?? 0;
+    lower = /\p{Ll}/u.test(word);
+    digits = /\p{N}/u.test(word);
+  }
   if (letters >= 3) return true;
-  if (/\p{Ll}/u.test(word)) return false;
-  return letters === 2 || /\p{N}/u.test(word);
+  if (letters === 0 || lower) return false;
+  return letters === 2 || digits;
 }
 
 /**
@@ -404,11 +424,12 @@ const MAX_SPELLED = 12;
  * Candidate terms as the topic's texts write them, each spelling once, at most 12. Never a broken
  * or unreadable one; `relaxed` lets in fragments and terms no title says, which strict leaves out.
  */
-export function spellTerms(termTexts: readonly string[], terms: readonly number[], texts: TopicTexts, relaxed = false): SpelledTerm[] {
+export function spellTerms(termTexts: readonly string[], terms: readonly number[], texts: TopicTexts, relaxed = false, usages = new Map<number, TermUsage>()): SpelledTerm[] {
   const spelled: SpelledTerm[] = [];
   for (const term of terms) {
     const text = termTexts[term];
-    const usage = usageOf(text, texts);
+    let usage = usages.get(term);
+    if (!usage) usages.set(term, (usage = usageOf(text, texts)));
     if (usage.spelling === undefined || usage.broken || !isReadableLabel(usage.spelling)) continue;
     if (!relaxed && (usage.fragment || usage.inTitles === 0)) continue;
     const spelling = usage.spelling;
@@ -426,10 +447,12 @@ export function spellTerms(termTexts: readonly string[], terms: readonly number[
  */
 export function chooseLabel(termTexts: readonly string[], candidates: LabelCandidates, texts: TopicTexts, used: ReadonlySet<string>): { label: string; spelled: SpelledTerm[] } {
   const free = (spelling: string) => !used.has(foldAccents(spelling));
-  const spelled = spellTerms(termTexts, candidates.terms, texts);
+  // Each term's usage read once, whatever the passes.
+  const usages = new Map<number, TermUsage>();
+  const spelled = spellTerms(termTexts, candidates.terms, texts, false, usages);
   const passes = [
-    () => spellTerms(termTexts, candidates.shared, texts),
-    () => spellTerms(termTexts, [...candidates.terms, ...candidates.shared], texts, true),
+    () => spellTerms(termTexts, candidates.shared, texts, false, usages),
+    () => spellTerms(termTexts, [...candidates.terms, ...candidates.shared], texts, true, usages),
   ];
   let found = spelled.find((s) => free(s.spelling));
   const all = [...spelled];

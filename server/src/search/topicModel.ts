@@ -35,7 +35,7 @@ import { foldAccents } from './tokenize';
 import { addRow, emptyCentroids, louvain, nearestNeighbors, neighbourVotes, subgraph, type Centroids, type Graph } from './topicCluster';
 import { chooseLabel, indexTexts, isReadableLabel, labelScratch, rankLabelTerms, slugOf, type LabelScratch, type TopicTexts } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
-import { buildVocabulary, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary } from './topicTerms';
+import { buildVocabulary, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
 
 export interface TopicOptions {
   /** Number of top-level topics, instead of one from the catalog's size. */
@@ -116,6 +116,8 @@ interface Catalog {
   labels: LabelScratch;
   /** Stems of spellings read for labels, once per run. */
   stems: Map<string, string | undefined>;
+  /** Per row: its title's words, read once for the labels of every level it is in. */
+  titleWords: (WrittenWord[] | undefined)[];
   /** Per row: its rank by key hash (ties by row): samples are the rows of lowest rank. */
   rank: Int32Array;
 }
@@ -172,6 +174,7 @@ function prepare(docs: TopicDocument[], textHashes: string[], only?: Uint8Array)
     termMap: new Int32Array(vocabulary.terms.length).fill(-1),
     labels: labelScratch(vocabulary),
     stems: new Map(),
+    titleWords: [],
     rank,
   };
 }
@@ -671,7 +674,13 @@ function textsOf(catalog: Catalog, node: TopicNode): TopicTexts {
   const { docs } = catalog;
   const rows = sampleOf(catalog.rank, node.rows, LABEL_TITLES);
   const texts: string[] = [];
-  for (const r of rows) if (docs[r].title) texts.push(docs[r].title as string);
+  const written: WrittenWord[][] = [];
+  for (const r of rows) {
+    const title = docs[r].title;
+    if (!title) continue;
+    texts.push(title);
+    written.push((catalog.titleWords[r] ??= writtenWords(title, catalog.stems)));
+  }
   for (const r of rows) for (const keyword of docs[r].keywords ?? []) texts.push(keyword);
   const titled = texts.length;
   let abstracts = node.depth === 0 ? 0 : LABEL_ABSTRACTS;
@@ -682,7 +691,7 @@ function textsOf(catalog: Catalog, node: TopicNode): TopicTexts {
       abstracts++;
     }
   }
-  return indexTexts(texts, titled, catalog.stems);
+  return indexTexts(texts, titled, catalog.stems, written);
 }
 
 /**

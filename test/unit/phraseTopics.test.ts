@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import type { Paper } from '../../server/src/catalog/paper';
-import { deriveTopics, type DerivedTopic, type DerivedTopics } from '../../server/src/search/topics';
+import { phraseTopics, type DerivedTopic, type DerivedTopics } from '../bench/phraseTopics';
 
 const demoPath = join(__dirname, '..', '..', 'examples', 'demo', 'papers.bib');
 const demo = parseBibtex(readFileSync(demoPath, 'utf8'), 'file:///demo/papers.bib').papers;
@@ -27,8 +27,8 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-describe('deriveTopics on the demo catalog', () => {
-  const result = deriveTopics(demo);
+describe('phraseTopics on the demo catalog', () => {
+  const result = phraseTopics(demo);
 
   test('finds the research themes a reader recognises, with the right papers', () => {
     assert.deepEqual(topicLabelled(result, 'gaussian splatting').keys, ['Feat2GS', 'LM-Gaussian', 'LangSplatV2', 'SparseGS-W']);
@@ -83,8 +83,8 @@ describe('deriveTopics on the demo catalog', () => {
   });
 
   test('identical for a shuffled input', () => {
-    assert.deepEqual(deriveTopics(shuffled(demo, 1)), result);
-    assert.deepEqual(deriveTopics(shuffled(demo, 42)), result);
+    assert.deepEqual(phraseTopics(shuffled(demo, 1)), result);
+    assert.deepEqual(phraseTopics(shuffled(demo, 42)), result);
   });
 
   test('ids are stable and unique', () => {
@@ -94,7 +94,7 @@ describe('deriveTopics on the demo catalog', () => {
   });
 });
 
-describe('deriveTopics edge cases', () => {
+describe('phraseTopics edge cases', () => {
   const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const paper = (key: string, title?: string, abstract?: string): Paper => ({
     key,
@@ -113,11 +113,11 @@ describe('deriveTopics edge cases', () => {
     .map((word, i) => paper(`z${i}`, `${word} Alone`));
 
   test('no papers, no topics', () => {
-    assert.deepEqual(deriveTopics([]), { topics: [] });
+    assert.deepEqual(phraseTopics([]), { topics: [] });
   });
 
   test('papers without titles or abstracts go to "Other"', () => {
-    assert.deepEqual(deriveTopics([paper('b'), paper('a', '')]), { topics: [{ id: 'other', label: 'Other', keys: ['a', 'b'] }] });
+    assert.deepEqual(phraseTopics([paper('b'), paper('a', '')]), { topics: [{ id: 'other', label: 'Other', keys: ['a', 'b'] }] });
   });
 
   test('a phrase is not made across punctuation or stop words', () => {
@@ -130,7 +130,7 @@ describe('deriveTopics edge cases', () => {
       paper('f', 'Graphene Dots'),
       ...fillers,
     ];
-    const labels = deriveTopics(papers).topics.map((t) => t.label);
+    const labels = phraseTopics(papers).topics.map((t) => t.label);
     assert.ok(!labels.some((l) => /lattices cold/i.test(l)), labels.join());
     assert.ok(labels.includes('Cold Atoms'), labels.join());
     assert.ok(labels.includes('Graphene'), labels.join());
@@ -143,12 +143,12 @@ describe('deriveTopics edge cases', () => {
       paper('c', 'Phase Transitions Again'),
       ...fillers,
     ];
-    const topic = deriveTopics(papers).topics.find((t) => t.label === 'Phase Transitions');
+    const topic = phraseTopics(papers).topics.find((t) => t.label === 'Phase Transitions');
     assert.deepEqual(topic?.keys, ['a', 'b', 'c']);
   });
 });
 
-describe('deriveTopics on the bibliotex collection (~2,800 entries)', () => {
+describe('phraseTopics on the bibliotex collection (~2,800 entries)', () => {
   const root = '/work/shared/data/bibliotex';
   const present = existsSync(root);
 
@@ -160,7 +160,7 @@ describe('deriveTopics on the bibliotex collection (~2,800 entries)', () => {
     }
     const papers = [...byKey.values()];
     const started = performance.now();
-    const result = deriveTopics(papers);
+    const result = phraseTopics(papers);
     t.diagnostic(`${papers.length} papers → ${result.topics.length} topics in ${Math.round(performance.now() - started)} ms`);
 
     assert.ok(papers.length > 2000);

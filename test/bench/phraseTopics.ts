@@ -1,6 +1,8 @@
 /**
- * Topics for papers that have no catalog keywords, derived from their titles and abstracts:
- * recurring phrases such as "Gaussian Splatting", "Sparse Attention" or "Pruning".
+ * The benchmark's baseline: the phrase topics the Papers view showed before the topic model
+ * (server/src/search/topicModel.ts) replaced them. `npm run bench:topics` scores both in the same
+ * run; nothing in the extension uses this. Topics derived from titles and abstracts: recurring
+ * phrases such as "Gaussian Splatting", "Sparse Attention" or "Pruning".
  *
  * 1. Candidate phrases: runs of one to three content words inside a title or abstract (never across
  *    punctuation or a stop word), plurals folded ("autoencoders" = "autoencoder").
@@ -16,8 +18,8 @@
  *
  * Deterministic: papers are processed in key order and ties are broken by the phrase itself.
  */
-import { abstractOf, type Paper } from '../catalog/paper';
-import { foldAccents, isStopWord, isWordChar, singular } from './tokenize';
+import { abstractOf, type Paper } from '../../server/src/catalog/paper';
+import { foldAccents, isStopWord, isWordChar, singular } from '../../server/src/search/tokenize';
 
 export interface DerivedTopic {
   /** Stable within the catalog: the phrase's words joined by "-" ("gaussian-splatting"), or "other". */
@@ -88,7 +90,7 @@ interface Candidate {
   titles: number;
 }
 
-export function deriveTopics(papers: readonly Paper[]): DerivedTopics {
+export function phraseTopics(papers: readonly Paper[]): DerivedTopics {
   const sorted = [...papers].sort((a, b) => compare(a.key, b.key));
   const cache: WordCache = new Map();
   const analysed = sorted.map((paper) => phrasesOf(paper, cache));
