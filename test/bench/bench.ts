@@ -1,11 +1,12 @@
 /**
- * Library-scale benchmark: `npm run bench -- --size 1k|10k|100k [--json] [--profile]`.
+ * Library-scale benchmark: `npm run bench -- --size 1k|10k|100k [--json] [--profile] [--ml-conferences | --no-ml-conferences]`.
  *
  * In this process: the floor of catalog reading (read + one regex pass), our reader on the same
  * file, two public parsers on a sample, and recall of the full-text index. Then the built server
  * (`dist/server.js --stdio`, so run `npm run build` first) through LSP: first completion after a
  * cold start, full index, the longest block meanwhile, completion and hover latency, memory,
- * edits. Prints a table with every target; `--json` adds one JSON object on the last line.
+ * edits. At 100k (or with --ml-conferences) also the real ml-conferences folder as one workspace
+ * (mlConferences.ts). Prints a table with every target; `--json` adds one JSON object on the last line.
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +18,7 @@ import { benchDataDir, SIZES, writeCatalog } from './generate';
 import { asTyped, hoverKeys, recallSample, typingQueries, type TypingQuery } from './queries';
 import { buildIndex, measureRecall, measureTypingSearch } from './recall';
 import { runServer, type EmptyDuringStart, type ServerRunResult } from './serverRun';
+import { mlConferencesAvailable, mlConferencesRows, runMlConferences } from './mlConferences';
 import { median, percentile, round } from './stats';
 import { formatTable, type Row } from './targets';
 import { provideCompletion } from '../../server/src/features/completion';
@@ -33,6 +35,8 @@ interface Options {
   baselineSample: number;
   retorqueSample: number;
   skipServer: boolean;
+  /** The whole ml-conferences folder as one workspace (by default with --size 100k, when the folder is there). */
+  mlConferences: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -59,6 +63,7 @@ function parseArgs(argv: readonly string[]): Options {
     baselineSample: number('--baseline-sample', 2000),
     retorqueSample: number('--retorque-sample', 100),
     skipServer: argv.includes('--no-server'),
+    mlConferences: argv.includes('--ml-conferences') || (size === '100k' && !argv.includes('--no-ml-conferences')),
   };
 }
 
@@ -214,6 +219,9 @@ async function main(): Promise<void> {
     });
     if (options.profile) out(`server CPU profile in ${runDir}: npx tsx test/bench/profileSummary.ts ${runDir}/<file>.cpuprofile`);
   }
+  // The bundle the main run copied, when there was one (others may rebuild dist/ meanwhile).
+  const copiedServer = join(root, '..', `run-${options.size}`, 'server.js');
+  const ml = options.mlConferences && !options.skipServer && mlConferencesAvailable() ? await runMlConferences(existsSync(copiedServer) ? copiedServer : undefined, out) : undefined;
 
   // ---- report ----------------------------------------------------------------------------------
   const baseline = (name: string): Baseline | undefined => baselines.find((b) => b.name.startsWith(name));
@@ -289,7 +297,8 @@ async function main(): Promise<void> {
       ...emptyDuringStartRows('cold start', server.emptyDuringColdStart),
       ...emptyDuringStartRows('warm start', server.emptyDuringWarmStart),
       { label: 'hover p99', value: server.hoverP99Ms, unit: 'ms', target: { op: '≤', limit: 1 }, note: `p50 ${round(server.hoverP50Ms)} ms, ${server.hoverFound}/${server.hoverRequests} hovers with text; the server's work alone (in-process) p50 ${round(median(hoverAlone))} ms, p99 ${round(percentile(hoverAlone, 99))} ms; the LSP floor here (a server answering null) p50 ${round(server.hoverFloorP50Ms)} ms, p99 ${round(server.hoverFloorP99Ms)} ms` },
-      { label: 'server RSS, all indexed', value: server.rssMB, unit: 'MB', target: { op: '≤', limit: 500 }, note: `peak ${round(server.peakRssMB)} MB` },
+      { label: 'server RSS, all indexed', value: server.rssMB, unit: 'MB', target: { op: '≤', limit: 400 }, note: 'at the moment the index is ready' },
+      { label: '  …peak RSS', value: server.peakRssMB, unit: 'MB', target: { op: '≤', limit: 800 }, note: 'the highest RSS of the whole session (VmHWM): start, topics, requests and edits' },
       { label: 'one catalog entry edited', value: server.incrementalUpdateMs, unit: 'ms', target: { op: '≤', limit: 300 }, note: server.incrementalNote },
       // Not run past VS Code's 50 MB sync limit: no verdict then (a run that failed is NaN, and ✗).
       server.incrementalDidChangeMs === undefined
@@ -301,6 +310,7 @@ async function main(): Promise<void> {
       { label: 'recall through LSP', value: undefined, unit: '', note: `top 5: ${server.lspRecallTop5}, typo top 10: ${server.lspTypoRecallTop10}` },
     );
   }
+  if (ml) rows.push(...mlConferencesRows(ml));
   out('');
   out(formatTable(`LitNotes bench, ${options.size} (${entries.toLocaleString('en-US')} papers), targets set for 100k`, rows));
   if (recall.misses.length > 0) {
@@ -371,6 +381,20 @@ async function main(): Promise<void> {
             emptyColdStartP99Ms: round(percentile(server.emptyDuringColdStart.ms, 99)),
             emptyWarmStartFirstPapersMs: round(server.emptyDuringWarmStart.firstPapersMs),
             emptyWarmStartP99Ms: round(percentile(server.emptyDuringWarmStart.ms, 99)),
+          }
+        : {}),
+      ...(ml
+        ? {
+            mlConferences: {
+              readyMs: round(ml.readyMs),
+              papers: ml.papers,
+              rssMB: round(ml.rssMB),
+              peakRssMB: round(ml.peakRssMB),
+              emptyP50Ms: round(median(ml.emptyMs)),
+              emptyP99Ms: round(percentile(ml.emptyMs, 99)),
+              typedP50Ms: round(median(ml.typedMs)),
+              typedP99Ms: round(percentile(ml.typedMs, 99)),
+            },
           }
         : {}),
     };

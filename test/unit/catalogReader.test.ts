@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
 import fc from 'fast-check';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
-import { AbstractBlock, abstractOf, PackedSource, type Paper } from '../../server/src/catalog/paper';
+import { AbstractBlock, abstractOf, type Paper } from '../../server/src/catalog/paper';
+import { PaperColumns } from '../../server/src/catalog/paperColumns';
 import { provideHover } from '../../server/src/features/hover';
-import { decodePiece } from '../../server/src/node/catalogCache';
 import { CatalogReader } from '../../server/src/node/catalogReader';
 import { utf8InTurns } from '../../server/src/node/utf8InTurns';
 import { batchBytes } from '../../server/src/node/catalogWorker';
@@ -110,21 +110,21 @@ describe('abstracts counted by the catalog worker', () => {
 });
 
 describe('a batch of papers as the worker sends it', () => {
-  test('abstracts in any script come back as written, each in its place; the papers go as JSON without them and are left as they were', () => {
+  test('abstracts in any script come back as written, each in its place; the papers go in columns without them and are left as they were', () => {
     const abstracts = ['Étude des électrons', undefined, 'Emoji 😀 and 漢字 in one', '', 'A lone \ud800 surrogate', 'plain'];
     const papers = parseBibtex(abstracts.map((a, k) => `@misc{k${k}, title = {T${k}}${a === undefined ? '' : `, abstract = {${a}}`}}\n`).join(''), 'file:///b.bib').papers;
     const before = JSON.stringify(papers);
-    const { json, abstracts: bytes, abstractEnds } = batchBytes(papers);
+    const { columns, abstracts: bytes, abstractEnds } = batchBytes(papers);
     const block = new AbstractBlock(bytes, abstractEnds);
     assert.deepEqual(
       abstracts.map((_, k) => (block.has(k) ? block.text(k) : undefined)),
       ['Étude des électrons', undefined, 'Emoji 😀 and 漢字 in one', undefined, 'A lone \ufffd surrogate', 'plain'],
     );
-    const sent = decodePiece(json) as Paper[];
-    assert.deepEqual(sent.map((p) => [p.key, p.abstract, PackedSource.of('file:///b.bib', p.source)?.keyRange]), papers.map((p) => [p.key, undefined, p.source.keyRange]));
-    assert.equal(JSON.stringify(papers), before, 'abstracts and sources put back');
+    const sent = new PaperColumns('file:///b.bib', columns, block).papers();
+    assert.deepEqual(sent.map((p) => [p.key, p.title, abstractOf(p), p.source.keyRange]), papers.map((p, k) => [p.key, p.title, block.text(k) || undefined, p.source.keyRange]));
+    assert.equal(JSON.stringify(papers), before, 'the papers are left as they were');
     // Transferred to the main thread: each must own its whole buffer.
-    for (const part of [json, bytes, abstractEnds]) assert.equal(part.byteLength, part.buffer.byteLength);
+    for (const part of [columns.cells, columns.text, columns.ends, bytes, abstractEnds]) assert.equal(part.byteLength, part.buffer.byteLength);
   });
 });
 

@@ -9,7 +9,8 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CatalogFileResult } from '../catalog/catalogFile';
-import { AbstractBlock, PackedSource, StoredAbstract, type Paper } from '../catalog/paper';
+import { AbstractBlock, type Paper } from '../catalog/paper';
+import { isEncodedPaperColumns, PaperColumns } from '../catalog/paperColumns';
 import type { CatalogDelta } from '../service/catalogStore';
 import type { CountedAbstract } from '../search/abstractIndex';
 import type { ProvisionalPiece } from '../service/provisionalPapers';
@@ -237,14 +238,9 @@ export class CatalogReader {
         this.host.schedule(() => {
           const pending = this.pending.get(event.id);
           if (!pending) return;
+          if (!isEncodedPaperColumns(event.columns)) return; // not from our worker
           const abstracts = new AbstractBlock(event.spilled ? this.spillReader(event.spilled.path).block(event.spilled.at) : event.abstracts, event.abstractEnds);
-          (decodePiece(event.json) as Paper[]).forEach((paper, k) => {
-            const source = PackedSource.of(pending.uri, paper.source);
-            if (!source) return; // not from our worker
-            paper.source = source;
-            if (k < abstracts.count && abstracts.has(k)) paper.storedAbstract = new StoredAbstract(abstracts, k);
-            pending.papers.push(paper);
-          });
+          for (const paper of new PaperColumns(pending.uri, event.columns, abstracts).papers()) pending.papers.push(paper);
         });
         return;
       case 'done':

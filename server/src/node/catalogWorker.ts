@@ -11,11 +11,12 @@ import { isMainThread, parentPort } from 'node:worker_threads';
 import { skimBibtex } from '../catalog/bibtexSkim';
 import { AbstractWordCounter } from '../search/abstractIndex';
 import { catalogFormatOf } from '../catalog/catalogFile';
-import { PackedSource, type Paper } from '../catalog/paper';
+import type { Paper } from '../catalog/paper';
+import { encodePaperColumns, type EncodedPaperColumns } from '../catalog/paperColumns';
 import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogStore';
 import { provisionalRow, type ProvisionalRow } from '../service/provisionalPapers';
-import { encodedRow, ownBytes, pieceBytes, readCachePieces, writeCacheSteps, type CatalogStat, type PieceBytes } from './catalogCache';
+import { encodedRow, pieceBytes, readCachePieces, writeCacheSteps, type CatalogStat, type PieceBytes } from './catalogCache';
 import { AbstractSpills } from './abstractSpill';
 import { CacheRows } from './cacheRows';
 import { CatalogFiles } from './catalogFiles';
@@ -51,7 +52,7 @@ export type WorkerEvent =
    * Papers without their abstracts, which come as UTF-8 in `abstracts` (see `AbstractBlock`), or
    * were written to the spill file `spilled.path` at `spilled.at` (then `abstracts` is empty).
    */
-  | { type: 'papers'; id: number; json: Uint8Array; abstracts: Uint8Array; abstractEnds: Uint32Array; spilled?: { path: string; at: number } }
+  | { type: 'papers'; id: number; columns: EncodedPaperColumns; abstracts: Uint8Array; abstractEnds: Uint32Array; spilled?: { path: string; at: number } }
   /**
    * The abstracts of a whole read counted (`AbstractWordCounter`), sent after its `done` while the
    * main thread indexes titles: papers `from` on, each at `starts[k]` in `counts`; `terms` extend the
@@ -219,12 +220,13 @@ export class CatalogWorkerCore {
     this.rows.replace(uri, papers.map((p) => encodedRow(provisionalRow(p))));
     const spill = bytes.length >= this.spillMinBytes ? this.spills?.start(uri) : undefined;
     for (let i = 0; i < papers.length; i += BATCH) {
-      const { json, abstracts, abstractEnds } = batchBytes(papers.slice(i, i + BATCH));
+      const { columns, abstracts, abstractEnds } = batchBytes(papers.slice(i, i + BATCH));
       const at = spill?.append(abstracts);
+      const transfer = [columns.cells.buffer as ArrayBuffer, columns.text.buffer as ArrayBuffer, columns.ends.buffer as ArrayBuffer, abstractEnds.buffer as ArrayBuffer];
       if (spill && at !== undefined) {
-        this.post({ type: 'papers', id, json, abstracts: new Uint8Array(0), abstractEnds, spilled: { path: spill.path, at } }, [json.buffer as ArrayBuffer, abstractEnds.buffer as ArrayBuffer]);
+        this.post({ type: 'papers', id, columns, abstracts: new Uint8Array(0), abstractEnds, spilled: { path: spill.path, at } }, transfer);
       } else {
-        this.post({ type: 'papers', id, json, abstracts, abstractEnds }, [json.buffer as ArrayBuffer, abstracts.buffer as ArrayBuffer, abstractEnds.buffer as ArrayBuffer]);
+        this.post({ type: 'papers', id, columns, abstracts, abstractEnds }, [...transfer, abstracts.buffer as ArrayBuffer]);
       }
     }
     spill?.close();
@@ -403,8 +405,8 @@ export class CatalogWorkerCore {
   }
 }
 
-/** A batch of papers as JSON without their abstracts and with sources as numbers, and the abstracts as UTF-8: the k-th from `abstractEnds[k]` to `abstractEnds[k + 1]`. */
-export function batchBytes(papers: readonly Paper[]): { json: Uint8Array; abstracts: Uint8Array; abstractEnds: Uint32Array } {
+/** A batch of papers in columns (see catalog/paperColumns.ts), and their abstracts as UTF-8: the k-th from `abstractEnds[k]` to `abstractEnds[k + 1]`. */
+export function batchBytes(papers: readonly Paper[]): { columns: EncodedPaperColumns; abstracts: Uint8Array; abstractEnds: Uint32Array } {
   const abstractEnds = new Uint32Array(papers.length + 1);
   const texts = papers.map((paper) => paper.abstract ?? '');
   // One pass: written into room for the longest UTF-8 (3 bytes per UTF-16 unit), then cut to size.
@@ -414,19 +416,7 @@ export function batchBytes(papers: readonly Paper[]): { json: Uint8Array; abstra
   const writer = Buffer.allocUnsafeSlow(room);
   texts.forEach((text, k) => (abstractEnds[k + 1] = abstractEnds[k] + writer.write(text, abstractEnds[k], 'utf8')));
   const abstracts = new Uint8Array(writer.buffer.slice(0, abstractEnds[papers.length]));
-  // The papers are this thread's own: their abstracts are left out of the JSON, their sources go as
-  // numbers (see `PackedSource`), and both are put back.
-  const sources = papers.map((paper) => paper.source);
-  for (const paper of papers) {
-    paper.abstract = undefined;
-    (paper as { source: unknown }).source = PackedSource.numbers(paper.source);
-  }
-  const json = ownBytes(JSON.stringify(papers));
-  papers.forEach((paper, k) => {
-    if (texts[k] !== '') paper.abstract = texts[k];
-    paper.source = sources[k];
-  });
-  return { json, abstracts, abstractEnds };
+  return { columns: encodePaperColumns(papers), abstracts, abstractEnds };
 }
 
 /** `gc()` without --expose-gc on the command line (editors start the server with their own flags). */

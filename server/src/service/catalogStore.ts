@@ -7,6 +7,7 @@
 import type { CatalogFileResult } from '../catalog/catalogFile';
 import { readCatalog } from '../catalog/readCatalog';
 import type { Paper } from '../catalog/paper';
+import { moveLines } from '../catalog/paperColumns';
 import type { Problem } from '../core/types';
 
 export interface CatalogFile {
@@ -111,7 +112,7 @@ export class CatalogStore {
     const removed = file.papers.slice(delta.from, delta.to);
     const moved = file.papers.slice(delta.to);
     // The moved papers are the objects every index holds: their new place is set in place.
-    if (delta.lineShift !== 0) for (const paper of moved) paper.source = shiftSource(paper.source, delta.lineShift);
+    if (delta.lineShift !== 0) for (const paper of moved) moveLines(paper, delta.lineShift);
     file.papers = [...file.papers.slice(0, delta.from), ...delta.papers, ...moved];
     file.text = undefined;
     return { uri, before: removed, after: delta.papers, entriesRead: file.papers.length, problems: 0 };
@@ -123,14 +124,6 @@ export class CatalogStore {
     this.files.delete(uri);
     return { uri, before: previous.papers, after: [], entriesRead: 0, problems: 0 };
   }
-}
-
-function shiftSource(source: Paper['source'], lines: number): Paper['source'] {
-  const shift = (r: Paper['source']['range']) => ({
-    start: { line: r.start.line + lines, character: r.start.character },
-    end: { line: r.end.line + lines, character: r.end.character },
-  });
-  return { uri: source.uri, range: shift(source.range), keyRange: shift(source.keyRange) };
 }
 
 const zeroRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -478,30 +478,30 @@ function byPlace(a: Paper, b: Paper): number {
 }
 
 /**
- * Whether two papers say the same, wherever they are: everything but `source` compared by value,
- * the abstract as text (one paper may have it stored as bytes, the other as a string).
+ * Whether two papers say the same, wherever they are: every field but `source` compared by value,
+ * the abstract as text (one paper may have it stored as bytes, the other as a string). Fields are
+ * read by name: a paper from the catalog worker is a view whose fields are accessors.
  */
 function sameContent(a: Paper, b: Paper): boolean {
   if (a === b) return true;
-  const keysA = Object.keys(a).filter(isComparedField);
-  if (keysA.length !== Object.keys(b).filter(isComparedField).length) return false;
-  for (const name of keysA) {
-    if (!sameValue((a as unknown as Record<string, unknown>)[name], (b as unknown as Record<string, unknown>)[name])) return false;
-  }
+  for (const name of COMPARED_FIELDS) if (!sameValue(a[name], b[name])) return false;
   return abstractOf(a) === abstractOf(b);
 }
 
-function isComparedField(name: string): boolean {
-  return name !== 'source' && name !== 'abstract' && name !== 'storedAbstract';
-}
+const COMPARED_FIELDS = ['key', 'type', 'title', 'year', 'date', 'venue', 'publisher', 'volume', 'issue', 'pages', 'doi', 'url', 'arxiv', 'note', 'zoteroKey', 'authors', 'editors', 'keywords', 'files'] as const satisfies readonly Exclude<keyof Paper, 'source' | 'abstract' | 'storedAbstract'>[];
 
-/** Deep equality for the plain values a Paper holds: strings, arrays, Person objects. */
+type UncomparedField = Exclude<keyof Paper, 'source' | 'abstract' | 'storedAbstract' | (typeof COMPARED_FIELDS)[number]>;
+/** A field added to Paper must be compared here too: this fails to type-check until it is. */
+const everyFieldCompared: [UncomparedField] extends [never] ? true : UncomparedField = true;
+void everyFieldCompared;
+
+/** Deep equality for the plain values a Paper holds: strings, arrays, Person objects (an absent name and an undefined one are the same). */
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
   if (Array.isArray(b)) return false;
-  const keysA = Object.keys(a);
-  if (keysA.length !== Object.keys(b).length) return false;
-  return keysA.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of names) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
 }
