@@ -43,9 +43,11 @@ describe('abstracts counted by the catalog worker', () => {
     assert.deepEqual(index.search('nothing', 5), []);
   });
 
-  test('a whole read through the worker: the counts arrive after the papers (some before the update is queued), and search answers as if the text was indexed', async () => {
+  for (const spilled of [false, true]) {
+  test(`a whole read through the worker${spilled ? ', abstracts spilled to a file and counted as read back from it' : ''}: the counts arrive after the papers (some before the update is queued), and search answers as if the text was indexed`, async () => {
     const text = bigCatalog();
     const path = join(dir, 'big.bib');
+    const spill = spilled ? { cacheDir: mkdtempSync(join(dir, 'counted-spill-')), spillMinBytes: 1 } : { cacheDir: undefined };
     writeFileSync(path, text);
     const uri = 'file:///big.bib';
     const model = new WorkspaceModel();
@@ -69,7 +71,7 @@ describe('abstracts counted by the catalog worker', () => {
         },
         abstractWordsEnded: () => model.abstractWordsEnded(),
       },
-      { cacheDir: undefined, server: 'test', workerPath: join(dir, 'no-worker-bundle.js') },
+      { ...spill, server: 'test', workerPath: join(dir, 'no-worker-bundle.js') },
     );
     try {
       const read = await reader.readFile(uri, path);
@@ -85,8 +87,9 @@ describe('abstracts counted by the catalog worker', () => {
       model.finishWork();
       assert.equal(countedHere.mock.callCount(), 0, 'no abstract counted again on this thread');
       countedHere.mock.restore();
-    } finally {
+    } catch (e) {
       reader.dispose();
+      throw e;
     }
     const reference = new WorkspaceModel();
     reference.setCatalog(uri, text);
@@ -100,13 +103,15 @@ describe('abstracts counted by the catalog worker', () => {
     assert.ok(stored.storedAbstract && stored.abstract === undefined, 'kept as bytes');
     assert.match(abstractOf(stored)!, / zebrafish5 étude$/);
     for (const key of ['key0', 'key5', 'key2999']) assert.equal(abstractOf(model.paper(key)!), reference.paper(key)!.abstract, key);
-    // Sources came as numbers and are one object each; their ranges are the parser's.
+    // Sources came as numbers in the columns; their ranges are the parser's.
     for (const key of ['key0', 'key1234', 'key2999']) {
       const { uri: at, range, keyRange } = model.paper(key)!.source;
       assert.deepEqual({ uri: at, range, keyRange }, reference.paper(key)!.source, key);
     }
     assert.deepEqual(model.paper('key1234')!.source.keyRange, { start: { line: 6170, character: 9 }, end: { line: 6170, character: 16 } });
+    reader.dispose(); // after the abstracts are read: a spilled one is read back from the reader's file
   });
+  }
 });
 
 describe('a batch of papers as the worker sends it', () => {

@@ -11,13 +11,13 @@ import { isMainThread, parentPort } from 'node:worker_threads';
 import { skimBibtex } from '../catalog/bibtexSkim';
 import { AbstractWordCounter } from '../search/abstractIndex';
 import { catalogFormatOf } from '../catalog/catalogFile';
-import type { Paper } from '../catalog/paper';
+import { AbstractBlock, type Paper } from '../catalog/paper';
 import { encodePaperColumns, type EncodedPaperColumns } from '../catalog/paperColumns';
 import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogStore';
 import { provisionalRow, type ProvisionalRow } from '../service/provisionalPapers';
 import { encodedRow, pieceBytes, readCachePieces, writeCacheSteps, type CatalogStat, type PieceBytes } from './catalogCache';
-import { AbstractSpills } from './abstractSpill';
+import { AbstractSpills, SpillReader } from './abstractSpill';
 import { CacheRows } from './cacheRows';
 import { CatalogFiles } from './catalogFiles';
 import { DiskFile } from './fileVersion';
@@ -219,11 +219,14 @@ export class CatalogWorkerCore {
     const { papers, problems } = reading.result;
     this.rows.replace(uri, papers.map((p) => encodedRow(provisionalRow(p))));
     const spill = bytes.length >= this.spillMinBytes ? this.spills?.start(uri) : undefined;
+    // Where each batch's abstracts went in the spill file: counted from there, the papers can go.
+    const spilled: SpilledBatch[] = [];
     for (let i = 0; i < papers.length; i += BATCH) {
       const { columns, abstracts, abstractEnds } = batchBytes(papers.slice(i, i + BATCH));
       const at = spill?.append(abstracts);
       const transfer = [columns.cells.buffer as ArrayBuffer, columns.text.buffer as ArrayBuffer, columns.ends.buffer as ArrayBuffer, abstractEnds.buffer as ArrayBuffer];
       if (spill && at !== undefined) {
+        spilled.push({ at, ends: abstractEnds.slice() });
         this.post({ type: 'papers', id, columns, abstracts: new Uint8Array(0), abstractEnds, spilled: { path: spill.path, at } }, transfer);
       } else {
         this.post({ type: 'papers', id, columns, abstracts, abstractEnds }, [...transfer, abstracts.buffer as ArrayBuffer]);
@@ -231,9 +234,16 @@ export class CatalogWorkerCore {
     }
     spill?.close();
     const big = bytes.length > BIG_READ_BYTES;
+    const count = papers.length;
+    const toCount: AbstractTexts =
+      count <= COUNTED_READ_PAPERS ? noAbstracts : spill && spilled.length * BATCH >= count ? abstractsOfSpill(spill.path, spilled, count) : abstractsOfPapers(papers);
+    // Counting from the spill file lets the read's text and papers go (at 100k papers, 550 MB of
+    // this thread's heap, the text two bytes a character) before counting, not after it. Read back
+    // a batch at a time: kept as bytes instead, they stayed in the allocator after counting (RSS).
+    if (big && toCount.count > 0 && spilled.length > 0) this.collectGarbageSoon();
     // A small read gets its last (empty) count at once: the main thread waits for no counts then.
-    this.afterDone = () => this.countAbstracts(id, uri, papers.length > COUNTED_READ_PAPERS ? papers : [], big);
-    return { kind: 'full', problems, blank: reading.blank, papers: papers.length };
+    this.afterDone = () => this.countAbstracts(id, uri, toCount, big);
+    return { kind: 'full', problems, blank: reading.blank, papers: count };
   }
 
   /**
@@ -241,7 +251,7 @@ export class CatalogWorkerCore {
    * meanwhile is not kept waiting), and sends the counts: the main thread then indexes abstracts
    * without reading them (5 s of its CPU at 100k papers). Another read of the file stops it.
    */
-  private countAbstracts(id: number, uri: string, papers: readonly { abstract?: string }[], big: boolean): void {
+  private countAbstracts(id: number, uri: string, abstracts: AbstractTexts, big: boolean): void {
     let stopped = false;
     let timer: NodeJS.Immediate | undefined;
     const stop = () => {
@@ -249,32 +259,34 @@ export class CatalogWorkerCore {
       stopped = true;
       if (timer) clearImmediate(timer);
       if (this.counting.get(uri) === counting) this.counting.delete(uri);
-      this.post({ type: 'abstractWords', id, from: papers.length, starts: new Int32Array(0), counts: new Uint32Array(0), vocabularyFrom: this.vocabularySent, terms: [], last: true });
+      abstracts.close?.();
+      this.post({ type: 'abstractWords', id, from: abstracts.count, starts: new Int32Array(0), counts: new Uint32Array(0), vocabularyFrom: this.vocabularySent, terms: [], last: true });
       if (big) this.collectGarbageSoon();
     };
     const counting = { stop };
     this.counting.set(uri, counting);
-    if (papers.length === 0) return stop();
+    if (abstracts.count === 0) return stop();
     let from = 0;
     const step = () => {
       timer = undefined;
       if (stopped) return;
-      const to = Math.min(papers.length, from + BATCH);
+      const to = Math.min(abstracts.count, from + BATCH);
       const out: number[] = [];
       const starts = new Int32Array(to - from);
       for (let i = from; i < to; i++) {
         starts[i - from] = out.length;
-        this.counter.count(papers[i].abstract, out);
+        this.counter.count(abstracts.text(i), out);
       }
-      // A term number takes 24 bits of a count (see `count`): past that many terms, the main thread counts.
-      if (this.counter.vocabulary.length >= MAX_COUNTED_TERMS) return stop();
+      // A term number takes 24 bits of a count (see `count`): past that many terms, the main thread
+      // counts; so it does the abstracts of a spill file that could not be read back.
+      if (this.counter.vocabulary.length >= MAX_COUNTED_TERMS || abstracts.failed) return stop();
       const counts = Uint32Array.from(out);
       const vocabularyFrom = this.vocabularySent;
       const terms = this.counter.vocabulary.slice(vocabularyFrom);
       this.vocabularySent = this.counter.vocabulary.length;
       this.post({ type: 'abstractWords', id, from, starts, counts, vocabularyFrom, terms, last: false }, [starts.buffer, counts.buffer]);
       from = to;
-      if (from < papers.length) timer = setImmediate(step);
+      if (from < abstracts.count) timer = setImmediate(step);
       else stop();
     };
     timer = setImmediate(step);
@@ -403,6 +415,52 @@ export class CatalogWorkerCore {
     // Writing parses the rows again for their search text: 100 MB of garbage at 100k papers.
     if (rows.length > BIG_CACHE_ROWS) this.collectGarbageSoon();
   }
+}
+
+/** The abstracts of a read's papers, by the paper's place in the read; `failed` once one could not be read. */
+interface AbstractTexts {
+  count: number;
+  text(i: number): string | undefined;
+  readonly failed?: boolean;
+  close?(): void;
+}
+
+const noAbstracts: AbstractTexts = { count: 0, text: () => undefined };
+
+interface SpilledBatch {
+  at: number;
+  ends: Uint32Array;
+}
+
+/** Outside `read`: a closure there over the papers would keep them (and the text they slice) for every closure of it. */
+function abstractsOfPapers(papers: readonly Paper[]): AbstractTexts {
+  return { count: papers.length, text: (i) => papers[i].abstract };
+}
+
+/** The abstracts as written to the spill file, read back a batch at a time. */
+function abstractsOfSpill(path: string, batches: readonly SpilledBatch[], count: number): AbstractTexts {
+  const reader = new SpillReader(path);
+  let batch = -1;
+  let block: AbstractBlock | undefined;
+  let failed = false;
+  return {
+    count,
+    get failed() {
+      return failed;
+    },
+    text(i) {
+      const b = Math.floor(i / BATCH);
+      if (b !== batch) {
+        batch = b;
+        const { at, ends } = batches[b];
+        const bytes = reader.read(at, at + ends[ends.length - 1]);
+        block = bytes && new AbstractBlock(bytes, ends);
+        if (!block) failed = true;
+      }
+      return block?.text(i % BATCH);
+    },
+    close: () => reader.close(),
+  };
 }
 
 /** A batch of papers in columns (see catalog/paperColumns.ts), and their abstracts as UTF-8: the k-th from `abstractEnds[k]` to `abstractEnds[k + 1]`. */
