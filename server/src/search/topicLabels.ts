@@ -258,15 +258,18 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
     occurrences++;
     if (t < topic.titled) inTitles++;
     const text = topic.texts[t];
-    const left = words[i - 1];
-    const right = words[i + n];
-    if (isCut(text, words[i].start, left, -1) || isCut(text, words[i + n - 1].end, right, 1)) broken++;
-    // A stop word hyphenated to it binds it too: "Distribution" of "Out-of-Distribution", "Context" of "In-Context".
-    if (words[i].joined && bindsBefore(left)) countOf(before, left.stem as string);
-    else if (left && left.stem === undefined && hyphenated(text, left.end, words[i].start)) countOf(before, `-${text.slice(left.start, left.end).toLowerCase()}`);
+    // The name goes on over hyphens through stop words and single letters: "Out-of-Distribution
+    // Detection", "In-Context Learning", "Mixture-of-Experts", "X-Ray", "k-Means".
+    let first = i;
+    while (first > 0 && continuesName(text, words[first - 1], words[first], words[first - 1].stem === undefined || words[first].stem === undefined)) first--;
+    let last = i + n - 1;
+    while (last + 1 < words.length && continuesName(text, words[last], words[last + 1], words[last + 1].stem === undefined || words[last].stem === undefined)) last++;
+    const left = words[first - 1];
+    const right = words[last + 1];
+    if (isCut(text, words[first].start, -1) || isCut(text, words[last].end, 1)) broken++;
+    if (words[first].joined && bindsBefore(left)) countOf(before, left.stem as string);
     if (right?.joined && bindsAfter(right)) countOf(after, right.stem as string);
-    else if (right && right.stem === undefined && hyphenated(text, words[i + n - 1].end, right.start)) countOf(after, `-${text.slice(right.start, right.end).toLowerCase()}`);
-    const written = text.slice(words[i].start, words[i + n - 1].end);
+    const written = text.slice(words[first].start, words[last].end);
     counts.set(written, (counts.get(written) ?? 0) + 1);
   }
   // Spellings that differ in case only are one ("few-shot", "Few-Shot").
@@ -300,24 +303,19 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
 /** Characters a word may end or start at: spaces, hyphens (phrases go on), punctuation around words. */
 const BOUNDARY = /[\s\-\u2010\u2011\u2013\u2014.,;:!?()[\]{}"'\u2018\u2019\u201c\u201d\u00ab\u00bb/…*\u2020\u2021]/u;
 
-/**
- * Whether a term's edge at `at` (its start, side -1, or its end, side 1) cuts a longer token: the
- * character beyond is no boundary ("La₁" + "₋ₓSr…"), or a hyphen joins a single letter to it
- * ("X-Ray", "k-Means", "U-Net").
- */
-function isCut(text: string, at: number, neighbour: WrittenWord | undefined, side: -1 | 1): boolean {
+/** Whether a name's edge at `at` (its start, side -1, or its end, side 1) cuts a longer token: the character beyond is no boundary ("La₁" + "₋ₓSr…"). */
+function isCut(text: string, at: number, side: -1 | 1): boolean {
   const beyond = side < 0 ? text[at - 1] : text[at];
   if (beyond === undefined) return false;
   if (!BOUNDARY.test(beyond)) return true;
   // A point or comma inside a number or formula ("Bi₀.₉Sb", "Y₀.₉") is no boundary.
   const past = side < 0 ? text[at - 2] : text[at + 1];
-  if ((beyond === '.' || beyond === ',') && past !== undefined && isWordChar(past.charCodeAt(0))) return true;
-  if (!neighbour || !hyphenated(text, side < 0 ? neighbour.end : at, side < 0 ? at : neighbour.start)) return false;
-  return [...text.slice(neighbour.start, neighbour.end)].length === 1;
+  return (beyond === '.' || beyond === ',') && past !== undefined && isWordChar(past.charCodeAt(0));
 }
 
-function isParticiple(word: string): boolean {
-  return word.length >= 5 && /[a-z]ed$/.test(word) && !/eed$/.test(word);
+/** Whether `b` continues the name `a` is in: only a hyphen between them, and one of them a stop word or a single letter (`weak`). */
+function continuesName(text: string, a: WrittenWord, b: WrittenWord, weak: boolean): boolean {
+  return weak && hyphenated(text, a.end, b.start);
 }
 
 function countOf(counts: Map<string, number>, key: string): void {
@@ -338,12 +336,24 @@ const SCRIPT_LETTER = /^[\u2080-\u209c\u1d62-\u1d6a\u2071\u207f]/u;
  * participle ("Masked", "Short-Lived", "Formed").
  */
 export function isReadableLabel(spelling: string): boolean {
-  const words = spelling.split(/[\s\-\u2010\u2011\u2013]+/u).filter(Boolean);
+  const words = spelling.split(/\s+/u).filter(Boolean);
   if (words.length === 0) return false;
   const first = words[0];
   const last = words[words.length - 1];
-  if (!isWord(first) || !isWord(last)) return false;
-  return !isParticiple(last);
+  if (!isCompoundWord(first) || !isCompoundWord(last)) return false;
+  return !isParticiple(last.split(HYPHENS).pop() as string);
+}
+
+const HYPHENS = /[-\u2010\u2011\u2013]/u;
+
+function isParticiple(word: string): boolean {
+  return word.length >= 5 && /[a-z]ed$/.test(word) && !/eed$/.test(word);
+}
+
+/** A word, or words joined by hyphens of which one is a word ("X-Ray", "k-Means", "Few-Shot"; not "Nb-Ti"); never starting with a subscript. */
+function isCompoundWord(compound: string): boolean {
+  if (SCRIPT_LETTER.test(compound)) return false;
+  return compound.split(HYPHENS).some((part) => part !== '' && isWord(part));
 }
 
 /** A word, not a symbol: three letters or more, or an acronym ("RL", "3D", "³¹P"), or a single letter with digits. */
@@ -390,15 +400,18 @@ function boundBy(partners: Map<string, number>, occurrences: number): boolean {
       first = count;
     } else if (count > second) second = count;
   }
-  // One occurrence beside a word of two is no longer name ("Dense Correspondence Learning" once).
-  if (first < 2 && first < occurrences) return false;
   return first >= ONE_PARTNER_SHARE * occurrences || first + second >= TWO_PARTNERS_SHARE * occurrences;
 }
 
 /** "sparse-view gaussian splatting" → "Sparse-View Gaussian Splatting"; "LLMs", "μSR", "iPhone" stay. */
 export function titleCase(text: string): string {
-  return text.replace(/[\p{L}\p{N}]+/gu, (word) => (word === word.toLowerCase() ? word[0].toUpperCase() + word.slice(1) : word));
+  return text.replace(/[\p{L}\p{N}]+/gu, (word, at: number) =>
+    word !== word.toLowerCase() || (at > 0 && SMALL_WORDS.has(word)) ? word : word[0].toUpperCase() + word.slice(1),
+  );
 }
+
+/** Words a title leaves lower case inside a name: "Out-of-Distribution", "Learning-to-Rank". */
+const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'vs', 'via', 'with']);
 
 /** A readable id from a label: "Few-Shot Learning" → "few-shot-learning". */
 export function slugOf(label: string): string {
