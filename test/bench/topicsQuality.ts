@@ -66,10 +66,13 @@ export function suspectLabels(labels: readonly string[]): string[] {
 /**
  * Labels no reader can make sense of (issue 15's generated catalog): numbered fallbacks ("Topic 2",
  * "Gaussian Splatting 2"), an element symbol or other one- or two-letter piece at an edge ("Nb",
- * "Slow Li", "La Température"), the rest of a cut formula ("ₓSe", "Optimally Doped La₁").
+ * "Slow Li", "La Température"; "Li-Ion" is a word), the rest of a cut formula ("ₓSe", "Optimally
+ * Doped La₁").
  */
 function readsAsWords(label: string): boolean {
-  const words = label.split(/[\s\-\u2010\u2011\u2013]+/u).filter(Boolean);
+  const words = label.split(/\s+/u).filter(Boolean);
   const piece = (word: string) => /^[\u2080-\u209c]|^\p{N}+$/u.test(word) || ((word.match(/\p{L}/gu)?.length ?? 0) <= 2 && /\p{Ll}/u.test(word));
-  return words.length > 0 && !piece(words[0]) && !piece(words[words.length - 1]);
+  // A compound is a word when one of its parts is ("Li-Ion", "64-Bit", "X-Ray").
+  const pieces = (compound: string) => /^[\u2080-\u209c]/u.test(compound) || compound.split(/[-\u2010\u2011\u2013]/u).every((part) => part === '' || piece(part));
+  return words.length > 0 && !pieces(words[0]) && !pieces(words[words.length - 1]);
 }

@@ -25,7 +25,7 @@ const cuprates = papers('lsco', [
   ['Nematic Order in La₁₋ₓSrₓCuO₄', 'Electronic nematic order of the cuprate superconductor near the pseudogap, seen in transport.'],
 ]);
 
-/** "X-Ray": the one-letter word is dropped, "Ray Photoelectron Spectroscopy" is what is left of the name. */
+/** "X-Ray": the terms drop the one-letter word; the label spells the whole name again. */
 const photoemission = papers('xps', [
   ['X-Ray Photoelectron Spectroscopy of Oxide Surfaces', 'Core-level X-ray photoelectron spectra of oxide surfaces give the oxidation states of the cations.'],
   ['Depth Profiles by X-Ray Photoelectron Spectroscopy', 'Sputtering and X-ray photoelectron spectra give depth profiles of thin oxide layers.'],
@@ -48,11 +48,11 @@ function membership(result: TopicResult): Record<string, string[]> {
 describe('topic labels a person can read', () => {
   const result = buildTopics([...niobium, ...cuprates, ...photoemission]);
 
-  test('no element symbol, cut formula or word cut at a one-letter prefix: the topic’s readable name instead', () => {
+  test('no element symbol, no formula cut by a subscript, no name cut after a one-letter prefix', () => {
     assert.deepEqual(membership(result), {
       Cavities: keys(niobium),
       Pseudogap: keys(cuprates),
-      'Photoelectron Spectroscopy': keys(photoemission),
+      'X-Ray Photoelectron Spectroscopy': keys(photoemission),
     });
   });
 
@@ -88,7 +88,7 @@ describe('isReadableLabel', () => {
 });
 
 describe('chooseLabel when every candidate is taken', () => {
-  const titles = ['Camera Pose Estimation from Sparse Views', 'Object Pose Estimation with Sparse Views', 'Pose Guidance for Human Animation'];
+  const titles = ['Pose Estimation from Sparse Views', 'Object Pose Estimation with Sparse Views', 'Pose Estimation for Human Animation', 'Pose Guidance for Avatars'];
   const texts = indexTexts(titles, titles.length);
   const termOf = (phrase: string) => writtenWords(phrase).map((w) => w.stem).join(' ');
   const termTexts = [termOf('pose estimation'), termOf('sparse views'), termOf('camera')];
@@ -102,5 +102,59 @@ describe('chooseLabel when every candidate is taken', () => {
   test('with no candidate term at all: the word its titles say most', () => {
     assert.equal(chooseLabel(termTexts, { terms: [], shared: [] }, texts, new Set()).label, 'Pose');
     assert.equal(chooseLabel(termTexts, { terms: [], shared: [] }, texts, new Set(['pose'])).label, 'Estimation');
+  });
+});
+
+describe('chooseLabel names the topic as precisely as its titles do', () => {
+  const termOf = (phrase: string) => writtenWords(phrase).map((w) => w.stem).join(' ');
+
+  test('a phrase its titles write often enough instead of its one word: "Pose Estimation", not "Pose"', () => {
+    const others = ['Animation Guided by Pose', 'Relocalization from a Known Pose', 'Priors on Pose for Sparse Views', 'Tracking a Human Pose in Video'];
+    const termTexts = [termOf('pose'), termOf('pose estimation'), termOf('camera')];
+    const label = (titles: string[]) => chooseLabel(termTexts, { terms: [0, 2, 1], shared: [] }, indexTexts(titles, titles.length), new Set()).label;
+    assert.equal(label([...others, 'Camera Pose Estimation from Sparse Views', 'Object Pose Estimation with Foundation Features', 'Hand Pose Estimation in the Wild']), 'Pose Estimation');
+    // Written by one title of seven: the word stays.
+    assert.equal(label([...others, 'Camera Pose Estimation from Sparse Views', 'Object Pose from Foundation Features', 'Hand Pose in the Wild']), 'Pose');
+  });
+
+  test('a phrase that prose starts with a verb is no fragment of it: "Dense Correspondence", not the next best "Focus"', () => {
+    const titles = ['Graph-Structured Dense Correspondence Learning', 'Diffusion Model for Dense Matching', 'Focus on Neighbors for Multiview Generation'];
+    const abstracts = ['Establishing dense correspondence between two images is a fundamental problem.', 'The objective for establishing dense correspondence between paired images has two terms.'];
+    const texts = indexTexts([...titles, ...abstracts], titles.length);
+    const termTexts = [termOf('dense correspondence'), termOf('focus')];
+    assert.equal(chooseLabel(termTexts, { terms: [0, 1], shared: [] }, texts, new Set()).label, 'Dense Correspondence');
+  });
+
+  test('a word before it in titles still binds it: "Shot" of "Few-Shot" is no label', () => {
+    const titles = ['Few-Shot Classification with Prototypes', 'Few-Shot Segmentation by Matching', 'Meta-Learning for Few-Shot Tasks'];
+    const texts = indexTexts(titles, titles.length);
+    const termTexts = [termOf('shot'), termOf('prototypes')];
+    assert.notEqual(chooseLabel(termTexts, { terms: [0, 1], shared: [] }, texts, new Set()).label, 'Shot');
+  });
+});
+
+describe('names written with hyphens and small words', () => {
+  const outOfDistribution = papers('ood', [
+    ['Energy Scores for Out-of-Distribution Detection', 'Out-of-distribution inputs get lower energy scores than the training distribution; the detector needs no retraining.'],
+    ['Out-of-Distribution Detection with Deep Nearest Neighbors', 'Nearest-neighbour distances in feature space flag out-of-distribution inputs without labels.'],
+    ['Benchmarking Out-of-Distribution Detection in Vision', 'A benchmark of detectors of out-of-distribution images, from far to near shifts.'],
+    ['Likelihood Ratios for Out-of-Distribution Detection', 'Generative likelihoods fail on out-of-distribution data; a ratio against a background model corrects them.'],
+    ['Outlier Exposure Improves Out-of-Distribution Detection', 'Training with auxiliary outliers teaches detectors what out-of-distribution inputs look like.'],
+  ]);
+  const inContext = papers('icl', [
+    ['What Makes In-Context Learning Work?', 'Language models learn tasks from demonstrations in the prompt: in-context learning without gradient updates.'],
+    ['In-Context Learning as Implicit Bayesian Inference', 'Pretraining on documents with latent concepts makes in-context learning a kind of Bayesian inference over prompts.'],
+    ['Transformers Learn In-Context by Gradient Descent', 'Attention layers implement a gradient step on the demonstrations of the prompt.'],
+    ['Calibrating In-Context Learning of Language Models', 'The label bias of prompts is removed by calibrating the output with a content-free input.'],
+    ['Selecting Demonstrations for In-Context Learning', 'Which examples go into the prompt changes in-context learning accuracy of language models.'],
+  ]);
+  const result = buildTopics([...outOfDistribution, ...inContext, ...niobium]);
+
+  test('the label is the whole name as written, small words lower case: not "Distribution Detection" or "Context Learning"', () => {
+    assert.deepEqual(membership(result), {
+      'Out-of-Distribution Detection': keys(outOfDistribution),
+      'In-Context Learning': keys(inContext),
+      Cavities: keys(niobium),
+    });
   });
 });

@@ -77,6 +77,8 @@ const MAX_CANDIDATES = 40;
 const LENGTH_BONUS = [0, 1, 1.3, 1.4];
 /** A term followed by another content word this often qualifies a name it is not. */
 const MODIFIER_SHARE = 2 / 3;
+/** A phrase with a one-word label's word replaces it when titles write the phrase this often, against the word. */
+const PHRASE_SHARE = 0.4;
 /** A term written after (or before) one same word this often, or one of two words this often, is part of a longer name (boundBy). */
 const ONE_PARTNER_SHARE = 0.5;
 const TWO_PARTNERS_SHARE = 2 / 3;
@@ -244,6 +246,9 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
   // The content words written right before and right after the term, by stem.
   const before = new Map<string, number>();
   const after = new Map<string, number>();
+  // Words seen before the term in a title or keyword: only these can start a longer name with it
+  // (prose's "establish dense correspondences" does not make "Dense Correspondence" a fragment).
+  const beforeInTitles = new Set<string>();
   // A word before the term binds it when the longer name could start with it; a word after, when it could end it.
   const bindsBefore = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !START_WORDS.has(word.stem);
   const bindsAfter = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !END_WORDS.has(word.stem);
@@ -258,15 +263,21 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
     occurrences++;
     if (t < topic.titled) inTitles++;
     const text = topic.texts[t];
-    const left = words[i - 1];
-    const right = words[i + n];
-    if (isCut(text, words[i].start, left, -1) || isCut(text, words[i + n - 1].end, right, 1)) broken++;
-    // A stop word hyphenated to it binds it too: "Distribution" of "Out-of-Distribution", "Context" of "In-Context".
-    if (words[i].joined && bindsBefore(left)) countOf(before, left.stem as string);
-    else if (left && left.stem === undefined && hyphenated(text, left.end, words[i].start)) countOf(before, `-${text.slice(left.start, left.end).toLowerCase()}`);
+    // The name goes on over hyphens through stop words and single letters: "Out-of-Distribution
+    // Detection", "In-Context Learning", "Mixture-of-Experts", "X-Ray", "k-Means".
+    let first = i;
+    while (first > 0 && continuesName(text, words[first - 1], words[first], words[first - 1].stem === undefined || words[first].stem === undefined)) first--;
+    let last = i + n - 1;
+    while (last + 1 < words.length && continuesName(text, words[last], words[last + 1], words[last + 1].stem === undefined || words[last].stem === undefined)) last++;
+    const left = words[first - 1];
+    const right = words[last + 1];
+    if (isCut(text, words[first].start, -1) || isCut(text, words[last].end, 1)) broken++;
+    if (words[first].joined && bindsBefore(left)) {
+      countOf(before, left.stem as string);
+      if (t < topic.titled) beforeInTitles.add(left.stem as string);
+    }
     if (right?.joined && bindsAfter(right)) countOf(after, right.stem as string);
-    else if (right && right.stem === undefined && hyphenated(text, words[i + n - 1].end, right.start)) countOf(after, `-${text.slice(right.start, right.end).toLowerCase()}`);
-    const written = text.slice(words[i].start, words[i + n - 1].end);
+    const written = text.slice(words[first].start, words[last].end);
     counts.set(written, (counts.get(written) ?? 0) + 1);
   }
   // Spellings that differ in case only are one ("few-shot", "Few-Shot").
@@ -293,6 +304,10 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
   let followed = 0;
   for (const count of after.values()) followed += count;
   // Mostly followed by a word, whatever it is: a modifier ("Multi-Agent", "Pre-Trained", "Diffusion" of Diffusion Models).
+  for (const partner of before.keys()) if (!beforeInTitles.has(partner)) before.delete(partner);
+  // A phrase is a name of its own before a generic word ("Dense Correspondence" of "… Learning"); a
+  // single word is not ("Reinforcement" of "Reinforcement Learning").
+  if (n > 1) for (const partner of after.keys()) if (GENERIC_WORDS.has(partner)) after.delete(partner);
   const fragment = occurrences > 0 && (followed >= MODIFIER_SHARE * occurrences || boundBy(before, occurrences) || boundBy(after, occurrences));
   return { spelling: best, fragment, inTitles, broken: occurrences > 0 && broken * 2 >= occurrences };
 }
@@ -300,24 +315,19 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
 /** Characters a word may end or start at: spaces, hyphens (phrases go on), punctuation around words. */
 const BOUNDARY = /[\s\-\u2010\u2011\u2013\u2014.,;:!?()[\]{}"'\u2018\u2019\u201c\u201d\u00ab\u00bb/…*\u2020\u2021]/u;
 
-/**
- * Whether a term's edge at `at` (its start, side -1, or its end, side 1) cuts a longer token: the
- * character beyond is no boundary ("La₁" + "₋ₓSr…"), or a hyphen joins a single letter to it
- * ("X-Ray", "k-Means", "U-Net").
- */
-function isCut(text: string, at: number, neighbour: WrittenWord | undefined, side: -1 | 1): boolean {
+/** Whether a name's edge at `at` (its start, side -1, or its end, side 1) cuts a longer token: the character beyond is no boundary ("La₁" + "₋ₓSr…"). */
+function isCut(text: string, at: number, side: -1 | 1): boolean {
   const beyond = side < 0 ? text[at - 1] : text[at];
   if (beyond === undefined) return false;
   if (!BOUNDARY.test(beyond)) return true;
   // A point or comma inside a number or formula ("Bi₀.₉Sb", "Y₀.₉") is no boundary.
   const past = side < 0 ? text[at - 2] : text[at + 1];
-  if ((beyond === '.' || beyond === ',') && past !== undefined && isWordChar(past.charCodeAt(0))) return true;
-  if (!neighbour || !hyphenated(text, side < 0 ? neighbour.end : at, side < 0 ? at : neighbour.start)) return false;
-  return [...text.slice(neighbour.start, neighbour.end)].length === 1;
+  return (beyond === '.' || beyond === ',') && past !== undefined && isWordChar(past.charCodeAt(0));
 }
 
-function isParticiple(word: string): boolean {
-  return word.length >= 5 && /[a-z]ed$/.test(word) && !/eed$/.test(word);
+/** Whether `b` continues the name `a` is in: only a hyphen between them, and one of them a stop word or a single letter (`weak`). */
+function continuesName(text: string, a: WrittenWord, b: WrittenWord, weak: boolean): boolean {
+  return weak && hyphenated(text, a.end, b.start);
 }
 
 function countOf(counts: Map<string, number>, key: string): void {
@@ -338,12 +348,24 @@ const SCRIPT_LETTER = /^[\u2080-\u209c\u1d62-\u1d6a\u2071\u207f]/u;
  * participle ("Masked", "Short-Lived", "Formed").
  */
 export function isReadableLabel(spelling: string): boolean {
-  const words = spelling.split(/[\s\-\u2010\u2011\u2013]+/u).filter(Boolean);
+  const words = spelling.split(/\s+/u).filter(Boolean);
   if (words.length === 0) return false;
   const first = words[0];
   const last = words[words.length - 1];
-  if (!isWord(first) || !isWord(last)) return false;
-  return !isParticiple(last);
+  if (!isCompoundWord(first) || !isCompoundWord(last)) return false;
+  return !isParticiple(last.split(HYPHENS).pop() as string);
+}
+
+const HYPHENS = /[-\u2010\u2011\u2013]/u;
+
+function isParticiple(word: string): boolean {
+  return word.length >= 5 && /[a-z]ed$/.test(word) && !/eed$/.test(word);
+}
+
+/** A word, or words joined by hyphens of which one is a word ("X-Ray", "k-Means", "Few-Shot"; not "Nb-Ti"); never starting with a subscript. */
+function isCompoundWord(compound: string): boolean {
+  if (SCRIPT_LETTER.test(compound)) return false;
+  return compound.split(HYPHENS).some((part) => part !== '' && isWord(part));
 }
 
 /** A word, not a symbol: three letters or more, or an acronym ("RL", "3D", "³¹P"), or a single letter with digits. */
@@ -390,15 +412,20 @@ function boundBy(partners: Map<string, number>, occurrences: number): boolean {
       first = count;
     } else if (count > second) second = count;
   }
-  // One occurrence beside a word of two is no longer name ("Dense Correspondence Learning" once).
-  if (first < 2 && first < occurrences) return false;
+  // Varied words met once each are no one longer name ("Camera", "Object", "Hand" Pose Estimation).
+  if (first < 2 && occurrences >= 3) return false;
   return first >= ONE_PARTNER_SHARE * occurrences || first + second >= TWO_PARTNERS_SHARE * occurrences;
 }
 
 /** "sparse-view gaussian splatting" → "Sparse-View Gaussian Splatting"; "LLMs", "μSR", "iPhone" stay. */
 export function titleCase(text: string): string {
-  return text.replace(/[\p{L}\p{N}]+/gu, (word) => (word === word.toLowerCase() ? word[0].toUpperCase() + word.slice(1) : word));
+  return text.replace(/[\p{L}\p{N}]+/gu, (word, at: number) =>
+    word !== word.toLowerCase() || (at > 0 && SMALL_WORDS.has(word)) ? word : word[0].toUpperCase() + word.slice(1),
+  );
 }
+
+/** Words a title leaves lower case inside a name: "Out-of-Distribution", "Learning-to-Rank". */
+const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'vs', 'via', 'with']);
 
 /** A readable id from a label: "Few-Shot Learning" → "few-shot-learning". */
 export function slugOf(label: string): string {
@@ -416,6 +443,8 @@ function compareText(a: string, b: string): number {
 export interface SpelledTerm {
   spelling: string;
   stems: string[];
+  /** Occurrences in the topic's titles and keywords. */
+  inTitles: number;
 }
 
 const MAX_SPELLED = 12;
@@ -433,7 +462,7 @@ export function spellTerms(termTexts: readonly string[], terms: readonly number[
     if (usage.spelling === undefined || usage.broken || !isReadableLabel(usage.spelling)) continue;
     if (!relaxed && (usage.fragment || usage.inTitles === 0)) continue;
     const spelling = usage.spelling;
-    if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' ') });
+    if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' '), inTitles: usage.inTitles });
     if (spelled.length >= MAX_SPELLED) break;
   }
   return spelled;
@@ -462,12 +491,22 @@ export function chooseLabel(termTexts: readonly string[], candidates: LabelCandi
     found = all.find((s) => free(s.spelling));
   }
   // The tooltip lists what the passes found too when the topic's own terms are few.
-  if (found) return { label: found.spelling, spelled: all };
+  if (found) return { label: (preciser(found, all, free) ?? found).spelling, spelled: all };
   const pair = pairLabel(all, free);
   if (pair) return { label: pair, spelled: all };
   const words = titleWords(texts);
-  const label = words.find(free) ?? pairLabel(words.map((spelling) => ({ spelling, stems: [foldAccents(spelling)] })), free) ?? numbered(all[0]?.spelling ?? words[0] ?? 'Topic', free);
+  const label = words.find(free) ?? pairLabel(words.map((spelling) => ({ spelling, stems: [foldAccents(spelling)], inTitles: 0 })), free) ?? numbered(all[0]?.spelling ?? words[0] ?? 'Topic', free);
   return { label, spelled: all };
+}
+
+/**
+ * A phrase that names a one-word label more precisely, when the titles write it often enough for it
+ * to stand for the word's papers: "Camera Poses" or "Pose Estimation" rather than "Pose".
+ */
+function preciser(word: SpelledTerm, candidates: readonly SpelledTerm[], free: (label: string) => boolean): SpelledTerm | undefined {
+  if (word.stems.length !== 1) return undefined;
+  const enough = Math.max(2, PHRASE_SHARE * word.inTitles);
+  return candidates.slice(0, MAX_SPELLED).find((c) => c.stems.length > 1 && c.stems.includes(word.stems[0]) && c.inTitles >= enough && free(c.spelling));
 }
 
 /** "X and Y" of the first two candidates with no word in common that is not taken, best pairs first. */
