@@ -192,7 +192,7 @@ export const indexStatusRequest = new RequestType<void, IndexStatus, void>('litn
 export interface PapersChanged {
   /** Papers that came, went or whose content changed; absent when too many to list (a whole catalog read): any may have. */
   keys?: string[];
-  /** Notes added, removed or citing other papers than before (`file://` URIs). */
+  /** Notes added, removed or citing other papers than before (`file://` URIs); absent, with `keys`, when too many to list. */
   notes?: string[];
   /** The topics changed (the model's result, or the topics of changed papers). */
   topics?: boolean;

@@ -42,11 +42,11 @@ import {
 } from '../../common/protocol';
 import { catalogFormatOf } from './catalog/catalogFile';
 import { clientCommands, OPEN_PDF_COMMAND } from './features/clientCommands';
-import { isZoteroCatalog, ZOTERO_CATALOG_URI } from './catalog/zotero';
+import { ZOTERO_CATALOG_URI } from './catalog/zotero';
 import { provideCodeActions } from './features/codeActions';
 import { provideCompletion, resolveCompletionItem, type CompletionClient } from './features/completion';
 import { provideDefinition } from './features/definition';
-import { catalogDiagnostics, noteDiagnostics, UNKNOWN_KEY } from './features/diagnostics';
+import { DiagnosticsSchedule } from './features/diagnosticsSchedule';
 import { provideDocumentLinks } from './features/documentLinks';
 import { provideHover } from './features/hover';
 import { provideReferences } from './features/references';
@@ -85,6 +85,8 @@ import { WorkspaceModel } from './service/workspaceModel';
 const SERVER_VERSION = process.env.LITNOTES_VERSION ?? 'dev';
 
 const connection = createConnection(ProposedFeatures.all);
+/** The service's schedules (diagnostics, notices) run on the real clock; between slices, on the event loop. */
+const clock = { ...realClock, yieldToEventLoop };
 /** Chunks of input from the client over stdio or VS Code's IPC: indexing pauses for the connection when some came in. */
 let messagesReceived = 0;
 const overStdio = process.argv.includes('--stdio');
@@ -118,10 +120,7 @@ const feeder = new WorkspaceFeeder(
     openText,
     catalogChanged: (uri, changedKeys) => {
       topicUpdater?.catalogChanged();
-      publishCatalogSoon(uri);
-      // While indexing, every note is published at the end anyway (and a first read changes 100,000 keys).
-      if (state !== 'indexing') for (const note of model.notesCitingAny(changedKeys())) notesToRecheck.add(note);
-      republishNotesSoon();
+      diagnostics.catalogChanged(uri, changedKeys);
       statusSoon();
       const filePath = uriToPath(uri);
       if (fileWatcher && filePath && model.isCatalog(uri)) fileWatcher.watch(filePath);
@@ -129,7 +128,7 @@ const feeder = new WorkspaceFeeder(
     // Over another transport (a socket), indexing pauses after every slice.
     messagesReceived: overStdio || overIpc ? () => messagesReceived : undefined,
     noteChanged: (uri) => {
-      publishNoteSoon(uri);
+      diagnostics.noteChanged(uri, openText(uri) !== undefined);
       statusSoon();
     },
   },
@@ -150,7 +149,7 @@ function startZoteroSource(cacheDir: string | undefined): ZoteroSource {
       provisional: (papers) => feeder.addSourceProvisional(ZOTERO_CATALOG_URI, papers),
       status: () => {
         statusSoon();
-        if (zoteroWasLoading && !zoteroLoading() && state === 'ready') void republishAll();
+        if (zoteroWasLoading && !zoteroLoading() && state === 'ready') void diagnostics.republishAll();
         zoteroWasLoading = zoteroLoading();
       },
     },
@@ -244,6 +243,7 @@ connection.onInitialized(async () => {
 connection.onShutdown(async () => {
   clearTimeout(annotationCheck);
   notices.dispose();
+  diagnostics.dispose();
   indexingRun++;
   await Promise.all([feeder.flushCaches(), topicUpdater?.flush(), zotero?.flush()]);
   zotero?.dispose();
@@ -281,7 +281,7 @@ connection.onDidChangeConfiguration(async (params) => {
     configure();
   }
   if (JSON.stringify([settings.catalogs, settings.exclude, filesExclude]) !== before) void indexWorkspace();
-  else void republishAll();
+  else void diagnostics.republishAll();
   if (settings.topics.count !== topicCount) topicUpdater?.catalogChanged();
 });
 
@@ -310,10 +310,9 @@ async function indexWorkspace(): Promise<void> {
   }
   if (run !== indexingRun) return;
   state = 'ready';
-  notesToRecheck.clear();
   if (fileWatcher) for (const filePath of feeder.catalogPaths()) fileWatcher.watch(filePath);
   topicUpdater?.catalogChanged();
-  void republishAll();
+  void diagnostics.indexingDone();
   sendStatus();
   // No catalog here: the welcome view offers the Zotero library when Zotero answers.
   if (!settings.zotero.enabled && !model.hasCatalogs()) void zotero?.probeAvailable();
@@ -344,7 +343,7 @@ documents.onDidClose(async (event) => {
   openUris.delete(uri);
   await feeder.documentClosed(uri);
   if (!model.note(uri) && !model.isCatalog(uri)) {
-    published.delete(uri);
+    diagnostics.forget(uri);
     connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   }
 });
@@ -357,84 +356,24 @@ connection.onDidChangeWatchedFiles((params) => {
   }
 });
 
-// ---- diagnostics ---------------------------------------------------------------------------
+// ---- diagnostics (features/diagnosticsSchedule.ts) -------------------------------------------
 
-/** URIs whose last published diagnostics were not empty: they need an empty list when fixed. */
-const published = new Set<string>();
-const pendingNotes = new Map<string, NodeJS.Timeout>();
-const NOTE_DIAGNOSTICS_DELAY_MS = 200;
-let republishTimer: NodeJS.Timeout | undefined;
-
-function publish(uri: string, diagnostics: Diagnostic[]): void {
-  if (diagnostics.length === 0 && !published.has(uri)) return;
-  if (diagnostics.length > 0) published.add(uri);
-  else published.delete(uri);
-  connection.sendDiagnostics({ uri: openUris.get(uri) ?? uri, diagnostics });
-}
-
-function publishNote(uri: string): void {
-  const diagnostics = noteDiagnostics(model, uri, settings);
-  // While the Zotero library comes in, a key it has is not unknown yet: no warning to take back.
-  publish(uri, zoteroLoading() ? diagnostics.filter((d) => d.code !== UNKNOWN_KEY) : diagnostics);
-}
+const diagnostics = new DiagnosticsSchedule(
+  model,
+  {
+    send: (uri, list) => void connection.sendDiagnostics({ uri: openUris.get(uri) ?? uri, diagnostics: list }),
+    settings: () => settings,
+    indexing: () => state === 'indexing',
+    zoteroLoading,
+    openUris: () => openUris.keys(),
+    error: (message) => connection.console.error(message),
+  },
+  clock,
+);
 
 function zoteroLoading(): boolean {
   const zoteroState = zotero?.status.state;
   return zoteroState === 'connecting' || zoteroState === 'reading';
-}
-
-function publishNoteSoon(uri: string): void {
-  if (state === 'indexing' && openText(uri) === undefined) return; // published all at once when ready
-  clearTimeout(pendingNotes.get(uri));
-  pendingNotes.set(uri, setTimeout(() => {
-    pendingNotes.delete(uri);
-    guard('diagnostics', () => publishNote(uri));
-  }, NOTE_DIAGNOSTICS_DELAY_MS));
-}
-
-function publishCatalogSoon(uri: string): void {
-  if (isZoteroCatalog(uri)) return; // no file to show problems in
-  guard('diagnostics', () => publish(uri, catalogDiagnostics(model, uri, settings)));
-}
-
-/** Notes citing keys that appeared or went away since diagnostics were last published. */
-const notesToRecheck = new Set<string>();
-
-/**
- * After a catalog changed: open notes, notes that had problems and notes citing a key that came or
- * went may have changed verdicts. Other notes cannot have: their keys are as known as before.
- */
-function republishNotesSoon(): void {
-  if (state === 'indexing') return; // everything is published once indexing is done
-  clearTimeout(republishTimer);
-  republishTimer = setTimeout(() => {
-    guard('diagnostics', () => {
-      const uris = new Set([...openUris.keys(), ...published, ...notesToRecheck].filter((uri) => model.note(uri)));
-      notesToRecheck.clear();
-      for (const uri of uris) publishNote(uri);
-    });
-  }, NOTE_DIAGNOSTICS_DELAY_MS);
-}
-
-let republishRun = 0;
-/** Slices of this long between requests: 20,000 notes at once kept the server deaf for seconds. */
-const REPUBLISH_SLICE_MS = 8;
-
-/** Every catalog's and note's diagnostics again, in slices; a newer pass takes over from an older one. */
-async function republishAll(): Promise<void> {
-  const run = ++republishRun;
-  guard('diagnostics', () => {
-    for (const uri of model.catalogUris()) if (!isZoteroCatalog(uri)) publish(uri, catalogDiagnostics(model, uri, settings));
-  });
-  let sliceStart = performance.now();
-  for (const uri of model.noteUris()) {
-    if (run !== republishRun) return;
-    if (model.note(uri)) guard('diagnostics', () => publishNote(uri));
-    if (performance.now() - sliceStart > REPUBLISH_SLICE_MS) {
-      await yieldToEventLoop();
-      sliceStart = performance.now();
-    }
-  }
 }
 
 // ---- index status and papersChanged (service/clientNotices.ts) ------------------------------
@@ -450,7 +389,7 @@ const notices = new ClientNotices(
     status: (status) => void connection.sendNotification(indexStatusNotification, status),
     papersChanged: (change) => void connection.sendNotification(papersChangedNotification, change),
   },
-  { ...realClock, yieldToEventLoop },
+  clock,
 );
 const statusSoon = () => notices.soon();
 const sendStatus = () => notices.now();
@@ -471,14 +410,6 @@ function handle<P, R>(name: string, run: (params: P, token: CancellationToken) =
       return new ResponseError(ErrorCodes.InternalError, `LitNotes: ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
-}
-
-function guard(name: string, run: () => void): void {
-  try {
-    run();
-  } catch (e) {
-    connection.console.error(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  }
 }
 
 connection.onCompletion(
@@ -612,9 +543,11 @@ connection.onRequest(
 );
 connection.onRequest(
   updateNotesRequest.method,
-  handle('litnotes/updateNotes', async () => {
+  handle('litnotes/updateNotes', async (_params: unknown, token) => {
     const results: NoteUpdate[] = [];
     for (const { uri } of literatureNotes(model, settings)) {
+      // One Zotero round trip per note: a cancelled request stops between notes.
+      if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled.');
       const text = openText(uri) ?? model.note(uri)?.text;
       if (text === undefined) continue;
       const result = await updateOneNote(uri, text);

@@ -83,6 +83,14 @@ describe('litnotes/papersChanged', () => {
     assert.deepEqual(sent.changes, [{ keys: ['smith2021'], topics: true }]);
   });
 
+  test('a whole workspace of notes read: no list, any paper may have changed', async () => {
+    const { f, timers, sent, notices } = setup();
+    for (let i = 0; i <= MAX_LISTED_KEYS; i++) f.model.setNote(uriOf(`notes/n${i}.md`), 'No citation.\n');
+    notices.soon();
+    await timers.advance(NOTICE_INTERVAL_MS);
+    assert.deepEqual(sent.changes, [{}]);
+  });
+
   test('a whole big read: no key list, any paper may have changed', async () => {
     const { f, timers, sent, notices } = setup();
     const entries = Array.from({ length: MAX_LISTED_KEYS + 1 }, (_, i) => `@misc{k${i}, title = {Paper ${i}}}`).join('\n');

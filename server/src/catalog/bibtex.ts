@@ -192,7 +192,7 @@ export interface StretchContext {
 }
 
 /**
- * What catalog/… needs to read an edited stretch of the file again alone (node/catalogFiles.ts):
+ * What catalog/… needs to read an edited stretch of the file again alone (service/catalogIntake.ts):
  * where each paper is (offsets into `text`, parallel to `result.papers`), everything else that is
  * not a paper (@string, @comment, @preamble, @xdata, text the reader skipped with a problem), the
  * macros with where they were defined, and the entries others inherit from.

@@ -1,56 +1,24 @@
 /**
  * Reading catalog files, as the catalog worker does it (node/catalogWorker.ts), off the server's
- * main thread: the whole file once, then only what changed. Plain and synchronous, so tests run it
- * in-process.
- *
- * Per BibTeX file whose last read was clean it keeps where each paper is, and per file what
- * `FileVersion` keeps of its last version. A new version (from disk or the editor) is compared with
- * the last; when the change lies among entries that nothing inherits from and that hold no @string,
- * only that stretch is read again (with the macros and crossref parents of the rest) and a
- * CatalogDelta goes out. Anything else (a problem, a new @string, a duplicate key, a changed
- * crossref parent) reads the whole file: the "last good version" rule in service/catalogStore.ts
- * needs a whole read.
+ * main thread: the whole file once, then only what changed. This side keeps what `FileVersion`
+ * keeps of each file's last version (its bytes, or checksums for a big file) and compares the next
+ * with it; what is read of an edit, and how, is service/catalogIntake.ts. Plain and synchronous, so
+ * tests run it in-process.
  */
-import type { CatalogFileResult } from '../catalog/catalogFile';
-import { catalogFormatOf } from '../catalog/catalogFile';
-import { parseBibtexDetailed, type BibtexParent } from '../catalog/bibtex';
-import { readCatalog } from '../catalog/readCatalog';
-import type { Paper } from '../catalog/paper';
-import type { CatalogDelta } from '../service/catalogStore';
-import { bytesInMemory, FileVersion, type ByteSource, type DiskFile } from './fileVersion';
-import { lowerBound } from '../core/sorted';
-import { detached } from '../core/strings';
+import { CatalogIntake, type CatalogReading } from '../service/catalogIntake';
+import { bytesInMemory, FileVersion, type DiskFile } from './fileVersion';
 
-export type CatalogReading =
-  | { kind: 'unchanged' }
-  | { kind: 'full'; result: CatalogFileResult; blank: boolean }
-  | { kind: 'delta'; delta: CatalogDelta };
-
-/** What is kept of a clean BibTeX read; offsets are byte offsets into the file. */
-interface BibtexState {
-  starts: number[];
-  ends: number[];
-  keys: string[];
-  /** Line of each paper's start and end, character of its end (where a stretch after it begins). */
-  startLines: number[];
-  startCharacters: number[];
-  endLines: number[];
-  endCharacters: number[];
-  others: { start: number; end: number }[];
-  macros: { at: number; name: string; value: string }[];
-  inheritedKeys: Set<string>;
-  parents: Map<string, BibtexParent>;
-  keyCount: Map<string, number>;
-}
+export type { CatalogReading } from '../service/catalogIntake';
 
 export class CatalogFiles {
   /** The last version read per URI (every format), to tell an unchanged file at once. */
   private readonly versions = new Map<string, FileVersion>();
-  private readonly bibtex = new Map<string, BibtexState>();
+  /** Node's own UTF-8 length: the byte offsets of a 176 MB catalog are counted in one pass of it. */
+  private readonly intake = new CatalogIntake((text) => Buffer.byteLength(text, 'utf8'));
 
   forget(uri: string): void {
     this.versions.delete(uri);
-    this.bibtex.delete(uri);
+    this.intake.forget(uri);
   }
 
   /** Lets the last versions of big files keep checksums instead of their bytes: call it once a read is sent. */
@@ -79,187 +47,21 @@ export class CatalogFiles {
     if (!full && last) {
       const prefix = last.commonPrefix(next);
       if (last.isSame(next, prefix)) return { kind: 'unchanged' };
-      const state = this.bibtex.get(uri);
-      if (state) {
+      if (this.intake.canReadEdits(uri)) {
         const suffix = last.commonSuffix(next, Math.min(last.length, next.length) - prefix);
         this.versions.set(uri, FileVersion.after(last, next, prefix, suffix));
-        const delta = this.readStretch(uri, state, last, next, prefix, suffix);
+        const delta = this.intake.readEdit(uri, {
+          oldLength: last.length,
+          newLength: next.length,
+          prefix,
+          suffix,
+          text: (from, to) => next.read(from, to).toString('utf8'),
+        });
         if (delta) return { kind: 'delta', delta };
       }
     }
     const bytes = Buffer.isBuffer(input) ? input : input.read(0, input.length);
     this.versions.set(uri, new FileVersion(bytes));
-    return this.readWhole(uri, bytes, text ?? bytes.toString('utf8'));
+    return this.intake.readWhole(uri, text ?? bytes.toString('utf8'));
   }
-
-  private readWhole(uri: string, bytes: Buffer, text: string): CatalogReading {
-    this.bibtex.delete(uri);
-    const blank = text.trim() === '';
-    const hasBom = text.charCodeAt(0) === 0xfeff;
-    if (catalogFormatOf(uri) !== 'bibtex' && catalogFormatOf(uri) !== undefined) return { kind: 'full', result: readCatalog(text, uri), blank };
-    if (hasBom) return { kind: 'full', result: readCatalog(text, uri), blank };
-    const details = parseBibtexDetailed(text, uri);
-    const { result } = details;
-    if (result.problems.length === 0) this.bibtex.set(uri, stateOf(text, details));
-    return { kind: 'full', result, blank };
-  }
-
-  /** `prefix` and `suffix`: how much of the start and end `bytes` has in common with `old`. */
-  private readStretch(uri: string, state: BibtexState, old: FileVersion, bytes: ByteSource, prefix: number, suffix: number): CatalogDelta | undefined {
-    const n = state.starts.length;
-    // Papers lo..hi (inclusive) touch the change; the stretch runs from the end of the paper before
-    // to the start of the paper after, so the text between entries goes with it.
-    const lo = lowerBound(state.ends, (end) => end < prefix + 1);
-    const hi = Math.max(lo - 1, lastBelow(state.starts, old.length - suffix));
-    const from = lo > 0 ? state.ends[lo - 1] : 0;
-    const to = hi + 1 < n ? state.starts[hi + 1] : old.length;
-    if (from === 0) return undefined; // the file's head holds the macros: read it whole
-    if (state.others.some((o) => o.start < to && o.end > from)) return undefined;
-    for (let i = lo; i <= hi; i++) if (state.inheritedKeys.has(state.keys[i].toLowerCase())) return undefined;
-    if (hi + 1 < n && state.startCharacters[hi + 1] !== 0) return undefined;
-
-    const shift = bytes.length - old.length;
-    const text = bytes.read(from, to + shift).toString('utf8');
-    const macros = new Map<string, string>();
-    for (const m of state.macros) if (m.at < from) macros.set(m.name, m.value);
-    const base = { line: state.endLines[lo - 1], character: state.endCharacters[lo - 1] };
-    const details = parseBibtexDetailed(text, uri, { base, macros, parents: state.parents });
-    const papers = details.result.papers;
-    if (details.result.problems.length > 0 || details.otherSpans.length > 0 || papers.length !== details.paperSpans.length) return undefined;
-    // New keys must not meet the keys outside the stretch (a duplicate is the whole file's problem).
-    const removedKeys = new Map<string, number>();
-    for (let i = lo; i <= hi; i++) removedKeys.set(state.keys[i], (removedKeys.get(state.keys[i]) ?? 0) + 1);
-    const newKeys = new Set<string>();
-    for (const paper of papers) {
-      if (newKeys.has(paper.key)) return undefined;
-      newKeys.add(paper.key);
-      if ((state.keyCount.get(paper.key) ?? 0) - (removedKeys.get(paper.key) ?? 0) > 0) return undefined;
-      if (state.inheritedKeys.has(paper.key.toLowerCase())) return undefined;
-    }
-    for (const lower of details.inheritedKeys) if (!state.parents.has(lower)) return undefined;
-
-    let newlines = 0;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) newlines++;
-    const endLine = base.line + newlines;
-    const lineShift = hi + 1 < n ? endLine - state.startLines[hi + 1] : 0;
-    updateState(state, lo, hi, from, text, details.paperSpans, papers, shift, lineShift, removedKeys);
-    return { from: lo, to: hi + 1, papers, lineShift };
-  }
-}
-
-function detachedParents(parents: ReadonlyMap<string, BibtexParent>): Map<string, BibtexParent> {
-  const copies = new Map<string, BibtexParent>();
-  for (const [lower, parent] of parents) {
-    const fields = new Map<string, string>();
-    for (const [name, value] of parent.fields) fields.set(detached(name), detached(value));
-    copies.set(detached(lower), { ...parent, type: detached(parent.type), key: detached(parent.key), fields, plain: new Set([...parent.plain].map(detached)) });
-  }
-  return copies;
-}
-
-/** Byte offsets for character offsets that only grow (one pass over the text in all). */
-function byteOffsets(text: string, base: number): (charOffset: number) => number {
-  let lastChar = 0;
-  let lastByte = base;
-  return (charOffset) => {
-    lastByte += Buffer.byteLength(text.slice(lastChar, charOffset), 'utf8');
-    lastChar = charOffset;
-    return lastByte;
-  };
-}
-
-function stateOf(text: string, details: ReturnType<typeof parseBibtexDetailed>): BibtexState {
-  const papers = details.result.papers;
-  // Spans and others come sorted separately; offsets are converted in one increasing pass.
-  const points = new Set<number>();
-  for (const s of details.paperSpans) points.add(s.start).add(s.end);
-  for (const o of details.otherSpans) points.add(o.start).add(o.end);
-  for (const m of details.macroDefinitions) points.add(m.at);
-  const sorted = [...points].sort((a, b) => a - b);
-  const toByte = byteOffsets(text, 0);
-  const byteOf = new Map<number, number>();
-  for (const p of sorted) byteOf.set(p, toByte(p));
-  const keys = papers.map((p) => detached(p.key));
-  const keyCount = new Map<string, number>();
-  for (const key of keys) keyCount.set(key, (keyCount.get(key) ?? 0) + 1);
-  return {
-    starts: details.paperSpans.map((s) => byteOf.get(s.start)!),
-    ends: details.paperSpans.map((s) => byteOf.get(s.end)!),
-    keys,
-    startLines: papers.map((p) => p.source.range.start.line),
-    startCharacters: papers.map((p) => p.source.range.start.character),
-    endLines: papers.map((p) => p.source.range.end.line),
-    endCharacters: papers.map((p) => p.source.range.end.character),
-    others: details.otherSpans.map((o) => ({ start: byteOf.get(o.start)!, end: byteOf.get(o.end)! })),
-    macros: details.macroDefinitions.map((m) => ({ at: byteOf.get(m.at)!, name: detached(m.name), value: detached(m.value) })),
-    inheritedKeys: new Set([...details.inheritedKeys].map(detached)),
-    parents: detachedParents(details.parents),
-    keyCount,
-  };
-}
-
-function updateState(
-  state: BibtexState,
-  lo: number,
-  hi: number,
-  from: number,
-  text: string,
-  spans: { start: number; end: number }[],
-  papers: Paper[],
-  shift: number,
-  lineShift: number,
-  removedKeys: Map<string, number>,
-): void {
-  const toByte = byteOffsets(text, from);
-  const starts: number[] = [];
-  const ends: number[] = [];
-  for (const span of spans) {
-    starts.push(toByte(span.start));
-    ends.push(toByte(span.end));
-  }
-  const count = hi - lo + 1;
-  const keys = papers.map((p) => detached(p.key));
-  if (papers.length === count) {
-    // One entry edited in place (the usual edit): shift what follows where it is; copying the
-    // 100,000-long lists cost 45 ms of each edit.
-    for (let k = 0; k < count; k++) {
-      const range = papers[k].source.range;
-      state.starts[lo + k] = starts[k];
-      state.ends[lo + k] = ends[k];
-      state.startLines[lo + k] = range.start.line;
-      state.startCharacters[lo + k] = range.start.character;
-      state.endLines[lo + k] = range.end.line;
-      state.endCharacters[lo + k] = range.end.character;
-      state.keys[lo + k] = keys[k];
-    }
-    for (let i = hi + 1; i < state.starts.length; i++) {
-      state.starts[i] += shift;
-      state.ends[i] += shift;
-      state.startLines[i] += lineShift;
-      state.endLines[i] += lineShift;
-    }
-  } else {
-    const after = (list: number[], add: number) => list.slice(hi + 1).map((v) => v + add);
-    state.starts = [...state.starts.slice(0, lo), ...starts, ...after(state.starts, shift)];
-    state.ends = [...state.ends.slice(0, lo), ...ends, ...after(state.ends, shift)];
-    state.startLines = [...state.startLines.slice(0, lo), ...papers.map((p) => p.source.range.start.line), ...after(state.startLines, lineShift)];
-    state.startCharacters.splice(lo, count, ...papers.map((p) => p.source.range.start.character));
-    state.endLines = [...state.endLines.slice(0, lo), ...papers.map((p) => p.source.range.end.line), ...after(state.endLines, lineShift)];
-    state.endCharacters.splice(lo, count, ...papers.map((p) => p.source.range.end.character));
-    state.keys.splice(lo, count, ...keys);
-  }
-  for (const [key, n] of removedKeys) {
-    const left = (state.keyCount.get(key) ?? 0) - n;
-    if (left > 0) state.keyCount.set(key, left);
-    else state.keyCount.delete(key);
-  }
-  for (const key of keys) state.keyCount.set(key, (state.keyCount.get(key) ?? 0) + 1);
-  // Nothing else lies in the stretch (checked before): everything at or after it moves.
-  state.others = state.others.map((o) => (o.start >= from ? { start: o.start + shift, end: o.end + shift } : o));
-  state.macros = state.macros.map((m) => (m.at >= from ? { ...m, at: m.at + shift } : m));
-}
-
-/** The last index whose value is < `value` (values sorted), or -1. */
-function lastBelow(values: number[], value: number): number {
-  return lowerBound(values, (other) => other < value) - 1;
 }

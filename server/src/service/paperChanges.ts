@@ -5,7 +5,7 @@
  */
 import type { PapersChanged } from '../../../common/protocol';
 
-/** More keys than this are sent as "any paper may have changed": a first read changes 100,000. */
+/** More keys (or notes) than this are sent as "any paper may have changed": a first read changes 100,000. */
 export const MAX_LISTED_KEYS = 1000;
 
 export class PaperChanges {
@@ -20,11 +20,18 @@ export class PaperChanges {
     if (this.keys.size > MAX_LISTED_KEYS) {
       this.tooMany = true;
       this.keys.clear();
+      this.notes.clear();
     }
   }
 
   note(uri: string): void {
+    if (this.tooMany) return;
     this.notes.add(uri);
+    if (this.notes.size > MAX_LISTED_KEYS) {
+      this.tooMany = true;
+      this.keys.clear();
+      this.notes.clear();
+    }
   }
 
   topicsChanged(): void {

@@ -1,0 +1,117 @@
+/**
+ * The pure half of catalog intake (service/catalogIntake.ts), in memory: a whole text, then edits
+ * given as the bytes both versions share at their start and end. What a user sees: the papers and
+ * problems the model ends with, the same as a whole read's, and how few papers an edit reads again.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { CatalogIntake, utf8Length, type CatalogEdit } from '../../server/src/service/catalogIntake';
+import { catalogDiagnostics } from '../../server/src/features/diagnostics';
+import { parseSettings } from '../../server/src/service/settings';
+import { WorkspaceModel } from '../../server/src/service/workspaceModel';
+
+const uri = 'file:///ws/refs.bib';
+const base = `@string{jml = {Journal of Machine Learning}}
+
+@article{doe2020,
+  title = {Sparse Attention},
+  journal = jml,
+  year = 2020,
+}
+
+@article{roe2021,
+  title = {Dense Attention},
+  year = 2021,
+}
+
+@misc{poe2022,
+  title = {The Raven, Revisited},
+}
+`;
+
+/** The edit from `before` to `after` as the glue gives it: lengths and shared start and end, in bytes. */
+function editOf(before: string, after: string): CatalogEdit {
+  const a = Buffer.from(before);
+  const b = Buffer.from(after);
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < Math.min(a.length, b.length) - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  return { oldLength: a.length, newLength: b.length, prefix, suffix, text: (from, to) => b.subarray(from, to).toString('utf8') };
+}
+
+/** Reads `base`, then `after` as an edit: the model's papers (key, title, line), and how it was read. */
+function readEdit(after: string) {
+  const intake = new CatalogIntake();
+  const model = new WorkspaceModel();
+  model.setCatalogRead(intake.readWhole(uri, base).result, false);
+  model.finishWork();
+  const delta = intake.readEdit(uri, editOf(base, after));
+  if (delta) assert.ok(model.applyCatalogDelta(uri, delta));
+  else model.setCatalogRead(intake.readWhole(uri, after).result, false);
+  model.finishWork();
+  const papers = model.catalog(uri)!.papers.map((p) => `${p.key} ${p.title} @${p.source.range.start.line}`);
+  return { delta, papers, model };
+}
+
+/** The same papers from a whole read of `text`. */
+function wholeRead(text: string): string[] {
+  return new CatalogIntake().readWhole(uri, text).result.papers.map((p) => `${p.key} ${p.title} @${p.source.range.start.line}`);
+}
+
+describe('catalog intake: an edit reads only its stretch', () => {
+  test("a title edited: that paper alone, the ones after it moved as a whole read puts them", () => {
+    const after = base.replace('title = {Dense Attention},', 'title = {Dense\n  Attention},');
+    const { delta, papers } = readEdit(after);
+    assert.deepEqual(delta && { from: delta.from, to: delta.to, keys: delta.papers.map((p) => p.key), lineShift: delta.lineShift }, { from: 1, to: 2, keys: ['roe2021'], lineShift: 1 });
+    assert.deepEqual(papers, wholeRead(after));
+    assert.deepEqual(papers, ['doe2020 Sparse Attention @2', 'roe2021 Dense Attention @8', 'poe2022 The Raven, Revisited @14']);
+  });
+
+  test('an entry added between two others, with a macro from the head of the file', () => {
+    const after = base.replace('@misc{poe2022', '@article{new2023, title = {Newer}, journal = jml}\n\n@misc{poe2022');
+    const { delta, papers, model } = readEdit(after);
+    // The new text starts where poe2022's `@` was: the stretch runs through poe2022 too.
+    assert.deepEqual(delta?.papers.map((p) => p.key), ['new2023', 'poe2022']);
+    assert.equal(model.paper('new2023')?.venue, 'Journal of Machine Learning');
+    assert.deepEqual(papers, wholeRead(after));
+  });
+
+  test('an edit the stretch cannot take is read whole: a @string, a duplicate key, the first entry', () => {
+    for (const after of [
+      base.replace('@misc{poe2022', '@string{x = {y}}\n@misc{poe2022'),
+      base.replace('@misc{poe2022', '@misc{doe2020, title = {Again}}\n\n@misc{poe2022'),
+      base.replace('Sparse Attention', 'Sparse Attention Again'),
+    ]) {
+      const { delta, papers } = readEdit(after);
+      assert.equal(delta, undefined, after);
+      assert.deepEqual(papers, wholeRead(after));
+    }
+  });
+
+  test('a duplicate key made by an edit: every entry kept and the duplicate a diagnostic on its key', () => {
+    const after = base.replace('@misc{poe2022', '@misc{doe2020, title = {Again}}\n\n@misc{poe2022');
+    const { model } = readEdit(after);
+    assert.deepEqual(model.catalog(uri)!.papers.map((p) => p.key), ['doe2020', 'roe2021', 'doe2020', 'poe2022']);
+    assert.deepEqual(
+      catalogDiagnostics(model, uri, parseSettings({})).map((d) => [d.code, d.range.start.line, d.range.start.character]),
+      [['catalog.duplicate-key', 13, 6]],
+    );
+  });
+
+  test('after a broken read nothing is read as a stretch until a clean whole read', () => {
+    const intake = new CatalogIntake();
+    const broken = base.replace('year = 2021,\n}', 'year = 2021,\n');
+    assert.ok(intake.readWhole(uri, broken).result.problems.length > 0);
+    assert.equal(intake.canReadEdits(uri), false);
+    assert.equal(intake.readEdit(uri, editOf(broken, base)), undefined);
+    intake.readWhole(uri, base);
+    assert.equal(intake.canReadEdits(uri), true);
+  });
+
+  test('utf8Length is the UTF-8 encoder\'s length, lone surrogates included', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => utf8Length(text) === Buffer.byteLength(text, 'utf8')), { numRuns: 2000 });
+    assert.equal(utf8Length('Müller 😀 \ud800x'), Buffer.byteLength('Müller 😀 \ud800x'));
+  });
+});
