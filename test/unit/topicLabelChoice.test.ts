@@ -105,6 +105,34 @@ describe('chooseLabel when every candidate is taken', () => {
   });
 });
 
+describe('chooseLabel names the topic as precisely as its titles do', () => {
+  const termOf = (phrase: string) => writtenWords(phrase).map((w) => w.stem).join(' ');
+
+  test('a phrase its titles write often enough instead of its one word: "Pose Estimation", not "Pose"', () => {
+    const others = ['Animation Guided by Pose', 'Relocalization from a Known Pose', 'Priors on Pose for Sparse Views', 'Tracking a Human Pose in Video'];
+    const termTexts = [termOf('pose'), termOf('pose estimation'), termOf('camera')];
+    const label = (titles: string[]) => chooseLabel(termTexts, { terms: [0, 2, 1], shared: [] }, indexTexts(titles, titles.length), new Set()).label;
+    assert.equal(label([...others, 'Camera Pose Estimation from Sparse Views', 'Object Pose Estimation with Foundation Features', 'Hand Pose Estimation in the Wild']), 'Pose Estimation');
+    // Written by one title of seven: the word stays.
+    assert.equal(label([...others, 'Camera Pose Estimation from Sparse Views', 'Object Pose from Foundation Features', 'Hand Pose in the Wild']), 'Pose');
+  });
+
+  test('a phrase that prose starts with a verb is no fragment of it: "Dense Correspondence", not the next best "Focus"', () => {
+    const titles = ['Graph-Structured Dense Correspondence Learning', 'Diffusion Model for Dense Matching', 'Focus on Neighbors for Multiview Generation'];
+    const abstracts = ['Establishing dense correspondence between two images is a fundamental problem.', 'The objective for establishing dense correspondence between paired images has two terms.'];
+    const texts = indexTexts([...titles, ...abstracts], titles.length);
+    const termTexts = [termOf('dense correspondence'), termOf('focus')];
+    assert.equal(chooseLabel(termTexts, { terms: [0, 1], shared: [] }, texts, new Set()).label, 'Dense Correspondence');
+  });
+
+  test('a word before it in titles still binds it: "Shot" of "Few-Shot" is no label', () => {
+    const titles = ['Few-Shot Classification with Prototypes', 'Few-Shot Segmentation by Matching', 'Meta-Learning for Few-Shot Tasks'];
+    const texts = indexTexts(titles, titles.length);
+    const termTexts = [termOf('shot'), termOf('prototypes')];
+    assert.notEqual(chooseLabel(termTexts, { terms: [0, 1], shared: [] }, texts, new Set()).label, 'Shot');
+  });
+});
+
 describe('names written with hyphens and small words', () => {
   const outOfDistribution = papers('ood', [
     ['Energy Scores for Out-of-Distribution Detection', 'Out-of-distribution inputs get lower energy scores than the training distribution; the detector needs no retraining.'],

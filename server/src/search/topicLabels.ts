@@ -77,6 +77,8 @@ const MAX_CANDIDATES = 40;
 const LENGTH_BONUS = [0, 1, 1.3, 1.4];
 /** A term followed by another content word this often qualifies a name it is not. */
 const MODIFIER_SHARE = 2 / 3;
+/** A phrase with a one-word label's word replaces it when titles write the phrase this often, against the word. */
+const PHRASE_SHARE = 0.4;
 /** A term written after (or before) one same word this often, or one of two words this often, is part of a longer name (boundBy). */
 const ONE_PARTNER_SHARE = 0.5;
 const TWO_PARTNERS_SHARE = 2 / 3;
@@ -244,6 +246,9 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
   // The content words written right before and right after the term, by stem.
   const before = new Map<string, number>();
   const after = new Map<string, number>();
+  // Words seen before the term in a title or keyword: only these can start a longer name with it
+  // (prose's "establish dense correspondences" does not make "Dense Correspondence" a fragment).
+  const beforeInTitles = new Set<string>();
   // A word before the term binds it when the longer name could start with it; a word after, when it could end it.
   const bindsBefore = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !START_WORDS.has(word.stem);
   const bindsAfter = (word: WrittenWord | undefined) => word?.stem !== undefined && !EDGE_WORDS.has(word.stem) && !END_WORDS.has(word.stem);
@@ -267,7 +272,10 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
     const left = words[first - 1];
     const right = words[last + 1];
     if (isCut(text, words[first].start, -1) || isCut(text, words[last].end, 1)) broken++;
-    if (words[first].joined && bindsBefore(left)) countOf(before, left.stem as string);
+    if (words[first].joined && bindsBefore(left)) {
+      countOf(before, left.stem as string);
+      if (t < topic.titled) beforeInTitles.add(left.stem as string);
+    }
     if (right?.joined && bindsAfter(right)) countOf(after, right.stem as string);
     const written = text.slice(words[first].start, words[last].end);
     counts.set(written, (counts.get(written) ?? 0) + 1);
@@ -296,6 +304,10 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
   let followed = 0;
   for (const count of after.values()) followed += count;
   // Mostly followed by a word, whatever it is: a modifier ("Multi-Agent", "Pre-Trained", "Diffusion" of Diffusion Models).
+  for (const partner of before.keys()) if (!beforeInTitles.has(partner)) before.delete(partner);
+  // A phrase is a name of its own before a generic word ("Dense Correspondence" of "… Learning"); a
+  // single word is not ("Reinforcement" of "Reinforcement Learning").
+  if (n > 1) for (const partner of after.keys()) if (GENERIC_WORDS.has(partner)) after.delete(partner);
   const fragment = occurrences > 0 && (followed >= MODIFIER_SHARE * occurrences || boundBy(before, occurrences) || boundBy(after, occurrences));
   return { spelling: best, fragment, inTitles, broken: occurrences > 0 && broken * 2 >= occurrences };
 }
@@ -400,6 +412,8 @@ function boundBy(partners: Map<string, number>, occurrences: number): boolean {
       first = count;
     } else if (count > second) second = count;
   }
+  // Varied words met once each are no one longer name ("Camera", "Object", "Hand" Pose Estimation).
+  if (first < 2 && occurrences >= 3) return false;
   return first >= ONE_PARTNER_SHARE * occurrences || first + second >= TWO_PARTNERS_SHARE * occurrences;
 }
 
@@ -429,6 +443,8 @@ function compareText(a: string, b: string): number {
 export interface SpelledTerm {
   spelling: string;
   stems: string[];
+  /** Occurrences in the topic's titles and keywords. */
+  inTitles: number;
 }
 
 const MAX_SPELLED = 12;
@@ -446,7 +462,7 @@ export function spellTerms(termTexts: readonly string[], terms: readonly number[
     if (usage.spelling === undefined || usage.broken || !isReadableLabel(usage.spelling)) continue;
     if (!relaxed && (usage.fragment || usage.inTitles === 0)) continue;
     const spelling = usage.spelling;
-    if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' ') });
+    if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' '), inTitles: usage.inTitles });
     if (spelled.length >= MAX_SPELLED) break;
   }
   return spelled;
@@ -475,12 +491,22 @@ export function chooseLabel(termTexts: readonly string[], candidates: LabelCandi
     found = all.find((s) => free(s.spelling));
   }
   // The tooltip lists what the passes found too when the topic's own terms are few.
-  if (found) return { label: found.spelling, spelled: all };
+  if (found) return { label: (preciser(found, all, free) ?? found).spelling, spelled: all };
   const pair = pairLabel(all, free);
   if (pair) return { label: pair, spelled: all };
   const words = titleWords(texts);
-  const label = words.find(free) ?? pairLabel(words.map((spelling) => ({ spelling, stems: [foldAccents(spelling)] })), free) ?? numbered(all[0]?.spelling ?? words[0] ?? 'Topic', free);
+  const label = words.find(free) ?? pairLabel(words.map((spelling) => ({ spelling, stems: [foldAccents(spelling)], inTitles: 0 })), free) ?? numbered(all[0]?.spelling ?? words[0] ?? 'Topic', free);
   return { label, spelled: all };
+}
+
+/**
+ * A phrase that names a one-word label more precisely, when the titles write it often enough for it
+ * to stand for the word's papers: "Camera Poses" or "Pose Estimation" rather than "Pose".
+ */
+function preciser(word: SpelledTerm, candidates: readonly SpelledTerm[], free: (label: string) => boolean): SpelledTerm | undefined {
+  if (word.stems.length !== 1) return undefined;
+  const enough = Math.max(2, PHRASE_SHARE * word.inTitles);
+  return candidates.slice(0, MAX_SPELLED).find((c) => c.stems.length > 1 && c.stems.includes(word.stems[0]) && c.inTitles >= enough && free(c.spelling));
 }
 
 /** "X and Y" of the first two candidates with no word in common that is not taken, best pairs first. */
