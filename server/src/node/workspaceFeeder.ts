@@ -163,7 +163,17 @@ export class WorkspaceFeeder {
     const noteList = [...noteUris];
     for (let i = 0; i < noteList.length && !progress.isCancelled(); i += NOTE_READS_AT_ONCE) {
       const batch = noteList.slice(i, i + NOTE_READS_AT_ONCE);
-      await Promise.all(batch.map((uri) => this.readNote(uri)));
+      // The batch's reads finish together, in one turn of the event loop: parsed all at once they
+      // held the event loop 80–120 ms (the 10k bench's 1,000 notes). Parsed in slices, a request waits one.
+      const reads = await Promise.all(batch.map((uri) => this.readNoteFile(uri)));
+      let sliceStarted = performance.now();
+      for (let j = 0; j < batch.length; j++) {
+        this.feedNoteRead(batch[j], reads[j]);
+        if (performance.now() - sliceStarted > WORK_SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStarted = performance.now();
+        }
+      }
       done += batch.length;
       progress.report(done, total);
       await yieldToEventLoop();
@@ -371,12 +381,18 @@ export class WorkspaceFeeder {
   }
 
   private async readNote(uri: string): Promise<void> {
+    this.feedNoteRead(uri, await this.readNoteFile(uri));
+  }
+
+  /** A note's file, unless the editor has it open. */
+  private async readNoteFile(uri: string): Promise<{ text: string; modifiedAt: number } | undefined> {
+    return this.host.openText(uri) === undefined ? this.readFileAndTime(uri) : undefined;
+  }
+
+  /** The editor's buffer wins, also when the note was opened while its file was read. */
+  private feedNoteRead(uri: string, read: { text: string; modifiedAt: number } | undefined): void {
     const open = this.host.openText(uri);
-    if (open !== undefined) return this.feedNote(uri, open, Date.now());
-    const read = await this.readFileAndTime(uri);
-    // The editor's buffer wins, also when the note was opened while its file was read.
-    const current = this.host.openText(uri);
-    if (current !== undefined) this.feedNote(uri, current, Date.now());
+    if (open !== undefined) this.feedNote(uri, open, Date.now());
     else if (read) this.feedNote(uri, read.text, read.modifiedAt);
   }
 
