@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { chooseLabel, indexTexts, isReadableLabel } from '../../server/src/search/topicLabels';
+import { chooseLabel, indexTexts, isReadableLabel, titleCase } from '../../server/src/search/topicLabels';
 import { buildTopics } from '../../server/src/search/topicModel';
 import type { TopicDocument, TopicEntry, TopicResult } from '../../server/src/search/topicResult';
 import { writtenWords } from '../../server/src/search/topicTerms';
@@ -149,6 +149,12 @@ describe('names written with hyphens and small words', () => {
     ['Selecting Demonstrations for In-Context Learning', 'Which examples go into the prompt changes in-context learning accuracy of language models.'],
   ]);
   const result = buildTopics([...outOfDistribution, ...inContext, ...niobium]);
+
+  test('title case: small words inside a name and Greek symbols stay lower case', () => {
+    assert.equal(titleCase('out-of-distribution detection'), 'Out-of-Distribution Detection');
+    assert.equal(titleCase('β-NMR of implanted ions'), 'β-NMR of Implanted Ions');
+    assert.equal(titleCase('in-context learning with LLMs'), 'In-Context Learning with LLMs');
+  });
 
   test('the label is the whole name as written, small words lower case: not "Distribution Detection" or "Context Learning"', () => {
     assert.deepEqual(membership(result), {

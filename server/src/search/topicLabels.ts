@@ -417,12 +417,15 @@ function boundBy(partners: Map<string, number>, occurrences: number): boolean {
   return first >= ONE_PARTNER_SHARE * occurrences || first + second >= TWO_PARTNERS_SHARE * occurrences;
 }
 
-/** "sparse-view gaussian splatting" → "Sparse-View Gaussian Splatting"; "LLMs", "μSR", "iPhone" stay. */
+/** "sparse-view gaussian splatting" → "Sparse-View Gaussian Splatting"; "LLMs", "μSR", "iPhone", "β" stay. */
 export function titleCase(text: string): string {
   return text.replace(/[\p{L}\p{N}]+/gu, (word, at: number) =>
-    word !== word.toLowerCase() || (at > 0 && SMALL_WORDS.has(word)) ? word : word[0].toUpperCase() + word.slice(1),
+    word !== word.toLowerCase() || (at > 0 && SMALL_WORDS.has(word)) || !LATIN_START.test(word) ? word : word[0].toUpperCase() + word.slice(1),
   );
 }
+
+/** Only Latin words take a capital: a Greek letter is a symbol ("β-NMR", "ε-Greedy"). */
+const LATIN_START = /^[a-z\u00df-\u024f]/;
 
 /** Words a title leaves lower case inside a name: "Out-of-Distribution", "Learning-to-Rank". */
 const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'vs', 'via', 'with']);
