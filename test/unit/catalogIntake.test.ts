@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { CatalogIntake, utf8Length, type CatalogEdit } from '../../server/src/service/catalogIntake';
+import { applyReading, CatalogIntake, keysComeOrGone, utf8Length, type CatalogEdit } from '../../server/src/service/catalogIntake';
 import { catalogDiagnostics } from '../../server/src/features/diagnostics';
 import { parseSettings } from '../../server/src/service/settings';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
@@ -113,5 +113,46 @@ describe('catalog intake: an edit reads only its stretch', () => {
   test('utf8Length is the UTF-8 encoder\'s length, lone surrogates included', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => utf8Length(text) === Buffer.byteLength(text, 'utf8')), { numRuns: 2000 });
     assert.equal(utf8Length('Müller 😀 \ud800x'), Buffer.byteLength('Müller 😀 \ud800x'));
+  });
+});
+
+describe('catalog intake: what a reading does to the model', () => {
+  test('a whole read, then an edited stretch: updated, with what was read for the log', () => {
+    const intake = new CatalogIntake();
+    const model = new WorkspaceModel();
+    const first = applyReading(model, uri, intake.readWhole(uri, base));
+    assert.equal(first.kind === 'updated' && first.what, 'read 3 entries (0 problems)');
+    model.finishWork();
+    const after = base.replace('Dense Attention', 'Denser Attention');
+    const second = applyReading(model, uri, { kind: 'delta', delta: intake.readEdit(uri, editOf(base, after))! });
+    assert.equal(second.kind === 'updated' && second.what, 'read 1 edited entries again');
+    model.finishWork();
+    assert.equal(model.paper('roe2021')?.title, 'Denser Attention');
+  });
+
+  test('a stretch the model cannot take (its last read was broken) asks for a whole read; the last good papers stay', () => {
+    const intake = new CatalogIntake();
+    const model = new WorkspaceModel();
+    applyReading(model, uri, intake.readWhole(uri, base));
+    model.finishWork();
+    const broken = base.replace('year = 2021,\n}', 'year = 2021,\n');
+    applyReading(model, uri, new CatalogIntake().readWhole(uri, broken));
+    model.finishWork();
+    const delta = intake.readEdit(uri, editOf(base, base.replace('Dense Attention', 'Denser Attention')))!;
+    assert.deepEqual(applyReading(model, uri, { kind: 'delta', delta }), { kind: 'readWhole' });
+    assert.deepEqual(model.catalog(uri)!.papers.map((p) => p.key).sort(), ['doe2020', 'poe2022', 'roe2021']);
+  });
+
+  test('a failed read: the provisional papers leave completion, the message is for the log', () => {
+    const model = new WorkspaceModel();
+    model.addProvisionalPapers(uri, new CatalogIntake().readWhole(uri, base).result.papers);
+    assert.deepEqual(model.search('sparse', 10).map((h) => h.key), ['doe2020']);
+    assert.deepEqual(applyReading(model, uri, { kind: 'error', message: 'the catalog worker failed' }), { kind: 'failed', message: 'the catalog worker failed' });
+    assert.deepEqual(model.search('sparse', 10), []);
+  });
+
+  test('keys that came or went, not those edited', () => {
+    const paper = (key: string) => ({ key });
+    assert.deepEqual(keysComeOrGone({ before: [paper('a'), paper('b')], after: [paper('b'), paper('c')] } as never), ['a', 'c']);
   });
 });

@@ -15,6 +15,7 @@ import { looksLikeCslCatalog } from '../service/catalogSniff';
 import type { Settings } from '../service/settings';
 import type { WorkspaceModel } from '../service/workspaceModel';
 import type { CatalogUpdate } from '../service/catalogStore';
+import { applyReading, keysComeOrGone } from '../service/catalogIntake';
 import type { SourceEdit } from '../service/zoteroLibrary';
 import { CatalogReader, type CatalogReadResult } from './catalogReader';
 import { findWorkspaceFiles, yieldToEventLoop } from './discovery';
@@ -39,13 +40,6 @@ export interface FeederHost {
    * when messages came in since its last slice; without it, after every slice.
    */
   messagesReceived?(): number;
-}
-
-/** Keys that appeared or disappeared between two versions of a catalog: their citations may change verdict. */
-function changedKeys(before: readonly { key: string }[], after: readonly { key: string }[]): string[] {
-  const old = new Set(before.map((p) => p.key));
-  const now = new Set(after.map((p) => p.key));
-  return [...[...old].filter((k) => !now.has(k)), ...[...now].filter((k) => !old.has(k))];
 }
 
 export interface IndexingProgress {
@@ -228,34 +222,24 @@ export class WorkspaceFeeder {
     if (this.model.isCatalog(uri)) this.removeCatalog(uri);
   }
 
-  /** Applies what the worker read: a whole read, or an edited stretch (a whole read when it cannot apply). */
+  /** Applies what the worker read (service/catalogIntake.ts): an edited stretch the model refuses is read again whole. */
   private async applyRead(uri: string, read: (full: boolean) => Promise<CatalogReadResult>): Promise<void> {
     const started = Date.now();
-    let outcome = await read(false);
-    if (outcome.kind === 'delta') {
-      const update = this.model.applyCatalogDelta(uri, outcome.delta);
-      if (update) {
-        await this.whenIndexed();
-        this.reportUpdate(uri, update, `read ${outcome.delta.papers.length} edited entries again`, started);
-        return;
-      }
-      outcome = await read(true);
-    }
-    if (outcome.kind === 'unchanged') return;
-    if (outcome.kind !== 'full') {
-      this.host.error(`Cannot read ${this.display(uri)}: ${outcome.kind === 'error' ? outcome.message : 'unexpected answer of the catalog worker'}`);
-      this.model.clearProvisionalPapers(uri);
+    let applied = applyReading(this.model, uri, await read(false));
+    if (applied.kind === 'readWhole') applied = applyReading(this.model, uri, await read(true));
+    if (applied.kind === 'unchanged') return;
+    if (applied.kind !== 'updated') {
+      this.host.error(`Cannot read ${this.display(uri)}: ${applied.kind === 'failed' ? applied.message : 'unexpected answer of the catalog worker'}`);
       return;
     }
-    const update = this.model.setCatalogRead(outcome.result, outcome.blank);
     await this.whenIndexed();
-    this.reportUpdate(uri, update, `read ${update.entriesRead} entries (${update.problems} problems)`, started);
+    this.reportUpdate(uri, applied.update, applied.what, started);
   }
 
   private reportUpdate(uri: string, update: CatalogUpdate, what: string, started: number): void {
     this.host.log(`${this.display(uri)}: ${what} in ${Date.now() - started} ms.`);
     if (update.notice) this.host.log(`${this.display(uri)}: ${update.notice}`);
-    this.host.catalogChanged(uri, () => changedKeys(update.before, update.after));
+    this.host.catalogChanged(uri, () => keysComeOrGone(update));
   }
 
   /** Resolves once every catalog update is in the indexes; indexing runs in slices meanwhile. */
@@ -478,7 +462,7 @@ export class WorkspaceFeeder {
     const update = this.model.removeCatalog(uri);
     if (!update) return;
     this.host.log(`${this.display(uri)}: removed.`);
-    this.host.catalogChanged(uri, () => changedKeys(update.before, update.after));
+    this.host.catalogChanged(uri, () => keysComeOrGone(update));
   }
 
   private removeNote(uri: string): void {

@@ -16,7 +16,8 @@ import { readCatalog } from '../catalog/readCatalog';
 import type { Paper } from '../catalog/paper';
 import { lowerBound } from '../core/sorted';
 import { detached } from '../core/strings';
-import type { CatalogDelta } from './catalogStore';
+import type { CatalogDelta, CatalogUpdate } from './catalogStore';
+import type { WorkspaceModel } from './workspaceModel';
 
 export type CatalogReading =
   | { kind: 'unchanged' }
@@ -48,6 +49,42 @@ interface BibtexState {
   inheritedKeys: Set<string>;
   parents: Map<string, BibtexParent>;
   keyCount: Map<string, number>;
+}
+
+/** What a reading did to the model (the main thread's half of intake). */
+export type ReadingApplied =
+  | { kind: 'unchanged' }
+  /** A delta the model could not apply (its last read was not clean): read the file whole. */
+  | { kind: 'readWhole' }
+  /** The read failed: the file's provisional papers are gone, its last good papers stay. */
+  | { kind: 'failed'; message: string }
+  /** `what`: the read, for the log. */
+  | { kind: 'updated'; update: CatalogUpdate; what: string };
+
+/** Applies what the worker read of `uri` to the model: a whole read, an edited stretch, or a failure. */
+export function applyReading(model: WorkspaceModel, uri: string, reading: CatalogReading | { kind: 'error'; message: string }): ReadingApplied {
+  switch (reading.kind) {
+    case 'unchanged':
+      return reading;
+    case 'delta': {
+      const update = model.applyCatalogDelta(uri, reading.delta);
+      return update ? { kind: 'updated', update, what: `read ${reading.delta.papers.length} edited entries again` } : { kind: 'readWhole' };
+    }
+    case 'full': {
+      const update = model.setCatalogRead(reading.result, reading.blank);
+      return { kind: 'updated', update, what: `read ${update.entriesRead} entries (${update.problems} problems)` };
+    }
+    default:
+      model.clearProvisionalPapers(uri);
+      return { kind: 'failed', message: reading.message };
+  }
+}
+
+/** Keys that appeared or disappeared with an update: citations of them may change verdict. */
+export function keysComeOrGone(update: Pick<CatalogUpdate, 'before' | 'after'>): string[] {
+  const old = new Set(update.before.map((p) => p.key));
+  const now = new Set(update.after.map((p) => p.key));
+  return [...[...old].filter((k) => !now.has(k)), ...[...now].filter((k) => !old.has(k))];
 }
 
 export class CatalogIntake {
