@@ -39,16 +39,25 @@ export class Workbench {
   /** Quick Open (Ctrl+P) by workspace-relative path, then wait until its editor is active. */
   async openFile(relativePath: string): Promise<void> {
     const name = relativePath.split('/').pop() ?? relativePath;
-    await waitFor(`quick open for ${relativePath}`, async () => {
-      await this.page.keyboard.press('Escape');
-      await this.page.keyboard.press('Control+P');
-      await this.page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 3000 });
-      return true;
-    });
-    await this.page.keyboard.type(relativePath);
-    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
-    await this.page.keyboard.press('Enter');
-    await this.activeTab(name);
+    // On a loaded machine Quick Open can take Enter before its list has the file (another editor
+    // open already, e.g. a catalog a tree click showed): then the whole step is tried again.
+    for (let attempt = 1; ; attempt++) {
+      await waitFor(`quick open for ${relativePath}`, async () => {
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('Control+P');
+        await this.page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 3000 });
+        return true;
+      });
+      await this.page.keyboard.type(relativePath);
+      await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+      await this.page.keyboard.press('Enter');
+      try {
+        await this.activeTab(name, attempt < 3 ? 15_000 : 60_000);
+        return;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
   }
 
   /** Waits until the active editor tab is `name`. */
