@@ -284,7 +284,7 @@ describe('the topic worker (the built bundle)', () => {
     const cacheDir = tempDir();
     const model = new WorkspaceModel();
     model.setCatalog(demoUri, demo);
-    const updater = new TopicUpdater(model, { log: () => undefined, topicsChanged: () => undefined, indexing: () => false }, { cacheDir, server: 'test', workspace: 'w', workerPath, delayMs: 1 });
+    const updater = new TopicUpdater(model, { log: () => undefined, topicsChanged: () => undefined, indexing: () => false }, { cacheDir, server: 'test', workspace: 'w', workerPath, delayMs: 1, retireAfterMs: 200 });
     updater.catalogChanged();
     await until(() => !model.topics.computing, 'topics');
     assert.equal(model.topics.current?.size, 64);

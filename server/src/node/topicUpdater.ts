@@ -4,9 +4,10 @@
  * slices of a few milliseconds and handed to the topic worker (node/topicWorker.ts), which runs the
  * model; its result comes back as pieces, parsed a piece per slice, and is shown (`model.topics`).
  * At start the worker sends the topics cached by the last session, shown until the new result.
- * The worker stops once its result is in and the cache written (at 100,000 papers it held 600 MB of
- * the server's memory); the next change starts one that reads its last result from the cache and
- * gets every paper's text again. When the bundle is missing (tests through tsx) the worker's logic
+ * The worker stops two minutes after its last result, its cache written (at 100,000 papers it held
+ * 600 MB of the server's memory); the next change starts one that reads its last result from the
+ * cache and gets every paper's text again. Not sooner: a restart costs most of a whole run (every
+ * paper's text collected and vectorized again), which a catalog being edited would pay per edit. When the bundle is missing (tests through tsx) the worker's logic
  * runs in this thread.
  */
 import { existsSync } from 'node:fs';
@@ -39,12 +40,14 @@ export interface TopicUpdaterOptions {
   workerPath?: string;
   /** Pause after a catalog change before the model runs: edits and exports come in bursts. */
   delayMs?: number;
+  /** How long a worker without work waits before it writes its cache and stops. */
+  retireAfterMs?: number;
   /** The model the in-process fallback runs (tests pass one that records its calls). */
   model?: ConstructorParameters<typeof TopicWorkerCore>[1];
 }
 
-/** A worker without work for this long writes its cache and stops. */
-const RETIRE_AFTER_MS = 500;
+/** A worker without work for this long writes its cache and stops (a burst of edits keeps it). */
+const DEFAULT_RETIRE_AFTER_MS = 120_000;
 /** Work per turn of the event loop: requests wait at most about this long. */
 const SLICE_MS = 8;
 /** Papers per message to the worker: a message of 1,000 (1 MB to clone) took up to 45 ms of a slice on a loaded machine. */
@@ -73,6 +76,7 @@ export class TopicUpdater {
   private computedShown = false;
   private readonly flushed: (() => void)[] = [];
   private readonly delayMs: number;
+  private readonly retireAfterMs: number;
   private disposed = false;
 
   constructor(
@@ -81,6 +85,7 @@ export class TopicUpdater {
     options: TopicUpdaterOptions,
   ) {
     this.delayMs = options.delayMs ?? DEFAULT_DELAY_MS;
+    this.retireAfterMs = options.retireAfterMs ?? DEFAULT_RETIRE_AFTER_MS;
     const workerPath = options.workerPath ?? path.join(__dirname, 'topicWorker.js');
     this.configure = { type: 'configure', cacheDir: options.cacheDir, server: options.server, workspace: options.workspace };
     if (existsSync(workerPath)) {
@@ -129,7 +134,7 @@ export class TopicUpdater {
       });
       worker.on('error', () => undefined);
       worker.postMessage({ type: 'flush' } satisfies TopicWorkerRequest);
-    }, RETIRE_AFTER_MS);
+    }, this.retireAfterMs);
     this.retireTimer.unref?.();
   }
 
