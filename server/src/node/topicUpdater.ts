@@ -7,8 +7,8 @@
  * The worker stops two minutes after its last result, its cache written (at 100,000 papers it held
  * 600 MB of the server's memory); the next change starts one that reads its last result from the
  * cache and gets every paper's text again. Not sooner: a restart costs most of a whole run (every
- * paper's text collected and vectorized again), which a catalog being edited would pay per edit. When the bundle is missing (tests through tsx) the worker's logic
- * runs in this thread.
+ * paper's text collected and vectorized again), which a catalog being edited would pay per edit.
+ * When the bundle is missing (tests through tsx) the worker's logic runs in this thread.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -57,7 +57,7 @@ const DEFAULT_DELAY_MS = 300;
 export class TopicUpdater {
   private readonly workerPath: string | undefined;
   private readonly configure: TopicWorkerRequest;
-  /** The running worker; none between changes. */
+  /** The running worker; none after a quiet spell. */
   private worker: Worker | undefined;
   /** The worker has every paper's text: it gets changes only (a new one gets them all). */
   private workerHasPapers = false;
