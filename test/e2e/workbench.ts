@@ -39,6 +39,14 @@ export class Workbench {
   /** Quick Open (Ctrl+P) by workspace-relative path, then wait until its editor is active. */
   async openFile(relativePath: string): Promise<void> {
     const name = relativePath.split('/').pop() ?? relativePath;
+    // Already open: its tab, as a user would click it. Quick Open lists files recently opened in
+    // the earlier scenarios' folders first, which Enter may pick instead.
+    const tab = this.page.locator('.tabs-container .tab', { hasText: name });
+    if ((await tab.count()) === 1) {
+      await tab.click();
+      await this.activeTab(name);
+      return;
+    }
     // On a loaded machine Quick Open can take Enter before its list has the file (another editor
     // open already, e.g. a catalog a tree click showed): then the whole step is tried again.
     for (let attempt = 1; ; attempt++) {
