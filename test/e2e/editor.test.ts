@@ -460,6 +460,8 @@ describe('LitNotes in a real VS Code (code-server) from the packaged VSIX', () =
     await wb.page.locator('.monaco-diff-editor').first().waitFor();
     await wb.page.screenshot({ path: join(results, 'note-edited-diff.png') });
     await dialog.locator('.monaco-button', { hasText: 'Replace the Block' }).click();
+    // Saved once the edit is in the editor (Save All before it saved the hand-edited text again).
+    await wb.page.locator('.tabs-container .tab.dirty', { hasText: 'vaswani2017.md' }).waitFor({ timeout: 30_000 });
     await wb.runCommand('File: Save All');
     assert.equal(await fileWhen(join(wb.folder, 'notes', 'vaswani2017.md'), 'the block replaced', (text) => !text.includes('My remark')), updated);
     await wb.runCommand('Notifications: Clear All Notifications');
