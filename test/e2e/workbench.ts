@@ -39,16 +39,9 @@ export class Workbench {
   /** Quick Open (Ctrl+P) by workspace-relative path, then wait until its editor is active. */
   async openFile(relativePath: string): Promise<void> {
     const name = relativePath.split('/').pop() ?? relativePath;
-    // Already open: its tab, as a user would click it. Quick Open lists files recently opened in
-    // the earlier scenarios' folders first, which Enter may pick instead.
-    const tab = this.page.locator('.tabs-container .tab', { hasText: name });
-    if ((await tab.count()) === 1) {
-      await tab.click();
-      await this.activeTab(name);
-      return;
-    }
-    // On a loaded machine Quick Open can take Enter before its list has the file (another editor
-    // open already, e.g. a catalog a tree click showed): then the whole step is tried again.
+    // On a loaded machine Quick Open can take Enter before its list has the file, and it also lists
+    // files the earlier scenarios opened: when its Enter leaves the file inactive, a tab it already
+    // has is clicked, as a user would, else the whole step is tried again.
     for (let attempt = 1; ; attempt++) {
       await waitFor(`quick open for ${relativePath}`, async () => {
         await this.page.keyboard.press('Escape');
@@ -63,6 +56,13 @@ export class Workbench {
         await this.activeTab(name, attempt < 3 ? 15_000 : 60_000);
         return;
       } catch (e) {
+        const tab = this.page.locator('.tabs-container .tab', { hasText: name });
+        if ((await tab.count()) === 1) {
+          await this.page.keyboard.press('Escape');
+          await tab.click();
+          await this.activeTab(name);
+          return;
+        }
         if (attempt >= 3) throw e;
       }
     }
