@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import type { Paper } from '../../server/src/catalog/paper';
 import { phraseTopics, type DerivedTopic, type DerivedTopics } from '../bench/phraseTopics';
+import { shuffled } from './topicFixture';
 
 const demoPath = join(__dirname, '..', '..', 'examples', 'demo', 'papers.bib');
 const demo = parseBibtex(readFileSync(demoPath, 'utf8'), 'file:///demo/papers.bib').papers;
@@ -13,18 +14,6 @@ function topicLabelled(result: DerivedTopics, ...fragments: string[]): DerivedTo
   const topic = result.topics.find((t) => fragments.some((f) => t.label.toLowerCase().includes(f)));
   assert.ok(topic, `no topic labelled ${fragments.join(' or ')}: ${result.topics.map((t) => t.label).join(', ')}`);
   return topic;
-}
-
-/** Same order on every run, independent of the input order. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 describe('phraseTopics on the demo catalog', () => {

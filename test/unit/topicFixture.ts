@@ -21,3 +21,15 @@ export function showTopics(model: WorkspaceModel, result: TopicResult): void {
   model.topics.takeChanges();
   model.topics.computed(TopicIndex.fromResult(result));
 }
+
+/** A shuffle that gives the same order on every run (a fixed linear congruential sequence), for input-order tests. */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

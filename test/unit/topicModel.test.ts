@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { buildTopics } from '../../server/src/search/topicModel';
 import type { TopicDocument, TopicEntry, TopicResult } from '../../server/src/search/topicResult';
+import { shuffled } from './topicFixture';
 
 /** Three clearly separate groups of papers; every paper also says "efficient" and "sparse" (a catch-all). */
 const splatting: TopicDocument[] = [
@@ -55,18 +56,6 @@ function membership(result: TopicResult): Record<string, string[]> {
 }
 
 const keys = (docs: readonly TopicDocument[]) => docs.map((d) => d.key).sort();
-
-/** The same order on every run, independent of the input order. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
 
 describe('buildTopics on three separate groups of papers', () => {
   const result = buildTopics(catalog);
