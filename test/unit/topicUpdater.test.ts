@@ -11,7 +11,10 @@ import { after, describe, test } from 'node:test';
 import { buildTopics } from '../../server/src/search/topicModel';
 import type { TopicDocument, TopicResult } from '../../server/src/search/topicResult';
 import { readTopicCache, topicCacheFileOf, writeTopicCache } from '../../server/src/node/topicCache';
+import { ownBytes } from '../../server/src/node/catalogCache';
 import { TopicUpdater } from '../../server/src/node/topicUpdater';
+import { packTopics } from '../../server/src/search/topicIndex';
+import { topicDocument } from '../../server/src/service/topicDocuments';
 import { TopicWorkerCore, type TopicWorkerEvent } from '../../server/src/node/topicWorker';
 import { parseSettings } from '../../server/src/service/settings';
 import { topics } from '../../server/src/service/topicRequests';
@@ -248,6 +251,25 @@ describe('topics kept up to date off the main thread (TopicUpdater)', () => {
     await until(() => recorder.calls.length === 2 && !second.topics.computing, 'the second run');
     assert.deepEqual((recorder.calls[1].previous as unknown as { model: unknown }).model, { run: 1 });
     two.updater.dispose();
+  });
+
+  test('the worker\'s "nothing new" arriving while the cache is still being parsed: the cached topics are shown', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog(demoUri, demo);
+    const { updater } = startUpdater(model, undefined);
+    const docs = [...model.keysInAnyOrder()].map((key) => topicDocument(model.paper(key)!));
+    const pieces = packTopics(buildTopics(docs));
+    const receive = (event: TopicWorkerEvent) => (updater as unknown as { receive(e: TopicWorkerEvent): void }).receive(event);
+    // What a worker started with a cache of the same papers sends, both in one turn: the cache, then
+    // "nothing new" for the first compute (a loaded machine parses the cache in several slices).
+    model.topics.takeChanges();
+    receive({ type: 'cached', head: ownBytes(pieces.head), rows: pieces.rows.map(ownBytes) });
+    receive({ type: 'result', id: 1, topics: 0, papers: 0, ms: 0 });
+    await until(() => !model.topics.computing, 'the result');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(model.topics.current, 'the cached topics are shown, not "Indexing topics…" for ever');
+    assert.equal(model.topics.current.size, 64);
+    updater.dispose();
   });
 
   test('a cache cut short, or of another server version, is ignored without a word', () => {

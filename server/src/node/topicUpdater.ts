@@ -240,10 +240,11 @@ export class TopicUpdater {
           this.host.topicsChanged();
         });
       case 'result':
-        this.computedShown = true; // a cache that comes later (a new worker's) is older
         if (!event.head || !event.rows) {
-          // Nothing new: what is shown is right (queued behind results still being parsed).
+          // Nothing new: what is shown is right (queued behind results still being parsed, the cache
+          // among them: it must still be shown, so `computedShown` is set once this one's turn comes).
           return this.parse(undefined, [], () => {
+            this.computedShown = true;
             this.model.topics.computed(undefined);
             this.prepareTree();
             this.host.topicsChanged();
@@ -251,6 +252,7 @@ export class TopicUpdater {
           });
         }
         return this.parse(event.head, event.rows, (index) => {
+          this.computedShown = true; // a cache parsed after this (a new worker's) is older
           this.model.topics.computed(index);
           this.prepareTree();
           this.retireSoon();
