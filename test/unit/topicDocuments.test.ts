@@ -7,10 +7,16 @@ const r = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 const paper = (fields: Partial<Paper>): Paper => ({ key: 'k', type: 'article', authors: [], keywords: [], files: [], source: { uri: 'file:///a.bib', range: r, keyRange: r }, ...fields });
 
 describe('what the topic model reads of a paper', () => {
-  test('key, title, keywords, and the abstract up to its hundredth word', () => {
-    const words = Array.from({ length: 150 }, (_, i) => `w${i}`);
+  test('key, title, keywords, and the abstract up to its 300th word', () => {
+    const words = Array.from({ length: 400 }, (_, i) => `w${i}`);
     const doc = topicDocument(paper({ title: 'Sparse Attention', abstract: words.join(' '), keywords: ['attention'] }));
-    assert.deepEqual(doc, { key: 'k', title: 'Sparse Attention', abstract: words.slice(0, ABSTRACT_WORDS).join(' '), keywords: ['attention'] });
+    assert.equal(ABSTRACT_WORDS, 300);
+    assert.deepEqual(doc, { key: 'k', title: 'Sparse Attention', abstract: words.slice(0, 300).join(' '), keywords: ['attention'] });
+  });
+
+  test('an abstract of a usual length (about 220 words) is read whole: its end tells topics apart too', () => {
+    const abstract = Array.from({ length: 220 }, (_, i) => `w${i}`).join(' ');
+    assert.equal(topicDocument(paper({ abstract })).abstract, abstract);
   });
 
   test('words are runs without white space of any kind; a shorter text comes back whole', () => {
