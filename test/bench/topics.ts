@@ -271,6 +271,9 @@ interface SpeedRow {
   fullMs: number;
   fullCpuMs: number;
   incrementalMs: number;
+  /** The documents' memory before the run (heap and UTF-8 abstracts outside it). */
+  documentsMb: number;
+  /** The heap's peak from the GC trace plus the documents' bytes outside the heap. */
   peakHeapMb: number;
   modelPeakMb: number;
   retainedMb: number;
@@ -311,7 +314,14 @@ function timedRun(name: string, docsPath: string, model: string): SpeedRow {
   let phase = '';
   let base = 0;
   const peaks = new Map<string, number>();
-  let result: Omit<SpeedRow, 'name' | 'peakHeapMb' | 'modelPeakMb' | 'retainedMb' | 'resultMb'> & { retainedBytes: number; resultBytes: number } | undefined;
+  let result:
+    | (Omit<SpeedRow, 'name' | 'documentsMb' | 'peakHeapMb' | 'modelPeakMb' | 'retainedMb' | 'resultMb'> & {
+        retainedBytes: number;
+        resultBytes: number;
+        documentsBytes: number;
+        outsideHeapBytes: number;
+      })
+    | undefined;
   for (const line of child.stdout.split('\n')) {
     const marker = /^@@phase (\w+) (\d+)/.exec(line);
     if (marker) {
@@ -337,7 +347,8 @@ function timedRun(name: string, docsPath: string, model: string): SpeedRow {
   return {
     name,
     ...result,
-    peakHeapMb: mb(peaks.get('full') ?? 0),
+    documentsMb: mb(result.documentsBytes),
+    peakHeapMb: mb((peaks.get('full') ?? 0) + result.outsideHeapBytes),
     modelPeakMb: mb((peaks.get('full') ?? 0) - (peaks.get('fullBase') ?? 0)),
     retainedMb: mb(result.retainedBytes),
     resultMb: mb(result.resultBytes),
@@ -362,11 +373,11 @@ function speed(): void {
     const path = documentsFile('ml-conferences', allMlConferences);
     rows.push(timedRun('ml-conferences (all)', path, model));
   }
-  console.log('\n## Time and memory (one run per process; peak heap from the GC trace, documents included)');
-  console.log('catalog                 papers   full     (CPU)     +1 paper  peak heap  model peak  retained  result JSON  top  nodes  largest top  largest leaf  Other   moved by +1  suspect labels');
+  console.log('\n## Time and memory (one run per process; documents held as the worker holds them; peak heap from the GC trace, documents included)');
+  console.log('catalog                 papers   full     (CPU)     +1 paper  documents  peak heap  model peak  retained  result JSON  top  nodes  largest top  largest leaf  Other   moved by +1  suspect labels');
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(22)}  ${String(r.papers).padStart(6)}  ${`${(r.fullMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${(r.fullCpuMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${Math.round(r.incrementalMs)} ms`.padStart(8)}  ${`${Math.round(r.peakHeapMb)} MB`.padStart(9)}  ${`${Math.round(r.modelPeakMb)} MB`.padStart(10)}  ${`${Math.round(r.retainedMb)} MB`.padStart(8)}  ${`${r.resultMb.toFixed(1)} MB`.padStart(11)}  ${String(r.topTopics).padStart(3)}  ${String(r.nodes).padStart(5)}  ${pct(r.largestTop).padStart(11)}  ${String(r.largestLeaf).padStart(12)}  ${pct(r.other).padStart(6)}  ${String(r.changedPlacements).padStart(11)}  ${String(r.suspect.length).padStart(14)}`,
+      `${r.name.padEnd(22)}  ${String(r.papers).padStart(6)}  ${`${(r.fullMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${(r.fullCpuMs / 1000).toFixed(2)} s`.padStart(7)}  ${`${Math.round(r.incrementalMs)} ms`.padStart(8)}  ${`${Math.round(r.documentsMb)} MB`.padStart(9)}  ${`${Math.round(r.peakHeapMb)} MB`.padStart(9)}  ${`${Math.round(r.modelPeakMb)} MB`.padStart(10)}  ${`${Math.round(r.retainedMb)} MB`.padStart(8)}  ${`${r.resultMb.toFixed(1)} MB`.padStart(11)}  ${String(r.topTopics).padStart(3)}  ${String(r.nodes).padStart(5)}  ${pct(r.largestTop).padStart(11)}  ${String(r.largestLeaf).padStart(12)}  ${pct(r.other).padStart(6)}  ${String(r.changedPlacements).padStart(11)}  ${String(r.suspect.length).padStart(14)}`,
     );
     if (r.suspect.length > 0) console.log(`        suspect: ${r.suspect.slice(0, 30).join(', ')}${r.suspect.length > 30 ? ', …' : ''}`);
   }

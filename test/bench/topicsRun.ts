@@ -6,6 +6,7 @@
  * peak from the GC trace.
  */
 import { readFileSync } from 'node:fs';
+import { compactDocument } from '../../server/src/node/compactDocument';
 import { collectGarbage } from './gc';
 import { suspectLabels } from './topicsQuality';
 import type { buildTopics as BuildTopics } from '../../server/src/search/topicModel';
@@ -13,10 +14,19 @@ import type { TopicDocument } from '../../server/src/search/topicResult';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundle the parent built, loaded at run time
 const { buildTopics } = require(process.argv[3]) as { buildTopics: typeof BuildTopics };
-const docs = JSON.parse(readFileSync(process.argv[2], 'utf8')) as TopicDocument[];
+/**
+ * The documents as the worker holds them: strings of their own (as a structured clone makes them;
+ * JSON.parse's are slices of the whole file, which they keep in memory) and abstracts as UTF-8
+ * bytes, so the peak heap is the worker's.
+ */
+function readDocuments(path: string): TopicDocument[] {
+  return structuredClone(JSON.parse(readFileSync(path, 'utf8')) as TopicDocument[]).map(compactDocument);
+}
+const docs = readDocuments(process.argv[2]);
 const added = docs.pop() as TopicDocument;
 collectGarbage();
-const heapBefore = process.memoryUsage().heapUsed;
+// The documents' memory: the heap they use (nearly all of it now) and their bytes outside it.
+const { heapUsed: heapBefore, arrayBuffers: outsideHeap } = process.memoryUsage();
 console.log(`@@phase full ${heapBefore}`);
 let started = performance.now();
 let cpu = process.cpuUsage();
@@ -50,6 +60,8 @@ console.log(
     fullCpuMs,
     incrementalMs,
     retainedBytes: retained,
+    documentsBytes: heapBefore + outsideHeap,
+    outsideHeapBytes: outsideHeap,
     resultBytes: json.length,
     topTopics: top.length,
     nodes: result.topics.length,

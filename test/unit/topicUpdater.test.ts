@@ -43,6 +43,30 @@ function recordingModel() {
 
 describe('the topic worker', () => {
   const doc = (key: string, title: string): TopicDocument => ({ key, title });
+  /** What the model reads of a document, as a plain object. */
+  const fields = (d: TopicDocument): TopicDocument => {
+    const plain: TopicDocument = { key: d.key };
+    if (d.title !== undefined) plain.title = d.title;
+    if (d.abstract !== undefined) plain.abstract = d.abstract;
+    if (d.keywords !== undefined) plain.keywords = d.keywords;
+    return plain;
+  };
+
+  test('keeps abstracts as bytes and hands the model the same text, whatever its characters', () => {
+    const { calls, model } = recordingModel();
+    const core = new TopicWorkerCore(() => undefined, model);
+    const abstract = 'Sparse attention — “über” fast: 𝒪(n log n) in β-VAE latents, 3×3 kernels, 稀疏注意力.';
+    core.handle({ type: 'documents', documents: [{ key: 'a', title: 'Sparse Attention', abstract, keywords: ['attention'] }, doc('b', 'Pruning')], removed: [] });
+    core.handle({ type: 'compute', id: 1 });
+    assert.deepEqual(calls[0].docs.map(fields), [{ key: 'a', title: 'Sparse Attention', abstract, keywords: ['attention'] }, doc('b', 'Pruning')]);
+    // Held as UTF-8, not as a string (two bytes a character once one is outside Latin-1).
+    assert.ok(!Object.values(calls[0].docs[0]).includes(abstract));
+    // The same text again is no change.
+    core.handle({ type: 'documents', documents: [{ key: 'a', title: 'Sparse Attention', abstract, keywords: ['attention'] }], removed: [] });
+    core.handle({ type: 'compute', id: 2 });
+    assert.equal(calls.length, 1);
+    core.dispose();
+  });
 
   test('keeps every paper\'s text, runs the model only when one changed, and passes its last result as `previous`', () => {
     const events: TopicWorkerEvent[] = [];
@@ -65,7 +89,7 @@ describe('the topic worker', () => {
     core.handle({ type: 'documents', documents: [doc('a', 'Camera Pose Estimation'), doc('c', 'Dynamic Gaussian Splatting')], removed: ['b'] });
     core.handle({ type: 'compute', id: 3 });
     assert.equal(calls.length, 2);
-    assert.deepEqual(calls[1].docs, [doc('a', 'Camera Pose Estimation'), doc('c', 'Dynamic Gaussian Splatting')]);
+    assert.deepEqual(calls[1].docs.map(fields), [doc('a', 'Camera Pose Estimation'), doc('c', 'Dynamic Gaussian Splatting')]);
     assert.deepEqual(calls[1].previous?.placements.map((p) => p.key), ['a', 'b']);
     core.dispose();
   });

@@ -1,15 +1,17 @@
 /**
  * The topic worker: runs the topic model on its own thread (bundled as dist/topicWorker.js), so the
  * main thread only hands over papers' texts and reads results, in slices. It keeps every paper's
- * `TopicDocument` (the main thread sends only those that changed), the last result (the model's
- * `previous`, for stable topics) and the topics cache. `TopicWorkerCore` is the whole logic; it
- * runs in-process when the bundle is missing (tests through tsx).
+ * `TopicDocument` (the main thread sends only those that changed; abstracts as UTF-8 bytes,
+ * compactDocument.ts), the last result (the model's `previous`, for stable topics) and the topics
+ * cache. `TopicWorkerCore` is the whole logic; it runs in-process when the bundle is missing
+ * (tests through tsx).
  */
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { packTopics, TopicIndex } from '../search/topicIndex';
 import { buildTopics } from '../search/topicModel';
 import type { TopicDocument, TopicResult } from '../search/topicResult';
 import { ownBytes } from './catalogCache';
+import { compactDocument } from './compactDocument';
 import { readTopicCache, writeTopicCache } from './topicCache';
 
 export type TopicWorkerRequest =
@@ -70,7 +72,7 @@ export class TopicWorkerCore {
         for (const key of request.removed) this.changed = this.documents.delete(key) || this.changed;
         for (const doc of request.documents) {
           if (!sameDocument(this.documents.get(doc.key), doc)) this.changed = true;
-          this.documents.set(doc.key, doc);
+          this.documents.set(doc.key, compactDocument(doc));
         }
         return;
       case 'compute':

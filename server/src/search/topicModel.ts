@@ -686,8 +686,9 @@ function textsOf(catalog: Catalog, node: TopicNode): TopicTexts {
   let abstracts = node.depth === 0 ? 0 : LABEL_ABSTRACTS;
   for (const r of rows) {
     if (abstracts >= LABEL_ABSTRACTS) break;
-    if (docs[r].abstract) {
-      texts.push(docs[r].abstract as string);
+    const abstract = docs[r].abstract;
+    if (abstract) {
+      texts.push(abstract);
       abstracts++;
     }
   }

@@ -249,12 +249,16 @@ export function tokenizeInto(text: string, weight: number, words: WordTable, out
   out.push(-1, weight);
 }
 
-/** All fields of a document: title, keywords (each its own phrase run), abstract. */
+/**
+ * All fields of a document: title, keywords (each its own phrase run), abstract. The abstract is
+ * read once: the topic worker's documents decode it on every read (node/compactDocument.ts).
+ */
 export function tokenizeDocument(doc: TopicDocument, words: WordTable, out: TokenBuffer): void {
   out.clear();
   if (doc.title) tokenizeInto(doc.title, TITLE_WEIGHT, words, out);
   for (const keyword of doc.keywords ?? []) tokenizeInto(keyword, KEYWORD_WEIGHT, words, out);
-  if (doc.abstract) tokenizeInto(doc.abstract, 1, words, out);
+  const abstract = doc.abstract;
+  if (abstract) tokenizeInto(abstract, 1, words, out);
 }
 
 /** Word ids of many documents' fields in one pair of arrays: document i is `ids[offsets[i]..offsets[i + 1]]`. */
