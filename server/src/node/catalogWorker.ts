@@ -21,6 +21,7 @@ import { AbstractSpills, SpillReader } from './abstractSpill';
 import { CacheRows } from './cacheRows';
 import { CatalogFiles, CHUNK_BYTES } from './catalogFiles';
 import { DiskFile } from './fileVersion';
+import { runInBackground } from './threadPriority';
 import { MAX_FILE_BYTES } from './files';
 
 export type WorkerRequest =
@@ -574,6 +575,7 @@ function collectGarbage(): void {
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
+  runInBackground();
   const core = new CatalogWorkerCore((event, transfer) => port.postMessage(event, transfer));
   port.on('message', (request: WorkerRequest) => core.handle(request));
 }
