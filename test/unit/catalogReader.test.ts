@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
-import { threadNiceValues } from './threadNice';
+import { backgroundThreads, threadNiceValues } from './threadNice';
 import fc from 'fast-check';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { AbstractBlock, abstractOf, type Paper } from '../../server/src/catalog/paper';
@@ -259,7 +259,7 @@ describe('the catalog workers (the built bundle)', () => {
         await provisionalLogged;
         const foundBeforeRead = model.search('study 3999 muller', 5).map((hit) => hit.key);
         const nice = threadNiceValues();
-        if (nice) assert.deepEqual({ main: nice.main, workers: nice.others.filter((n) => n === 10).length > 0 }, { main: 0, workers: true }, 'the workers yield the cores to the main thread');
+        if (nice) assert.ok((backgroundThreads() ?? 0) > 0, `the workers yield the cores to the main thread: nice values ${JSON.stringify(nice)}`);
         const read = await reading;
         assert.equal(read.kind, 'full');
         await reader.flush();

@@ -15,7 +15,8 @@ export function threadNiceValues(): { main: number; others: number[] } | undefin
   return { main: niceOf(String(process.pid)), others: others.map(niceOf) };
 }
 
-/** How many threads of this process run in the background (the workers' nice value). */
+/** How many threads of this process run in the background: 10 nicer than the main thread (19 at most). */
 export function backgroundThreads(): number | undefined {
-  return threadNiceValues()?.others.filter((nice) => nice === 10).length;
+  const nice = threadNiceValues();
+  return nice?.others.filter((n) => n === Math.min(19, nice.main + 10)).length;
 }

@@ -5,10 +5,10 @@
  * Linux keeps a nice value per thread, set through the thread's id; elsewhere nothing changes.
  */
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 
-/** The workers' nice value (0 is the default, 19 the lowest priority). */
+/** How much nicer the workers are than the server (nice values go from -20 to 19, the lowest priority). */
 export const BACKGROUND_NICE = 10;
 
 /** Lowers the calling worker thread's priority; the main thread (the in-process fallback) keeps its own. */
@@ -16,7 +16,7 @@ export function runInBackground(): void {
   if (isMainThread) return;
   try {
     const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (threadId > 0) setPriority(threadId, BACKGROUND_NICE);
+    if (threadId > 0) setPriority(threadId, Math.min(19, getPriority(threadId) + BACKGROUND_NICE));
   } catch {
     // Not Linux, or not allowed: the thread shares the cores as before.
   }
