@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, mock, test } from 'node:test';
+import { backgroundThreads, threadNiceValues } from './threadNice';
 import fc from 'fast-check';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { AbstractBlock, abstractOf, type Paper } from '../../server/src/catalog/paper';
@@ -43,11 +44,11 @@ describe('abstracts counted by the catalog worker', () => {
     assert.deepEqual(index.search('nothing', 5), []);
   });
 
-  for (const spilled of [false, true]) {
-  test(`a whole read through the worker${spilled ? ', abstracts spilled to a file and counted as read back from it' : ''}: the counts arrive after the papers (some before the update is queued), and search answers as if the text was indexed`, async () => {
+  for (const [spilled, chunked] of [[false, false], [true, false], [true, true]]) {
+  test(`a whole read through the worker${spilled ? ', abstracts spilled to a file and counted as read back from it' : ''}${chunked ? ', the file read in chunks' : ''}: the counts arrive after the papers (some before the update is queued), and search answers as if the text was indexed`, async () => {
     const text = bigCatalog();
     const path = join(dir, 'big.bib');
-    const spill = spilled ? { cacheDir: mkdtempSync(join(dir, 'counted-spill-')), spillMinBytes: 1 } : { cacheDir: undefined };
+    const spill = spilled ? { cacheDir: mkdtempSync(join(dir, 'counted-spill-')), spillMinBytes: 1, ...(chunked ? { chunkedMinBytes: 1, chunkBytes: 4096 } : {}) } : { cacheDir: undefined };
     writeFileSync(path, text);
     const uri = 'file:///big.bib';
     const model = new WorkspaceModel();
@@ -257,6 +258,8 @@ describe('the catalog workers (the built bundle)', () => {
         const reading = reader.readFile(uri, path);
         await provisionalLogged;
         const foundBeforeRead = model.search('study 3999 muller', 5).map((hit) => hit.key);
+        const nice = threadNiceValues();
+        if (nice) assert.ok((backgroundThreads() ?? 0) > 0, `the workers yield the cores to the main thread: nice values ${JSON.stringify(nice)}`);
         const read = await reading;
         assert.equal(read.kind, 'full');
         await reader.flush();

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { backgroundThreads, threadNiceValues } from './threadNice';
 import { buildTopics } from '../../server/src/search/topicModel';
 import type { TopicDocument, TopicResult } from '../../server/src/search/topicResult';
 import { readTopicCache, topicCacheFileOf, writeTopicCache } from '../../server/src/node/topicCache';
@@ -331,9 +332,12 @@ describe('the topic worker (the built bundle)', () => {
     const model = new WorkspaceModel();
     model.setCatalog(demoUri, demo);
     const updater = new TopicUpdater(model, { log: () => undefined, topicsChanged: () => undefined, indexing: () => false }, { cacheDir, server: 'test', workspace: 'w', workerPath, delayMs: 1, retireAfterMs: 200 });
+    const background = backgroundThreads() ?? 0;
     updater.catalogChanged();
     await until(() => !model.topics.computing, 'topics');
     assert.equal(model.topics.current?.size, 64);
+    const nice = threadNiceValues();
+    if (nice) assert.equal((backgroundThreads() ?? 0) - background, 1, `the topic worker yields the cores to the main thread: nice values ${JSON.stringify(nice)}`);
     await until(() => !updater.workerRunning, 'the worker stopped');
     assert.ok(existsSync(topicCacheFileOf(cacheDir, 'w')), 'the cache written as it stopped');
     const before = model.topics.current;

@@ -14,6 +14,7 @@ import { BIBTEX_KEY_PUNCTUATION, shownCharacter, uncitableBibtexKeyCharacter } f
 import { latexToUnicode } from './latex';
 import { parseNames } from './names';
 import type { Paper } from './paper';
+import { detached } from '../core/strings';
 import { arxivFromDoi, arxivFromUrl, normalizeDoi, splitKeywords } from './identifiers';
 import { splitFileField } from './attachments';
 
@@ -227,8 +228,181 @@ export function readerFailure(error: unknown): Problem {
   };
 }
 
+/**
+ * A big file read a chunk at a time, so that its whole text never exists at once (176 MB of UTF-8
+ * at 100,000 papers are 341 MB as a string, and the whole file's entries came on top). The caller
+ * cuts the file before lines that start an entry (`@type{` or `@type(`); each chunk's text runs on
+ * to the end of the next chunk's first `@type{`, and the reader stops at the cut, so every check
+ * that looks at the next entry's start sees what a whole read sees. The chunks share what a whole
+ * read shares: @string macros, the macro expansion budget, the first entry of each key (duplicates
+ * are reported after every chunk's problems, as a whole read reports them) and the line numbers.
+ *
+ * Inheritance (crossref, xdata) takes a parent from anywhere in the file: one in this chunk or kept
+ * already is used as it is; one in an earlier chunk the caller reads again alone (`earlier`, with
+ * the macros defined before it); a child whose parent is not read yet waits, its paper held by the
+ * caller (`deferred`) until `finish` gives it (then without the parents the file does not have).
+ *
+ * Whatever a chunk cannot read as the whole file would, `read` answers undefined and the caller
+ * reads the file whole: an item read past the cut (a balanced @comment holding entries), an
+ * @comment or @preamble not closed before the cut, or a macro expansion cut short by the budget in
+ * a file with inheritance (a parent read again would have its own budget).
+ */
+export class BibtexChunkReader {
+  private macros = new Map<string, string>(Object.entries(MONTHS));
+  private readonly shared: ChunkShared;
+  private readonly problems: Problem[] = [];
+  private line = 0;
+  /** Papers read so far (their number in the file). */
+  private count = 0;
+  /** Children waiting for a parent not read yet: their number in the file, entry and place. */
+  private readonly waiting: { index: number; entry: RawEntry; range: Range; keyRange: Range }[] = [];
+  /** Every key some entry inherits from (lower case). */
+  private readonly inheritedKeys = new Set<string>();
+
+  /** `earlier(lower)`: the first entry of an earlier chunk with that lower-case key, read again alone; undefined when there is none. */
+  constructor(
+    private readonly uri: string,
+    earlier: (lowerKey: string) => BibtexParent | undefined,
+  ) {
+    const kept = new Map<string, BibtexParent | undefined>();
+    this.shared = {
+      firstKeys: new Map(),
+      firstKeyRanges: [],
+      duplicates: [],
+      budget: MACRO_EXPANSION_MAX,
+      parentOf: (lower, local) => {
+        if (kept.has(lower)) return kept.get(lower);
+        const parent = earlier(lower) ?? local.get(lower);
+        if (parent === undefined) return 'unseen';
+        kept.set(lower, detachedEntry(parent));
+        return kept.get(lower);
+      },
+      kept,
+    };
+  }
+
+  /**
+   * The entries of `text` that start before `end` (`text` past `end`: the next chunk's first entry
+   * head, or nothing for the last chunk). Offsets in the details are into `text`; `entries` are all
+   * entries (papers and @xdata) with their lower-case keys, for `earlier`; `deferred`: the papers,
+   * by number in the file, that `finish` gives again with what they inherit.
+   */
+  read(text: string, end: number): ChunkDetails | undefined {
+    const reader = new BibtexReader(text, this.uri, { base: { line: this.line, character: 0 }, macros: this.macros, parents: new Map() }, { end, shared: this.shared });
+    let details: BibtexDetails;
+    try {
+      details = reader.readDetailed();
+    } catch {
+      return undefined; // a bug: the whole read reports it as a whole read would
+    }
+    if (reader.overran) return undefined;
+    const deferred: number[] = [];
+    for (const wait of reader.waiting) {
+      deferred.push(this.count + wait.index);
+      this.waiting.push({ ...wait, index: this.count + wait.index });
+    }
+    this.count += details.result.papers.length;
+    for (const key of details.inheritedKeys) this.inheritedKeys.add(key);
+    this.problems.push(...details.result.problems);
+    this.macros = reader.definedMacros();
+    for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) this.line++;
+    const entries = reader.entryList().map((e) => ({ lowerKey: e.key.toLowerCase(), start: e.start, end: e.end }));
+    return { papers: details.result.papers, deferred, entries, paperSpans: details.paperSpans, otherSpans: details.otherSpans, macroDefinitions: details.macroDefinitions };
+  }
+
+  /**
+   * Once every chunk is read: every problem of the file in a whole read's order (the chunks' own,
+   * then duplicate keys), the deferred papers by number, and what a whole read keeps for edits
+   * (the keys inherited from, and their entries). Undefined: read the file whole (see the top).
+   */
+  finish(): { problems: Problem[]; deferred: Map<number, Paper>; inheritedKeys: Set<string>; parents: Map<string, BibtexParent> } | undefined {
+    const problems = [...this.problems, ...this.shared.duplicates];
+    if (this.inheritedKeys.size > 0 && problems.some((p) => p.code === 'catalog.macro-expansion')) return undefined;
+    const settled = (lower: string, local: ReadonlyMap<string, RawEntry>) => {
+      const parent = this.shared.parentOf(lower, local);
+      return parent === 'unseen' ? undefined : parent;
+    };
+    const none = new Map<string, RawEntry>();
+    const deferred = new Map<number, Paper>();
+    for (const { index, entry, range, keyRange } of this.waiting) {
+      const parents = new Map<string, RawEntry>();
+      collectParents(entry, parents, (lower) => settled(lower, none));
+      const lines = { range: (from: number) => (from === entry.start ? range : keyRange) };
+      deferred.set(index, toPaper(entry, inherit(entry, parents), entry.plain, this.uri, lines));
+    }
+    const parents = new Map<string, BibtexParent>();
+    for (const lower of this.inheritedKeys) {
+      const parent = settled(lower, none);
+      if (parent) parents.set(lower, parent);
+    }
+    return { problems, deferred, inheritedKeys: this.inheritedKeys, parents };
+  }
+}
+
+export interface ChunkDetails extends Omit<BibtexDetails, 'result' | 'inheritedKeys' | 'parents'> {
+  papers: Paper[];
+  deferred: number[];
+  entries: { lowerKey: string; start: number; end: number }[];
+}
+
+/** What the chunks of one file share (see BibtexChunkReader). */
+interface ChunkShared {
+  /** The first entry of each key so far: its number in `firstKeyRanges`, four numbers each (line, character, line, character). */
+  firstKeys: Map<string, number>;
+  firstKeyRanges: number[];
+  duplicates: Problem[];
+  /** What macros may still add to the file's values (see BibtexReader.expansionBudget). */
+  budget: number;
+  /** The parent with this lower-case key: kept, read again from an earlier chunk, this chunk's (`local`), or 'unseen' yet (undefined: none). */
+  parentOf(lowerKey: string, local: ReadonlyMap<string, RawEntry>): RawEntry | 'unseen' | undefined;
+  kept: Map<string, RawEntry | undefined>;
+}
+
+/** An entry whose strings are of their own (not slices of a chunk's text). */
+function detachedEntry(entry: RawEntry): RawEntry {
+  const fields = new Map<string, string>();
+  for (const [name, value] of entry.fields) fields.set(detached(name), detached(value));
+  return { ...entry, type: detached(entry.type), key: detached(entry.key), fields, plain: new Set([...entry.plain].map(detached)) };
+}
+
+/** The keys `entry` inherits from, as written (crossref and xdata). */
+function parentKeys(entry: RawEntry): string[] {
+  return [...(entry.fields.get('xdata')?.split(',') ?? []), entry.fields.get('crossref') ?? ''].map((k) => k.trim()).filter(Boolean);
+}
+
+/**
+ * Every entry `entry` may inherit from, through parents' parents, into `out` by lower-case key;
+ * false when one is 'unseen' yet. A superset of what `inherit` walks (it stops cycles and depth itself).
+ */
+function collectParents(entry: RawEntry, out: Map<string, RawEntry>, parentOf: (lowerKey: string) => RawEntry | 'unseen' | undefined): boolean {
+  for (const key of parentKeys(entry)) {
+    const lower = key.toLowerCase();
+    if (out.has(lower)) continue;
+    const parent = parentOf(lower);
+    if (parent === 'unseen') return false;
+    if (!parent) continue;
+    out.set(lower, parent);
+    if ((parent.fields.has('crossref') || parent.fields.has('xdata')) && !collectParents(parent, out, parentOf)) return false;
+  }
+  return true;
+}
+
+/** The first entry of `text` read alone with `macros` (a parent read again from disk), or undefined. */
+export function readEntryAlone(text: string, uri: string, macros: ReadonlyMap<string, string>): BibtexParent | undefined {
+  const reader = new BibtexReader(text, uri, { base: { line: 0, character: 0 }, macros, parents: new Map() });
+  try {
+    reader.read();
+  } catch {
+    return undefined;
+  }
+  return reader.entryList()[0];
+}
+
 class BibtexReader {
   private i = 0;
+  /** In a chunk: the reader stops at `end` (see BibtexChunkReader); whether an item ran past it. */
+  private readonly end: number;
+  overran = false;
   private readonly macros: Map<string, string>;
   private readonly entries: RawEntry[] = [];
   private readonly otherSpans: { start: number; end: number }[] = [];
@@ -252,10 +426,20 @@ class BibtexReader {
     private readonly text: string,
     private readonly uri: string,
     private readonly context?: StretchContext,
+    private readonly chunk?: { end: number; shared: ChunkShared },
   ) {
     this.macros = new Map<string, string>([...Object.entries(MONTHS), ...(context?.macros ?? [])]);
-    this.valueLimit = Math.min(MACRO_EXPANSION_FACTOR * text.length + MACRO_EXPANSION_MIN, MACRO_EXPANSION_MAX);
-    this.expansionBudget = this.valueLimit;
+    // A chunked file is big: 16 times its length is past the maximum (see BibtexChunkReader's caller).
+    this.valueLimit = chunk ? MACRO_EXPANSION_MAX : Math.min(MACRO_EXPANSION_FACTOR * text.length + MACRO_EXPANSION_MIN, MACRO_EXPANSION_MAX);
+    this.expansionBudget = chunk ? chunk.shared.budget : this.valueLimit;
+    this.end = chunk ? chunk.end : text.length;
+  }
+
+  /** The macros known after this text (a chunk's, for the next chunk), as strings of their own. */
+  definedMacros(): Map<string, string> {
+    const macros = new Map<string, string>();
+    for (const [name, value] of this.macros) macros.set(detached(name), detached(value));
+    return macros;
   }
 
   private get lineIndex(): LineIndex {
@@ -292,7 +476,7 @@ class BibtexReader {
     const text = this.text;
     while (true) {
       const at = text.indexOf('@', this.i);
-      if (at < 0) break;
+      if (at < 0 || at >= this.end) break;
       this.i = at;
       if (this.inCommentLine(at)) {
         // `% @article{...` is a commented-out entry: Zotero, JabRef and biber skip it, so do we.
@@ -309,6 +493,8 @@ class BibtexReader {
         this.otherSpans.push({ start: at, end: this.i });
       }
     }
+    if (this.i > this.end) this.overran = true;
+    if (this.chunk) this.chunk.shared.budget = this.expansionBudget;
     return { uri: this.uri, papers: this.buildPapers(), problems: this.problems };
   }
 
@@ -441,6 +627,8 @@ class BibtexReader {
         return;
       }
     }
+    // A chunk cannot tell whether the rest of the file closes it.
+    if (this.end < text.length) this.overran = true;
     throw new EntryError(
       'catalog.parse-error',
       `This @${type} is not closed: its braces do not balance up to the end of the file (an escaped \\{ still counts in BibTeX). LitNotes skips it up to the next line starting with '@'.`,
@@ -661,6 +849,7 @@ class BibtexReader {
   }
 
   private buildPapers(): Paper[] {
+    if (this.chunk) return this.buildChunkPapers(this.chunk.shared);
     const byKey = new Map<string, RawEntry>();
     for (const entry of this.entries) {
       const first = byKey.get(entry.key);
@@ -683,6 +872,59 @@ class BibtexReader {
       papers.push(toPaper(entry, fields, entry.plain, this.uri, this.lineIndex));
     }
     return papers;
+  }
+
+  /** A chunk's papers, with duplicates of earlier chunks' keys and parents from anywhere (see BibtexChunkReader). */
+  private buildChunkPapers(shared: ChunkShared): Paper[] {
+    const papers: Paper[] = [];
+    const ranges = shared.firstKeyRanges;
+    const local = new Map<string, RawEntry>();
+    for (const entry of this.entries) {
+      // Kept for the whole file (and by the caller): a string of its own, not a slice of the chunk.
+      entry.key = detached(entry.key);
+      const lower = entry.key.toLowerCase();
+      if (!local.has(lower)) local.set(lower, entry);
+    }
+    for (const entry of this.entries) {
+      const first = shared.firstKeys.get(entry.key);
+      const range = this.lineIndex.range(entry.keyStart, entry.keyEnd);
+      if (first === undefined) {
+        shared.firstKeys.set(entry.key, ranges.length);
+        ranges.push(range.start.line, range.start.character, range.end.line, range.end.character);
+      } else {
+        const firstRange = { start: { line: ranges[first], character: ranges[first + 1] }, end: { line: ranges[first + 2], character: ranges[first + 3] } };
+        shared.duplicates.push({
+          code: 'catalog.duplicate-key',
+          message: `Duplicate key '${entry.key}': an entry on line ${firstRange.start.line + 1} of this file has the same key; rename one of them.`,
+          range,
+          related: [{ location: { uri: this.uri, range: firstRange }, message: `First definition of '${entry.key}'` }],
+        });
+      }
+    }
+    for (const entry of this.entries) {
+      if (entry.type === 'xdata') continue;
+      if (!entry.fields.has('crossref') && !entry.fields.has('xdata')) {
+        papers.push(toPaper(entry, entry.fields, entry.plain, this.uri, this.lineIndex));
+        continue;
+      }
+      const parents = new Map<string, RawEntry>();
+      if (collectParents(entry, parents, (lower) => shared.parentOf(lower, local))) {
+        papers.push(toPaper(entry, inherit(entry, parents), entry.plain, this.uri, this.lineIndex));
+        continue;
+      }
+      // A parent later in the file: the paper is made again at the end (this one holds its place).
+      const waiting = detachedEntry(entry);
+      this.waiting.push({ index: papers.length, entry: waiting, range: this.lineIndex.range(entry.start, entry.end), keyRange: this.lineIndex.range(entry.keyStart, entry.keyEnd) });
+      papers.push(toPaper(entry, entry.fields, entry.plain, this.uri, this.lineIndex));
+    }
+    return papers;
+  }
+
+  /** Children of this chunk waiting for a parent later in the file (see BibtexChunkReader). */
+  readonly waiting: { index: number; entry: RawEntry; range: Range; keyRange: Range }[] = [];
+
+  entryList(): readonly RawEntry[] {
+    return this.entries;
   }
 }
 
@@ -724,7 +966,7 @@ function inherit(entry: RawEntry, byLowerKey: Map<string, RawEntry>, seen = new 
   return fields;
 }
 
-function toPaper(entry: RawEntry, fields: Map<string, string>, plain: ReadonlySet<string>, uri: string, lines: LineIndex): Paper {
+function toPaper(entry: RawEntry, fields: Map<string, string>, plain: ReadonlySet<string>, uri: string, lines: Pick<LineIndex, 'range'>): Paper {
   const get = (name: string): string | undefined => {
     const raw = fields.get(name);
     if (raw === undefined) return undefined;

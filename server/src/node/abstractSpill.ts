@@ -75,6 +75,14 @@ export class AbstractSpills {
     return file;
   }
 
+  /** A file `start` gave for a read that was given up (read again another way): no reader will ask for it. */
+  discard(uri: string, file: SpillFile): void {
+    file.close();
+    removeSpill(file.path);
+    const files = this.files.get(uri);
+    if (files?.includes(file.path)) files.splice(files.indexOf(file.path), 1);
+  }
+
   forget(uri: string): void {
     for (const file of this.files.get(uri) ?? []) removeSpill(file);
     this.files.delete(uri);

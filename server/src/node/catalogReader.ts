@@ -65,7 +65,7 @@ export class CatalogReader {
   private skimsInProgress = 0;
   private skimmerIdle: NodeJS.Timeout | undefined;
   private readonly workerPath: string | undefined;
-  private readonly options: { cacheDir: string | undefined; server: string; spillMinBytes?: number };
+  private readonly options: { cacheDir: string | undefined; server: string; spillMinBytes?: number; chunkBytes?: number; chunkedMinBytes?: number };
   /** Per spill file the worker wrote abstracts to (see abstractSpill.ts): its reader. Deleted on dispose. */
   private readonly spillReaders = new Map<string, SpillReader>();
   private readonly flushed: (() => void)[] = [];
@@ -82,10 +82,11 @@ export class CatalogReader {
 
   constructor(
     private readonly host: CatalogReaderHost,
-    options: { cacheDir: string | undefined; server: string; workerPath?: string; spillMinBytes?: number },
+    /** `chunkBytes`, `chunkedMinBytes`: see catalogWorker.ts (tests make them small). */
+    options: { cacheDir: string | undefined; server: string; workerPath?: string; spillMinBytes?: number; chunkBytes?: number; chunkedMinBytes?: number },
   ) {
     const workerPath = options.workerPath ?? path.join(__dirname, 'catalogWorker.js');
-    this.options = { cacheDir: options.cacheDir, server: options.server, spillMinBytes: options.spillMinBytes };
+    this.options = { cacheDir: options.cacheDir, server: options.server, spillMinBytes: options.spillMinBytes, chunkBytes: options.chunkBytes, chunkedMinBytes: options.chunkedMinBytes };
     if (existsSync(workerPath)) {
       this.workerPath = workerPath;
       this.worker = this.startWorker(workerPath);

@@ -19,13 +19,14 @@ import { provisionalRow, type ProvisionalRow } from '../service/provisionalPaper
 import { encodedRow, pieceBytes, readCachePieces, writeCacheSteps, type CatalogStat, type PieceBytes } from './catalogCache';
 import { AbstractSpills, SpillReader } from './abstractSpill';
 import { CacheRows } from './cacheRows';
-import { CatalogFiles } from './catalogFiles';
+import { CatalogFiles, CHUNK_BYTES } from './catalogFiles';
 import { DiskFile } from './fileVersion';
+import { runInBackground } from './threadPriority';
 import { MAX_FILE_BYTES } from './files';
 
 export type WorkerRequest =
   /** `spillMinBytes`: whole reads from this size on spill their abstracts to `cacheDir` (see abstractSpill.ts). */
-  | { type: 'configure'; cacheDir: string | undefined; server: string; spillMinBytes?: number }
+  | { type: 'configure'; cacheDir: string | undefined; server: string; spillMinBytes?: number; chunkBytes?: number; chunkedMinBytes?: number }
   | { type: 'readFile'; id: number; uri: string; path: string; full?: boolean }
   /** An editor's text, in UTF-8 (see utf8InTurns.ts). */
   | { type: 'readText'; id: number; uri: string; bytes: Uint8Array; full?: boolean }
@@ -90,6 +91,11 @@ const CACHE_WRITE_DELAY_MS = 1000;
 const EDITED_CACHE_WRITE_DELAY_MS = 5000;
 /** A whole read from this size on writes its abstracts to a spill file instead of sending them. */
 export const SPILL_MIN_BYTES = 4 * 2 ** 20;
+/**
+ * A first read of a BibTeX file from this size on goes a chunk at a time (see BibtexChunkReader). At
+ * this size macros may expand values to the most they may ever reach (the chunks rely on it).
+ */
+export const CHUNKED_MIN_BYTES = 16 * 2 ** 20;
 /** A whole read of a file bigger than this is followed by a full garbage collection. */
 const BIG_READ_BYTES = 20_000_000;
 /** A cache write of more rows than this is followed by one too. */
@@ -101,6 +107,9 @@ export class CatalogWorkerCore {
   private server = 'dev';
   private spills: AbstractSpills | undefined;
   private spillMinBytes = SPILL_MIN_BYTES;
+  /** How big a chunk of a file read in chunks is (tests make it small). */
+  private chunkBytes = CHUNK_BYTES;
+  private chunkedMinBytes = CHUNKED_MIN_BYTES;
   /** Per URI: the cache rows of its papers in file order, encoded (strings of their own, no slices of the text). */
   private readonly rows = new CacheRows(() => this.server);
 
@@ -126,6 +135,8 @@ export class CatalogWorkerCore {
         this.spills?.dispose();
         this.spills = request.cacheDir ? new AbstractSpills(request.cacheDir) : undefined;
         this.spillMinBytes = request.spillMinBytes ?? SPILL_MIN_BYTES;
+        this.chunkBytes = request.chunkBytes ?? CHUNK_BYTES;
+        this.chunkedMinBytes = request.chunkedMinBytes ?? CHUNKED_MIN_BYTES;
         return;
       case 'forget':
         this.counting.get(request.uri)?.stop();
@@ -196,8 +207,9 @@ export class CatalogWorkerCore {
       if (stat.size > MAX_FILE_BYTES) {
         throw new Error(`the file is ${Math.round(stat.size / 2 ** 20)} MB, larger than the ${MAX_FILE_BYTES / 2 ** 20} MB LitNotes reads; split it or exclude it with litnotes.exclude`);
       }
-      const bytes = !full && this.files.hasChecksums(uri) ? file : file.read(0, file.length);
-      const outcome = this.read(id, uri, bytes, full);
+      // A first or forced read of a big BibTeX file goes a chunk at a time (see BibtexChunkReader).
+      const chunked = (full || !this.files.has(uri)) && stat.size >= this.chunkedMinBytes && catalogFormatOf(uri) === 'bibtex' ? this.readInChunks(id, uri, file) : undefined;
+      const outcome = chunked || this.read(id, uri, chunked === undefined && !full && this.files.hasChecksums(uri) ? file : file.read(0, file.length), full || chunked === false);
       if ((outcome.kind === 'full' || outcome.kind === 'delta') && stat.size >= PROVISIONAL_MIN_BYTES) {
         this.writeCacheSoon(uri, filePath, stat, outcome.kind === 'full' ? CACHE_WRITE_DELAY_MS : EDITED_CACHE_WRITE_DELAY_MS);
       }
@@ -224,26 +236,99 @@ export class CatalogWorkerCore {
     for (let i = 0; i < papers.length; i += BATCH) {
       const { columns, abstracts, abstractEnds } = batchBytes(papers.slice(i, i + BATCH));
       const at = spill?.append(abstracts);
-      const transfer = [columns.cells.buffer as ArrayBuffer, columns.text.buffer as ArrayBuffer, columns.ends.buffer as ArrayBuffer, abstractEnds.buffer as ArrayBuffer];
-      if (spill && at !== undefined) {
-        spilled.push({ at, ends: abstractEnds.slice() });
-        this.post({ type: 'papers', id, columns, abstracts: new Uint8Array(0), abstractEnds, spilled: { path: spill.path, at } }, transfer);
-      } else {
-        this.post({ type: 'papers', id, columns, abstracts, abstractEnds }, [...transfer, abstracts.buffer as ArrayBuffer]);
-      }
+      if (spill && at !== undefined) spilled.push({ at, ends: abstractEnds.slice() });
+      this.postBatch(id, { columns, abstracts, abstractEnds }, spill && at !== undefined ? { path: spill.path, at } : undefined);
     }
     spill?.close();
-    const big = bytes.length > BIG_READ_BYTES;
     const count = papers.length;
     const toCount: AbstractTexts =
       count <= COUNTED_READ_PAPERS ? noAbstracts : spill && spilled.length * BATCH >= count ? abstractsOfSpill(spill.path, spilled, count) : abstractsOfPapers(papers);
+    this.countAfterDone(id, uri, toCount, bytes.length > BIG_READ_BYTES, spilled.length > 0);
+    return { kind: 'full', problems, blank: reading.blank, papers: count };
+  }
+
+  private postBatch(id: number, { columns, abstracts, abstractEnds }: ReturnType<typeof batchBytes>, spilled: { path: string; at: number } | undefined): void {
+    const transfer = [columns.cells.buffer as ArrayBuffer, columns.text.buffer as ArrayBuffer, columns.ends.buffer as ArrayBuffer, abstractEnds.buffer as ArrayBuffer];
+    if (spilled) this.post({ type: 'papers', id, columns, abstracts: new Uint8Array(0), abstractEnds, spilled }, transfer);
+    else this.post({ type: 'papers', id, columns, abstracts, abstractEnds }, [...transfer, abstracts.buffer as ArrayBuffer]);
+  }
+
+  private countAfterDone(id: number, uri: string, toCount: AbstractTexts, big: boolean, spilled: boolean): void {
     // Counting from the spill file lets the read's text and papers go (at 100k papers, 550 MB of
     // this thread's heap, the text two bytes a character) before counting, not after it. Read back
     // a batch at a time: kept as bytes instead, they stayed in the allocator after counting (RSS).
-    if (big && toCount.count > 0 && spilled.length > 0) this.collectGarbageSoon();
+    if (big && toCount.count > 0 && spilled) this.collectGarbageSoon();
     // A small read gets its last (empty) count at once: the main thread waits for no counts then.
     this.afterDone = () => this.countAbstracts(id, uri, toCount, big);
-    return { kind: 'full', problems, blank: reading.blank, papers: count };
+  }
+
+  /**
+   * A whole read of a big BibTeX file a chunk at a time (see BibtexChunkReader): each chunk's papers
+   * become batches (columns, abstracts in the spill file) and cache rows before the next chunk is
+   * read, so neither the file's text nor all its papers are ever in memory. The batches go out once
+   * the file is read: only then is it known that it need not be read whole after all (undefined).
+   * It needs a spill file for the abstracts, which are counted from there.
+   */
+  private readInChunks(id: number, uri: string, file: DiskFile): ReadOutcome | false | undefined {
+    const spill = this.spills?.start(uri);
+    if (!spill) return undefined;
+    this.counting.get(uri)?.stop();
+    const rows: string[] = [];
+    const batches: { bytes: ReturnType<typeof batchBytes>; at: number | undefined }[] = [];
+    // Papers not in a batch yet, from number `pendingFrom` on; `waiting`: those made again at the end.
+    let pending: Paper[] = [];
+    let pendingFrom = 0;
+    const waiting = new Set<number>();
+    // Batches of BATCH papers whatever the chunks (abstractsOfSpill finds a paper's batch by its number).
+    const makeBatches = (all: boolean) => {
+      let firstWaiting = Infinity;
+      for (const index of waiting) firstWaiting = Math.min(firstWaiting, index);
+      let i = 0;
+      for (; i + BATCH <= pending.length && pendingFrom + i + BATCH <= firstWaiting; i += BATCH) add(pending.slice(i, i + BATCH));
+      if (all && i < pending.length) add(pending.slice(i));
+      pending = all ? [] : pending.slice(i);
+      pendingFrom += i;
+    };
+    const add = (papers: readonly Paper[]) => {
+      const bytes = batchBytes(papers);
+      const at = spill.append(bytes.abstracts);
+      // In the file now: kept until the batch goes out, they were 130 MB at 100,000 papers.
+      if (at !== undefined) bytes.abstracts = new Uint8Array(0);
+      batches.push({ bytes, at });
+    };
+    const reading = this.files.readInChunks(
+      uri,
+      file,
+      (papers, deferred) => {
+        for (const paper of papers) rows.push(encodedRow(provisionalRow(paper)));
+        for (const index of deferred) waiting.add(index);
+        pending = pending.length > 0 ? pending.concat(papers) : papers;
+        makeBatches(false);
+      },
+      (index, paper) => {
+        pending[index - pendingFrom] = paper;
+        rows[index] = encodedRow(provisionalRow(paper));
+        waiting.delete(index);
+      },
+      this.chunkBytes,
+    );
+    if (reading) makeBatches(true);
+    pending = [];
+    if (!reading || batches.some((b) => b.at === undefined)) {
+      // Read whole after all (or the disk took no abstracts: they stay in memory then).
+      this.spills!.discard(uri, spill);
+      return false;
+    }
+    spill.close();
+    this.rows.replace(uri, rows);
+    const spilled: SpilledBatch[] = [];
+    for (const { bytes, at } of batches.splice(0)) {
+      spilled.push({ at: at!, ends: bytes.abstractEnds.slice() });
+      this.postBatch(id, bytes, { path: spill.path, at: at! });
+    }
+    const count = reading.papers;
+    this.countAfterDone(id, uri, count <= COUNTED_READ_PAPERS ? noAbstracts : abstractsOfSpill(spill.path, spilled, count), true, true);
+    return { kind: 'full', problems: reading.problems, blank: reading.blank, papers: count };
   }
 
   /**
@@ -368,6 +453,7 @@ export class CatalogWorkerCore {
       clearTimeout(timer);
       clearImmediate(immediate);
       if (this.cacheWrites.get(uri) === write) this.cacheWrites.delete(uri);
+      steps?.return(); // a write left half-way closes and deletes its file
     };
     // In steps, so that an edit read meanwhile waits for one step, not the whole write; a read that
     // changed the rows ends it (a read from disk has its own write coming).
@@ -397,10 +483,7 @@ export class CatalogWorkerCore {
         clearImmediate(immediate);
         step(true);
       },
-      cancel: () => {
-        stop();
-        steps?.return();
-      },
+      cancel: stop,
     };
     let timer = setTimeout(() => step(false), delayMs);
     timer.unref?.();
@@ -492,6 +575,7 @@ function collectGarbage(): void {
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
+  runInBackground();
   const core = new CatalogWorkerCore((event, transfer) => port.postMessage(event, transfer));
   port.on('message', (request: WorkerRequest) => core.handle(request));
 }

@@ -85,7 +85,8 @@ export class DiskFile implements ByteSource {
 interface Pending {
   path: string;
   stamp: Stamp;
-  before: FileVersion;
+  /** The version before, none for a file read whole from disk in chunks. */
+  before: FileVersion | undefined;
   /** Block-aligned common prefix and suffix with `before`: their checksums are `before`'s. */
   prefix: number;
   suffix: number;
@@ -110,6 +111,16 @@ export class FileVersion {
     if (!(next instanceof DiskFile) || !before.head) return new FileVersion(next.read(0, next.length));
     const version = new FileVersion(undefined, next.length);
     version.pending = { path: next.path, stamp: next.stamp, before, prefix, suffix };
+    return version;
+  }
+
+  /**
+   * A big file read whole from disk a chunk at a time (its bytes were never in memory at once): it
+   * gets its checksums from the disk at `settle`, as an edited version does, if it is still the file read.
+   */
+  static onDisk(file: DiskFile): FileVersion {
+    const version = new FileVersion(undefined, file.length);
+    version.pending = { path: file.path, stamp: file.stamp, before: undefined, prefix: 0, suffix: 0 };
     return version;
   }
 
@@ -216,10 +227,12 @@ export class FileVersion {
       const blocks = Math.floor(this.length / BLOCK);
       const head = new Uint32Array(blocks);
       const tail = new Uint32Array(blocks);
-      const headKept = Math.min(blocks, prefix / BLOCK);
-      const tailKept = Math.min(blocks, suffix / BLOCK);
-      head.set(before.head!.subarray(0, headKept));
-      tail.set(before.tail!.subarray(0, tailKept));
+      const headKept = before ? Math.min(blocks, prefix / BLOCK) : 0;
+      const tailKept = before ? Math.min(blocks, suffix / BLOCK) : 0;
+      if (before) {
+        head.set(before.head!.subarray(0, headKept));
+        tail.set(before.tail!.subarray(0, tailKept));
+      }
       forwardCrcs(file, headKept * BLOCK, blocks - headKept, (k, crc) => void (head[headKept + k] = crc));
       backwardCrcs(file, tailKept * BLOCK, blocks - tailKept, (k, crc) => void (tail[tailKept + k] = crc));
       this.head = head;

@@ -13,6 +13,7 @@ import type { TopicDocument, TopicResult } from '../search/topicResult';
 import { ownBytes } from './catalogCache';
 import { compactDocument } from './compactDocument';
 import { readTopicCache, writeTopicCache } from './topicCache';
+import { runInBackground } from './threadPriority';
 
 export type TopicWorkerRequest =
   /** `workspace` names the cache file (the workspace folders). */
@@ -191,6 +192,7 @@ function fnv1a(text: string): number {
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
+  runInBackground();
   const core = new TopicWorkerCore((event, transfer) => port.postMessage(event, transfer));
   port.on('message', (request: TopicWorkerRequest) => core.handle(request));
 }

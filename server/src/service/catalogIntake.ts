@@ -11,10 +11,11 @@
  */
 import type { CatalogFileResult } from '../catalog/catalogFile';
 import { catalogFormatOf } from '../catalog/catalogFile';
-import { parseBibtexDetailed, type BibtexParent } from '../catalog/bibtex';
+import { BibtexChunkReader, parseBibtexDetailed, readEntryAlone, type BibtexDetails, type BibtexParent } from '../catalog/bibtex';
 import { readCatalog } from '../catalog/readCatalog';
 import type { Paper } from '../catalog/paper';
 import { lowerBound } from '../core/sorted';
+import type { Problem } from '../core/types';
 import { detached } from '../core/strings';
 import type { CatalogDelta, CatalogUpdate } from './catalogStore';
 import type { WorkspaceModel } from './workspaceModel';
@@ -32,6 +33,23 @@ export interface CatalogEdit {
   suffix: number;
   /** Bytes [from, to) of the new version, decoded (UTF-8). */
   text(from: number, to: number): string;
+}
+
+/**
+ * One chunk of a file read a chunk at a time (see BibtexChunkReader): its text, where its own part
+ * ends (the rest is the head of the next chunk's first entry), and where it starts in the file, in bytes.
+ */
+export interface TextChunk {
+  text: string;
+  end: number;
+  byteStart: number;
+}
+
+/** A whole read done in chunks: its papers went to the caller chunk by chunk. */
+export interface ChunkedReading {
+  problems: Problem[];
+  blank: boolean;
+  papers: number;
 }
 
 /** What is kept of a clean BibTeX read; offsets are byte offsets into the file. */
@@ -111,8 +129,50 @@ export class CatalogIntake {
     if (hasBom) return { kind: 'full', result: readCatalog(text, uri), blank };
     const details = parseBibtexDetailed(text, uri);
     const { result } = details;
-    if (result.problems.length === 0) this.bibtex.set(uri, stateOf(text, details, this.byteLength));
+    if (result.problems.length === 0) {
+      const state = new StateBuilder(this.byteLength);
+      state.add(text, 0, details, result.papers);
+      this.bibtex.set(uri, state.finish(details.inheritedKeys, details.parents));
+    }
     return { kind: 'full', result, blank };
+  }
+
+  /**
+   * A whole BibTeX file (no byte order mark) a chunk at a time: each chunk's papers go to `take`
+   * before the next chunk is read, so the caller can make them compact and let them go; the papers
+   * at `deferred` (numbers in the file) wait for a parent later in the file and are given again to
+   * `replace` at the end. `readBytes` reads bytes of the file again (a parent in an earlier chunk).
+   * Undefined when the file must be read whole instead (see BibtexChunkReader); `take` may have had
+   * papers then.
+   */
+  readWholeInChunks(
+    uri: string,
+    chunks: Iterable<TextChunk>,
+    take: (papers: Paper[], deferred: readonly number[]) => void,
+    replace: (index: number, paper: Paper) => void,
+    readBytes: (from: number, to: number) => string,
+  ): ChunkedReading | undefined {
+    this.bibtex.delete(uri);
+    const state = new StateBuilder(this.byteLength);
+    const reader = new BibtexChunkReader(uri, (lower) => {
+      const at = state.firstEntry(lower);
+      return at && readEntryAlone(readBytes(at.from, at.to), uri, state.macrosBefore(at.from));
+    });
+    let blank = true;
+    let papers = 0;
+    for (const chunk of chunks) {
+      const details = reader.read(chunk.text, chunk.end);
+      if (!details) return undefined;
+      blank &&= chunk.text.slice(0, chunk.end).trim() === '';
+      state.add(chunk.text, chunk.byteStart, { ...details, inheritedKeys: new Set(), parents: new Map() }, details.papers, details.entries);
+      papers += details.papers.length;
+      take(details.papers, details.deferred);
+    }
+    const end = reader.finish();
+    if (!end) return undefined;
+    for (const [index, paper] of end.deferred) replace(index, paper);
+    if (end.problems.length === 0) this.bibtex.set(uri, state.finish(end.inheritedKeys, end.parents));
+    return { problems: end.problems, blank, papers };
   }
 
   /**
@@ -190,34 +250,86 @@ function byteOffsets(text: string, base: number, byteLength: (text: string) => n
   };
 }
 
-function stateOf(text: string, details: ReturnType<typeof parseBibtexDetailed>, byteLength: (text: string) => number): BibtexState {
-  const papers = details.result.papers;
-  // Spans and others come sorted separately; offsets are converted in one increasing pass.
-  const points = new Set<number>();
-  for (const s of details.paperSpans) points.add(s.start).add(s.end);
-  for (const o of details.otherSpans) points.add(o.start).add(o.end);
-  for (const m of details.macroDefinitions) points.add(m.at);
-  const sorted = [...points].sort((a, b) => a - b);
-  const toByte = byteOffsets(text, 0, byteLength);
-  const byteOf = new Map<number, number>();
-  for (const p of sorted) byteOf.set(p, toByte(p));
-  const keys = papers.map((p) => detached(p.key));
-  const keyCount = new Map<string, number>();
-  for (const key of keys) keyCount.set(key, (keyCount.get(key) ?? 0) + 1);
-  return {
-    starts: details.paperSpans.map((s) => byteOf.get(s.start)!),
-    ends: details.paperSpans.map((s) => byteOf.get(s.end)!),
-    keys,
-    startLines: papers.map((p) => p.source.range.start.line),
-    startCharacters: papers.map((p) => p.source.range.start.character),
-    endLines: papers.map((p) => p.source.range.end.line),
-    endCharacters: papers.map((p) => p.source.range.end.character),
-    others: details.otherSpans.map((o) => ({ start: byteOf.get(o.start)!, end: byteOf.get(o.end)! })),
-    macros: details.macroDefinitions.map((m) => ({ at: byteOf.get(m.at)!, name: detached(m.name), value: detached(m.value) })),
-    inheritedKeys: new Set([...details.inheritedKeys].map(detached)),
-    parents: detachedParents(details.parents),
-    keyCount,
+/** The state of a clean read, built a chunk at a time (one chunk for a text read whole). */
+class StateBuilder {
+  private readonly state: BibtexState = {
+    starts: [],
+    ends: [],
+    keys: [],
+    startLines: [],
+    startCharacters: [],
+    endLines: [],
+    endCharacters: [],
+    others: [],
+    macros: [],
+    inheritedKeys: new Set(),
+    parents: new Map(),
+    keyCount: new Map(),
   };
+
+  /** Read in chunks: the first entry of each lower-case key, where it is in the file (bytes). */
+  private readonly firstEntries = new Map<string, number>();
+  private readonly firstSpans: number[] = [];
+
+  constructor(private readonly byteLength: (text: string) => number) {}
+
+  /**
+   * A chunk starting at byte `byteStart` of the file, its details and papers (offsets into `text`);
+   * `entries`, when read in chunks: every entry of it, for `firstEntry`.
+   */
+  add(text: string, byteStart: number, details: Omit<BibtexDetails, 'result'>, papers: readonly Paper[], entries: readonly { lowerKey: string; start: number; end: number }[] = []): void {
+    const state = this.state;
+    // Spans and others come sorted separately; offsets are converted in one increasing pass.
+    const points = new Set<number>();
+    for (const s of details.paperSpans) points.add(s.start).add(s.end);
+    for (const o of details.otherSpans) points.add(o.start).add(o.end);
+    for (const m of details.macroDefinitions) points.add(m.at);
+    for (const e of entries) points.add(e.start).add(e.end);
+    const sorted = [...points].sort((a, b) => a - b);
+    const toByte = byteOffsets(text, byteStart, this.byteLength);
+    const byteOf = new Map<number, number>();
+    for (const p of sorted) byteOf.set(p, toByte(p));
+    for (const s of details.paperSpans) {
+      state.starts.push(byteOf.get(s.start)!);
+      state.ends.push(byteOf.get(s.end)!);
+    }
+    for (const paper of papers) {
+      const key = detached(paper.key);
+      state.keys.push(key);
+      state.keyCount.set(key, (state.keyCount.get(key) ?? 0) + 1);
+      const range = paper.source.range;
+      state.startLines.push(range.start.line);
+      state.startCharacters.push(range.start.character);
+      state.endLines.push(range.end.line);
+      state.endCharacters.push(range.end.character);
+    }
+    for (const o of details.otherSpans) state.others.push({ start: byteOf.get(o.start)!, end: byteOf.get(o.end)! });
+    for (const m of details.macroDefinitions) state.macros.push({ at: byteOf.get(m.at)!, name: detached(m.name), value: detached(m.value) });
+    for (const e of entries) {
+      if (this.firstEntries.has(e.lowerKey)) continue;
+      this.firstEntries.set(detached(e.lowerKey), this.firstSpans.length);
+      this.firstSpans.push(byteOf.get(e.start)!, byteOf.get(e.end)!);
+    }
+  }
+
+  /** Where the first entry with this lower-case key is, in bytes (read in chunks). */
+  firstEntry(lowerKey: string): { from: number; to: number } | undefined {
+    const at = this.firstEntries.get(lowerKey);
+    return at === undefined ? undefined : { from: this.firstSpans[at], to: this.firstSpans[at + 1] };
+  }
+
+  /** The @string macros defined before byte `at`, as a reader there knows them. */
+  macrosBefore(at: number): Map<string, string> {
+    const macros = new Map<string, string>();
+    for (const m of this.state.macros) if (m.at < at) macros.set(m.name, m.value);
+    return macros;
+  }
+
+  finish(inheritedKeys: ReadonlySet<string>, parents: ReadonlyMap<string, BibtexParent>): BibtexState {
+    for (const key of inheritedKeys) this.state.inheritedKeys.add(detached(key));
+    for (const [lower, parent] of detachedParents(parents)) this.state.parents.set(lower, parent);
+    return this.state;
+  }
 }
 
 function updateState(

@@ -22,20 +22,37 @@ export interface FilteredTopics {
 const groupings = new WeakMap<WorkspaceModel, Map<string, FilteredTopics & { stamp: string }>>();
 /** One list of papers per version of the catalogs: what is derived from it alone (keyword labels) is kept with it. */
 const papersOfVersion = new WeakMap<WorkspaceModel, { version: number; papers: readonly Paper[] }>();
+/** Papers listed between two yields of `prepareTopicGroups`. */
+const PAPERS_PER_STEP = 5000;
 
 /**
  * Every paper, in no particular order: a topic's papers are sorted when asked for, and sorting
  * 100,000 keys first (`model.papers()`) took 100 ms of the first request after a change.
  */
 function papersOf(model: WorkspaceModel): readonly Paper[] {
+  const steps = papersInSteps(model);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** `papersOf` yielding every few thousand papers; a list of papers changed meanwhile is not kept. */
+function* papersInSteps(model: WorkspaceModel): Generator<void, readonly Paper[], void> {
   const last = papersOfVersion.get(model);
   if (last?.version === model.papersVersion) return last.papers;
+  const version = model.papersVersion;
   const papers: Paper[] = [];
+  let done = 0;
   for (const key of model.keysInAnyOrder()) {
     const paper = model.paper(key);
     if (paper) papers.push(paper);
+    if (++done % PAPERS_PER_STEP === 0) {
+      yield;
+      if (model.papersVersion !== version) return yield* papersInSteps(model);
+    }
   }
-  papersOfVersion.set(model, { version: model.papersVersion, papers });
+  papersOfVersion.set(model, { version, papers });
   return papers;
 }
 
@@ -85,6 +102,8 @@ export function topicGroupsOf(model: WorkspaceModel, filter: string | undefined,
 export function* prepareTopicGroups(model: WorkspaceModel, settings: Pick<Settings, 'topics'>): Generator<void, void, void> {
   const stamp = stampOf(model, '', settings);
   if (groupings.get(model)?.get('')?.stamp === stamp) return;
+  yield* papersInSteps(model);
+  if (stampOf(model, '', settings) !== stamp) return;
   const { steps } = groupingSteps(model, '', settings);
   for (let step = steps.next(); ; step = steps.next()) {
     if (stampOf(model, '', settings) !== stamp) return;
