@@ -23,6 +23,7 @@ import type { NoteLayout } from '../notes/noCitationRanges';
 import { NoteIndex, type CitationPlace, type Note } from './noteIndex';
 import { ProvisionalPapers, type ProvisionalPiece } from './provisionalPapers';
 import { RecentPapers, type RecentNote } from './recentPapers';
+import { adaptiveSteps } from './adaptiveSteps';
 
 /**
  * Papers handled between two checks of the clock while indexing in slices. Small: a step can cost
@@ -419,20 +420,14 @@ export class WorkspaceModel {
       if (toAdd.length > 0) this.index.add(toAdd);
     } else {
       // Keys, titles and authors of every paper first, so completion finds them all early.
-      for (let i = 0; i < toAdd.length; i += SLICE) {
-        this.index.addShortFields(toAdd.slice(i, i + SLICE));
-        yield;
-      }
+      yield* adaptiveSteps(toAdd, (papers) => this.index.addShortFields(papers));
       this.provisional.clear(update.uri);
       const counted = (paper: Paper) => {
         const words = this.abstractWords.get(paper);
         this.abstractWords.delete(paper); // the counts go as soon as they are in the index
         return words;
       };
-      for (let i = 0; i < toAdd.length; i += SLICE) {
-        this.index.addAbstracts(toAdd.slice(i, i + SLICE), counted);
-        yield;
-      }
+      yield* adaptiveSteps(toAdd, (papers) => this.index.addAbstracts(papers, counted));
       yield* this.index.settleAbstracts();
     }
     this.provisional.clear(update.uri);
