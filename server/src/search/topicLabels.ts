@@ -36,8 +36,9 @@ const GENERIC_WORDS = stems(
   'challenge challenges limitation limitations capability capabilities ability abilities design rate bound bounds ' +
   'complexity guarantee guarantees analysis computation computational empirical theoretical practical real ' +
   'application novel effectiveness efficiency scalability tradeoff trade-off size ' +
-  // Adjectives and pieces of compounds that name nothing alone ("Robust", "Offline", "End" of end-to-end).
-  'robust offline online end dimensional',
+  // Adjectives and pieces of compounds that name nothing alone ("Robust", "Offline", "End" of end-to-end,
+  // "Local", "Rank" of low-rank: two subtopics of the generated 100k catalog once its abstracts were read whole).
+  'robust offline online end dimensional local global rank',
 );
 
 /** Modifiers: a label does not start or end with one ("Efficient Inference", "Sparse Attention Efficient"). */
