@@ -5,7 +5,8 @@
  * run, on:
  * - hand-labelled sets (test/bench/topicLabels/*.json, labels written from titles and abstracts
  *   before looking at any output): NMI with each paper once (its top-level topic; also its leaf),
- *   the largest top-level group's share, Other's share, the labels;
+ *   the largest top-level group's share, Other's share, the labels, and how many papers of each
+ *   top-level topic say its label (a label few of its papers say names a catch-all: "uncovered");
  * - catalogs that carry keywords (../shared/data/bibliotex): keywords hidden from the model, each
  *   paper's most common keyword as its label;
  * - a real conference year without labels (ICLR 2023, 1,573 papers): topics, largest share, Other,
@@ -24,7 +25,7 @@ import { phraseTopics } from './phraseTopics';
 import { foldAccents } from '../../server/src/search/tokenize';
 import { benchDataDir, SIZES, writeCatalog } from './generate';
 import { BIBLIOTEX, catalogFiles, documentOf, keywordLabels, ML_CONFERENCES, readLabelledSet, readPapers, REPO, type LabelledSet } from './topicsData';
-import { nmi, shares, suspectLabels } from './topicsQuality';
+import { labelCoverage, nmi, shares, suspectLabels, UNCOVERED_SHARE, type LabelCoverage } from './topicsQuality';
 
 const argv = process.argv.slice(2);
 const wantQuality = argv.includes('--quality') || !argv.includes('--speed');
@@ -45,7 +46,21 @@ interface Scored {
   topics: number;
   nodes: number;
   labels: string[];
+  /** Per top-level topic: how many of its papers say its label. */
+  coverage: LabelCoverage[];
   ms: number;
+}
+
+/** Each top-level group's label and its papers' titles and abstracts (Other left out). */
+function coverageOf(papers: readonly Paper[], top: readonly string[], labelOf: (id: string) => string | undefined): LabelCoverage[] {
+  const texts = new Map<string, string[]>();
+  papers.forEach((paper, i) => {
+    if (top[i] === 'other') return;
+    let list = texts.get(top[i]);
+    if (!list) texts.set(top[i], (list = []));
+    list.push(`${paper.title ?? ''}\n${paper.abstract ?? ''}`);
+  });
+  return labelCoverage([...texts].map(([id, list]) => ({ label: labelOf(id) ?? id, texts: list })));
 }
 
 /** Each paper's top-level topic and leaf under the new model. */
@@ -121,6 +136,7 @@ function runNew(papers: readonly Paper[], truth: readonly (string | undefined)[]
     labels: result.topics
       .filter((t) => t.id !== 'other')
       .map((t) => (t.parentId ? `${labelOf.get(t.parentId)?.label} › ${t.label} (${t.size})` : `${t.label} (${t.size})`)),
+    coverage: coverageOf(papers, top, (id) => labelOf.get(id)?.label),
     ms,
   };
 }
@@ -148,6 +164,7 @@ function runOld(papers: readonly Paper[], truth: readonly (string | undefined)[]
     topics: derived.topics.filter((t) => t.id !== 'other').length,
     nodes: derived.topics.filter((t) => t.id !== 'other').length,
     labels: derived.topics.filter((t) => t.id !== 'other').map((t) => `${t.label} (${t.keys.length})`),
+    coverage: coverageOf(papers, top, (id) => derived.topics.find((t) => t.id === id)?.label),
     ms,
   };
 }
@@ -167,16 +184,20 @@ function catchAllLabels(labels: readonly string[], papers: readonly Paper[]): st
 
 function report(name: string, papers: readonly Paper[], rows: Scored[], labelled: number): void {
   console.log(`\n## ${name}: ${papers.length} papers${labelled < papers.length ? `, ${labelled} scored` : ''}`);
-  console.log('method  NMI top  (90 % subsets ×5)  NMI leaf  largest top  Other    top topics  nodes  suspect labels  catch-all  time');
+  console.log('method  NMI top  (90 % subsets ×5)  NMI leaf  largest top  Other    top topics  nodes  suspect labels  catch-all  label said  uncovered  time');
   for (const row of rows) {
     const topLabels = row.labels.filter((l) => !l.includes(' › '));
     const suspect = suspectLabels(row.labels.map((l) => l.replace(/ \(\d+\)$/, '').replace(/.* › /, '')));
     const catchAll = catchAllLabels(topLabels, papers);
+    // Share of the papers (in a top-level topic) that say their topic's label; topics whose label few of their papers say.
+    const covered = row.coverage.reduce((sum, c) => sum + c.share * c.size, 0) / (row.coverage.reduce((sum, c) => sum + c.size, 0) || 1);
+    const uncovered = row.coverage.filter((c) => c.share < UNCOVERED_SHARE).sort((a, b) => b.size - a.size);
     console.log(
-      `${row.method.padEnd(6)}  ${row.nmiTop.toFixed(3).padStart(7)}  ${`${row.nmiSub.mean.toFixed(3)} ± ${row.nmiSub.sd.toFixed(3)}`.padStart(17)}  ${row.nmiLeaf.toFixed(3).padStart(8)}  ${pct(row.largest).padStart(11)}  ${pct(row.other).padStart(7)}  ${String(row.topics).padStart(10)}  ${String(row.nodes).padStart(5)}  ${String(suspect.length).padStart(14)}  ${String(catchAll.length).padStart(9)}  ${Math.round(row.ms)} ms`,
+      `${row.method.padEnd(6)}  ${row.nmiTop.toFixed(3).padStart(7)}  ${`${row.nmiSub.mean.toFixed(3)} ± ${row.nmiSub.sd.toFixed(3)}`.padStart(17)}  ${row.nmiLeaf.toFixed(3).padStart(8)}  ${pct(row.largest).padStart(11)}  ${pct(row.other).padStart(7)}  ${String(row.topics).padStart(10)}  ${String(row.nodes).padStart(5)}  ${String(suspect.length).padStart(14)}  ${String(catchAll.length).padStart(9)}  ${pct(covered).padStart(10)}  ${String(uncovered.length).padStart(9)}  ${Math.round(row.ms)} ms`,
     );
     if (suspect.length > 0) console.log(`        suspect: ${suspect.join(', ')}`);
     if (catchAll.length > 0) console.log(`        catch-all: ${catchAll.join(', ')}`);
+    if (uncovered.length > 0) console.log(`        uncovered (label said by < ${100 * UNCOVERED_SHARE} % of its papers): ${uncovered.map((c) => `${c.label} (${c.size}, ${Math.round(100 * c.share)} %)`).join(', ')}`);
   }
   if (showLabels) {
     for (const row of rows) {
@@ -248,6 +269,7 @@ function quality(): void {
         topics: topTopics.length,
         nodes: result.topics.filter((t) => t.id !== 'other').length,
         labels: topTopics.map((t) => `${t.label} (${t.size})`),
+        coverage: coverageOf(papers, top, (id) => topTopics.find((t) => t.id === id)?.label),
         ms,
       },
       runOld(papers, truth, true),

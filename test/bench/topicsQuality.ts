@@ -1,7 +1,9 @@
 /**
  * Scores of a topic assignment against labels: NMI (each paper counted once), the largest group's
- * share, Other's share, and labels that are fragments or generic words.
+ * share, Other's share, labels that are fragments or generic words, and how many of a topic's
+ * papers say its label.
  */
+import { writtenWords } from '../../server/src/search/topicTerms';
 
 /** Normalized mutual information, arithmetic mean of the entropies (scikit-learn's default). */
 export function nmi(predicted: readonly string[], truth: readonly string[]): number {
@@ -75,4 +77,33 @@ function readsAsWords(label: string): boolean {
   // A compound is a word when one of its parts is ("Li-Ion", "64-Bit", "X-Ray").
   const pieces = (compound: string) => /^[\u2080-\u209c]/u.test(compound) || compound.split(/[-\u2010\u2011\u2013]/u).every((part) => part === '' || piece(part));
   return words.length > 0 && !pieces(words[0]) && !pieces(words[words.length - 1]);
+}
+
+/** A topic whose label fewer than this share of its papers say names few of them: a catch-all under a borrowed name. */
+export const UNCOVERED_SHARE = 0.15;
+
+export interface LabelCoverage {
+  label: string;
+  size: number;
+  /** Share of the topic's papers whose title or abstract has every word of its label (stemmed as the model stems). */
+  share: number;
+}
+
+/**
+ * For each group (its label and its papers' texts): how many of its papers say its label. A
+ * lower bound of what the label describes ("GNN" does not say "Graph Neural Networks"), but a
+ * label that 6 % of its papers say ("Speech" over causal discovery, fairness and pruning papers)
+ * names a catch-all.
+ */
+export function labelCoverage(groups: readonly { label: string; texts: readonly string[] }[]): LabelCoverage[] {
+  const stems = new Map<string, string | undefined>();
+  const stemsOf = (text: string) => new Set(writtenWords(text, stems).flatMap((w) => (w.stem === undefined ? [] : [w.stem])));
+  return groups.map(({ label, texts }) => {
+    const wanted = [...stemsOf(label)];
+    const saying = texts.filter((text) => {
+      const has = stemsOf(text);
+      return wanted.every((stem) => has.has(stem));
+    }).length;
+    return { label, size: texts.length, share: texts.length > 0 ? saying / texts.length : 0 };
+  });
 }

@@ -251,3 +251,48 @@ describe('buildTopics on a big catalog', () => {
     assert.deepEqual(empty.placements.map((p) => p.topic), ['other', 'other']);
   });
 });
+
+/**
+ * Three fields, each a tight group (every paper says the same phrases) and a loose one (the field's
+ * phrase, then words each paper shares with one neighbour only): six communities, three topics
+ * asked, so three merges.
+ */
+function fieldsCatalog(): { docs: TopicDocument[]; field: Map<string, string> } {
+  const fields = [
+    { name: 'protein', tight: 'Protein Folding', phrases: ['residue contacts', 'structure prediction', 'amino acid sequences'], loose: 'Protein Design',
+      words: ['enzyme', 'catalysis', 'antibody', 'epitope', 'backbone', 'scaffold', 'pore', 'membrane', 'solubility', 'mutation', 'binder', 'affinity'] },
+    { name: 'speech', tight: 'Speech Recognition', phrases: ['acoustic models', 'word error rate', 'spoken utterances'], loose: 'Speech Synthesis',
+      words: ['vocoder', 'waveform', 'prosody', 'intonation', 'singing', 'pitch', 'emotion', 'expressiveness', 'cloning', 'timbre', 'phoneme', 'duration'] },
+    { name: 'graph', tight: 'Graph Partitioning', phrases: ['balanced cuts', 'vertex separators', 'spectral bisection'], loose: 'Graph Drawing',
+      words: ['layout', 'crossings', 'planarity', 'rotation', 'orthogonal', 'bends', 'force', 'springs', 'hierarchy', 'layering', 'annotation', 'placement'] },
+  ];
+  const docs: TopicDocument[] = [];
+  const field = new Map<string, string>();
+  for (const f of fields) {
+    for (let i = 0; i < 6; i++) {
+      const key = `${f.name}-tight-${i}`;
+      docs.push({ key, title: `${f.tight} with ${titleCase(f.phrases[i % 3])}`, abstract: `${f.tight}: ${f.phrases.join(', ')}; ${f.tight.toLowerCase()}.` });
+      field.set(key, f.name);
+    }
+    for (let i = 0; i < 6; i++) {
+      // Words 2i, 2i+1 and those of the next paper: each shared with one neighbour in a ring.
+      const own = [0, 1, 2, 3].map((j) => f.words[(2 * i + j) % f.words.length]);
+      const key = `${f.name}-loose-${i}`;
+      docs.push({ key, title: `${f.loose} of ${titleCase(own[0])} and ${titleCase(own[1])}`, abstract: `${own.join(', ')}; ${f.name}.` });
+      field.set(key, f.name);
+    }
+  }
+  return { docs, field };
+}
+
+const titleCase = (text: string) => text.replace(/\b\w/g, (c) => c.toUpperCase());
+
+describe('buildTopics merging communities down to the topics asked', () => {
+  const { docs, field } = fieldsCatalog();
+  const result = buildTopics(docs, { topicCount: 3 });
+
+  test('a loose community joins the field it is linked to, not another loose one: each topic is one field', () => {
+    const fieldsOf = Object.entries(membership(result)).map(([label, members]) => `${label}: ${[...new Set(members.map((key) => field.get(key)))].join(' + ')}`);
+    assert.deepEqual(fieldsOf.sort(), ['Graph Drawing: graph', 'Protein Design: protein', 'Speech Recognition: speech']);
+  });
+});
