@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import type { TopicSource } from '../../common/protocol';
 import { paperDetails, searchPapers } from '../../server/src/service/paperSummaries';
 import { parseSettings } from '../../server/src/service/settings';
-import { prepareTopicGroups } from '../../server/src/service/topicGroups';
+import { topicGroupsInTurns } from '../../server/src/service/topicGroups';
 import { relatedPapers, topicPapers, topics } from '../../server/src/service/topicRequests';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
 import { fixture } from './fixture';
@@ -157,25 +157,48 @@ describe('the demo catalog through the requests, as the tree asks', () => {
   });
 });
 
-describe('the tree\'s grouping prepared between requests', () => {
+describe('the tree\'s grouping made between requests', () => {
   const many = Array.from({ length: 12_000 }, (_, i) => `@misc{p${i}, title = {Paper ${i}}}`).join('\n');
 
-  test('made a step at a time, and what the next request answers; a change meanwhile leaves nothing stale', () => {
+  test('a request that comes before the grouping is made gets it a step at a time, other work running between the steps', async () => {
     const model = new WorkspaceModel();
     model.setCatalog('file:///ws/many.bib', many);
     const s = settings('derived');
-    let steps = 0;
-    for (const _ of prepareTopicGroups(model, s)) steps++;
-    assert.ok(steps >= 2, `${steps} steps`);
-    assert.deepEqual(topics(model, {}, s).topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12000']);
-    // Prepared already: nothing to do.
-    assert.equal([...prepareTopicGroups(model, s)].length, 0);
+    let turns = 0;
+    const nextTurn = async () => {
+      turns++;
+    };
+    // The tree asks for its topics and for a topic's papers at once: one grouping serves both.
+    const [forTopics, forPapers] = await Promise.all([topicGroupsInTurns(model, undefined, s, nextTurn), topicGroupsInTurns(model, undefined, s, nextTurn)]);
+    assert.equal(forTopics, forPapers);
+    assert.ok(turns >= 4, `${turns} turns`);
+    const stepsAlone = turns;
+    assert.deepEqual(topics(model, {}, s, forTopics).topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12000']);
+    assert.equal(topicPapers(model, { topicId: topics(model, {}, s).topics[0].id }, s, forPapers).length, 12_000);
+    // Made: the next request answers at once.
+    turns = 0;
+    await topicGroupsInTurns(model, undefined, s, nextTurn);
+    assert.equal(turns, 0);
 
-    // Papers change half-way through a preparation: it gives up, the request groups the papers as they are.
-    const preparation = prepareTopicGroups(model, s);
-    preparation.next();
+    // Papers change, and again between two steps of the grouping: the request answers with the papers as they are then.
     model.setCatalog('file:///ws/more.bib', '@misc{extra, title = {Extra}}\n');
-    assert.equal([...preparation].length, 0);
-    assert.deepEqual(topics(model, {}, s).topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12001']);
+    let changed = false;
+    turns = 0;
+    const answer = await topicGroupsInTurns(model, undefined, s, async () => {
+      if (!changed) model.setCatalog('file:///ws/even-more.bib', '@misc{extra2, title = {Extra}}\n');
+      changed = true;
+      turns++;
+    });
+    assert.deepEqual(topics(model, {}, s, answer).topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12002']);
+    assert.ok(turns > stepsAlone, 'made again for the papers as they are');
+  });
+
+  test('a filtered request is made in steps too, and keeps only the papers the filter finds', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog('file:///ws/many.bib', many);
+    const s = settings('derived');
+    const grouped = await topicGroupsInTurns(model, 'paper 11999', s, async () => {});
+    assert.ok(grouped.filterKeys?.has('p11999'));
+    assert.deepEqual(topicPapers(model, { topicId: topics(model, { filter: 'paper 11999' }, s, grouped).topics[0].id, filter: 'paper 11999' }, s, grouped).map((p) => p.key).slice(0, 1), ['p11999']);
   });
 });

@@ -29,7 +29,7 @@ export interface TopicUpdaterHost {
   /** The `litnotes.topics.count` setting: 0 lets the model choose. */
   topicCount?(): number;
   /** The tree's grouping of the papers, made a step at a time before the tree asks for it. */
-  prepareTree?(): Generator<void, void, void>;
+  prepareTree?(): void;
 }
 
 export interface TopicUpdaterOptions {
@@ -266,12 +266,9 @@ export class TopicUpdater {
     }
   }
 
-  /** The tree's grouping for the papers and topics as they are now, in the slices (the tree asks for it next). */
+  /** The tree's grouping for the papers and topics as they are now, made between requests (the tree asks for it next). */
   private prepareTree(): void {
-    const steps = this.host.prepareTree?.();
-    if (!steps) return;
-    this.parsing.push(() => steps.next().done === true);
-    this.scheduleParsing();
+    this.host.prepareTree?.();
   }
 
   /** Parses a result a piece per step, after those queued before it; `done` gets the index (undefined when broken). */

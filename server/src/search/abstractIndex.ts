@@ -33,8 +33,8 @@ const SCANNED_LOG = 1 << 14;
  * which took 25 ms; the abstract is the weakest signal, and one more letter narrows it anyway.
  */
 const MAX_COMPLETION_POSTINGS = 20_000;
-/** Postings moved per step of a sliced rebuild: placing them writes all over the new rows (cache misses, first-touch page faults), up to 100 ms for 512k postings. */
-const POSTINGS_PER_STEP = 1 << 17;
+/** Postings moved per step of a sliced rebuild: placing them writes all over the new rows (cache misses, first-touch page faults), up to 100 ms for 512k postings, 43–75 ms for 128k at 100k papers on a busy machine. */
+const POSTINGS_PER_STEP = 1 << 15;
 
 /** An abstract's words as an `AbstractWordCounter` wrote them: `counts` from `at` on, numbered in `vocabulary`. */
 export interface CountedAbstract {

@@ -65,7 +65,7 @@ export function groupTopics(input: TopicTreeInput): TopicGroups {
 }
 
 /** Papers grouped between two yields of `groupTopicsInSteps`: a few milliseconds. */
-const GROUPED_PER_STEP = 5000;
+const GROUPED_PER_STEP = 1000;
 /** Papers whose keywords' spellings are counted between two yields (each keyword list is decoded from the columns). */
 const SPELLED_PER_STEP = 2000;
 

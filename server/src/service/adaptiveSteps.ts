@@ -15,11 +15,13 @@ export interface AdaptiveStepOptions {
 }
 
 const DEFAULT_TARGET_MS = 2;
+/** A bound whatever the last step said: the next papers can cost far more than the last (an abstract the worker did not count). */
+const MAX_STEP = 64;
 
 /** Runs `run` over `items` a step at a time, yielding after each step; a step at most doubles the last. */
 export function* adaptiveSteps<T>(items: readonly T[], run: (step: readonly T[]) => void, options: AdaptiveStepOptions = {}): Generator<void, void, void> {
   const targetMs = options.targetMs ?? DEFAULT_TARGET_MS;
-  const max = options.max ?? 256;
+  const max = options.max ?? MAX_STEP;
   const now = options.now ?? realClock.now;
   let size = options.first ?? 4;
   for (let from = 0; from < items.length; ) {

@@ -8,20 +8,21 @@ import { RELATED_PER_PAPER } from '../search/topicIndex';
 import { listTopics, papersOfTopic } from '../search/topicTree';
 import { paperSummary } from './paperSummaries';
 import type { Settings } from './settings';
-import { topicGroupsOf } from './topicGroups';
+import { topicGroupsOf, type FilteredTopics } from './topicGroups';
 import type { WorkspaceModel } from './workspaceModel';
 
 type TopicSettings = Pick<Settings, 'topics' | 'papers' | 'notesFolder'>;
 
-export function topics(model: WorkspaceModel, params: TopicsParams, settings: TopicSettings): TopicsResult {
-  const { groups, filterKeys } = topicGroupsOf(model, params.filter, settings);
+/** `grouping`: made beforehand for the request (topicGroupsInTurns), else made now. */
+export function topics(model: WorkspaceModel, params: TopicsParams, settings: TopicSettings, grouping?: FilteredTopics): TopicsResult {
+  const { groups, filterKeys } = grouping ?? topicGroupsOf(model, params.filter, settings);
   const result: TopicsResult = { topics: listTopics(groups, params.parentId), totalPapers: filterKeys?.size ?? model.paperCount };
   if (settings.topics.source !== 'catalog' && model.topics.computing) result.computing = true;
   return result;
 }
 
-export function topicPapers(model: WorkspaceModel, params: TopicPapersParams, settings: TopicSettings): PaperSummary[] {
-  const { groups } = topicGroupsOf(model, params.filter, settings);
+export function topicPapers(model: WorkspaceModel, params: TopicPapersParams, settings: TopicSettings, grouping?: FilteredTopics): PaperSummary[] {
+  const { groups } = grouping ?? topicGroupsOf(model, params.filter, settings);
   return papersOfTopic(groups, params.topicId, params.sort ?? settings.papers.sort).map((paper) => paperSummary(model, paper, settings));
 }
 
