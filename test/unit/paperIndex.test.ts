@@ -196,6 +196,15 @@ describe('PaperIndex on the demo catalog', () => {
     }
   });
 
+  test('a word typed as a prefix finds abstracts that use it, also words that came with papers added after the last search', () => {
+    const index = new PaperIndex();
+    index.add([paper('a1', { title: 'Untitled', abstract: 'We study transduction with recurrent networks.' })]);
+    assert.deepEqual(keys(index, 'transd'), ['a1']);
+    index.add([paper('a2', { title: 'Untitled', abstract: 'A transducer for speech.' })]);
+    assert.deepEqual(keys(index, 'transd').sort(), ['a1', 'a2']);
+    assert.deepEqual(keys(index, 'transduce'), ['a2']);
+  });
+
   test('abstracts past one chunk of the posting log (65,536): every paper with a word is found', () => {
     const { vocabulary, papers: many } = randomAbstracts('term', 'p', 7, 40);
     const big = new PaperIndex();

@@ -62,4 +62,30 @@ describe('the short fields\' vocabulary', () => {
     assert.deepEqual([...vocabulary.withPrefix('grap')].sort(), ['grape', 'graph', 'graphs']);
   });
 
+  test('lookups made ahead in steps after a bulk load find the same words; words that come meanwhile are not lost', () => {
+    const words = Array.from({ length: 40_000 }, (_, i) => `w${(i * 7919) % 40_000}x`);
+    const ahead = new Vocabulary();
+    const asked = new Vocabulary();
+    for (const w of [...words, 'sparse', 'sparsity', 'spares']) {
+      ahead.add(w);
+      asked.add(w);
+    }
+    const steps = [...ahead.prepareSteps()].length;
+    assert.ok(steps >= 3, `${steps} steps`);
+    for (const query of ['sprase', 'w1234x', 'w99']) assert.deepEqual(fuzzy(ahead, query, 2), fuzzy(asked, query, 2), query);
+    assert.deepEqual([...ahead.withPrefix('spar')].sort(), ['spares', 'sparse', 'sparsity']);
+    assert.equal([...ahead.prepareSteps()].length, 0, 'made already');
+
+    // Words added half-way, enough to be merged in: the steps give up on what they made, the words are found.
+    const preparing = asked.prepareSteps();
+    preparing.next();
+    preparing.next();
+    asked.add('sparser');
+    for (let i = 0; i < 5000; i++) asked.add(`v${i}y`);
+    for (const _ of preparing) { /* the rest */ }
+    const fresh = new Vocabulary();
+    for (const w of [...words, 'sparse', 'sparsity', 'spares', 'sparser', ...Array.from({ length: 5000 }, (_, i) => `v${i}y`)]) fresh.add(w);
+    for (const query of ['sparse', 'v123y', 'v4999y', 'w1234x', 'w39999x', 'w0x']) assert.deepEqual(fuzzy(asked, query, 1), fuzzy(fresh, query, 1), query);
+    assert.deepEqual(fuzzy(asked, 'sparse', 1), [['sparse', 0], ['sparser', 1]]);
+  });
 });

@@ -15,7 +15,7 @@
  * - removed papers are skipped while searching and dropped at the next rebuild.
  */
 import { foldAccents, isStopWord, isWordChar, singular } from './tokenize';
-import { lowerBound } from '../core/sorted';
+import { Vocabulary } from './vocabulary';
 import { detached } from '../core/strings';
 
 const STOP = -1;
@@ -136,8 +136,12 @@ export class AbstractIndex {
   private totalLength = 0;
   private documents = 0;
   private removedSinceRebuild = 0;
-  /** Terms sorted, for prefix lookups; undefined after new terms arrive. */
-  private sortedTerms: string[] | undefined;
+  /**
+   * The terms, for prefix lookups. Kept sorted as terms arrive (vocabulary.ts): sorting them all on
+   * the first prefix lookup after new terms took 50–100 ms at 37,000 real papers, in the first
+   * keystrokes a user typed after a start or an edit that brought a new word.
+   */
+  private readonly vocabulary = new Vocabulary();
 
   add(id: number, abstract: string | undefined): void {
     const counted = this.counted;
@@ -283,9 +287,7 @@ export class AbstractIndex {
     if (exact !== undefined) found.set(exact, 1);
     // Short prefixes would pull in half the vocabulary: abstracts only complete from 4 letters on.
     if (!prefix || word.length < 4) return found;
-    const sorted = this.sortedTerms ?? (this.sortedTerms = [...this.terms].sort());
-    const longer: string[] = [];
-    for (let i = lowerBound(sorted, (term) => term < word); i < sorted.length && sorted[i].startsWith(word); i++) longer.push(sorted[i]);
+    const longer = [...this.vocabulary.withPrefix(word)];
     longer.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
     for (const term of longer.slice(0, 32)) {
       const id = this.termIds.get(term) as number;
@@ -298,7 +300,7 @@ export class AbstractIndex {
     const id = this.terms.length;
     this.terms.push(form);
     this.termIds.set(form, id);
-    this.sortedTerms = undefined;
+    this.vocabulary.add(form);
     return id;
   }
 

@@ -122,6 +122,7 @@ export class PaperIndex {
     this.settling = true;
     try {
       yield* this.abstracts.settleSteps();
+      yield* this.shortFields.prepareLookups();
     } finally {
       this.settling = false;
     }
@@ -382,6 +383,11 @@ class ShortFieldIndex {
     this.lengths = this.boosts.map(() => []);
     this.totalLength = this.boosts.map(() => 0);
     this.documentsWithField = this.boosts.map(() => 0);
+  }
+
+  /** The vocabulary's lookups made ahead, after a bulk load, in steps. */
+  *prepareLookups(): Generator<void, void, void> {
+    yield* this.vocabulary.prepareSteps();
   }
 
   add(id: number, fields: readonly (readonly string[])[]): void {
