@@ -48,7 +48,27 @@ interface Scored {
   labels: string[];
   /** Per top-level topic: how many of its papers say its label. */
   coverage: LabelCoverage[];
+  /** The same for every subtopic (its papers and its subtopics'), when there is a tree. */
+  subCoverage?: LabelCoverage[];
   ms: number;
+}
+
+/** Per subtopic of the new model's tree: its label and its papers' (those of its own subtopics too) titles and abstracts. */
+function subtopicCoverage(result: TopicResult, papers: readonly Paper[]): LabelCoverage[] {
+  const byKey = new Map(papers.map((p) => [p.key, p]));
+  const parentOf = new Map(result.topics.map((t) => [t.id, t.parentId]));
+  const texts = new Map<string, string[]>();
+  for (const placement of result.placements) {
+    const paper = byKey.get(placement.key);
+    if (!paper) continue;
+    for (let id: string | undefined = placement.topic; id !== undefined && parentOf.get(id) !== undefined; id = parentOf.get(id)) {
+      let list = texts.get(id);
+      if (!list) texts.set(id, (list = []));
+      list.push(`${paper.title ?? ''}\n${paper.abstract ?? ''}`);
+    }
+  }
+  const labelOf = new Map(result.topics.map((t) => [t.id, t.label]));
+  return labelCoverage([...texts].map(([id, list]) => ({ label: labelOf.get(id) ?? id, texts: list })));
 }
 
 /** Each top-level group's label and its papers' titles and abstracts (Other left out). */
@@ -137,6 +157,7 @@ function runNew(papers: readonly Paper[], truth: readonly (string | undefined)[]
       .filter((t) => t.id !== 'other')
       .map((t) => (t.parentId ? `${labelOf.get(t.parentId)?.label} › ${t.label} (${t.size})` : `${t.label} (${t.size})`)),
     coverage: coverageOf(papers, top, (id) => labelOf.get(id)?.label),
+    subCoverage: subtopicCoverage(result, papers),
     ms,
   };
 }
@@ -198,6 +219,14 @@ function report(name: string, papers: readonly Paper[], rows: Scored[], labelled
     if (suspect.length > 0) console.log(`        suspect: ${suspect.join(', ')}`);
     if (catchAll.length > 0) console.log(`        catch-all: ${catchAll.join(', ')}`);
     if (uncovered.length > 0) console.log(`        uncovered (label said by < ${100 * UNCOVERED_SHARE} % of its papers): ${uncovered.map((c) => `${c.label} (${c.size}, ${Math.round(100 * c.share)} %)`).join(', ')}`);
+    const subs = row.subCoverage ?? [];
+    if (subs.length > 0) {
+      const subSaid = subs.reduce((sum, c) => sum + c.share * c.size, 0) / (subs.reduce((sum, c) => sum + c.size, 0) || 1);
+      const subUncovered = subs.filter((c) => c.share < UNCOVERED_SHARE).sort((a, b) => b.size - a.size);
+      console.log(
+        `        subtopics: label said ${pct(subSaid)}, ${subUncovered.length} of ${subs.length} uncovered${subUncovered.length > 0 ? `, the biggest: ${subUncovered.slice(0, 6).map((c) => `${c.label} (${c.size}, ${Math.round(100 * c.share)} %)`).join(', ')}` : ''}`,
+      );
+    }
   }
   if (showLabels) {
     for (const row of rows) {
@@ -270,6 +299,7 @@ function quality(): void {
         nodes: result.topics.filter((t) => t.id !== 'other').length,
         labels: topTopics.map((t) => `${t.label} (${t.size})`),
         coverage: coverageOf(papers, top, (id) => topTopics.find((t) => t.id === id)?.label),
+        subCoverage: subtopicCoverage(result, papers),
         ms,
       },
       runOld(papers, truth, true),
