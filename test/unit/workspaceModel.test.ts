@@ -208,3 +208,25 @@ describe('workspace model: a big catalog indexed in slices', () => {
     assert.deepEqual(model.keys(), reference.keys());
   });
 });
+
+describe('workspace model: many catalog files', () => {
+  test('once indexing is done, the first search has nothing left to sort in or prepare: that was done in steps', () => {
+    const model = new WorkspaceModel();
+    const words = Array.from({ length: 400 }, (_, i) => `word${i}`);
+    for (let file = 0; file < 40; file++) {
+      const entries = Array.from({ length: 200 }, (_, i) => {
+        const n = file * 200 + i;
+        const abstract = Array.from({ length: 30 }, (_, w) => words[(n * 31 + w * 17) % words.length]).join(' ');
+        return `@article{f${file}p${i}, title = {Title ${n} on topic${n % 97}}, abstract = {${abstract}}}`;
+      });
+      model.setCatalogRead(parseBibtex(entries.join('\n'), uriOf(`lib/f${file}.bib`)), false);
+    }
+    let steps = 0;
+    while (!model.work(() => true)) steps++;
+    const index = (model as unknown as { index: PaperIndex }).index;
+    assert.equal(index.needsSettling, false, `after ${steps} steps`);
+    assert.equal(model.search('word17', 3).length, 3);
+    assert.equal(model.search('title 7999', 1)[0]?.key, 'f39p199');
+  });
+});
+

@@ -203,9 +203,20 @@ export class AbstractIndex {
     if (this.needsRebuild()) this.rebuild();
   }
 
-  /** `settle` in bounded steps: the caller may yield (and search) between them. */
-  *settleSteps(): Generator<void, void, void> {
-    if (this.needsRebuild()) yield* this.rebuildSteps();
+  /**
+   * `settle` in bounded steps: the caller may yield (and search) between them. `forSearch`: also
+   * what a search would sort in first (`prepare`), so that the first search after indexing does
+   * not: a workspace of many catalog files leaves up to a quarter of the postings in the log, and
+   * sorting them in took the first keystroke 90 ms at 37,000 real papers in 168 files.
+   */
+  *settleSteps(forSearch = false): Generator<void, void, void> {
+    if (forSearch ? this.searchWouldRebuild : this.needsRebuild()) yield* this.rebuildSteps();
+  }
+
+  /** Whether a search now would first sort the log into the rows, at once. */
+  get searchWouldRebuild(): boolean {
+    const stale = this.removedSinceRebuild > Math.max(1024, this.documents);
+    return this.log.length > SCANNED_LOG || this.pending.length > 0 || stale;
   }
 
   /** Whether abstracts added in bulk wait for a rebuild: a search now would do it at once, whole. */
@@ -306,8 +317,7 @@ export class AbstractIndex {
 
   /** Sorts a long log into the rows before a search (a short one is scanned as it is). */
   private prepare(): void {
-    const stale = this.removedSinceRebuild > Math.max(1024, this.documents);
-    if (this.log.length > SCANNED_LOG || this.pending.length > 0 || stale) this.rebuild();
+    if (this.searchWouldRebuild) this.rebuild();
   }
 
   private rebuild(): void {

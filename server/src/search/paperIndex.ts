@@ -116,12 +116,18 @@ export class PaperIndex {
 
   /**
    * Sorts the abstracts added in bulk into the search rows, a bounded piece of work per step
-   * (the caller yields between steps); until it is done, searches skip abstracts.
+   * (the caller yields between steps); until it is done, searches skip abstracts. `forSearch`:
+   * everything the next search would do first (when indexing ends).
    */
-  *settleAbstracts(): Generator<void, void, void> {
+  /** Whether the next search would first do work that `settleAbstracts(true)` does in steps. */
+  get needsSettling(): boolean {
+    return this.abstracts.searchWouldRebuild || !this.shortFields.lookupsPrepared;
+  }
+
+  *settleAbstracts(forSearch = false): Generator<void, void, void> {
     this.settling = true;
     try {
-      yield* this.abstracts.settleSteps();
+      yield* this.abstracts.settleSteps(forSearch);
       yield* this.shortFields.prepareLookups();
     } finally {
       this.settling = false;
@@ -388,6 +394,10 @@ class ShortFieldIndex {
   /** The vocabulary's lookups made ahead, after a bulk load, in steps. */
   *prepareLookups(): Generator<void, void, void> {
     yield* this.vocabulary.prepareSteps();
+  }
+
+  get lookupsPrepared(): boolean {
+    return this.vocabulary.prepared;
   }
 
   add(id: number, fields: readonly (readonly string[])[]): void {

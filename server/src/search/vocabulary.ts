@@ -36,6 +36,11 @@ export class Vocabulary {
   /** Levenshtein rows by prefix length, one after the other, reused between lookups. */
   private matrix = new Int32Array(0);
 
+  /** Whether a typo lookup now would make the skips first (a small vocabulary makes them in no time). */
+  get prepared(): boolean {
+    return this.skips !== undefined || this.sorted.length < SKIPPED_PER_STEP;
+  }
+
   /** A new word (one the vocabulary does not hold). */
   add(word: string): void {
     if (this.deleted.delete(word)) return; // still in the lists
@@ -131,16 +136,12 @@ export class Vocabulary {
 
   /** The matrix for a query of `width - 1` letters, its first row filled in. */
   /**
-   * The lookups' structures made ahead, a step at a time: recent words merged in and the skips
-   * made, which the first typo lookup after a bulk load did at once (20–40 ms at 100,000 words,
-   * on the first keystroke of four letters after a start). Nothing is kept if words came meanwhile.
+   * The skips made ahead, a step at a time, which the first typo lookup after a merge made at once
+   * (20–40 ms at 100,000 words, on the first keystroke of four letters after a start). Not kept if
+   * words were merged in meanwhile.
    */
   *prepareSteps(): Generator<void, void, void> {
-    if (this.recent.length > 0 || this.deleted.size > 0) {
-      this.merge();
-      yield;
-    }
-    if (this.skips) return;
+    if (this.prepared) return;
     const sorted = this.sorted;
     const skips = yield* skipsInSteps(sorted);
     if (this.sorted === sorted) this.skips ??= skips;

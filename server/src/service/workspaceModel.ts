@@ -155,7 +155,11 @@ export class WorkspaceModel {
     while (this.pending.length > 0) {
       if (this.pending[0].next().done) {
         this.pending.shift();
-        if (this.pending.length === 0) this.abstractWords = new WeakMap(); // counts no update will use
+        if (this.pending.length === 0) {
+          this.abstractWords = new WeakMap(); // counts no update will use
+          // What the first search would do at once, done now in steps (many catalog files leave postings in the log).
+          if (this.index.needsSettling) this.pending.push(this.index.settleAbstracts(true));
+        }
       }
       if (this.pending.length > 0 && shouldYield()) return false;
     }
