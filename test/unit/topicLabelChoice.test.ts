@@ -164,3 +164,25 @@ describe('names written with hyphens and small words', () => {
     });
   });
 });
+
+describe('a word generic as one spelling only: "Ranking" is a label ("Rank" alone is not)', () => {
+  const ranking = papers('rank', [
+    ['Listwise Ranking of Search Results', 'Search results are ordered by a listwise loss that rewards a ranking with relevant documents first.'],
+    ['Pairwise Ranking from Clicks', 'Clicks on documents give pairwise preferences, and a ranking is fitted to them.'],
+    ['Ranking for Recommender Systems', 'Offline evaluation of the ranking a recommender system shows disagrees with what users click online.'],
+    ['Fair Ranking of Job Candidates', 'The exposure candidates get in a ranking is shared fairly between groups of applicants.'],
+    ['Ranking Aggregation of Voter Preferences', 'Voters give preferences over candidates; the aggregated ranking is close to every voter.'],
+  ]);
+  const folding = papers('fold', [
+    ['Protein Folding with Attention', 'The structure of a protein is predicted from its amino acid sequence by attention over residue pairs.'],
+    ['Protein Folding by Coevolution', 'Coevolving residues in aligned sequences give contacts, and the protein folds along them.'],
+    ['Fast Protein Folding Simulations', 'Molecular dynamics of protein folding on special hardware reaches milliseconds.'],
+    ['Protein Folding Intermediates', 'Partly folded states of a protein are trapped and measured on the way to the native structure.'],
+    ['Misfolding and Protein Folding Diseases', 'Proteins that fold wrongly aggregate into fibrils found in neurodegenerative diseases.'],
+  ]);
+  const result = buildTopics([...ranking, ...folding], { topicCount: 2 });
+
+  test('papers about ranking results are under "Ranking"', () => {
+    assert.deepEqual(membership(result), { Ranking: keys(ranking), 'Protein Folding': keys(folding) });
+  });
+});

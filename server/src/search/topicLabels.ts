@@ -37,9 +37,16 @@ const GENERIC_WORDS = stems(
   'complexity guarantee guarantees analysis computation computational empirical theoretical practical real ' +
   'application novel effectiveness efficiency scalability tradeoff trade-off size ' +
   // Adjectives and pieces of compounds that name nothing alone ("Robust", "Offline", "End" of end-to-end,
-  // "Local", "Rank" of low-rank: two subtopics of the generated 100k catalog once its abstracts were read whole).
-  'robust offline online end dimensional local global rank',
+  // "Local": a subtopic of the generated 100k catalog once its abstracts were read whole).
+  'robust offline online end dimensional local global',
 );
+
+/**
+ * Words generic as written, though their stem is not: "Rank" of low-rank alone names nothing (a
+ * subtopic of the generated 100k catalog), "Ranking" names a topic (papers on learning to rank,
+ * rank aggregation and ranking metrics were labelled "Controlling" while its stem was generic).
+ */
+const GENERIC_SPELLINGS = new Set(['rank', 'ranks']);
 
 /** Modifiers: a label does not start or end with one ("Efficient Inference", "Sparse Attention Efficient"). */
 const EDGE_WORDS = stems(
@@ -463,7 +470,7 @@ export function spellTerms(termTexts: readonly string[], terms: readonly number[
     const text = termTexts[term];
     let usage = usages.get(term);
     if (!usage) usages.set(term, (usage = usageOf(text, texts)));
-    if (usage.spelling === undefined || usage.broken || !isReadableLabel(usage.spelling)) continue;
+    if (usage.spelling === undefined || usage.broken || !isReadableLabel(usage.spelling) || GENERIC_SPELLINGS.has(usage.spelling.toLowerCase())) continue;
     if (!relaxed && (usage.fragment || usage.inTitles === 0)) continue;
     const spelling = usage.spelling;
     if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' '), inTitles: usage.inTitles });
