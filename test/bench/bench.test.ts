@@ -9,6 +9,7 @@ import { scanFloor, sampleEntries } from './catalogReading';
 import { asTyped, prng, recallSample, typingQueries, withTypo } from './queries';
 import { percentile } from './stats';
 import { formatTable, meets } from './targets';
+import { labelCoverage, nmi } from './topicsQuality';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,5 +140,24 @@ describe('targets', () => {
       { label: 'recall', value: 0.985, unit: '%', target: { op: '≥', limit: 0.99 }, note: '985/1000' },
     ]);
     assert.equal(table, ['T', '-'.repeat(41), 'hover p99  0.42 ms  ≤ 1 ms    ✓', 'recall      98.5 %  ≥ 99.0 %  ✗  985/1000'].join('\n'));
+  });
+});
+
+describe('topic scores', () => {
+  test('NMI: the same partition under other names is 1, an independent one 0', () => {
+    assert.equal(nmi(['a', 'a', 'b', 'b'], ['x', 'x', 'y', 'y']), 1);
+    assert.equal(nmi(['a', 'b', 'a', 'b'], ['x', 'x', 'y', 'y']), 0);
+  });
+
+  test('label coverage: the share of a topic’s papers that say every word of its label, plurals and case aside', () => {
+    const [speech, graphs] = labelCoverage([
+      {
+        label: 'Speech',
+        texts: ['Causal discovery from interventions', 'Fair classifiers', 'Pruning speech models', 'Knowledge graph completion'],
+      },
+      { label: 'Graph Neural Networks', texts: ['A graph neural network for molecules', 'Graph Neural Networks are expressive', 'Graph kernels'] },
+    ]);
+    assert.deepEqual(speech, { label: 'Speech', size: 4, share: 0.25 });
+    assert.deepEqual(graphs, { label: 'Graph Neural Networks', size: 3, share: 2 / 3 });
   });
 });
