@@ -95,6 +95,26 @@ describe('the topic worker', () => {
     core.dispose();
   });
 
+  test('an abstract edited, even to one of the same length, or a keyword: the model runs again; the same text sent again: it does not', () => {
+    const { calls, model } = recordingModel();
+    const core = new TopicWorkerCore(() => undefined, model);
+    core.handle({ type: 'configure', cacheDir: undefined, server: 'test', workspace: 'w' });
+    const paper = { key: 'a', title: 'Pose Estimation', abstract: 'We estimate camera poses from two views.', keywords: ['pose'] };
+    core.handle({ type: 'documents', documents: [paper], removed: [] });
+    core.handle({ type: 'compute', id: 1 });
+    core.handle({ type: 'documents', documents: [{ ...paper }], removed: [] });
+    core.handle({ type: 'compute', id: 2 });
+    assert.equal(calls.length, 1, 'the same text');
+    core.handle({ type: 'documents', documents: [{ ...paper, abstract: 'We estimate camera poses from ten views.' }], removed: [] });
+    core.handle({ type: 'compute', id: 3 });
+    assert.equal(calls.length, 2, 'an abstract of the same length');
+    assert.equal(calls[1].docs[0].abstract, 'We estimate camera poses from ten views.');
+    core.handle({ type: 'documents', documents: [{ ...paper, abstract: 'We estimate camera poses from ten views.', keywords: ['pose', 'camera'] }], removed: [] });
+    core.handle({ type: 'compute', id: 4 });
+    assert.equal(calls.length, 3, 'a keyword');
+    core.dispose();
+  });
+
   test('litnotes.topics.count: another number of topics runs the model again on the same papers', () => {
     const { calls, model } = recordingModel();
     const core = new TopicWorkerCore(() => undefined, model);

@@ -18,9 +18,12 @@ class CompactDocument implements TopicDocument {
   readonly key: string;
   readonly title?: string;
   readonly keywords?: readonly string[];
+  /** `documentHash` of the text it came as: the worker's fingerprint of all papers sums these at each run. */
+  readonly hash: number;
   private readonly abstractBytes?: Uint8Array;
 
   constructor(doc: TopicDocument) {
+    this.hash = documentHash(doc);
     this.key = doc.key;
     if (doc.title !== undefined) this.title = doc.title;
     if (doc.keywords !== undefined) this.keywords = doc.keywords;
@@ -34,4 +37,23 @@ class CompactDocument implements TopicDocument {
 
 export function compactDocument(doc: TopicDocument): TopicDocument {
   return new CompactDocument(doc);
+}
+
+/**
+ * A hash of what the model reads of a paper. Kept by a compact document: hashing every paper's text
+ * at every run decoded and walked all abstracts again (1.5–2 s of the worker at 100,000 papers,
+ * before the model could start).
+ */
+export function documentHash(doc: TopicDocument): number {
+  if (doc instanceof CompactDocument) return doc.hash;
+  return fnv1a([doc.key, doc.title ?? '', doc.abstract ?? '', ...(doc.keywords ?? [])].join('\u0000'));
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }

@@ -11,7 +11,7 @@ import { packTopics, TopicIndex } from '../search/topicIndex';
 import { buildTopics } from '../search/topicModel';
 import type { TopicDocument, TopicResult } from '../search/topicResult';
 import { ownBytes } from './catalogCache';
-import { compactDocument } from './compactDocument';
+import { compactDocument, documentHash } from './compactDocument';
 import { readTopicCache, writeTopicCache } from './topicCache';
 import { runInBackground } from './threadPriority';
 
@@ -72,8 +72,9 @@ export class TopicWorkerCore {
       case 'documents':
         for (const key of request.removed) this.changed = this.documents.delete(key) || this.changed;
         for (const doc of request.documents) {
-          if (!sameDocument(this.documents.get(doc.key), doc)) this.changed = true;
-          this.documents.set(doc.key, compactDocument(doc));
+          const compact = compactDocument(doc);
+          if (!sameDocument(this.documents.get(doc.key), compact)) this.changed = true;
+          this.documents.set(doc.key, compact);
         }
         return;
       case 'compute':
@@ -165,8 +166,9 @@ export class TopicWorkerCore {
   }
 }
 
+/** The same text for the model: by hash, title and keywords (an abstract is not decoded to compare it). */
 function sameDocument(a: TopicDocument | undefined, b: TopicDocument): boolean {
-  return !!a && a.title === b.title && a.abstract === b.abstract && (a.keywords ?? []).join('\u0000') === (b.keywords ?? []).join('\u0000');
+  return !!a && documentHash(a) === documentHash(b) && a.title === b.title && (a.keywords ?? []).join('\u0000') === (b.keywords ?? []).join('\u0000');
 }
 
 /** What the model reads of all papers, as one short string: order-independent sums of per-paper hashes. */
@@ -174,20 +176,11 @@ export function documentsFingerprint(docs: readonly TopicDocument[]): string {
   let sum = 0;
   let mixed = 0;
   for (const doc of docs) {
-    const h = fnv1a([doc.key, doc.title ?? '', doc.abstract ?? '', ...(doc.keywords ?? [])].join('\u0000'));
+    const h = documentHash(doc);
     sum = (sum + h) >>> 0;
     mixed = (mixed + Math.imul(h ^ (h >>> 15), 0x2c1b3c6d)) >>> 0;
   }
   return `${docs.length}:${sum.toString(16)}:${mixed.toString(16)}`;
-}
-
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 if (!isMainThread && parentPort) {
