@@ -35,6 +35,8 @@ const SCANNED_LOG = 1 << 14;
 const MAX_COMPLETION_POSTINGS = 20_000;
 /** Postings moved per step of a sliced rebuild: placing them writes all over the new rows (cache misses, first-touch page faults), up to 100 ms for 512k postings, 43–75 ms for 128k at 100k papers on a busy machine. */
 const POSTINGS_PER_STEP = 1 << 15;
+/** Entries of new rows first touched per step of a rebuild (4 MB of documents, 1 MB of counts). */
+const TOUCHED_PER_STEP = 1 << 20;
 
 /** An abstract's words as an `AbstractWordCounter` wrote them: `counts` from `at` on, numbered in `vocabulary`. */
 export interface CountedAbstract {
@@ -390,7 +392,13 @@ export class AbstractIndex {
     const next = offsets.slice(0, termCount);
     const rowDocument = new Int32Array(offsets[termCount]);
     const rowCount = new Uint8Array(offsets[termCount]);
-    yield;
+    // Touched in order first, a few MB a step: the postings are then written all over the new rows,
+    // and their first writes page-faulted 100 ms into one step at 100k papers (13 million postings).
+    for (let from = 0; from < rowDocument.length; from += TOUCHED_PER_STEP) {
+      rowDocument.fill(0, from, from + TOUCHED_PER_STEP);
+      rowCount.fill(0, from, from + TOUCHED_PER_STEP);
+      yield;
+    }
     for (let t = 0; t + 1 < rowOffsets.length; t++) {
       for (let i = rowOffsets[t]; i < rowOffsets[t + 1]; i++) {
         const id = rowDocuments[i];
