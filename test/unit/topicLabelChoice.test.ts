@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { parseBibtex } from '../../server/src/catalog/bibtex';
+import { topicDocument } from '../../server/src/service/topicDocuments';
+import { writeCatalog } from '../bench/generate';
 import { chooseLabel, indexTexts, isReadableLabel, titleCase } from '../../server/src/search/topicLabels';
 import { buildTopics } from '../../server/src/search/topicModel';
 import type { TopicDocument, TopicEntry, TopicResult } from '../../server/src/search/topicResult';
@@ -186,3 +192,22 @@ describe('a word generic as one spelling only: "Ranking" is a label ("Rank" alon
     assert.deepEqual(membership(result), { Ranking: keys(ranking), 'Protein Folding': keys(folding) });
   });
 });
+
+describe('a verb that opens titles is no label', () => {
+  test('the real-editor suite\'s big library (2,000 generated papers and the demo\'s): no topic is "Estimating", "Using" or the like', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'litnotes-labels-'));
+    try {
+      const generated = writeCatalog(dir, 2000, 0);
+      const papers = [
+        ...parseBibtex(readFileSync(generated.bibPath, 'utf8'), 'file:///library.bib').papers,
+        ...parseBibtex(readFileSync(join(__dirname, '..', '..', 'examples', 'demo', 'papers.bib'), 'utf8'), 'file:///papers.bib').papers,
+      ];
+      const labels = buildTopics(papers.map(topicDocument)).topics.map((t) => t.label);
+      assert.ok(labels.length > 25, `${labels.length} topics`);
+      assert.deepEqual(labels.filter((label) => /^(Estimating|Using|Exploring|Evaluating|Investigating|Measuring|Probing|Enabling|Towards)$/.test(label)), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
