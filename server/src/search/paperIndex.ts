@@ -114,24 +114,25 @@ export class PaperIndex {
     this.abstractsBehind = Math.max(0, this.abstractsBehind - papers.length);
   }
 
-  /**
-   * Sorts the abstracts added in bulk into the search rows, a bounded piece of work per step
-   * (the caller yields between steps); until it is done, searches skip abstracts. `forSearch`:
-   * everything the next search would do first (when indexing ends).
-   */
   /** Whether the next search would first do work that `settleAbstracts(true)` does in steps. */
   get needsSettling(): boolean {
     return this.abstracts.searchWouldRebuild || !this.shortFields.lookupsPrepared;
   }
 
+  /**
+   * Sorts the abstracts added in bulk into the search rows, a bounded piece of work per step
+   * (the caller yields between steps); until it is done, searches skip abstracts. `forSearch`:
+   * everything the next search would do first, when indexing ends; searches keep the abstracts
+   * meanwhile (one that comes then does the rest at once, as it would have).
+   */
   *settleAbstracts(forSearch = false): Generator<void, void, void> {
-    this.settling = true;
+    this.settling = !forSearch;
     try {
       yield* this.abstracts.settleSteps(forSearch);
-      yield* this.shortFields.prepareLookups();
     } finally {
       this.settling = false;
     }
+    yield* this.shortFields.prepareLookups();
   }
 
   /**

@@ -134,7 +134,6 @@ export class Vocabulary {
     }
   }
 
-  /** The matrix for a query of `width - 1` letters, its first row filled in. */
   /**
    * The skips made ahead, a step at a time, which the first typo lookup after a merge made at once
    * (20–40 ms at 100,000 words, on the first keystroke of four letters after a start). Not kept if
@@ -147,6 +146,7 @@ export class Vocabulary {
     if (this.sorted === sorted) this.skips ??= skips;
   }
 
+  /** The matrix for a query of `width - 1` letters, its first row filled in. */
   private matrixFor(width: number): Int32Array {
     if (this.matrix.length < 32 * width) this.matrix = new Int32Array(32 * width);
     for (let j = 0; j < width; j++) this.matrix[j] = j;
