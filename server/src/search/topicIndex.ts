@@ -31,14 +31,9 @@ export class TopicIndex {
   /** Per topic number: the rows listed under it or under one of its subtopics. Made when first asked. */
   private rowsUnder: number[][] | undefined;
   /**
-   * key → row: the tree looks up every paper, and a binary search per paper took 4× as long. Made
-   * by the builder a piece at a time (made on the first lookup, it held the server 100 ms at 100,000 papers).
-   */
-  private rows: Map<string, number> | undefined;
-
-  /**
    * `keys` sorted by code units; per row k: `topicOf[k]`, `alsoOf[k]` (−1: none) and
-   * `related[k·RELATED_PER_PAPER …]` (rows, −1: none). Use `fromResult` or `TopicIndexBuilder`.
+   * `related[k·RELATED_PER_PAPER …]` (rows, −1: none); `rows`: key → row. Use `fromResult` or
+   * `TopicIndexBuilder`.
    */
   constructor(
     readonly topics: readonly TopicEntry[],
@@ -46,9 +41,12 @@ export class TopicIndex {
     private readonly topicOf: Int32Array,
     private readonly alsoOf: Int32Array,
     private readonly related: Int32Array,
-    rows?: Map<string, number>,
+    /**
+     * The tree looks up every paper, and a binary search per paper took 4× as long. Made by the
+     * builder a piece at a time (made on the first lookup, it held the server 100 ms at 100,000 papers).
+     */
+    private readonly rows: ReadonlyMap<string, number>,
   ) {
-    this.rows = rows;
     topics.forEach((topic, i) => this.topicNumber.set(topic.id, i));
     this.children = topics.map(() => []);
     topics.forEach((topic, i) => {
@@ -135,10 +133,6 @@ export class TopicIndex {
   }
 
   private rowOf(key: string): number {
-    if (!this.rows) {
-      this.rows = new Map();
-      this.keys.forEach((k, row) => this.rows!.set(k, row));
-    }
     return this.rows.get(key) ?? -1;
   }
 
