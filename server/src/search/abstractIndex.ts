@@ -16,6 +16,7 @@
  */
 import { foldAccents, isStopWord, isWordChar, singular } from './tokenize';
 import { Vocabulary } from './vocabulary';
+import { allSteps } from '../core/steps';
 import { detached } from '../core/strings';
 
 const STOP = -1;
@@ -323,9 +324,7 @@ export class AbstractIndex {
   }
 
   private rebuild(): void {
-    for (const _step of this.rebuildSteps()) {
-      // run every step now
-    }
+    allSteps(this.rebuildSteps());
   }
 
   /**

@@ -15,6 +15,7 @@
  */
 import type { PaperSort, Topic, TopicSource } from '../../../common/protocol';
 import type { Paper } from '../catalog/paper';
+import { allSteps } from '../core/steps';
 import { foldAccents } from './tokenize';
 import type { TopicIndex } from './topicIndex';
 import type { TopicEntry } from './topicResult';
@@ -57,11 +58,7 @@ export interface TopicGroups {
 }
 
 export function groupTopics(input: TopicTreeInput): TopicGroups {
-  const steps = groupTopicsInSteps(input);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return allSteps(groupTopicsInSteps(input));
 }
 
 /** Papers grouped between two yields of `groupTopicsInSteps`: a few milliseconds. */

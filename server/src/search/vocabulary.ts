@@ -11,6 +11,7 @@
  *   exceeds the distance: the same pruning a trie walk does.
  */
 import { lowerBound } from '../core/sorted';
+import { allSteps } from '../core/steps';
 
 /**
  * Prefix lengths up to which `sorted` has, per word, the index of the first word after it with
@@ -187,11 +188,7 @@ const SKIPPED_PER_STEP = 16_384;
 
 /** Per depth d and word: the first index after it whose word does not start with its first d letters. One pass for all depths. */
 function skipsOf(sorted: readonly string[]): Int32Array[] {
-  const steps = skipsInSteps(sorted);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return allSteps(skipsInSteps(sorted));
 }
 
 function* skipsInSteps(sorted: readonly string[]): Generator<void, Int32Array[], void> {

@@ -5,6 +5,7 @@
  * time took tens of milliseconds.
  */
 import type { Paper } from '../catalog/paper';
+import { allSteps } from '../core/steps';
 import { groupTopicsInSteps, topicPathOf, type TopicGroups } from '../search/topicTree';
 import type { Settings } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
@@ -30,11 +31,7 @@ const PAPERS_PER_STEP = 5000;
  * 100,000 keys first (`model.papers()`) took 100 ms of the first request after a change.
  */
 function papersOf(model: WorkspaceModel): readonly Paper[] {
-  const steps = papersInSteps(model);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return allSteps(papersInSteps(model));
 }
 
 /** `papersOf` yielding every few thousand papers; a list of papers changed meanwhile is not kept. */
@@ -87,9 +84,7 @@ export function topicGroupsOf(model: WorkspaceModel, filter: string | undefined,
   const last = groupings.get(model)?.get(query);
   if (last?.stamp === stamp) return last;
   const { steps, filterKeys } = groupingSteps(model, query, settings);
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  const grouping = { stamp, groups: step.value, filterKeys };
+  const grouping = { stamp, groups: allSteps(steps), filterKeys };
   remember(model, query, grouping);
   return grouping;
 }
