@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { applyReading, CatalogIntake, keysComeOrGone, utf8Length, type CatalogEdit } from '../../server/src/service/catalogIntake';
+import { CatalogIntake, keysComeOrGone, utf8Length, type CatalogEdit, type CatalogReading } from '../../server/src/service/catalogIntake';
 import { catalogDiagnostics } from '../../server/src/features/diagnostics';
 import { parseSettings } from '../../server/src/service/settings';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
@@ -116,15 +116,23 @@ describe('catalog intake: an edit reads only its stretch', () => {
   });
 });
 
+/** A reading taken in by `intake` (the main thread's), its update applied to the model, as the feeder does. */
+function applyReading(intake: CatalogIntake, model: WorkspaceModel, reading: CatalogReading | { kind: 'error'; message: string }) {
+  const taken = intake.take(uri, reading);
+  model.applyIntakeOutcome(uri, taken);
+  return taken;
+}
+
 describe('catalog intake: what a reading does to the model', () => {
   test('a whole read, then an edited stretch: updated, with what was read for the log', () => {
     const intake = new CatalogIntake();
+    const taking = new CatalogIntake();
     const model = new WorkspaceModel();
-    const first = applyReading(model, uri, intake.readWhole(uri, base));
+    const first = applyReading(taking, model, intake.readWhole(uri, base));
     assert.equal(first.kind === 'updated' && first.what, 'read 3 entries (0 problems)');
     model.finishWork();
     const after = base.replace('Dense Attention', 'Denser Attention');
-    const second = applyReading(model, uri, { kind: 'delta', delta: intake.readEdit(uri, editOf(base, after))! });
+    const second = applyReading(taking, model, { kind: 'delta', delta: intake.readEdit(uri, editOf(base, after))! });
     assert.equal(second.kind === 'updated' && second.what, 'read 1 edited entries again');
     model.finishWork();
     assert.equal(model.paper('roe2021')?.title, 'Denser Attention');
@@ -132,14 +140,15 @@ describe('catalog intake: what a reading does to the model', () => {
 
   test('a stretch the model cannot take (its last read was broken) asks for a whole read; the last good papers stay', () => {
     const intake = new CatalogIntake();
+    const taking = new CatalogIntake();
     const model = new WorkspaceModel();
-    applyReading(model, uri, intake.readWhole(uri, base));
+    applyReading(taking, model, intake.readWhole(uri, base));
     model.finishWork();
     const broken = base.replace('year = 2021,\n}', 'year = 2021,\n');
-    applyReading(model, uri, new CatalogIntake().readWhole(uri, broken));
+    applyReading(taking, model, new CatalogIntake().readWhole(uri, broken));
     model.finishWork();
     const delta = intake.readEdit(uri, editOf(base, base.replace('Dense Attention', 'Denser Attention')))!;
-    assert.deepEqual(applyReading(model, uri, { kind: 'delta', delta }), { kind: 'readWhole' });
+    assert.deepEqual(applyReading(taking, model, { kind: 'delta', delta }), { kind: 'readWhole' });
     assert.deepEqual(model.catalog(uri)!.papers.map((p) => p.key).sort(), ['doe2020', 'poe2022', 'roe2021']);
   });
 
@@ -147,7 +156,7 @@ describe('catalog intake: what a reading does to the model', () => {
     const model = new WorkspaceModel();
     model.addProvisionalPapers(uri, new CatalogIntake().readWhole(uri, base).result.papers);
     assert.deepEqual(model.search('sparse', 10).map((h) => h.key), ['doe2020']);
-    assert.deepEqual(applyReading(model, uri, { kind: 'error', message: 'the catalog worker failed' }), { kind: 'failed', message: 'the catalog worker failed' });
+    assert.deepEqual(applyReading(new CatalogIntake(), model, { kind: 'error', message: 'the catalog worker failed' }), { kind: 'failed', message: 'the catalog worker failed' });
     assert.deepEqual(model.search('sparse', 10), []);
   });
 
