@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { CatalogIntake, keysComeOrGone, utf8Length, type CatalogEdit, type CatalogReading } from '../../server/src/service/catalogIntake';
+import { CatalogIntake, keysComeOrGone, utf8Length, type CatalogEdit, type CatalogReading, type NextVersion } from '../../server/src/service/catalogIntake';
 import { catalogDiagnostics } from '../../server/src/features/diagnostics';
 import { parseSettings } from '../../server/src/service/settings';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
@@ -59,6 +59,66 @@ function readEdit(after: string) {
 function wholeRead(text: string): string[] {
   return new CatalogIntake().readWhole(uri, text).result.papers.map((p) => `${p.key} ${p.title} @${p.source.range.start.line}`);
 }
+
+/** `next` as a version after `last` (undefined: the first), compared byte by byte; which bytes were decoded. */
+function versionOf(last: string | undefined, next: string) {
+  const a = last === undefined ? undefined : Buffer.from(last);
+  const b = Buffer.from(next);
+  const decoded: [number, number][] = [];
+  const edit = a && editOf(last!, next);
+  const version: NextVersion = {
+    lastLength: a?.length,
+    length: b.length,
+    commonPrefix: () => edit!.prefix,
+    isSame: (prefix) => prefix === a!.length && a!.length === b.length,
+    commonSuffix: (most) => Math.min(most, edit!.suffix),
+    text: (from, to) => (decoded.push([from, to]), b.subarray(from, to).toString('utf8')),
+    wholeText: () => (decoded.push([0, b.length]), next),
+  };
+  return { version, decoded };
+}
+
+describe('catalog intake: a new version against the last one read', () => {
+  test('the same bytes: unchanged, nothing decoded, the last version kept', () => {
+    const intake = new CatalogIntake();
+    intake.readVersion(uri, versionOf(undefined, base).version);
+    const { version, decoded } = versionOf(base, base);
+    assert.deepEqual(intake.readVersion(uri, version), { reading: { kind: 'unchanged' }, keep: 'last' });
+    assert.deepEqual(decoded, []);
+  });
+
+  test('an edit: only the stretch of the edited entry is decoded and read; the version is kept from the shared start and end', () => {
+    const intake = new CatalogIntake();
+    intake.readVersion(uri, versionOf(undefined, base).version);
+    const after = base.replace('Dense Attention', 'Denser Attention');
+    const { version, decoded } = versionOf(base, after);
+    const { reading, keep } = intake.readVersion(uri, version);
+    assert.equal(reading.kind, 'delta');
+    assert.deepEqual(reading.kind === 'delta' && reading.delta.papers.map((p) => [p.key, p.title]), [['roe2021', 'Denser Attention']]);
+    const { prefix, suffix } = editOf(base, after);
+    assert.deepEqual(keep, { prefix, suffix });
+    assert.equal(decoded.length, 1);
+    assert.ok(decoded[0][1] - decoded[0][0] < 80, `decoded ${decoded[0]}`);
+  });
+
+  test('forced (the taking side could not apply a stretch), or the first version: read whole', () => {
+    const intake = new CatalogIntake();
+    const first = intake.readVersion(uri, versionOf(undefined, base).version);
+    assert.deepEqual([first.reading.kind, first.keep], ['full', 'whole']);
+    const after = base.replace('Dense Attention', 'Denser Attention');
+    const forced = intake.readVersion(uri, versionOf(base, after).version, true);
+    assert.deepEqual([forced.reading.kind, forced.keep], ['full', 'whole']);
+    assert.deepEqual(forced.reading.kind === 'full' && forced.reading.result.papers.map((p) => p.title), ['Sparse Attention', 'Denser Attention', 'The Raven, Revisited']);
+  });
+
+  test('an edit after a broken read is read whole', () => {
+    const intake = new CatalogIntake();
+    const broken = base.replace('year = 2021,\n}', 'year = 2021,\n');
+    intake.readVersion(uri, versionOf(undefined, broken).version);
+    const { reading, keep } = intake.readVersion(uri, versionOf(broken, base).version);
+    assert.deepEqual([reading.kind, keep], ['full', 'whole']);
+  });
+});
 
 describe('catalog intake: an edit reads only its stretch', () => {
   test("a title edited: that paper alone, the ones after it moved as a whole read puts them", () => {

@@ -76,6 +76,37 @@ export type CatalogReading =
   | { kind: 'full'; result: CatalogFileResult; blank: boolean }
   | { kind: 'delta'; delta: CatalogDelta };
 
+/**
+ * A new version of a file, as the glue compares it with the last version it kept of the file
+ * (node/fileVersion.ts: the bytes, or checksums of a big file, against bytes in memory or on disk).
+ * The intake decides what to compare and what to read; the glue compares and reads the bytes.
+ */
+export interface NextVersion {
+  /** The length of the last version kept; undefined when none is. */
+  readonly lastLength: number | undefined;
+  readonly length: number;
+  /** How many bytes at the start the two versions share. */
+  commonPrefix(): number;
+  /** Whether they are the same, given their common start. */
+  isSame(prefix: number): boolean;
+  /** How many bytes at the end they share, at most `most`. */
+  commonSuffix(most: number): number;
+  /** Bytes [from, to) of the new version, decoded (UTF-8). */
+  text(from: number, to: number): string;
+  /** The whole new version, decoded. */
+  wholeText(): string;
+}
+
+/**
+ * A version read: the reading, and which version the glue keeps of the file from now on: the last
+ * (unchanged), the new one known through the last where they share start and end (an edit read as
+ * a stretch), or the new one whole.
+ */
+export interface VersionRead {
+  reading: CatalogReading;
+  keep: 'last' | 'whole' | { prefix: number; suffix: number };
+}
+
 /** An edit of a file, in bytes: how long both versions are and how much of their start and end they share. */
 export interface CatalogEdit {
   oldLength: number;
@@ -248,6 +279,25 @@ export class CatalogIntake {
   }
 
   // ---- reading (where the bytes are) ---------------------------------------------------------
+
+  /**
+   * The intake's entry point where the bytes are: a new version of `uri` against the last one read.
+   * The same version → unchanged; an edit of a file whose last read was clean → the edited stretch
+   * alone when it reads cleanly by itself (see the top of this file); anything else, or `full` (the
+   * taking side could not apply a stretch), → a whole read.
+   */
+  readVersion(uri: string, next: NextVersion, full = false): VersionRead {
+    if (!full && next.lastLength !== undefined) {
+      const prefix = next.commonPrefix();
+      if (next.isSame(prefix)) return { reading: { kind: 'unchanged' }, keep: 'last' };
+      if (this.canReadEdits(uri)) {
+        const suffix = next.commonSuffix(Math.min(next.lastLength, next.length) - prefix);
+        const delta = this.readEdit(uri, { oldLength: next.lastLength, newLength: next.length, prefix, suffix, text: (from, to) => next.text(from, to) });
+        if (delta) return { reading: { kind: 'delta', delta }, keep: { prefix, suffix } };
+      }
+    }
+    return { reading: this.readWhole(uri, next.wholeText()), keep: 'whole' };
+  }
 
   /** Whether an edit of `uri` may be read as a stretch (its last read was a clean BibTeX read). */
   canReadEdits(uri: string): boolean {
