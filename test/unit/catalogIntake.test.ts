@@ -220,6 +220,39 @@ describe('catalog intake: what a reading does to the model', () => {
     assert.deepEqual(model.search('sparse', 10), []);
   });
 
+  test('the last-good rule where the worker reads: a broken reading keeps what went missing (one notice), a clean one drops it', () => {
+    const reader = new CatalogIntake();
+    const taking = new CatalogIntake();
+    const model = new WorkspaceModel();
+    applyReading(taking, model, reader.readWhole(uri, base));
+    const halfWritten = base.slice(0, base.indexOf('@misc{poe2022')) + '@misc{poe2022,\n  title = {The Ra';
+    const broken = applyReading(taking, model, reader.readWhole(uri, halfWritten));
+    assert.equal(broken.kind === 'updated' && broken.update.notice, 'Catalog has parse errors: keeping 1 entries of the last good version until it reads cleanly (poe2022).');
+    model.finishWork();
+    assert.equal(model.paper('poe2022')?.title, 'The Raven, Revisited');
+    const again = applyReading(taking, model, reader.readWhole(uri, halfWritten + 'v'));
+    assert.equal(again.kind === 'updated' && again.update.notice, undefined);
+    applyReading(taking, model, reader.readWhole(uri, base.slice(0, base.indexOf('@misc{poe2022'))));
+    model.finishWork();
+    assert.equal(model.paper('poe2022'), undefined);
+    assert.deepEqual(model.catalog(uri)!.kept, []);
+  });
+
+  test('a file removed: its papers leave the model, and a later reading of it starts afresh', () => {
+    const reader = new CatalogIntake();
+    const taking = new CatalogIntake();
+    const model = new WorkspaceModel();
+    applyReading(taking, model, reader.readWhole(uri, base));
+    model.finishWork();
+    model.applyCatalogUpdate(taking.remove(uri)!);
+    model.finishWork();
+    assert.deepEqual([model.isCatalog(uri), model.paperCount, taking.has(uri), taking.remove(uri)], [false, 0, false, undefined]);
+    // Nothing of the last good version comes back with a broken reading.
+    applyReading(taking, model, reader.readWhole(uri, '@misc{lone, title = {Lone}}\n@misc{cut, title = {Cu'));
+    model.finishWork();
+    assert.deepEqual(model.keys(), ['lone']);
+  });
+
   test('keys that came or went, not those edited', () => {
     const paper = (key: string) => ({ key });
     assert.deepEqual(keysComeOrGone({ before: [paper('a'), paper('b')], after: [paper('b'), paper('c')] } as never), ['a', 'c']);
