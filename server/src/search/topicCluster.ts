@@ -102,7 +102,10 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
   const touched = new Int32Array(n);
   const nearest = new Int32Array(k);
   const select = new Selection(n);
-  const edges = new Map<number, number>();
+  // Each row's nearest (up to k) and the similarity it found them at.
+  const listed = new Uint8Array(n);
+  const nearestOf = new Int32Array(n * k);
+  const similarityOf = new Float32Array(n * k);
   for (let i = 0; i < n; i++) {
     let count = 0;
     for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
@@ -120,32 +123,78 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
     }
     const found = select.top(dot, touched, count, k, nearest);
     for (let t = 0; t < found; t++) {
-      const j = nearest[t];
-      edges.set(i < j ? i * n + j : j * n + i, dot[j]);
+      nearestOf[i * k + t] = nearest[t];
+      similarityOf[i * k + t] = dot[nearest[t]];
     }
+    listed[i] = found;
     for (let t = 0; t < count; t++) dot[touched[t]] = 0;
   }
-  // Symmetric edges: an edge when either end is among the other's nearest.
-  const degree = new Uint32Array(n + 1);
-  for (const key of edges.keys()) {
-    degree[Math.floor(key / n)]++;
-    degree[key % n]++;
+  return symmetricGraph(n, k, listed, nearestOf, similarityOf);
+}
+
+/**
+ * The undirected graph of the rows' nearest lists (row i's in `nearestOf[i·k..i·k + listed[i])`):
+ * an edge when either end lists the other, each node's edges in ascending order of target. When
+ * both list each other, the edge weighs what the higher row found (the lists are made in row order,
+ * the later one counts).
+ */
+export function symmetricGraph(n: number, k: number, listed: Uint8Array, nearestOf: Int32Array, similarityOf: Float32Array): Graph {
+  // Every listing seen from both ends: node x's entries (target, weight, listed by which row).
+  const starts = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    starts[i + 1] += listed[i];
+    for (let t = 0; t < listed[i]; t++) starts[nearestOf[i * k + t] + 1]++;
   }
+  for (let i = 0; i < n; i++) starts[i + 1] += starts[i];
+  const fill = starts.slice(0, n);
+  const entryTarget = new Int32Array(starts[n]);
+  const entryWeight = new Float32Array(starts[n]);
+  const entryBy = new Int32Array(starts[n]);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < listed[i]; t++) {
+      const j = nearestOf[i * k + t];
+      const w = similarityOf[i * k + t];
+      let at = fill[i]++;
+      entryTarget[at] = j;
+      entryWeight[at] = w;
+      entryBy[at] = i;
+      at = fill[j]++;
+      entryTarget[at] = i;
+      entryWeight[at] = w;
+      entryBy[at] = i;
+    }
+  }
+  // Per node: entries sorted by target (a few dozen: insertion sort), one edge per target.
   const graphOffsets = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) graphOffsets[i + 1] = graphOffsets[i] + degree[i];
-  const fill = graphOffsets.slice(0, n);
-  const targets = new Int32Array(graphOffsets[n]);
-  const edgeWeights = new Float32Array(graphOffsets[n]);
-  for (const key of [...edges.keys()].sort((x, y) => x - y)) {
-    const i = Math.floor(key / n);
-    const j = key % n;
-    const w = edges.get(key) as number;
-    targets[fill[i]] = j;
-    edgeWeights[fill[i]++] = w;
-    targets[fill[j]] = i;
-    edgeWeights[fill[j]++] = w;
+  let edges = 0;
+  for (let x = 0; x < n; x++) {
+    const from = starts[x];
+    const to = starts[x + 1];
+    for (let a = from + 1; a < to; a++) {
+      const target = entryTarget[a];
+      const weight = entryWeight[a];
+      const by = entryBy[a];
+      let b = a - 1;
+      while (b >= from && (entryTarget[b] > target || (entryTarget[b] === target && entryBy[b] > by))) {
+        entryTarget[b + 1] = entryTarget[b];
+        entryWeight[b + 1] = entryWeight[b];
+        entryBy[b + 1] = entryBy[b];
+        b--;
+      }
+      entryTarget[b + 1] = target;
+      entryWeight[b + 1] = weight;
+      entryBy[b + 1] = by;
+    }
+    // Both ends listed each other: the later row's listing (the last of equal targets) stays.
+    for (let a = from; a < to; a++) {
+      if (a + 1 < to && entryTarget[a + 1] === entryTarget[a]) continue;
+      entryTarget[edges] = entryTarget[a];
+      entryWeight[edges] = entryWeight[a];
+      edges++;
+    }
+    graphOffsets[x + 1] = edges;
   }
-  return { nodes: n, offsets: graphOffsets, targets, weights: edgeWeights };
+  return { nodes: n, offsets: graphOffsets, targets: entryTarget.slice(0, edges), weights: entryWeight.slice(0, edges) };
 }
 
 /** For each term, the given rows (as indices into `rows`, ascending) that have it, with their weights. */

@@ -112,6 +112,8 @@ interface Catalog {
   textHashes: string[];
   /** Vocabulary-sized arrays: zero, and -1, between uses. */
   scratch: Float32Array;
+  /** Vocabulary-sized scratch for a centroid's terms and the selection of its heaviest. */
+  centroidScratch: { terms: Int32Array; values: Float64Array; select: Float64Array };
   termMap: Int32Array;
   labels: LabelScratch;
   /** Stems of spellings read for labels, once per run. */
@@ -171,6 +173,7 @@ function prepare(docs: TopicDocument[], textHashes: string[], only?: Uint8Array)
     vocabulary,
     textHashes,
     scratch: new Float32Array(vocabulary.terms.length),
+    centroidScratch: { terms: new Int32Array(vocabulary.terms.length), values: new Float64Array(vocabulary.terms.length), select: new Float64Array(vocabulary.terms.length) },
     termMap: new Int32Array(vocabulary.terms.length).fill(-1),
     labels: labelScratch(vocabulary),
     stems: new Map(),
@@ -413,33 +416,42 @@ function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: Pap
   const { vectors, termMap } = catalog;
   // Every paper, in row order: the catalog's own vectors (no copy of the whole matrix).
   if (rows.length === vectors.rows && rows.every((r, i) => r === i)) return { vectors, dims: catalog.vocabulary.terms.length };
-  const used: number[] = [];
+  // The terms used, marked in termMap, then numbered in term order.
+  let usedCount = 0;
   let nnz = 0;
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
-      if (termMap[vectors.terms[p]] < 0) {
-        termMap[vectors.terms[p]] = 0;
-        used.push(vectors.terms[p]);
+      const term = vectors.terms[p];
+      if (termMap[term] < 0) {
+        termMap[term] = 0;
+        usedCount++;
       }
     }
     nnz += vectors.offsets[r + 1] - vectors.offsets[r];
   }
-  const sortedUsed = Int32Array.from(used).sort();
-  for (let i = 0; i < sortedUsed.length; i++) termMap[sortedUsed[i]] = i;
+  const sortedUsed = new Int32Array(usedCount);
+  const dims = termMap.length;
+  for (let term = 0, n = 0; term < dims && n < usedCount; term++) {
+    if (termMap[term] < 0) continue;
+    sortedUsed[n] = term;
+    termMap[term] = n++;
+  }
   const offsets = new Uint32Array(rows.length + 1);
   const terms = new Int32Array(nnz);
   const weights = new Float32Array(nnz);
   const inTitle = new Uint8Array(nnz);
   let at = 0;
-  rows.forEach((r, i) => {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++, at++) {
       terms[at] = termMap[vectors.terms[p]];
       weights[at] = vectors.weights[p];
       inTitle[at] = vectors.inTitle[p];
     }
     offsets[i + 1] = at;
-  });
-  for (const term of used) termMap[term] = -1;
+  }
+  for (let i = 0; i < usedCount; i++) termMap[sortedUsed[i]] = -1;
   return { vectors: { offsets, terms, weights, inTitle, rows: rows.length }, dims: sortedUsed.length };
 }
 
@@ -569,36 +581,40 @@ function emptyNode(rows: number[]): TopicNode {
 
 /** The node's centroid: the normalized mean of its rows, its `CENTROID_TERMS`·4 heaviest terms. */
 function setCentroid(catalog: Catalog, node: TopicNode): void {
-  const { vectors, scratch: sum } = catalog;
-  const terms: number[] = [];
-  for (const r of node.rows) {
+  const { vectors, scratch: sum, centroidScratch } = catalog;
+  const { terms } = centroidScratch;
+  let count = 0;
+  const { rows } = node;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
       const term = vectors.terms[p];
-      if (sum[term] === 0) terms.push(term);
+      if (sum[term] === 0) terms[count++] = term;
       sum[term] += vectors.weights[p];
     }
   }
-  const kept = heaviest(terms, sum, CENTROID_TERMS * 4);
+  const kept = heaviest(terms, count, sum, CENTROID_TERMS * 4, centroidScratch);
   let norm = 0;
-  for (const d of kept) norm += sum[d] * sum[d];
+  for (let i = 0; i < kept.length; i++) norm += sum[kept[i]] * sum[kept[i]];
   norm = Math.sqrt(norm) || 1;
   node.centroidTerms = kept;
   node.centroidWeights = new Float32Array(kept.length);
-  kept.forEach((d, i) => (node.centroidWeights[i] = sum[d] / norm));
-  for (const term of terms) sum[term] = 0;
+  for (let i = 0; i < kept.length; i++) node.centroidWeights[i] = sum[kept[i]] / norm;
+  for (let i = 0; i < count; i++) sum[terms[i]] = 0;
 }
 
-/** The `limit` terms of largest weight (at the cut: the first met), found by quickselect. */
-function heaviest(terms: readonly number[], weight: Float32Array, limit: number): Int32Array {
-  if (terms.length <= limit) return Int32Array.from(terms);
-  const values = new Float64Array(terms.length);
-  for (let i = 0; i < terms.length; i++) values[i] = weight[terms[i]];
-  const cut = kthLargest(values, terms.length, limit, new Float64Array(terms.length));
+/** The `limit` of `terms[0..count)` of largest weight (at the cut: the first met), found by quickselect. */
+function heaviest(terms: Int32Array, count: number, weight: Float32Array, limit: number, scratch: { values: Float64Array; select: Float64Array }): Int32Array {
+  if (count <= limit) return terms.slice(0, count);
+  const { values } = scratch;
+  for (let i = 0; i < count; i++) values[i] = weight[terms[i]];
+  const cut = kthLargest(values, count, limit, scratch.select);
   let room = limit;
-  for (const term of terms) if (weight[term] > cut) room--;
+  for (let i = 0; i < count; i++) if (weight[terms[i]] > cut) room--;
   const kept = new Int32Array(limit);
   let n = 0;
-  for (const term of terms) {
+  for (let i = 0; i < count; i++) {
+    const term = terms[i];
     if (weight[term] > cut) kept[n++] = term;
     else if (weight[term] === cut && room > 0) {
       kept[n++] = term;
