@@ -9,6 +9,7 @@
  * store the whole abstract at two bytes a character: 100,000 whole abstracts took 610 MB of heap
  * (the first 100 words 301 MB). As UTF-8 they take about one byte a character.
  */
+import { topicTextHash } from '../search/topicModel';
 import type { TopicDocument } from '../search/topicResult';
 
 const encoder = new TextEncoder();
@@ -20,10 +21,12 @@ class CompactDocument implements TopicDocument {
   readonly keywords?: readonly string[];
   /** `documentHash` of the text it came as: the worker's fingerprint of all papers sums these at each run. */
   readonly hash: number;
+  readonly textHash: string;
   private readonly abstractBytes?: Uint8Array;
 
   constructor(doc: TopicDocument) {
     this.hash = documentHash(doc);
+    this.textHash = doc.textHash ?? topicTextHash(doc);
     this.key = doc.key;
     if (doc.title !== undefined) this.title = doc.title;
     if (doc.keywords !== undefined) this.keywords = doc.keywords;

@@ -127,7 +127,7 @@ interface Catalog {
 export function buildTopics(input: readonly TopicDocument[], options: TopicOptions = {}): TopicResult {
   const docs = uniqueSorted(input);
   if (docs.length === 0) return { topics: [], placements: [] };
-  const textHashes = docs.map(textHash);
+  const textHashes = docs.map((doc) => doc.textHash ?? topicTextHash(doc));
   const maxTopicSize = Math.max(2, options.maxTopicSize ?? DEFAULT_MAX_TOPIC_SIZE);
   const previous = options.previous;
   const state = previous?.model;
@@ -1074,8 +1074,11 @@ function fnv1a(text: string, seed = 0x811c9dc5): number {
   return hash >>> 0;
 }
 
-/** A hash of what the model reads of a paper, field by field (a concatenated string would be hashed through its parts, slowly). */
-function textHash(doc: TopicDocument): string {
+/**
+ * A hash of what the model reads of a paper (the placements' `hash`), field by field (a concatenated
+ * string would be hashed through its parts, slowly).
+ */
+export function topicTextHash(doc: TopicDocument): string {
   let hash = fnv1a(doc.title ?? '');
   for (const keyword of doc.keywords ?? []) hash = fnv1a(keyword, Math.imul(hash ^ 1, 0x01000193));
   hash = fnv1a(doc.abstract ?? '', Math.imul(hash ^ 2, 0x01000193));

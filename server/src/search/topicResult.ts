@@ -13,6 +13,11 @@ export interface TopicDocument {
   abstract?: string;
   /** Catalog keywords/tags: terms for the model (the tree shows them as topics only by `topics.source`). */
   keywords?: readonly string[];
+  /**
+   * `topicTextHash(this)`, when the holder of the document computed it once (the topic worker's
+   * documents: hashing means decoding the abstract, at every run otherwise).
+   */
+  readonly textHash?: string;
 }
 
 export interface TopicEntry {
