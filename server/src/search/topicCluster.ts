@@ -4,72 +4,11 @@
  *   caller samples), symmetric, weighted by the cosine;
  * - its communities by Louvain modularity optimization at a resolution (more communities the
  *   higher): the number of clusters comes from the data;
- * - centroids (normalized means) to place papers outside the sample and merge clusters.
+ * - the votes of papers outside the sample for the communities of their nearest sampled papers.
  *
  * Deterministic without randomness: nodes are visited in row order, ties go to the lower index.
- * Centroids are dense and term-major (all k weights of a term side by side), so scoring a paper
- * against every centroid reads k consecutive floats per term.
  */
 import { kthLargest, type PaperVectors } from './topicTerms';
-
-/** k dense unit vectors over `dims` terms, term-major: weight of term d in centroid c at d·k + c. */
-export interface Centroids {
-  k: number;
-  dims: number;
-  values: Float32Array;
-}
-
-export function emptyCentroids(k: number, dims: number): Centroids {
-  return { k, dims, values: new Float32Array(k * dims) };
-}
-
-/** Cosines of row r with every centroid, into `out` (the row is unit length). */
-export function scoreRow(vectors: PaperVectors, r: number, centroids: Centroids, out: Float32Array): void {
-  const { k, values } = centroids;
-  out.fill(0, 0, k);
-  for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
-    const w = vectors.weights[p];
-    const base = vectors.terms[p] * k;
-    for (let c = 0; c < k; c++) out[c] += w * values[base + c];
-  }
-}
-
-/** Adds row r (times `scale`) to centroid c. */
-export function addRow(vectors: PaperVectors, r: number, centroids: Centroids, c: number, scale = 1): void {
-  const { k, values } = centroids;
-  for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) values[vectors.terms[p] * k + c] += scale * vectors.weights[p];
-}
-
-export function normalize(centroids: Centroids): void {
-  const { k, dims, values } = centroids;
-  const norms = new Float64Array(k);
-  for (let d = 0; d < dims; d++) for (let c = 0; c < k; c++) norms[c] += values[d * k + c] * values[d * k + c];
-  for (let c = 0; c < k; c++) norms[c] = norms[c] > 0 ? 1 / Math.sqrt(norms[c]) : 0;
-  for (let d = 0; d < dims; d++) for (let c = 0; c < k; c++) values[d * k + c] *= norms[c];
-}
-
-/** The normalized mean of each cluster's rows (`assignment[i]` for `rows[i]`, -1 for none). */
-export function meanCentroids(vectors: PaperVectors, rows: ArrayLike<number>, assignment: Int32Array, k: number, dims: number): Centroids {
-  const centroids = emptyCentroids(k, dims);
-  for (let i = 0; i < rows.length; i++) if (assignment[i] >= 0) addRow(vectors, rows[i], centroids, assignment[i]);
-  normalize(centroids);
-  return centroids;
-}
-
-/** k × k cosines between centroids. */
-export function centroidSimilarities(centroids: Centroids): Float64Array {
-  const { k, dims, values } = centroids;
-  const out = new Float64Array(k * k);
-  for (let d = 0; d < dims; d++) {
-    const base = d * k;
-    for (let a = 0; a < k; a++) {
-      const x = values[base + a];
-      if (x === 0) continue;
-      for (let b = 0; b < k; b++) out[a * k + b] += x * values[base + b];
-    }
-  }
-  return out;
-}
 
 /** A symmetric weighted graph in compressed rows: node i's neighbours are `targets[offsets[i]..offsets[i + 1]]`. */
 export interface Graph {

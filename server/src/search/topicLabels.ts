@@ -113,50 +113,67 @@ export function labelScratch(vocabulary: Vocabulary): LabelScratch {
 export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, siblings: readonly (readonly number[])[], scratch: LabelScratch): LabelCandidates[] {
   const { all, allPapers, weighted } = scratch;
   const total = siblings.reduce((sum, rows) => sum + rows.length, 0);
+  // One pass over the rows: the siblings' counts (all, allPapers) and each topic's own (weighted),
+  // kept per topic as its terms in first-met order and their counts, scored once all are known.
   const touchedAll: number[] = [];
-  for (const rows of siblings) {
-    for (const r of rows) {
+  let ownTerms = new Int32Array(1024);
+  let ownCounts = new Float32Array(1024);
+  const ownStarts = new Uint32Array(siblings.length + 1);
+  let own = 0;
+  siblings.forEach((rows, c) => {
+    const from = own;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
       for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
         const term = vectors.terms[p];
+        const count = 1 + TITLE_BONUS * vectors.inTitle[p];
         if (allPapers[term] === 0) touchedAll.push(term);
-        all[term] += 1 + TITLE_BONUS * vectors.inTitle[p];
+        all[term] += count;
         allPapers[term]++;
+        if (weighted[term] === 0) {
+          if (own === ownTerms.length) {
+            ownTerms = grown(ownTerms, new Int32Array(own * 2));
+            ownCounts = grown(ownCounts, new Float32Array(own * 2));
+          }
+          ownTerms[own++] = term;
+        }
+        weighted[term] += count;
       }
     }
-  }
+    for (let at = from; at < own; at++) {
+      ownCounts[at] = weighted[ownTerms[at]];
+      weighted[ownTerms[at]] = 0;
+    }
+    ownStarts[c + 1] = own;
+  });
   const labelable = labelableTerms(vocabulary);
   let scoreOf = new Float64Array(256);
   let termOf = new Int32Array(256);
   let sharedOf = new Uint8Array(256);
   let selectScratch = new Float64Array(256);
-  const candidates = siblings.map((rows) => {
+  const candidates = siblings.map((rows, c) => {
     const size = rows.length;
-    const touched: number[] = [];
-    for (const r of rows) {
-      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
-        const term = vectors.terms[p];
-        if (weighted[term] === 0) touched.push(term);
-        weighted[term] += 1 + TITLE_BONUS * vectors.inTitle[p];
-      }
-    }
-    if (scoreOf.length < touched.length) {
-      scoreOf = new Float64Array(touched.length * 2);
-      termOf = new Int32Array(touched.length * 2);
-      sharedOf = new Uint8Array(touched.length * 2);
-      selectScratch = new Float64Array(touched.length * 2);
+    const from = ownStarts[c];
+    const count = ownStarts[c + 1] - from;
+    if (scoreOf.length < count) {
+      scoreOf = new Float64Array(count * 2);
+      termOf = new Int32Array(count * 2);
+      sharedOf = new Uint8Array(count * 2);
+      selectScratch = new Float64Array(count * 2);
     }
     let n = 0;
     const catchAll = Math.max(CATCH_ALL_SHARE * total, 1.5 * size);
-    for (const term of touched) {
+    for (let at = from; at < from + count; at++) {
+      const term = ownTerms[at];
+      const inTopicCount = ownCounts[at];
       // Once in one abstract is no topic's name: at least two papers, or a title.
-      if (labelable[term] && weighted[term] >= 2) {
-        const inTopic = weighted[term] / size;
+      if (labelable[term] && inTopicCount >= 2) {
+        const inTopic = inTopicCount / size;
         const overall = all[term] / total;
         termOf[n] = term;
         scoreOf[n] = LENGTH_BONUS[vocabulary.lengths[term]] * inTopic * Math.log(1 + inTopic / overall);
         sharedOf[n++] = allPapers[term] > catchAll ? 1 : 0;
       }
-      weighted[term] = 0;
     }
     return { terms: best(termOf, scoreOf, sharedOf, n, 0, selectScratch), shared: best(termOf, scoreOf, sharedOf, n, 1, selectScratch) };
   });
@@ -165,6 +182,11 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
     allPapers[term] = 0;
   }
   return candidates;
+}
+
+function grown<T extends Int32Array | Float32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 /** The best-scored terms of one kind (`shared` 0 or 1), at most `MAX_CANDIDATES`; ties by term id, which is the terms' alphabetical order. */

@@ -32,7 +32,7 @@
  * quadratic part, vectors are typed arrays of at most 64 terms a paper.
  */
 import { foldAccents } from './tokenize';
-import { addRow, emptyCentroids, louvain, nearestNeighbors, neighbourVotes, subgraph, type Centroids, type Graph } from './topicCluster';
+import { louvain, nearestNeighbors, neighbourVotes, subgraph, type Graph } from './topicCluster';
 import { chooseLabel, indexTexts, isReadableLabel, labelScratch, rankLabelTerms, slugOf, type LabelScratch, type TopicTexts } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
 import { buildVocabulary, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
@@ -495,9 +495,7 @@ function mergeGroups(
   if (k <= 1) return groups;
   const merged = groups.map((g) => [...g]);
   const small = (c: number) => merged[c].length < limits.minSize;
-  const sums = emptyCentroids(k, dims);
-  groups.forEach((members, c) => members.forEach((i) => addRow(vectors, rows[i], sums, c)));
-  const gram = gramMatrix(sums);
+  const gram = groupGram(vectors, rows, groups, dims);
   // Edge weight between groups (each direction once) and each group's degree.
   const links = new Float64Array(k * k);
   const degree = new Float64Array(k);
@@ -557,22 +555,69 @@ function mergeGroups(
   return merged.filter((_, c) => alive[c]).map((g) => g.sort((x, y) => x - y));
 }
 
-/** Dot products of every pair of centroids (unnormalized sums), visiting only the non-zero weights of each term. */
-function gramMatrix(centroids: Centroids): Float64Array {
-  const { k, dims, values } = centroids;
+/**
+ * Dot products of every pair of groups' sums of vectors (unnormalized centroids). Each group's sum
+ * is made in a scratch array and kept as its terms; then, term by term in ascending order, the
+ * products of the groups that have it (in group order) are added.
+ */
+function groupGram(vectors: PaperVectors, rows: readonly number[], groups: readonly number[][], dims: number): Float64Array {
+  const k = groups.length;
+  const sum = new Float32Array(dims);
+  // Entries (term, group, sum) of every group, grouped by term below.
+  let entryTerm = new Int32Array(1024);
+  let entryValue = new Float32Array(1024);
+  let entryGroup = new Int32Array(1024);
+  let entries = 0;
+  const counts = new Uint32Array(dims + 1);
+  for (let c = 0; c < k; c++) {
+    const from = entries;
+    for (const i of groups[c]) {
+      const r = rows[i];
+      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
+        const term = vectors.terms[p];
+        if (sum[term] === 0) {
+          if (entries === entryTerm.length) {
+            entryTerm = grow(entryTerm, new Int32Array(entries * 2));
+            entryValue = grow(entryValue, new Float32Array(entries * 2));
+            entryGroup = grow(entryGroup, new Int32Array(entries * 2));
+          }
+          entryTerm[entries++] = term;
+          counts[term + 1]++;
+        }
+        sum[term] += vectors.weights[p];
+      }
+    }
+    for (let e = from; e < entries; e++) {
+      entryValue[e] = sum[entryTerm[e]];
+      entryGroup[e] = c;
+      sum[entryTerm[e]] = 0;
+    }
+  }
+  for (let d = 0; d < dims; d++) counts[d + 1] += counts[d];
+  const fill = counts.slice(0, dims);
+  const byTermGroup = new Int32Array(entries);
+  const byTermValue = new Float32Array(entries);
+  for (let e = 0; e < entries; e++) {
+    const at = fill[entryTerm[e]]++;
+    byTermGroup[at] = entryGroup[e];
+    byTermValue[at] = entryValue[e];
+  }
   const gram = new Float64Array(k * k);
-  const nonZero = new Int32Array(k);
   for (let d = 0; d < dims; d++) {
-    const base = d * k;
-    let n = 0;
-    for (let c = 0; c < k; c++) if (values[base + c] !== 0) nonZero[n++] = c;
-    for (let x = 0; x < n; x++) {
-      const a = nonZero[x];
-      const va = values[base + a];
-      for (let y = 0; y < n; y++) gram[a * k + nonZero[y]] += va * values[base + nonZero[y]];
+    const from = counts[d];
+    const to = counts[d + 1];
+    for (let x = from; x < to; x++) {
+      const a = byTermGroup[x];
+      const va = byTermValue[x];
+      for (let y = from; y < to; y++) gram[a * k + byTermGroup[y]] += va * byTermValue[y];
     }
   }
   return gram;
+}
+
+function grow<T extends Int32Array | Float32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 function emptyNode(rows: number[]): TopicNode {
