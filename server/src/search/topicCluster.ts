@@ -164,8 +164,24 @@ const QUERY_TERMS = 16;
 const QUERY_MAX_SHARE = 0.1;
 
 /**
+ * Per row: the weight of its `QUERY_TERMS`-th heaviest term (-Infinity when it has no more terms):
+ * its terms at least this heavy find its neighbours. A row's weights are the same at every level of
+ * the tree, so the catalog's cuts are found once (`cuts` of neighbourVotes).
+ */
+export function queryCuts(vectors: PaperVectors): Float64Array {
+  const { offsets, weights } = vectors;
+  const cuts = new Float64Array(vectors.rows).fill(-Infinity);
+  const scratch = new Float64Array(256);
+  for (let r = 0; r < vectors.rows; r++) {
+    const length = offsets[r + 1] - offsets[r];
+    if (length > QUERY_TERMS) cuts[r] = kthLargest(weights, length, QUERY_TERMS, length <= scratch.length ? scratch : new Float64Array(length), offsets[r]);
+  }
+  return cuts;
+}
+
+/**
  * Votes of each row's `k` most similar sample rows for their groups, weighted by similarity (over
- * the row's `QUERY_TERMS` heaviest terms, not `QUERY_MAX_SHARE`-common): `votes[i · groups + g]` for `rows[i]`. A row of the sample does not vote for itself. This places papers
+ * the row's `QUERY_TERMS` heaviest terms, `cuts[row]` (queryCuts), not `QUERY_MAX_SHARE`-common): `votes[i · groups + g]` for `rows[i]`. A row of the sample does not vote for itself. This places papers
  * outside the sample by the communities of their neighbours, which keeps the communities' shapes;
  * a nearest centroid would not (the centroid of a big, loose cluster is close to every paper).
  */
@@ -177,6 +193,7 @@ export function neighbourVotes(
   groups: number,
   dims: number,
   k: number,
+  cuts: ArrayLike<number> = queryCuts(vectors),
 ): Float32Array {
   const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, sample, dims);
   const { offsets, terms, weights } = vectors;
@@ -186,17 +203,11 @@ export function neighbourVotes(
   const touched = new Int32Array(sample.length);
   const nearest = new Int32Array(k + 1);
   const select = new Selection(sample.length);
-  let selectScratch = new Float64Array(64);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     let count = 0;
     // The row's `QUERY_TERMS` heaviest terms find its neighbours: its distinctive terms, with short postings.
-    const length = offsets[row + 1] - offsets[row];
-    let cut = -Infinity;
-    if (length > QUERY_TERMS) {
-      if (selectScratch.length < length) selectScratch = new Float64Array(length);
-      cut = kthLargest(weights, length, QUERY_TERMS, selectScratch, offsets[row]);
-    }
+    const cut = cuts[row];
     for (let p = offsets[row]; p < offsets[row + 1]; p++) {
       const w = weights[p];
       if (w < cut || postingStarts[terms[p] + 1] - postingStarts[terms[p]] > maxPostings) continue;
@@ -318,28 +329,52 @@ export function louvain(graph: Graph, resolution: number): Int32Array {
     for (let i = 0; i < nodes; i++) if (number[community[i]] < 0) number[community[i]] = count++;
     membership = Int32Array.from(membership, (c) => number[community[c]]);
     if (!moved || count === nodes) break;
-    // The communities as nodes: edges summed (a community's inner edges become a self-loop).
-    const merged = new Map<number, number>();
-    for (let i = 0; i < nodes; i++) {
-      for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-        const key = number[community[i]] * count + number[community[targets[e]]];
-        merged.set(key, (merged.get(key) ?? 0) + weights[e]);
-      }
-    }
-    const keys = [...merged.keys()].sort((x, y) => x - y);
+    // The communities as nodes: edges summed (a community's inner edges become a self-loop). Each
+    // community's nodes in ascending order, their edges in order: every sum adds in the order of
+    // (node, edge), as one pass over all nodes would.
+    const memberStarts = new Uint32Array(count + 1);
+    for (let i = 0; i < nodes; i++) memberStarts[number[community[i]] + 1]++;
+    for (let c = 0; c < count; c++) memberStarts[c + 1] += memberStarts[c];
+    const memberFill = memberStarts.slice(0, count);
+    const members = new Int32Array(nodes);
+    for (let i = 0; i < nodes; i++) members[memberFill[number[community[i]]]++] = i;
+    const sums = new Float64Array(count);
+    const linked: number[] = [];
     const nextOffsets = new Uint32Array(count + 1);
-    for (const key of keys) nextOffsets[Math.floor(key / count) + 1]++;
-    for (let c = 0; c < count; c++) nextOffsets[c + 1] += nextOffsets[c];
-    const nextTargets = new Int32Array(keys.length);
-    const nextWeights = new Float32Array(keys.length);
-    keys.forEach((key, e) => {
-      nextTargets[e] = key % count;
-      nextWeights[e] = merged.get(key) as number;
-    });
+    let nextTargets = new Int32Array(Math.max(16, count * 4));
+    let nextWeights = new Float32Array(nextTargets.length);
+    let edges = 0;
+    for (let c = 0; c < count; c++) {
+      linked.length = 0;
+      for (let m = memberStarts[c]; m < memberStarts[c + 1]; m++) {
+        const i = members[m];
+        for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+          const d = number[community[targets[e]]];
+          if (sums[d] === 0) linked.push(d);
+          sums[d] += weights[e];
+        }
+      }
+      linked.sort((x, y) => x - y);
+      if (edges + linked.length > nextTargets.length) {
+        const size = Math.max(nextTargets.length * 2, edges + linked.length);
+        const targetsGrown = new Int32Array(size);
+        targetsGrown.set(nextTargets);
+        nextTargets = targetsGrown;
+        const weightsGrown = new Float32Array(size);
+        weightsGrown.set(nextWeights);
+        nextWeights = weightsGrown;
+      }
+      for (const d of linked) {
+        nextTargets[edges] = d;
+        nextWeights[edges++] = sums[d];
+        sums[d] = 0;
+      }
+      nextOffsets[c + 1] = edges;
+    }
     nodes = count;
     offsets = nextOffsets;
-    targets = nextTargets;
-    weights = nextWeights;
+    targets = nextTargets.slice(0, edges);
+    weights = nextWeights.slice(0, edges);
   }
   return membership;
 }

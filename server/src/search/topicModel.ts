@@ -32,7 +32,7 @@
  * quadratic part, vectors are typed arrays of at most 64 terms a paper.
  */
 import { foldAccents } from './tokenize';
-import { louvain, nearestNeighbors, neighbourVotes, subgraph, type Graph } from './topicCluster';
+import { louvain, nearestNeighbors, neighbourVotes, queryCuts, subgraph, type Graph } from './topicCluster';
 import { chooseLabel, indexTexts, isReadableLabel, labelScratch, rankLabelTerms, slugOf, type LabelScratch, type TopicTexts } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
 import { buildVocabulary, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
@@ -122,6 +122,8 @@ interface Catalog {
   titleWords: (WrittenWord[] | undefined)[];
   /** Per row: its rank by key hash (ties by row): samples are the rows of lowest rank. */
   rank: Int32Array;
+  /** Per row: queryCuts of its vector, found on the first clustering (the same at every level). */
+  queryCuts?: Float64Array;
 }
 
 export function buildTopics(input: readonly TopicDocument[], options: TopicOptions = {}): TopicResult {
@@ -325,7 +327,9 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   sample.forEach((i, at) => (sampleIndex[i] = at));
   // Votes of the papers outside the sample, and at the top level (where they make `also`) of all.
   const voters = options.votesOfSample ? all : all.filter((i) => sampleIndex[i] < 0);
-  let votes = neighbourVotes(vectors, voters, sample, groupOf, k, dims, NEIGHBORS);
+  catalog.queryCuts ??= queryCuts(catalog.vectors);
+  const cuts = vectors === catalog.vectors ? catalog.queryCuts : Float64Array.from(rows, (r) => (catalog.queryCuts as Float64Array)[r]);
+  let votes = neighbourVotes(vectors, voters, sample, groupOf, k, dims, NEIGHBORS, cuts);
   const voteAt = new Int32Array(rows.length).fill(-1);
   voters.forEach((i, at) => (voteAt[i] = at));
   const alive = new Uint8Array(k).fill(1);
@@ -370,7 +374,7 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
       // The sampled papers of a dissolved group vote too now.
       const more = sample.filter((i) => !alive[groupOf[sampleIndex[i]]]);
       if (more.length > 0) {
-        const extra = neighbourVotes(vectors, more, sample, groupOf, k, dims, NEIGHBORS);
+        const extra = neighbourVotes(vectors, more, sample, groupOf, k, dims, NEIGHBORS, cuts);
         const merged = new Float32Array(votes.length + extra.length);
         merged.set(votes);
         merged.set(extra, votes.length);
