@@ -18,6 +18,8 @@ export interface TopicDocument {
    * documents: hashing means decoding the abstract, at every run otherwise).
    */
   readonly textHash?: string;
+  /** `abstract` as UTF-8 (the topic worker's documents keep it so): the model's terms are read from it without decoding. */
+  readonly abstractUtf8?: Uint8Array;
 }
 
 export interface TopicEntry {
