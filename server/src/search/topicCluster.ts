@@ -136,6 +136,13 @@ export function symmetricGraph(n: number, k: number, listed: Uint8Array, nearest
   return { nodes: n, offsets: graphOffsets, targets: entryTarget.slice(0, edges), weights: entryWeight.slice(0, edges) };
 }
 
+/** 0, 1, … n - 1. */
+function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
 /** For each term, the given rows (as indices into `rows`, ascending) that have it, with their weights. */
 function postingsOf(vectors: PaperVectors, rows: ArrayLike<number>, dims: number): { postingStarts: Uint32Array; postingRows: Int32Array; postingWeights: Float32Array } {
   const { offsets, terms, weights } = vectors;
@@ -181,28 +188,37 @@ export function queryCuts(vectors: PaperVectors): Float64Array {
 
 /**
  * Votes of each row's `k` most similar sample rows for their groups, weighted by similarity (over
- * the row's `QUERY_TERMS` heaviest terms, `cuts[row]` (queryCuts), not `QUERY_MAX_SHARE`-common): `votes[i · groups + g]` for `rows[i]`. A row of the sample does not vote for itself. This places papers
- * outside the sample by the communities of their neighbours, which keeps the communities' shapes;
- * a nearest centroid would not (the centroid of a big, loose cluster is close to every paper).
+ * the row's `QUERY_TERMS` heaviest terms, `cuts[row]` (queryCuts), not `QUERY_MAX_SHARE`-common):
+ * `votes[i · groups + g]` for `rows[i]`. This places papers outside the sample by the communities
+ * of their neighbours, which keeps the communities' shapes; a nearest centroid would not (the
+ * centroid of a big, loose cluster is close to every paper).
+ *
+ * The sample is `sample`'s rows 0.., over its own terms; the voters are rows of `queries` (the
+ * catalog's vectors: no copy of every voter), whose terms `termOf` maps to the sample's (-1: no
+ * sampled paper has it; the same numbering when absent). `sampleIds[j]` is sample row j's row in
+ * `queries`: a row of the sample does not vote for itself.
  */
 export function neighbourVotes(
-  vectors: PaperVectors,
-  rows: ArrayLike<number>,
-  sample: ArrayLike<number>,
+  sample: PaperVectors,
+  sampleIds: ArrayLike<number>,
   groupOf: Int32Array,
   groups: number,
   dims: number,
   k: number,
-  cuts: ArrayLike<number> = queryCuts(vectors),
+  queries: PaperVectors,
+  rows: ArrayLike<number>,
+  cuts: ArrayLike<number>,
+  termOf?: Int32Array,
 ): Float32Array {
-  const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, sample, dims);
-  const { offsets, terms, weights } = vectors;
-  const maxPostings = Math.max(8, Math.floor(QUERY_MAX_SHARE * sample.length));
+  const sampleSize = sample.rows;
+  const { postingStarts, postingRows, postingWeights } = postingsOf(sample, allRows(sampleSize), dims);
+  const { offsets, terms, weights } = queries;
+  const maxPostings = Math.max(8, Math.floor(QUERY_MAX_SHARE * sampleSize));
   const votes = new Float32Array(rows.length * groups);
-  const dot = new Float32Array(sample.length);
-  const touched = new Int32Array(sample.length);
+  const dot = new Float32Array(sampleSize);
+  const touched = new Int32Array(sampleSize);
   const nearest = new Int32Array(k + 1);
-  const select = new Selection(sample.length);
+  const select = new Selection(sampleSize);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     let count = 0;
@@ -210,10 +226,12 @@ export function neighbourVotes(
     const cut = cuts[row];
     for (let p = offsets[row]; p < offsets[row + 1]; p++) {
       const w = weights[p];
-      if (w < cut || postingStarts[terms[p] + 1] - postingStarts[terms[p]] > maxPostings) continue;
-      for (let q = postingStarts[terms[p]]; q < postingStarts[terms[p] + 1]; q++) {
+      if (w < cut) continue;
+      const term = termOf ? termOf[terms[p]] : terms[p];
+      if (term < 0 || postingStarts[term + 1] - postingStarts[term] > maxPostings) continue;
+      for (let q = postingStarts[term]; q < postingStarts[term + 1]; q++) {
         const j = postingRows[q];
-        if (sample[j] === row) continue;
+        if (sampleIds[j] === row) continue;
         if (dot[j] === 0) touched[count++] = j;
         dot[j] += w * postingWeights[q];
       }

@@ -314,11 +314,14 @@ interface Clusters {
  * were two).
  */
 function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions): Clusters {
-  // The rows' own terms only: dense centroids of a small topic stay small.
-  const { vectors, dims } = localVectors(catalog, rows);
   const all = rows.map((_, i) => i);
   const sample = sampleOf(Int32Array.from(rows, (r) => catalog.rank[r]), all, options.sampleSize);
-  const graph = nearestNeighbors(vectors, sample, dims, NEIGHBORS);
+  const sampleRows = sample.map((i) => rows[i]);
+  // The sample's vectors over their own terms (rows 0.. in sample order); the other papers vote
+  // from the catalog's vectors, their terms numbered through catalog.termMap meanwhile.
+  const { vectors, dims, local } = localVectors(catalog, sampleRows);
+  const sampled = sample.map((_, at) => at);
+  const graph = nearestNeighbors(vectors, sampled, dims, NEIGHBORS);
   const minSampleSize = Math.max(1, Math.round((options.minSize * sample.length) / rows.length));
   let resolution = RESOLUTION;
   let groups = groupsOf(louvain(graph, resolution));
@@ -329,7 +332,7 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   // Small topics are never split for their share: a topic that fits on a screen stays one.
   const maxSize = Math.max(minSampleSize, Math.floor(options.maxShare * sample.length), Math.round((DEFAULT_MAX_TOPIC_SIZE * sample.length) / rows.length));
   groups = groups.flatMap((group) => (group.length > maxSize ? splitGroup(graph, group, resolution) : [group]));
-  groups = mergeGroups(vectors, sample, graph, groups, { minSize: minSampleSize, maxCount: options.maxCount, maxSize }, dims);
+  groups = mergeGroups(vectors, sampled, graph, groups, { minSize: minSampleSize, maxCount: options.maxCount, maxSize }, dims);
 
   const k = groups.length;
   const groupOf = new Int32Array(sample.length);
@@ -338,9 +341,10 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   sample.forEach((i, at) => (sampleIndex[i] = at));
   // Votes of the papers outside the sample, and at the top level (where they make `also`) of all.
   const voters = options.votesOfSample ? all : all.filter((i) => sampleIndex[i] < 0);
-  catalog.queryCuts ??= queryCuts(catalog.vectors);
-  const cuts = vectors === catalog.vectors ? catalog.queryCuts : Float64Array.from(rows, (r) => (catalog.queryCuts as Float64Array)[r]);
-  let votes = neighbourVotes(vectors, voters, sample, groupOf, k, dims, NEIGHBORS, cuts);
+  const cuts = (catalog.queryCuts ??= queryCuts(catalog.vectors));
+  const termOf = local ? catalog.termMap : undefined;
+  const voteOf = (indices: number[]) => neighbourVotes(vectors, sampleRows, groupOf, k, dims, NEIGHBORS, catalog.vectors, indices.map((i) => rows[i]), cuts, termOf);
+  let votes = voteOf(voters);
   const voteAt = new Int32Array(rows.length).fill(-1);
   voters.forEach((i, at) => (voteAt[i] = at));
   const alive = new Uint8Array(k).fill(1);
@@ -385,7 +389,7 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
       // The sampled papers of a dissolved group vote too now.
       const more = sample.filter((i) => !alive[groupOf[sampleIndex[i]]]);
       if (more.length > 0) {
-        const extra = neighbourVotes(vectors, more, sample, groupOf, k, dims, NEIGHBORS, cuts);
+        const extra = voteOf(more);
         const merged = new Float32Array(votes.length + extra.length);
         merged.set(votes);
         merged.set(extra, votes.length);
@@ -396,6 +400,7 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
     }
     place();
   }
+  if (local) for (const term of local) catalog.termMap[term] = -1;
   const nodeIndex = new Int32Array(k).fill(-1);
   const nodes: TopicNode[] = [];
   const members: number[][] = [];
@@ -426,10 +431,13 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   return { nodes, nodeOf, secondOf, secondShare };
 }
 
-/** The rows' vectors as rows 0.. of their own, over the terms they use (renumbered 0.., in term order). */
-function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: PaperVectors; dims: number } {
+/**
+ * The rows' vectors as rows 0.. of their own, over the terms they use (renumbered 0.., in term
+ * order). Those terms' new numbers stay in catalog.termMap until the caller resets the `local`
+ * terms; every paper in row order is the catalog's own vectors (no copy, `local` undefined).
+ */
+function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: PaperVectors; dims: number; local?: Int32Array } {
   const { vectors, termMap } = catalog;
-  // Every paper, in row order: the catalog's own vectors (no copy of the whole matrix).
   if (rows.length === vectors.rows && rows.every((r, i) => r === i)) return { vectors, dims: catalog.vocabulary.terms.length };
   // The terms used, marked in termMap, then numbered in term order.
   let usedCount = 0;
@@ -466,8 +474,7 @@ function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: Pap
     }
     offsets[i + 1] = at;
   }
-  for (let i = 0; i < usedCount; i++) termMap[sortedUsed[i]] = -1;
-  return { vectors: { offsets, terms, weights, inTitle, rows: rows.length }, dims: sortedUsed.length };
+  return { vectors: { offsets, terms, weights, inTitle, rows: rows.length }, dims: usedCount, local: sortedUsed };
 }
 
 /** Indices (into the clustered rows) per community, communities in order of first member. */
@@ -621,10 +628,17 @@ function groupGram(vectors: PaperVectors, rows: readonly number[], groups: reado
   for (let d = 0; d < dims; d++) {
     const from = counts[d];
     const to = counts[d + 1];
+    // gram is symmetric: each pair's product once, added to both of its cells.
     for (let x = from; x < to; x++) {
       const a = byTermGroup[x];
       const va = byTermValue[x];
-      for (let y = from; y < to; y++) gram[a * k + byTermGroup[y]] += va * byTermValue[y];
+      gram[a * k + a] += va * va;
+      for (let y = x + 1; y < to; y++) {
+        const b = byTermGroup[y];
+        const product = va * byTermValue[y];
+        gram[a * k + b] += product;
+        gram[b * k + a] += product;
+      }
     }
   }
   return gram;
