@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { applyReading, CatalogIntake, keysComeOrGone, utf8Length, type CatalogEdit } from '../../server/src/service/catalogIntake';
+import { CatalogIntake, keysComeOrGone, utf8Length, type CatalogEdit, type CatalogReading, type NextVersion } from '../../server/src/service/catalogIntake';
 import { catalogDiagnostics } from '../../server/src/features/diagnostics';
 import { parseSettings } from '../../server/src/service/settings';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
@@ -59,6 +59,66 @@ function readEdit(after: string) {
 function wholeRead(text: string): string[] {
   return new CatalogIntake().readWhole(uri, text).result.papers.map((p) => `${p.key} ${p.title} @${p.source.range.start.line}`);
 }
+
+/** `next` as a version after `last` (undefined: the first), compared byte by byte; which bytes were decoded. */
+function versionOf(last: string | undefined, next: string) {
+  const a = last === undefined ? undefined : Buffer.from(last);
+  const b = Buffer.from(next);
+  const decoded: [number, number][] = [];
+  const edit = a && editOf(last!, next);
+  const version: NextVersion = {
+    lastLength: a?.length,
+    length: b.length,
+    commonPrefix: () => edit!.prefix,
+    isSame: (prefix) => prefix === a!.length && a!.length === b.length,
+    commonSuffix: (most) => Math.min(most, edit!.suffix),
+    text: (from, to) => (decoded.push([from, to]), b.subarray(from, to).toString('utf8')),
+    wholeText: () => (decoded.push([0, b.length]), next),
+  };
+  return { version, decoded };
+}
+
+describe('catalog intake: a new version against the last one read', () => {
+  test('the same bytes: unchanged, nothing decoded, the last version kept', () => {
+    const intake = new CatalogIntake();
+    intake.readVersion(uri, versionOf(undefined, base).version);
+    const { version, decoded } = versionOf(base, base);
+    assert.deepEqual(intake.readVersion(uri, version), { reading: { kind: 'unchanged' }, keep: 'last' });
+    assert.deepEqual(decoded, []);
+  });
+
+  test('an edit: only the stretch of the edited entry is decoded and read; the version is kept from the shared start and end', () => {
+    const intake = new CatalogIntake();
+    intake.readVersion(uri, versionOf(undefined, base).version);
+    const after = base.replace('Dense Attention', 'Denser Attention');
+    const { version, decoded } = versionOf(base, after);
+    const { reading, keep } = intake.readVersion(uri, version);
+    assert.equal(reading.kind, 'delta');
+    assert.deepEqual(reading.kind === 'delta' && reading.delta.papers.map((p) => [p.key, p.title]), [['roe2021', 'Denser Attention']]);
+    const { prefix, suffix } = editOf(base, after);
+    assert.deepEqual(keep, { prefix, suffix });
+    assert.equal(decoded.length, 1);
+    assert.ok(decoded[0][1] - decoded[0][0] < 80, `decoded ${decoded[0]}`);
+  });
+
+  test('forced (the taking side could not apply a stretch), or the first version: read whole', () => {
+    const intake = new CatalogIntake();
+    const first = intake.readVersion(uri, versionOf(undefined, base).version);
+    assert.deepEqual([first.reading.kind, first.keep], ['full', 'whole']);
+    const after = base.replace('Dense Attention', 'Denser Attention');
+    const forced = intake.readVersion(uri, versionOf(base, after).version, true);
+    assert.deepEqual([forced.reading.kind, forced.keep], ['full', 'whole']);
+    assert.deepEqual(forced.reading.kind === 'full' && forced.reading.result.papers.map((p) => p.title), ['Sparse Attention', 'Denser Attention', 'The Raven, Revisited']);
+  });
+
+  test('an edit after a broken read is read whole', () => {
+    const intake = new CatalogIntake();
+    const broken = base.replace('year = 2021,\n}', 'year = 2021,\n');
+    intake.readVersion(uri, versionOf(undefined, broken).version);
+    const { reading, keep } = intake.readVersion(uri, versionOf(broken, base).version);
+    assert.deepEqual([reading.kind, keep], ['full', 'whole']);
+  });
+});
 
 describe('catalog intake: an edit reads only its stretch', () => {
   test("a title edited: that paper alone, the ones after it moved as a whole read puts them", () => {
@@ -116,15 +176,23 @@ describe('catalog intake: an edit reads only its stretch', () => {
   });
 });
 
+/** A reading taken in by `intake` (the main thread's), its update applied to the model, as the feeder does. */
+function applyReading(intake: CatalogIntake, model: WorkspaceModel, reading: CatalogReading | { kind: 'error'; message: string }) {
+  const taken = intake.take(uri, reading);
+  model.applyIntakeOutcome(uri, taken);
+  return taken;
+}
+
 describe('catalog intake: what a reading does to the model', () => {
   test('a whole read, then an edited stretch: updated, with what was read for the log', () => {
     const intake = new CatalogIntake();
+    const taking = new CatalogIntake();
     const model = new WorkspaceModel();
-    const first = applyReading(model, uri, intake.readWhole(uri, base));
+    const first = applyReading(taking, model, intake.readWhole(uri, base));
     assert.equal(first.kind === 'updated' && first.what, 'read 3 entries (0 problems)');
     model.finishWork();
     const after = base.replace('Dense Attention', 'Denser Attention');
-    const second = applyReading(model, uri, { kind: 'delta', delta: intake.readEdit(uri, editOf(base, after))! });
+    const second = applyReading(taking, model, { kind: 'delta', delta: intake.readEdit(uri, editOf(base, after))! });
     assert.equal(second.kind === 'updated' && second.what, 'read 1 edited entries again');
     model.finishWork();
     assert.equal(model.paper('roe2021')?.title, 'Denser Attention');
@@ -132,14 +200,15 @@ describe('catalog intake: what a reading does to the model', () => {
 
   test('a stretch the model cannot take (its last read was broken) asks for a whole read; the last good papers stay', () => {
     const intake = new CatalogIntake();
+    const taking = new CatalogIntake();
     const model = new WorkspaceModel();
-    applyReading(model, uri, intake.readWhole(uri, base));
+    applyReading(taking, model, intake.readWhole(uri, base));
     model.finishWork();
     const broken = base.replace('year = 2021,\n}', 'year = 2021,\n');
-    applyReading(model, uri, new CatalogIntake().readWhole(uri, broken));
+    applyReading(taking, model, new CatalogIntake().readWhole(uri, broken));
     model.finishWork();
     const delta = intake.readEdit(uri, editOf(base, base.replace('Dense Attention', 'Denser Attention')))!;
-    assert.deepEqual(applyReading(model, uri, { kind: 'delta', delta }), { kind: 'readWhole' });
+    assert.deepEqual(applyReading(taking, model, { kind: 'delta', delta }), { kind: 'readWhole' });
     assert.deepEqual(model.catalog(uri)!.papers.map((p) => p.key).sort(), ['doe2020', 'poe2022', 'roe2021']);
   });
 
@@ -147,8 +216,41 @@ describe('catalog intake: what a reading does to the model', () => {
     const model = new WorkspaceModel();
     model.addProvisionalPapers(uri, new CatalogIntake().readWhole(uri, base).result.papers);
     assert.deepEqual(model.search('sparse', 10).map((h) => h.key), ['doe2020']);
-    assert.deepEqual(applyReading(model, uri, { kind: 'error', message: 'the catalog worker failed' }), { kind: 'failed', message: 'the catalog worker failed' });
+    assert.deepEqual(applyReading(new CatalogIntake(), model, { kind: 'error', message: 'the catalog worker failed' }), { kind: 'failed', message: 'the catalog worker failed' });
     assert.deepEqual(model.search('sparse', 10), []);
+  });
+
+  test('the last-good rule where the worker reads: a broken reading keeps what went missing (one notice), a clean one drops it', () => {
+    const reader = new CatalogIntake();
+    const taking = new CatalogIntake();
+    const model = new WorkspaceModel();
+    applyReading(taking, model, reader.readWhole(uri, base));
+    const halfWritten = base.slice(0, base.indexOf('@misc{poe2022')) + '@misc{poe2022,\n  title = {The Ra';
+    const broken = applyReading(taking, model, reader.readWhole(uri, halfWritten));
+    assert.equal(broken.kind === 'updated' && broken.update.notice, 'Catalog has parse errors: keeping 1 entries of the last good version until it reads cleanly (poe2022).');
+    model.finishWork();
+    assert.equal(model.paper('poe2022')?.title, 'The Raven, Revisited');
+    const again = applyReading(taking, model, reader.readWhole(uri, halfWritten + 'v'));
+    assert.equal(again.kind === 'updated' && again.update.notice, undefined);
+    applyReading(taking, model, reader.readWhole(uri, base.slice(0, base.indexOf('@misc{poe2022'))));
+    model.finishWork();
+    assert.equal(model.paper('poe2022'), undefined);
+    assert.deepEqual(model.catalog(uri)!.kept, []);
+  });
+
+  test('a file removed: its papers leave the model, and a later reading of it starts afresh', () => {
+    const reader = new CatalogIntake();
+    const taking = new CatalogIntake();
+    const model = new WorkspaceModel();
+    applyReading(taking, model, reader.readWhole(uri, base));
+    model.finishWork();
+    model.applyCatalogUpdate(taking.remove(uri)!);
+    model.finishWork();
+    assert.deepEqual([model.isCatalog(uri), model.paperCount, taking.has(uri), taking.remove(uri)], [false, 0, false, undefined]);
+    // Nothing of the last good version comes back with a broken reading.
+    applyReading(taking, model, reader.readWhole(uri, '@misc{lone, title = {Lone}}\n@misc{cut, title = {Cu'));
+    model.finishWork();
+    assert.deepEqual(model.keys(), ['lone']);
   });
 
   test('keys that came or went, not those edited', () => {

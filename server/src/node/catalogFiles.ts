@@ -1,9 +1,9 @@
 /**
  * Reading catalog files, as the catalog worker does it (node/catalogWorker.ts), off the server's
  * main thread: the whole file once, then only what changed. This side keeps what `FileVersion`
- * keeps of each file's last version (its bytes, or checksums for a big file) and compares the next
- * with it; what is read of an edit, and how, is service/catalogIntake.ts. Plain and synchronous, so
- * tests run it in-process.
+ * keeps of each file's last version (its bytes, or checksums for a big file), compares bytes and
+ * reads them, and cuts a big file into chunks; what is compared and read of a new version, and how,
+ * is service/catalogIntake.ts (`readVersion`). Plain and synchronous, so tests run it in-process.
  */
 import type { Paper } from '../catalog/paper';
 import { CatalogIntake, type CatalogReading, type ChunkedReading, type TextChunk } from '../service/catalogIntake';
@@ -43,32 +43,32 @@ export class CatalogFiles {
   }
 
   /**
-   * A new version of the file; `full` forces a whole read (the main thread could not apply a
-   * delta); `text` is `bytes` decoded, when the caller has it already. A `DiskFile` is read only
-   * where it must be when the last version keeps checksums (see node/fileVersion.ts).
+   * A new version of the file (what is read of it: service/catalogIntake.ts, `readVersion`); `full`
+   * forces a whole read (the main thread could not apply a delta); `text` is `bytes` decoded, when
+   * the caller has it already. A `DiskFile` is read only where it must be when the last version
+   * keeps checksums (see node/fileVersion.ts).
    */
   read(uri: string, input: Buffer | DiskFile, full = false, text?: string): CatalogReading {
     const next = Buffer.isBuffer(input) ? bytesInMemory(input) : input;
     const last = this.versions.get(uri);
-    if (!full && last) {
-      const prefix = last.commonPrefix(next);
-      if (last.isSame(next, prefix)) return { kind: 'unchanged' };
-      if (this.intake.canReadEdits(uri)) {
-        const suffix = last.commonSuffix(next, Math.min(last.length, next.length) - prefix);
-        this.versions.set(uri, FileVersion.after(last, next, prefix, suffix));
-        const delta = this.intake.readEdit(uri, {
-          oldLength: last.length,
-          newLength: next.length,
-          prefix,
-          suffix,
-          text: (from, to) => next.read(from, to).toString('utf8'),
-        });
-        if (delta) return { kind: 'delta', delta };
-      }
-    }
-    const bytes = Buffer.isBuffer(input) ? input : input.read(0, input.length);
-    this.versions.set(uri, new FileVersion(bytes));
-    return this.intake.readWhole(uri, text ?? bytes.toString('utf8'));
+    let bytes: Buffer | undefined;
+    const whole = () => (bytes ??= Buffer.isBuffer(input) ? input : input.read(0, input.length));
+    const { reading, keep } = this.intake.readVersion(
+      uri,
+      {
+        lastLength: last?.length,
+        length: next.length,
+        commonPrefix: () => last!.commonPrefix(next),
+        isSame: (prefix) => last!.isSame(next, prefix),
+        commonSuffix: (most) => last!.commonSuffix(next, most),
+        text: (from, to) => next.read(from, to).toString('utf8'),
+        wholeText: () => text ?? whole().toString('utf8'),
+      },
+      full,
+    );
+    if (keep === 'whole') this.versions.set(uri, new FileVersion(whole()));
+    else if (keep !== 'last') this.versions.set(uri, FileVersion.after(last!, next, keep.prefix, keep.suffix));
+    return reading;
   }
 
   /**

@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { CatalogFileResult } from '../catalog/catalogFile';
 import { AbstractBlock, type Paper } from '../catalog/paper';
 import { isEncodedPaperColumns, PaperColumns } from '../catalog/paperColumns';
-import type { CatalogDelta } from '../service/catalogStore';
+import type { CatalogDelta } from '../service/catalogIntake';
 import type { CountedAbstract } from '../search/abstractIndex';
 import type { ProvisionalPiece } from '../service/provisionalPapers';
 import { removeSpill, SpillReader } from './abstractSpill';

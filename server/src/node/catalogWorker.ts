@@ -14,7 +14,7 @@ import { catalogFormatOf } from '../catalog/catalogFile';
 import { AbstractBlock, type Paper } from '../catalog/paper';
 import { encodePaperColumns, type EncodedPaperColumns } from '../catalog/paperColumns';
 import type { Problem } from '../core/types';
-import type { CatalogDelta } from '../service/catalogStore';
+import type { CatalogDelta } from '../service/catalogIntake';
 import { provisionalRow, type ProvisionalRow } from '../service/provisionalPapers';
 import { encodedRow, pieceBytes, readCachePieces, writeCacheSteps, type CatalogStat, type PieceBytes } from './catalogCache';
 import { AbstractSpills, SpillReader } from './abstractSpill';

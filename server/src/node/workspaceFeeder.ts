@@ -4,8 +4,10 @@
  * catalogs that notes name in their front matter. An open editor buffer always wins over the disk
  * copy: a file open in the editor is never read from disk.
  *
- * Catalogs are read by the catalog worker (node/catalogReader.ts) and indexed here in slices of a
- * few milliseconds (WorkspaceModel.work), so requests are answered while a big catalog comes in.
+ * A catalog change goes one way: its file or editor text is read (by the catalog worker, through
+ * node/catalogReader.ts), the reading is handed to the intake (service/catalogIntake.ts: the
+ * last-good rule → a CatalogUpdate), the update to the model, which indexes it in slices of a few
+ * milliseconds (WorkspaceModel.work) run here, so requests are answered while a big catalog comes in.
  */
 import * as path from 'node:path';
 import { catalogFormatOf } from '../catalog/catalogFile';
@@ -14,8 +16,7 @@ import { isZoteroCatalog } from '../catalog/zotero';
 import { looksLikeCslCatalog } from '../service/catalogSniff';
 import type { Settings } from '../service/settings';
 import type { WorkspaceModel } from '../service/workspaceModel';
-import type { CatalogUpdate } from '../service/catalogStore';
-import { applyReading, keysComeOrGone } from '../service/catalogIntake';
+import { CatalogIntake, keysComeOrGone, type CatalogReading, type CatalogUpdate, type IntakeOutcome } from '../service/catalogIntake';
 import type { SourceEdit } from '../service/zoteroLibrary';
 import { CatalogReader, type CatalogReadResult } from './catalogReader';
 import { findWorkspaceFiles, yieldToEventLoop } from './discovery';
@@ -71,6 +72,8 @@ export class WorkspaceFeeder {
   /** Catalogs named by notes' front matter, outside what discovery finds. */
   private readonly frontMatterCatalogs = new Set<string>();
   private reader: CatalogReader | undefined;
+  /** Takes readings in: each catalog file's last good version (the worker reads; this side takes). */
+  private readonly intake = new CatalogIntake();
   private workScheduled = false;
   private readonly indexedWaiters: (() => void)[] = [];
   /** What the catalog worker sent, decoded in the indexing slices before the model's own work. */
@@ -198,9 +201,12 @@ export class WorkspaceFeeder {
   async feedCatalog(uri: string, text: string): Promise<void> {
     const reader = this.reader;
     if (!reader) {
+      // No worker (tests): read in this thread and indexed at once.
       const started = Date.now();
-      const update = this.model.setCatalog(uri, text);
-      if (update) this.reportUpdate(uri, update, `read ${update.entriesRead} entries (${update.problems} problems)`, started);
+      const taken = this.intake.takeText(uri, text);
+      this.model.applyIntakeOutcome(uri, taken);
+      this.model.finishWork();
+      if (taken.kind === 'updated') this.reportUpdate(uri, taken.update, taken.what, started);
       return;
     }
     await this.applyRead(uri, (full) => reader.readText(uri, text, full));
@@ -211,10 +217,11 @@ export class WorkspaceFeeder {
    * its whole list (also when a stretch does not apply). Indexed in slices like a file's read.
    */
   async applySourceEdits(uri: string, edits: readonly SourceEdit[], changedKeys: readonly string[], papers: () => Paper[]): Promise<void> {
-    if (!this.model.isCatalog(uri)) this.model.setCatalogRead({ uri, papers: [], problems: [] }, false);
+    const whole = (list: Paper[]): CatalogReading => ({ kind: 'full', result: { uri, papers: list, problems: [] }, blank: false });
+    if (!this.intake.has(uri)) this.take(uri, whole([]));
     for (const edit of edits) {
-      if (edit.kind === 'delta' && this.model.applyCatalogDelta(uri, edit.delta)) continue;
-      this.model.setCatalogRead({ uri, papers: edit.kind === 'replace' ? edit.papers : papers(), problems: [] }, false);
+      if (edit.kind === 'delta' && this.take(uri, { kind: 'delta', delta: edit.delta }).kind === 'updated') continue;
+      this.take(uri, whole(edit.kind === 'replace' ? edit.papers : papers()));
       if (edit.kind === 'delta') break; // the whole list has the later edits too
     }
     await this.whenIndexed();
@@ -231,18 +238,25 @@ export class WorkspaceFeeder {
     if (this.model.isCatalog(uri)) this.removeCatalog(uri);
   }
 
-  /** Applies what the worker read (service/catalogIntake.ts): an edited stretch the model refuses is read again whole. */
+  /** Reads `uri` (an edited stretch the intake cannot take is read again whole), hands the reading to the intake, its update to the model. */
   private async applyRead(uri: string, read: (full: boolean) => Promise<CatalogReadResult>): Promise<void> {
     const started = Date.now();
-    let applied = applyReading(this.model, uri, await read(false));
-    if (applied.kind === 'readWhole') applied = applyReading(this.model, uri, await read(true));
-    if (applied.kind === 'unchanged') return;
-    if (applied.kind !== 'updated') {
-      this.host.error(`Cannot read ${this.display(uri)}: ${applied.kind === 'failed' ? applied.message : 'unexpected answer of the catalog worker'}`);
+    let taken = this.take(uri, await read(false));
+    if (taken.kind === 'readWhole') taken = this.take(uri, await read(true));
+    if (taken.kind === 'unchanged') return;
+    if (taken.kind !== 'updated') {
+      this.host.error(`Cannot read ${this.display(uri)}: ${taken.kind === 'failed' ? taken.message : 'unexpected answer of the catalog worker'}`);
       return;
     }
     await this.whenIndexed();
-    this.reportUpdate(uri, applied.update, applied.what, started);
+    this.reportUpdate(uri, taken.update, taken.what, started);
+  }
+
+  /** A reading through the intake, and what it gave to the model (an update is indexed in the slices). */
+  private take(uri: string, reading: CatalogReadResult): IntakeOutcome {
+    const taken = this.intake.take(uri, reading);
+    this.model.applyIntakeOutcome(uri, taken);
+    return taken;
   }
 
   private reportUpdate(uri: string, update: CatalogUpdate, what: string, started: number): void {
@@ -468,7 +482,10 @@ export class WorkspaceFeeder {
 
   private removeCatalog(uri: string): void {
     this.reader?.forget(uri);
-    const update = this.model.removeCatalog(uri);
+    const update = this.intake.remove(uri);
+    this.model.clearProvisionalPapers(uri);
+    if (update) this.model.applyCatalogUpdate(update);
+    this.model.finishWork();
     if (!update) return;
     this.host.log(`${this.display(uri)}: removed.`);
     this.host.catalogChanged(uri, () => keysComeOrGone(update));

@@ -1,13 +1,20 @@
 /**
- * The pure half of catalog intake: a catalog file's text → its papers and problems, and an edit of
- * it → only the edited stretch read again. node/catalogFiles.ts compares versions (bytes in memory or
- * checksums, see node/fileVersion.ts) and reads bytes from disk; what is read and how is decided here.
+ * Catalog intake, pure: a version of a catalog file → what changes in the workspace (a
+ * CatalogUpdate: the papers that go, the papers that come, the problems). Two halves, one class:
  *
- * Per BibTeX file whose last read was clean it keeps where each paper is. When an edit lies among
- * entries that nothing inherits from and that hold no @string, only that stretch is read again (with
- * the macros and crossref parents of the rest) and a CatalogDelta goes out. Anything else (a problem,
- * a new @string, a duplicate key, a changed crossref parent) reads the whole file: the "last good
- * version" rule in service/catalogStore.ts needs a whole read.
+ * - **Reading**, where the bytes are (the catalog worker; node/catalogFiles.ts compares the bytes or
+ *   checksums of versions, see node/fileVersion.ts): a whole text → papers and problems, and an edit
+ *   → only the edited stretch read again. Per BibTeX file whose last read was clean it keeps where
+ *   each paper is. When an edit lies among entries that nothing inherits from and that hold no
+ *   @string, only that stretch is read again (with the macros and crossref parents of the rest) and
+ *   a CatalogDelta goes out. Anything else (a problem, a new @string, a duplicate key, a changed
+ *   crossref parent) reads the whole file: the last-good rule needs a whole read.
+ * - **Taking a reading in**, where the papers are (the main thread; `take`): the **last good
+ *   version** rule. Zotero's auto-export rewrites a `.bib` in place, so a read can catch it
+ *   half-written: when a read has parse errors, entries that still parse are updated and entries
+ *   that went missing are kept until a clean read of the file (which honours deletions); an empty
+ *   rewrite keeps every paper. The update goes to the model (WorkspaceModel.applyCatalogUpdate),
+ *   which indexes it; the intake never calls the model.
  */
 import type { CatalogFileResult } from '../catalog/catalogFile';
 import { catalogFormatOf } from '../catalog/catalogFile';
@@ -17,13 +24,88 @@ import type { Paper } from '../catalog/paper';
 import { lowerBound } from '../core/sorted';
 import type { Problem } from '../core/types';
 import { detached } from '../core/strings';
-import type { CatalogDelta, CatalogUpdate } from './catalogStore';
-import type { WorkspaceModel } from './workspaceModel';
+
+/** A catalog file as the workspace has it: its papers are the last read plus entries kept from the last good version. */
+export interface CatalogFile {
+  uri: string;
+  /** The text read last, when it was read in this thread (a worker keeps its own copy). */
+  text?: string;
+  /** The papers the workspace uses from this file: the last read plus entries kept from the last good version. */
+  papers: Paper[];
+  /** Problems of the last read (and the notice when an empty read was ignored). */
+  problems: Problem[];
+  /** Entries kept from the last good version because the last read was broken. */
+  kept: string[];
+}
+
+/**
+ * One edited stretch of a catalog read again alone: papers `from`..`to` (exclusive) of the file's
+ * list become `papers`, the papers after them move `lineShift` lines. Only made for a file whose
+ * last read was clean, when the stretch reads cleanly too.
+ */
+export interface CatalogDelta {
+  from: number;
+  to: number;
+  papers: Paper[];
+  lineShift: number;
+}
+
+/** What a reading changes: for the model to apply, the log, and the keys whose citations may change verdict. */
+export interface CatalogUpdate {
+  uri: string;
+  /** The file from now on; undefined when it left the workspace. */
+  file: CatalogFile | undefined;
+  /** Papers that went (all of the file's, or an edited stretch's). */
+  before: readonly Paper[];
+  /** Papers that came instead. */
+  after: readonly Paper[];
+  /**
+   * An edited stretch: the papers of `file` from `from` on (after the stretch) move `lines` lines.
+   * The model moves them when it applies the update: every index holds those objects.
+   */
+  moved?: { from: number; lines: number };
+  /** Entries the reader returned this time. */
+  entriesRead: number;
+  problems: number;
+  /** A sentence for the log when the last good version was kept, once per transition. */
+  notice?: string;
+}
 
 export type CatalogReading =
   | { kind: 'unchanged' }
   | { kind: 'full'; result: CatalogFileResult; blank: boolean }
   | { kind: 'delta'; delta: CatalogDelta };
+
+/**
+ * A new version of a file, as the glue compares it with the last version it kept of the file
+ * (node/fileVersion.ts: the bytes, or checksums of a big file, against bytes in memory or on disk).
+ * The intake decides what to compare and what to read; the glue compares and reads the bytes.
+ */
+export interface NextVersion {
+  /** The length of the last version kept; undefined when none is. */
+  readonly lastLength: number | undefined;
+  readonly length: number;
+  /** How many bytes at the start the two versions share. */
+  commonPrefix(): number;
+  /** Whether they are the same, given their common start. */
+  isSame(prefix: number): boolean;
+  /** How many bytes at the end they share, at most `most`. */
+  commonSuffix(most: number): number;
+  /** Bytes [from, to) of the new version, decoded (UTF-8). */
+  text(from: number, to: number): string;
+  /** The whole new version, decoded. */
+  wholeText(): string;
+}
+
+/**
+ * A version read: the reading, and which version the glue keeps of the file from now on: the last
+ * (unchanged), the new one known through the last where they share start and end (an edit read as
+ * a stretch), or the new one whole.
+ */
+export interface VersionRead {
+  reading: CatalogReading;
+  keep: 'last' | 'whole' | { prefix: number; suffix: number };
+}
 
 /** An edit of a file, in bytes: how long both versions are and how much of their start and end they share. */
 export interface CatalogEdit {
@@ -69,33 +151,64 @@ interface BibtexState {
   keyCount: Map<string, number>;
 }
 
-/** What a reading did to the model (the main thread's half of intake). */
-export type ReadingApplied =
+/** What taking a reading in gave (the main thread's half of intake). */
+export type IntakeOutcome =
   | { kind: 'unchanged' }
-  /** A delta the model could not apply (its last read was not clean): read the file whole. */
+  /** An edited stretch that cannot apply (the last read was not clean): read the file whole. */
   | { kind: 'readWhole' }
-  /** The read failed: the file's provisional papers are gone, its last good papers stay. */
+  /** The read failed: its last good papers stay (the file's provisional papers should go: nothing will replace them). */
   | { kind: 'failed'; message: string }
   /** `what`: the read, for the log. */
   | { kind: 'updated'; update: CatalogUpdate; what: string };
 
-/** Applies what the worker read of `uri` to the model: a whole read, an edited stretch, or a failure. */
-export function applyReading(model: WorkspaceModel, uri: string, reading: CatalogReading | { kind: 'error'; message: string }): ReadingApplied {
-  switch (reading.kind) {
-    case 'unchanged':
-      return reading;
-    case 'delta': {
-      const update = model.applyCatalogDelta(uri, reading.delta);
-      return update ? { kind: 'updated', update, what: `read ${reading.delta.papers.length} edited entries again` } : { kind: 'readWhole' };
+/** A whole read of a file (`blank`: its text was only white space), by the last-good rule. */
+export function wholeReadUpdate(last: CatalogFile | undefined, result: CatalogFileResult, blank: boolean, text?: string): CatalogUpdate {
+  const uri = result.uri;
+  const before = last?.papers ?? [];
+  const wasKeeping = (last?.kept.length ?? 0) > 0;
+  let file: CatalogFile;
+  let notice: string | undefined;
+  if (blank && result.problems.length === 0 && before.length > 0) {
+    // An empty rewrite of a file that had papers is an export in progress, not a deletion of all.
+    const message = `Catalog is empty: keeping the ${before.length} papers of the last good version.`;
+    file = { uri, text, papers: before, problems: [{ code: 'catalog.empty', message, range: zeroRange }], kept: before.map((p) => p.key) };
+    if (!wasKeeping) notice = message;
+  } else if (isBroken(result.problems) && before.length > 0) {
+    const readKeys = new Set(result.papers.map((p) => p.key));
+    const keptPapers = before.filter((p) => !readKeys.has(p.key));
+    file = { uri, text, papers: [...result.papers, ...keptPapers], problems: result.problems, kept: keptPapers.map((p) => p.key) };
+    if (keptPapers.length > 0 && !wasKeeping) {
+      notice = `Catalog has parse errors: keeping ${keptPapers.length} entries of the last good version until it reads cleanly (${preview(file.kept)}).`;
     }
-    case 'full': {
-      const update = model.setCatalogRead(reading.result, reading.blank);
-      return { kind: 'updated', update, what: `read ${update.entriesRead} entries (${update.problems} problems)` };
-    }
-    default:
-      model.clearProvisionalPapers(uri);
-      return { kind: 'failed', message: reading.message };
+  } else {
+    file = { uri, text, papers: result.papers, problems: result.problems, kept: [] };
   }
+  return { uri, file, before, after: file.papers, entriesRead: result.papers.length, problems: result.problems.length, notice };
+}
+
+/** A text read in this thread; undefined when it is the text read last. */
+export function textUpdate(last: CatalogFile | undefined, uri: string, text: string): CatalogUpdate | undefined {
+  if (last && last.text === text) return undefined;
+  return wholeReadUpdate(last, readCatalog(text, uri), text.trim() === '', text);
+}
+
+/**
+ * An edited stretch of a file whose last read was clean. The update lists only the papers of the
+ * stretch (before and after): the others did not change, though they may have moved. Undefined when
+ * the file is not in that state: read the whole file instead.
+ */
+export function deltaUpdate(last: CatalogFile | undefined, delta: CatalogDelta): CatalogUpdate | undefined {
+  if (!last || last.kept.length > 0 || last.problems.length > 0 || delta.from > delta.to || delta.to > last.papers.length) return undefined;
+  const removed = last.papers.slice(delta.from, delta.to);
+  const papers = [...last.papers.slice(0, delta.from), ...delta.papers, ...last.papers.slice(delta.to)];
+  const file: CatalogFile = { uri: last.uri, papers, problems: last.problems, kept: last.kept };
+  const moved = { from: delta.from + delta.papers.length, lines: delta.lineShift };
+  return { uri: last.uri, file, before: removed, after: delta.papers, moved, entriesRead: papers.length, problems: 0 };
+}
+
+/** The file left the workspace; undefined when it was not in it. */
+export function removalUpdate(last: CatalogFile | undefined): CatalogUpdate | undefined {
+  return last && { uri: last.uri, file: undefined, before: last.papers, after: [], entriesRead: 0, problems: 0 };
 }
 
 /** Keys that appeared or disappeared with an update: citations of them may change verdict. */
@@ -106,13 +219,84 @@ export function keysComeOrGone(update: Pick<CatalogUpdate, 'before' | 'after'>):
 }
 
 export class CatalogIntake {
+  /** Reading: per BibTeX file whose last read was clean, where each paper is. */
   private readonly bibtex = new Map<string, BibtexState>();
+  /** Taking in: per file, the papers and problems as the last update left them (the last good version's papers among them). */
+  private readonly files = new Map<string, CatalogFile>();
 
   /** `byteLength`: UTF-8 length of a text (the glue passes Node's native one; the default counts in JS). */
   constructor(private readonly byteLength: (text: string) => number = utf8Length) {}
 
   forget(uri: string): void {
     this.bibtex.delete(uri);
+  }
+
+  // ---- taking readings in (where the papers are) --------------------------------------------
+
+  /**
+   * The intake's entry point where the papers are: what the reading of `uri` (the catalog worker's,
+   * or `readWhole`'s) changes. The file is from then on as the update says: apply every update.
+   */
+  take(uri: string, reading: CatalogReading | { kind: 'error'; message: string }): IntakeOutcome {
+    switch (reading.kind) {
+      case 'unchanged':
+        return reading;
+      case 'delta': {
+        const update = deltaUpdate(this.files.get(uri), reading.delta);
+        if (!update) return { kind: 'readWhole' };
+        this.files.set(uri, update.file!);
+        return { kind: 'updated', update, what: `read ${reading.delta.papers.length} edited entries again` };
+      }
+      case 'full': {
+        const update = wholeReadUpdate(this.files.get(uri), reading.result, reading.blank);
+        this.files.set(uri, update.file!);
+        return { kind: 'updated', update, what: `read ${update.entriesRead} entries (${update.problems} problems)` };
+      }
+      default:
+        return { kind: 'failed', message: reading.message };
+    }
+  }
+
+  /** A text read in this thread (no catalog worker); unchanged when it is the text taken last. */
+  takeText(uri: string, text: string): IntakeOutcome {
+    const update = textUpdate(this.files.get(uri), uri, text);
+    if (!update) return { kind: 'unchanged' };
+    this.files.set(uri, update.file!);
+    return { kind: 'updated', update, what: `read ${update.entriesRead} entries (${update.problems} problems)` };
+  }
+
+  /** The file left the workspace; undefined when it was not taken in. */
+  remove(uri: string): CatalogUpdate | undefined {
+    const update = removalUpdate(this.files.get(uri));
+    this.files.delete(uri);
+    this.bibtex.delete(uri);
+    return update;
+  }
+
+  /** Whether a reading of `uri` was taken in (and the file not removed since). */
+  has(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  // ---- reading (where the bytes are) ---------------------------------------------------------
+
+  /**
+   * The intake's entry point where the bytes are: a new version of `uri` against the last one read.
+   * The same version → unchanged; an edit of a file whose last read was clean → the edited stretch
+   * alone when it reads cleanly by itself (see the top of this file); anything else, or `full` (the
+   * taking side could not apply a stretch), → a whole read.
+   */
+  readVersion(uri: string, next: NextVersion, full = false): VersionRead {
+    if (!full && next.lastLength !== undefined) {
+      const prefix = next.commonPrefix();
+      if (next.isSame(prefix)) return { reading: { kind: 'unchanged' }, keep: 'last' };
+      if (this.canReadEdits(uri)) {
+        const suffix = next.commonSuffix(Math.min(next.lastLength, next.length) - prefix);
+        const delta = this.readEdit(uri, { oldLength: next.lastLength, newLength: next.length, prefix, suffix, text: (from, to) => next.text(from, to) });
+        if (delta) return { reading: { kind: 'delta', delta }, keep: { prefix, suffix } };
+      }
+    }
+    return { reading: this.readWhole(uri, next.wholeText()), keep: 'whole' };
   }
 
   /** Whether an edit of `uri` may be read as a stretch (its last read was a clean BibTeX read). */
@@ -412,4 +596,15 @@ export function utf8Length(text: string): number {
     } else bytes += 3;
   }
   return bytes;
+}
+
+const zeroRange = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** A read is broken when the reader could not parse part of the file (not for warnings such as duplicates). */
+function isBroken(problems: readonly Problem[]): boolean {
+  return problems.some((p) => p.code.startsWith('catalog.parse'));
+}
+
+function preview(keys: readonly string[]): string {
+  return keys.length <= 5 ? keys.join(', ') : `${keys.slice(0, 5).join(', ')}, …`;
 }

@@ -1,8 +1,8 @@
 /**
- * The workspace model every feature reads. Pure and in memory: the glue feeds it file texts (the open
- * editor buffer wins over the disk copy; the glue decides which to feed) and it keeps, in sync and
- * incrementally, the papers by key (all definitions), the full-text index, duplicate-key problems and
- * the notes' citations.
+ * The workspace model every feature reads. Pure and in memory: the glue feeds it notes' texts and
+ * catalog updates (made by service/catalogIntake.ts from what was read: the open editor buffer wins
+ * over the disk copy, the glue decides which) and it keeps, in sync and incrementally, the papers by
+ * key (all definitions), the full-text index, duplicate-key problems and the notes' citations.
  *
  * A big catalog is brought into the indexes in slices (`work`), so the glue can answer requests
  * between them: definitions first, then keys/titles/authors, then abstracts. Until a catalog's
@@ -16,7 +16,8 @@ import type { CountedAbstract } from '../search/abstractIndex';
 import { PaperIndex, type SearchHit } from '../search/paperIndex';
 import { RELATED_PER_PAPER } from '../search/topicIndex';
 import { basenameUri } from './uri';
-import { CatalogStore, type CatalogDelta, type CatalogFile, type CatalogUpdate } from './catalogStore';
+import { deltaUpdate, removalUpdate, textUpdate, wholeReadUpdate, type CatalogDelta, type CatalogFile, type CatalogUpdate, type IntakeOutcome } from './catalogIntake';
+import { moveLines } from '../catalog/paperColumns';
 import { PaperChanges } from './paperChanges';
 import { PaperTopics } from './paperTopics';
 import type { NoteLayout } from '../notes/noCitationRanges';
@@ -34,7 +35,8 @@ const SLICE = 32;
 const SMALL_UPDATE = 256;
 
 export class WorkspaceModel {
-  private readonly catalogs = new CatalogStore();
+  /** Catalog files as their last update left them (service/catalogIntake.ts makes the updates). */
+  private readonly catalogs = new Map<string, CatalogFile>();
   private readonly notes = new NoteIndex();
   private readonly index = new PaperIndex();
   /** key → every definition, by catalog URI then position; the first is the one features show. */
@@ -82,35 +84,64 @@ export class WorkspaceModel {
     return this.folders;
   }
 
+  /**
+   * A catalog update from the intake (service/catalogIntake.ts): the file as it is now, its papers
+   * indexed by later `work` steps. The intake has applied the last-good rule already.
+   */
+  applyCatalogUpdate(update: CatalogUpdate): void {
+    if (update.file) {
+      this.catalogs.set(update.uri, update.file);
+    } else {
+      this.catalogs.delete(update.uri);
+      this.provisional.clear(update.uri);
+    }
+    if (update.moved) {
+      // The moved papers are the objects every index holds: their new place is set in place.
+      const papers = update.file!.papers;
+      if (update.moved.lines !== 0) for (let i = update.moved.from; i < papers.length; i++) moveLines(papers[i], update.moved.lines);
+      this.catalogVersion++; // papers moved: ranges changed even when no content did
+    }
+    this.enqueue(update);
+  }
+
+  /** What the intake made of a reading of `uri`: its update applied; after a failed read, the provisional papers dropped (nothing will replace them). */
+  applyIntakeOutcome(uri: string, outcome: IntakeOutcome): void {
+    if (outcome.kind === 'updated') this.applyCatalogUpdate(outcome.update);
+    else if (outcome.kind === 'failed') this.clearProvisionalPapers(uri);
+  }
+
+  clearProvisionalPapers(uri: string): void {
+    this.provisional.clear(uri);
+  }
+
+  // The intake and the model in one call, in this thread: for tests and callers without a feeder.
+
   /** Reads a catalog file's new text and indexes it now; undefined when it is the version already read. */
   setCatalog(uri: string, text: string): CatalogUpdate | undefined {
-    const update = this.catalogs.set(uri, text);
-    if (update) this.enqueue(update);
+    const update = textUpdate(this.catalogs.get(uri), uri, text);
+    if (update) this.applyCatalogUpdate(update);
     this.finishWork();
     return update;
   }
 
-  /** A catalog read elsewhere (a worker thread); indexed by later `work` steps. */
+  /** A catalog read elsewhere; indexed by later `work` steps. */
   setCatalogRead(result: CatalogFileResult, blank: boolean): CatalogUpdate {
-    const update = this.catalogs.setRead(result, blank);
-    this.enqueue(update);
+    const update = wholeReadUpdate(this.catalogs.get(result.uri), result, blank);
+    this.applyCatalogUpdate(update);
     return update;
   }
 
   /** An edited stretch of a catalog; undefined when it cannot apply (read the whole file then). */
   applyCatalogDelta(uri: string, delta: CatalogDelta): CatalogUpdate | undefined {
-    const update = this.catalogs.applyDelta(uri, delta);
-    if (update) {
-      this.catalogVersion++; // papers moved: ranges changed even when no content did
-      this.enqueue(update);
-    }
+    const update = deltaUpdate(this.catalogs.get(uri), delta);
+    if (update) this.applyCatalogUpdate(update);
     return update;
   }
 
   removeCatalog(uri: string): CatalogUpdate | undefined {
-    const update = this.catalogs.remove(uri);
+    const update = removalUpdate(this.catalogs.get(uri));
     this.provisional.clear(uri);
-    if (update) this.enqueue(update);
+    if (update) this.applyCatalogUpdate(update);
     this.finishWork();
     return update;
   }
@@ -125,10 +156,6 @@ export class WorkspaceModel {
   addProvisionalPapers(uri: string, papers: readonly Paper[]): void {
     if (this.catalogs.has(uri)) return;
     this.provisional.add(uri, papers);
-  }
-
-  clearProvisionalPapers(uri: string): void {
-    this.provisional.clear(uri);
   }
 
   /**
@@ -215,8 +242,9 @@ export class WorkspaceModel {
     return this.catalogs.has(uri);
   }
 
+  /** Catalog URIs, sorted so every list built from them is deterministic. */
   catalogUris(): string[] {
-    return this.catalogs.uris();
+    return [...this.catalogs.keys()].sort();
   }
 
   catalog(uri: string): CatalogFile | undefined {

@@ -11,7 +11,7 @@
  */
 import type { Paper } from '../catalog/paper';
 import { generatedCitationKey, type ZoteroKeySource, type ZoteroRecord } from '../catalog/zotero';
-import type { CatalogDelta } from './catalogStore';
+import type { CatalogDelta } from './catalogIntake';
 
 export interface ZoteroEntry {
   record: ZoteroRecord;
