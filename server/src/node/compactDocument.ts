@@ -1,7 +1,7 @@
 /**
- * A paper's text as the topic worker keeps it between runs: the abstract as UTF-8 bytes, made text
- * again only while the model reads it (each read decodes; the model reads an abstract a few times a
- * run and keeps none).
+ * A paper's text as the topic worker keeps it between runs: the abstract as UTF-8 bytes, which the
+ * model's terms are read from (topicTerms.ts tokenizeUtf8Into); made text again only when read as
+ * text (each read decodes: a top-level topic's labels read a few abstracts; nothing keeps one).
  *
  * The model reads whole abstracts (up to 300 words, service/topicDocuments.ts), and the worker
  * holds every paper's. As strings, one character outside Latin-1 (a dash, a curly quote, a Greek
@@ -9,6 +9,7 @@
  * store the whole abstract at two bytes a character: 100,000 whole abstracts took 610 MB of heap
  * (the first 100 words 301 MB). As UTF-8 they take about one byte a character.
  */
+import { topicTextHash } from '../search/topicModel';
 import type { TopicDocument } from '../search/topicResult';
 
 const encoder = new TextEncoder();
@@ -20,18 +21,20 @@ class CompactDocument implements TopicDocument {
   readonly keywords?: readonly string[];
   /** `documentHash` of the text it came as: the worker's fingerprint of all papers sums these at each run. */
   readonly hash: number;
-  private readonly abstractBytes?: Uint8Array;
+  readonly textHash: string;
+  readonly abstractUtf8?: Uint8Array;
 
   constructor(doc: TopicDocument) {
     this.hash = documentHash(doc);
+    this.textHash = doc.textHash ?? topicTextHash(doc);
     this.key = doc.key;
     if (doc.title !== undefined) this.title = doc.title;
     if (doc.keywords !== undefined) this.keywords = doc.keywords;
-    if (doc.abstract !== undefined) this.abstractBytes = encoder.encode(doc.abstract);
+    if (doc.abstract !== undefined) this.abstractUtf8 = encoder.encode(doc.abstract);
   }
 
   get abstract(): string | undefined {
-    return this.abstractBytes && decoder.decode(this.abstractBytes);
+    return this.abstractUtf8 && decoder.decode(this.abstractUtf8);
   }
 }
 

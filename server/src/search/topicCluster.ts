@@ -4,72 +4,11 @@
  *   caller samples), symmetric, weighted by the cosine;
  * - its communities by Louvain modularity optimization at a resolution (more communities the
  *   higher): the number of clusters comes from the data;
- * - centroids (normalized means) to place papers outside the sample and merge clusters.
+ * - the votes of papers outside the sample for the communities of their nearest sampled papers.
  *
  * Deterministic without randomness: nodes are visited in row order, ties go to the lower index.
- * Centroids are dense and term-major (all k weights of a term side by side), so scoring a paper
- * against every centroid reads k consecutive floats per term.
  */
 import { kthLargest, type PaperVectors } from './topicTerms';
-
-/** k dense unit vectors over `dims` terms, term-major: weight of term d in centroid c at d·k + c. */
-export interface Centroids {
-  k: number;
-  dims: number;
-  values: Float32Array;
-}
-
-export function emptyCentroids(k: number, dims: number): Centroids {
-  return { k, dims, values: new Float32Array(k * dims) };
-}
-
-/** Cosines of row r with every centroid, into `out` (the row is unit length). */
-export function scoreRow(vectors: PaperVectors, r: number, centroids: Centroids, out: Float32Array): void {
-  const { k, values } = centroids;
-  out.fill(0, 0, k);
-  for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
-    const w = vectors.weights[p];
-    const base = vectors.terms[p] * k;
-    for (let c = 0; c < k; c++) out[c] += w * values[base + c];
-  }
-}
-
-/** Adds row r (times `scale`) to centroid c. */
-export function addRow(vectors: PaperVectors, r: number, centroids: Centroids, c: number, scale = 1): void {
-  const { k, values } = centroids;
-  for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) values[vectors.terms[p] * k + c] += scale * vectors.weights[p];
-}
-
-export function normalize(centroids: Centroids): void {
-  const { k, dims, values } = centroids;
-  const norms = new Float64Array(k);
-  for (let d = 0; d < dims; d++) for (let c = 0; c < k; c++) norms[c] += values[d * k + c] * values[d * k + c];
-  for (let c = 0; c < k; c++) norms[c] = norms[c] > 0 ? 1 / Math.sqrt(norms[c]) : 0;
-  for (let d = 0; d < dims; d++) for (let c = 0; c < k; c++) values[d * k + c] *= norms[c];
-}
-
-/** The normalized mean of each cluster's rows (`assignment[i]` for `rows[i]`, -1 for none). */
-export function meanCentroids(vectors: PaperVectors, rows: ArrayLike<number>, assignment: Int32Array, k: number, dims: number): Centroids {
-  const centroids = emptyCentroids(k, dims);
-  for (let i = 0; i < rows.length; i++) if (assignment[i] >= 0) addRow(vectors, rows[i], centroids, assignment[i]);
-  normalize(centroids);
-  return centroids;
-}
-
-/** k × k cosines between centroids. */
-export function centroidSimilarities(centroids: Centroids): Float64Array {
-  const { k, dims, values } = centroids;
-  const out = new Float64Array(k * k);
-  for (let d = 0; d < dims; d++) {
-    const base = d * k;
-    for (let a = 0; a < k; a++) {
-      const x = values[base + a];
-      if (x === 0) continue;
-      for (let b = 0; b < k; b++) out[a * k + b] += x * values[base + b];
-    }
-  }
-  return out;
-}
 
 /** A symmetric weighted graph in compressed rows: node i's neighbours are `targets[offsets[i]..offsets[i + 1]]`. */
 export interface Graph {
@@ -102,7 +41,10 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
   const touched = new Int32Array(n);
   const nearest = new Int32Array(k);
   const select = new Selection(n);
-  const edges = new Map<number, number>();
+  // Each row's nearest (up to k) and the similarity it found them at.
+  const listed = new Uint8Array(n);
+  const nearestOf = new Int32Array(n * k);
+  const similarityOf = new Float32Array(n * k);
   for (let i = 0; i < n; i++) {
     let count = 0;
     for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
@@ -120,32 +62,85 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
     }
     const found = select.top(dot, touched, count, k, nearest);
     for (let t = 0; t < found; t++) {
-      const j = nearest[t];
-      edges.set(i < j ? i * n + j : j * n + i, dot[j]);
+      nearestOf[i * k + t] = nearest[t];
+      similarityOf[i * k + t] = dot[nearest[t]];
     }
+    listed[i] = found;
     for (let t = 0; t < count; t++) dot[touched[t]] = 0;
   }
-  // Symmetric edges: an edge when either end is among the other's nearest.
-  const degree = new Uint32Array(n + 1);
-  for (const key of edges.keys()) {
-    degree[Math.floor(key / n)]++;
-    degree[key % n]++;
+  return symmetricGraph(n, k, listed, nearestOf, similarityOf);
+}
+
+/**
+ * The undirected graph of the rows' nearest lists (row i's in `nearestOf[i·k..i·k + listed[i])`):
+ * an edge when either end lists the other, each node's edges in ascending order of target. When
+ * both list each other, the edge weighs what the higher row found (the lists are made in row order,
+ * the later one counts).
+ */
+export function symmetricGraph(n: number, k: number, listed: Uint8Array, nearestOf: Int32Array, similarityOf: Float32Array): Graph {
+  // Every listing seen from both ends: node x's entries (target, weight, listed by which row).
+  const starts = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    starts[i + 1] += listed[i];
+    for (let t = 0; t < listed[i]; t++) starts[nearestOf[i * k + t] + 1]++;
   }
+  for (let i = 0; i < n; i++) starts[i + 1] += starts[i];
+  const fill = starts.slice(0, n);
+  const entryTarget = new Int32Array(starts[n]);
+  const entryWeight = new Float32Array(starts[n]);
+  const entryBy = new Int32Array(starts[n]);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < listed[i]; t++) {
+      const j = nearestOf[i * k + t];
+      const w = similarityOf[i * k + t];
+      let at = fill[i]++;
+      entryTarget[at] = j;
+      entryWeight[at] = w;
+      entryBy[at] = i;
+      at = fill[j]++;
+      entryTarget[at] = i;
+      entryWeight[at] = w;
+      entryBy[at] = i;
+    }
+  }
+  // Per node: entries sorted by target (a few dozen: insertion sort), one edge per target.
   const graphOffsets = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) graphOffsets[i + 1] = graphOffsets[i] + degree[i];
-  const fill = graphOffsets.slice(0, n);
-  const targets = new Int32Array(graphOffsets[n]);
-  const edgeWeights = new Float32Array(graphOffsets[n]);
-  for (const key of [...edges.keys()].sort((x, y) => x - y)) {
-    const i = Math.floor(key / n);
-    const j = key % n;
-    const w = edges.get(key) as number;
-    targets[fill[i]] = j;
-    edgeWeights[fill[i]++] = w;
-    targets[fill[j]] = i;
-    edgeWeights[fill[j]++] = w;
+  let edges = 0;
+  for (let x = 0; x < n; x++) {
+    const from = starts[x];
+    const to = starts[x + 1];
+    for (let a = from + 1; a < to; a++) {
+      const target = entryTarget[a];
+      const weight = entryWeight[a];
+      const by = entryBy[a];
+      let b = a - 1;
+      while (b >= from && (entryTarget[b] > target || (entryTarget[b] === target && entryBy[b] > by))) {
+        entryTarget[b + 1] = entryTarget[b];
+        entryWeight[b + 1] = entryWeight[b];
+        entryBy[b + 1] = entryBy[b];
+        b--;
+      }
+      entryTarget[b + 1] = target;
+      entryWeight[b + 1] = weight;
+      entryBy[b + 1] = by;
+    }
+    // Both ends listed each other: the later row's listing (the last of equal targets) stays.
+    for (let a = from; a < to; a++) {
+      if (a + 1 < to && entryTarget[a + 1] === entryTarget[a]) continue;
+      entryTarget[edges] = entryTarget[a];
+      entryWeight[edges] = entryWeight[a];
+      edges++;
+    }
+    graphOffsets[x + 1] = edges;
   }
-  return { nodes: n, offsets: graphOffsets, targets, weights: edgeWeights };
+  return { nodes: n, offsets: graphOffsets, targets: entryTarget.slice(0, edges), weights: entryWeight.slice(0, edges) };
+}
+
+/** 0, 1, … n - 1. */
+function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
 }
 
 /** For each term, the given rows (as indices into `rows`, ascending) that have it, with their weights. */
@@ -176,45 +171,67 @@ const QUERY_TERMS = 16;
 const QUERY_MAX_SHARE = 0.1;
 
 /**
+ * Per row: the weight of its `QUERY_TERMS`-th heaviest term (-Infinity when it has no more terms):
+ * its terms at least this heavy find its neighbours. A row's weights are the same at every level of
+ * the tree, so the catalog's cuts are found once (`cuts` of neighbourVotes).
+ */
+export function queryCuts(vectors: PaperVectors): Float64Array {
+  const { offsets, weights } = vectors;
+  const cuts = new Float64Array(vectors.rows).fill(-Infinity);
+  const scratch = new Float64Array(256);
+  for (let r = 0; r < vectors.rows; r++) {
+    const length = offsets[r + 1] - offsets[r];
+    if (length > QUERY_TERMS) cuts[r] = kthLargest(weights, length, QUERY_TERMS, length <= scratch.length ? scratch : new Float64Array(length), offsets[r]);
+  }
+  return cuts;
+}
+
+/**
  * Votes of each row's `k` most similar sample rows for their groups, weighted by similarity (over
- * the row's `QUERY_TERMS` heaviest terms, not `QUERY_MAX_SHARE`-common): `votes[i · groups + g]` for `rows[i]`. A row of the sample does not vote for itself. This places papers
- * outside the sample by the communities of their neighbours, which keeps the communities' shapes;
- * a nearest centroid would not (the centroid of a big, loose cluster is close to every paper).
+ * the row's `QUERY_TERMS` heaviest terms, `cuts[row]` (queryCuts), not `QUERY_MAX_SHARE`-common):
+ * `votes[i · groups + g]` for `rows[i]`. This places papers outside the sample by the communities
+ * of their neighbours, which keeps the communities' shapes; a nearest centroid would not (the
+ * centroid of a big, loose cluster is close to every paper).
+ *
+ * The sample is `sample`'s rows 0.., over its own terms; the voters are rows of `queries` (the
+ * catalog's vectors: no copy of every voter), whose terms `termOf` maps to the sample's (-1: no
+ * sampled paper has it; the same numbering when absent). `sampleIds[j]` is sample row j's row in
+ * `queries`: a row of the sample does not vote for itself.
  */
 export function neighbourVotes(
-  vectors: PaperVectors,
-  rows: ArrayLike<number>,
-  sample: ArrayLike<number>,
+  sample: PaperVectors,
+  sampleIds: ArrayLike<number>,
   groupOf: Int32Array,
   groups: number,
   dims: number,
   k: number,
+  queries: PaperVectors,
+  rows: ArrayLike<number>,
+  cuts: ArrayLike<number>,
+  termOf?: Int32Array,
 ): Float32Array {
-  const { postingStarts, postingRows, postingWeights } = postingsOf(vectors, sample, dims);
-  const { offsets, terms, weights } = vectors;
-  const maxPostings = Math.max(8, Math.floor(QUERY_MAX_SHARE * sample.length));
+  const sampleSize = sample.rows;
+  const { postingStarts, postingRows, postingWeights } = postingsOf(sample, allRows(sampleSize), dims);
+  const { offsets, terms, weights } = queries;
+  const maxPostings = Math.max(8, Math.floor(QUERY_MAX_SHARE * sampleSize));
   const votes = new Float32Array(rows.length * groups);
-  const dot = new Float32Array(sample.length);
-  const touched = new Int32Array(sample.length);
+  const dot = new Float32Array(sampleSize);
+  const touched = new Int32Array(sampleSize);
   const nearest = new Int32Array(k + 1);
-  const select = new Selection(sample.length);
-  let selectScratch = new Float64Array(64);
+  const select = new Selection(sampleSize);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     let count = 0;
     // The row's `QUERY_TERMS` heaviest terms find its neighbours: its distinctive terms, with short postings.
-    const length = offsets[row + 1] - offsets[row];
-    let cut = -Infinity;
-    if (length > QUERY_TERMS) {
-      if (selectScratch.length < length) selectScratch = new Float64Array(length);
-      cut = kthLargest(weights, length, QUERY_TERMS, selectScratch, offsets[row]);
-    }
+    const cut = cuts[row];
     for (let p = offsets[row]; p < offsets[row + 1]; p++) {
       const w = weights[p];
-      if (w < cut || postingStarts[terms[p] + 1] - postingStarts[terms[p]] > maxPostings) continue;
-      for (let q = postingStarts[terms[p]]; q < postingStarts[terms[p] + 1]; q++) {
+      if (w < cut) continue;
+      const term = termOf ? termOf[terms[p]] : terms[p];
+      if (term < 0 || postingStarts[term + 1] - postingStarts[term] > maxPostings) continue;
+      for (let q = postingStarts[term]; q < postingStarts[term + 1]; q++) {
         const j = postingRows[q];
-        if (sample[j] === row) continue;
+        if (sampleIds[j] === row) continue;
         if (dot[j] === 0) touched[count++] = j;
         dot[j] += w * postingWeights[q];
       }
@@ -330,28 +347,52 @@ export function louvain(graph: Graph, resolution: number): Int32Array {
     for (let i = 0; i < nodes; i++) if (number[community[i]] < 0) number[community[i]] = count++;
     membership = Int32Array.from(membership, (c) => number[community[c]]);
     if (!moved || count === nodes) break;
-    // The communities as nodes: edges summed (a community's inner edges become a self-loop).
-    const merged = new Map<number, number>();
-    for (let i = 0; i < nodes; i++) {
-      for (let e = offsets[i]; e < offsets[i + 1]; e++) {
-        const key = number[community[i]] * count + number[community[targets[e]]];
-        merged.set(key, (merged.get(key) ?? 0) + weights[e]);
-      }
-    }
-    const keys = [...merged.keys()].sort((x, y) => x - y);
+    // The communities as nodes: edges summed (a community's inner edges become a self-loop). Each
+    // community's nodes in ascending order, their edges in order: every sum adds in the order of
+    // (node, edge), as one pass over all nodes would.
+    const memberStarts = new Uint32Array(count + 1);
+    for (let i = 0; i < nodes; i++) memberStarts[number[community[i]] + 1]++;
+    for (let c = 0; c < count; c++) memberStarts[c + 1] += memberStarts[c];
+    const memberFill = memberStarts.slice(0, count);
+    const members = new Int32Array(nodes);
+    for (let i = 0; i < nodes; i++) members[memberFill[number[community[i]]]++] = i;
+    const sums = new Float64Array(count);
+    const linked: number[] = [];
     const nextOffsets = new Uint32Array(count + 1);
-    for (const key of keys) nextOffsets[Math.floor(key / count) + 1]++;
-    for (let c = 0; c < count; c++) nextOffsets[c + 1] += nextOffsets[c];
-    const nextTargets = new Int32Array(keys.length);
-    const nextWeights = new Float32Array(keys.length);
-    keys.forEach((key, e) => {
-      nextTargets[e] = key % count;
-      nextWeights[e] = merged.get(key) as number;
-    });
+    let nextTargets = new Int32Array(Math.max(16, count * 4));
+    let nextWeights = new Float32Array(nextTargets.length);
+    let edges = 0;
+    for (let c = 0; c < count; c++) {
+      linked.length = 0;
+      for (let m = memberStarts[c]; m < memberStarts[c + 1]; m++) {
+        const i = members[m];
+        for (let e = offsets[i]; e < offsets[i + 1]; e++) {
+          const d = number[community[targets[e]]];
+          if (sums[d] === 0) linked.push(d);
+          sums[d] += weights[e];
+        }
+      }
+      linked.sort((x, y) => x - y);
+      if (edges + linked.length > nextTargets.length) {
+        const size = Math.max(nextTargets.length * 2, edges + linked.length);
+        const targetsGrown = new Int32Array(size);
+        targetsGrown.set(nextTargets);
+        nextTargets = targetsGrown;
+        const weightsGrown = new Float32Array(size);
+        weightsGrown.set(nextWeights);
+        nextWeights = weightsGrown;
+      }
+      for (const d of linked) {
+        nextTargets[edges] = d;
+        nextWeights[edges++] = sums[d];
+        sums[d] = 0;
+      }
+      nextOffsets[c + 1] = edges;
+    }
     nodes = count;
     offsets = nextOffsets;
-    targets = nextTargets;
-    weights = nextWeights;
+    targets = nextTargets.slice(0, edges);
+    weights = nextWeights.slice(0, edges);
   }
   return membership;
 }

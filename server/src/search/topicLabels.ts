@@ -98,11 +98,12 @@ export interface LabelScratch {
   all: Float32Array;
   allPapers: Int32Array;
   weighted: Float32Array;
+  papers: Int32Array;
 }
 
 export function labelScratch(vocabulary: Vocabulary): LabelScratch {
   const dims = vocabulary.terms.length;
-  return { all: new Float32Array(dims), allPapers: new Int32Array(dims), weighted: new Float32Array(dims) };
+  return { all: new Float32Array(dims), allPapers: new Int32Array(dims), weighted: new Float32Array(dims), papers: new Int32Array(dims) };
 }
 
 /**
@@ -111,52 +112,71 @@ export function labelScratch(vocabulary: Vocabulary): LabelScratch {
  * log of how much more common it is in the topic than among all the siblings' papers.
  */
 export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, siblings: readonly (readonly number[])[], scratch: LabelScratch): LabelCandidates[] {
-  const { all, allPapers, weighted } = scratch;
+  const { all, allPapers, weighted, papers } = scratch;
   const total = siblings.reduce((sum, rows) => sum + rows.length, 0);
+  // One pass over the rows: each topic's counts (weighted, papers), kept as its terms in first-met
+  // order; the siblings' (all, allPapers) are their sums, scored once all are known.
   const touchedAll: number[] = [];
-  for (const rows of siblings) {
-    for (const r of rows) {
+  let ownTerms = new Int32Array(1024);
+  let ownCounts = new Float32Array(1024);
+  const ownStarts = new Uint32Array(siblings.length + 1);
+  let own = 0;
+  siblings.forEach((rows, c) => {
+    const from = own;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
       for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
         const term = vectors.terms[p];
-        if (allPapers[term] === 0) touchedAll.push(term);
-        all[term] += 1 + TITLE_BONUS * vectors.inTitle[p];
-        allPapers[term]++;
+        if (papers[term] === 0) {
+          if (own === ownTerms.length) {
+            ownTerms = grown(ownTerms, new Int32Array(own * 2));
+            ownCounts = grown(ownCounts, new Float32Array(own * 2));
+          }
+          ownTerms[own++] = term;
+        }
+        weighted[term] += 1 + TITLE_BONUS * vectors.inTitle[p];
+        papers[term]++;
       }
     }
-  }
+    for (let at = from; at < own; at++) {
+      const term = ownTerms[at];
+      ownCounts[at] = weighted[term];
+      if (allPapers[term] === 0) touchedAll.push(term);
+      all[term] += weighted[term];
+      allPapers[term] += papers[term];
+      weighted[term] = 0;
+      papers[term] = 0;
+    }
+    ownStarts[c + 1] = own;
+  });
   const labelable = labelableTerms(vocabulary);
   let scoreOf = new Float64Array(256);
   let termOf = new Int32Array(256);
   let sharedOf = new Uint8Array(256);
   let selectScratch = new Float64Array(256);
-  const candidates = siblings.map((rows) => {
+  const candidates = siblings.map((rows, c) => {
     const size = rows.length;
-    const touched: number[] = [];
-    for (const r of rows) {
-      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
-        const term = vectors.terms[p];
-        if (weighted[term] === 0) touched.push(term);
-        weighted[term] += 1 + TITLE_BONUS * vectors.inTitle[p];
-      }
-    }
-    if (scoreOf.length < touched.length) {
-      scoreOf = new Float64Array(touched.length * 2);
-      termOf = new Int32Array(touched.length * 2);
-      sharedOf = new Uint8Array(touched.length * 2);
-      selectScratch = new Float64Array(touched.length * 2);
+    const from = ownStarts[c];
+    const count = ownStarts[c + 1] - from;
+    if (scoreOf.length < count) {
+      scoreOf = new Float64Array(count * 2);
+      termOf = new Int32Array(count * 2);
+      sharedOf = new Uint8Array(count * 2);
+      selectScratch = new Float64Array(count * 2);
     }
     let n = 0;
     const catchAll = Math.max(CATCH_ALL_SHARE * total, 1.5 * size);
-    for (const term of touched) {
+    for (let at = from; at < from + count; at++) {
+      const term = ownTerms[at];
+      const inTopicCount = ownCounts[at];
       // Once in one abstract is no topic's name: at least two papers, or a title.
-      if (labelable[term] && weighted[term] >= 2) {
-        const inTopic = weighted[term] / size;
+      if (labelable[term] && inTopicCount >= 2) {
+        const inTopic = inTopicCount / size;
         const overall = all[term] / total;
         termOf[n] = term;
         scoreOf[n] = LENGTH_BONUS[vocabulary.lengths[term]] * inTopic * Math.log(1 + inTopic / overall);
         sharedOf[n++] = allPapers[term] > catchAll ? 1 : 0;
       }
-      weighted[term] = 0;
     }
     return { terms: best(termOf, scoreOf, sharedOf, n, 0, selectScratch), shared: best(termOf, scoreOf, sharedOf, n, 1, selectScratch) };
   });
@@ -165,6 +185,11 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
     allPapers[term] = 0;
   }
   return candidates;
+}
+
+function grown<T extends Int32Array | Float32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 /** The best-scored terms of one kind (`shared` 0 or 1), at most `MAX_CANDIDATES`; ties by term id, which is the terms' alphabetical order. */
@@ -228,10 +253,43 @@ export interface TopicTexts {
   words: WrittenWord[][];
   /** Stem → positions, text index · 2^20 + word index. */
   byStem: Map<string, number[]>;
+  /** Spellings found before, shared by the topics of one run. */
+  spellings?: SpellingCache;
+}
+
+/**
+ * A written form's title-cased spelling and whether a spelling reads as a name, found once per run:
+ * both are pure, and the same forms recur in the texts of a topic, its subtopics and its siblings.
+ */
+export interface SpellingCache {
+  cased: Map<string, string>;
+  readable: Map<string, boolean>;
+}
+
+export function spellingCache(): SpellingCache {
+  return { cased: new Map(), readable: new Map() };
+}
+
+function casedOf(written: string, cache: SpellingCache | undefined): string {
+  let spelling = cache?.cased.get(written);
+  if (spelling === undefined) {
+    spelling = titleCase(written.replace(/\s+/g, ' '));
+    cache?.cased.set(written, spelling);
+  }
+  return spelling;
+}
+
+function readableOf(spelling: string, cache: SpellingCache | undefined): boolean {
+  let readable = cache?.readable.get(spelling);
+  if (readable === undefined) {
+    readable = isReadableLabel(spelling);
+    cache?.readable.set(spelling, readable);
+  }
+  return readable;
 }
 
 /** `known`: the words of the first texts, already read. */
-export function indexTexts(texts: string[], titled: number, stems?: Map<string, string | undefined>, known: readonly WrittenWord[][] = []): TopicTexts {
+export function indexTexts(texts: string[], titled: number, stems?: Map<string, string | undefined>, known: readonly WrittenWord[][] = [], spellings?: SpellingCache): TopicTexts {
   const words = texts.map((text, t) => known[t] ?? writtenWords(text, stems));
   const byStem = new Map<string, number[]>();
   words.forEach((list, t) =>
@@ -242,7 +300,7 @@ export function indexTexts(texts: string[], titled: number, stems?: Map<string, 
       else byStem.set(word.stem, [t * 1048576 + w]);
     }),
   );
-  return { texts, titled, words, byStem };
+  return { texts, titled, words, byStem, spellings };
 }
 
 /** How the texts write a term. */
@@ -293,7 +351,7 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
   // Spellings that differ in case only are one ("few-shot", "Few-Shot").
   const cased = new Map<string, number>();
   for (const [written, count] of counts) {
-    const spelling = titleCase(written.replace(/\s+/g, ' '));
+    const spelling = casedOf(written, topic.spellings);
     cased.set(spelling, (cased.get(spelling) ?? 0) + count);
   }
   // A readable spelling before a more common one that is not ("Mask" before "Masked").
@@ -301,7 +359,7 @@ export function usageOf(term: string, topic: TopicTexts): TermUsage {
   let bestCount = 0;
   let bestReadable = false;
   for (const [spelling, count] of cased) {
-    const readable = isReadableLabel(spelling);
+    const readable = readableOf(spelling, topic.spellings);
     if (
       (readable && !bestReadable) ||
       (readable === bestReadable && (count > bestCount || (count === bestCount && best !== undefined && compareText(spelling, best) < 0)))
@@ -472,7 +530,7 @@ export function spellTerms(termTexts: readonly string[], terms: readonly number[
     const text = termTexts[term];
     let usage = usages.get(term);
     if (!usage) usages.set(term, (usage = usageOf(text, texts)));
-    if (usage.spelling === undefined || usage.broken || !isReadableLabel(usage.spelling) || GENERIC_SPELLINGS.has(usage.spelling.toLowerCase())) continue;
+    if (usage.spelling === undefined || usage.broken || !readableOf(usage.spelling, texts.spellings) || GENERIC_SPELLINGS.has(usage.spelling.toLowerCase())) continue;
     if (!relaxed && (usage.fragment || usage.inTitles === 0)) continue;
     const spelling = usage.spelling;
     if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' '), inTitles: usage.inTitles });

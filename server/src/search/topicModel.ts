@@ -32,8 +32,8 @@
  * quadratic part, vectors are typed arrays of at most 64 terms a paper.
  */
 import { foldAccents } from './tokenize';
-import { addRow, emptyCentroids, louvain, nearestNeighbors, neighbourVotes, subgraph, type Centroids, type Graph } from './topicCluster';
-import { chooseLabel, indexTexts, isReadableLabel, labelScratch, rankLabelTerms, slugOf, type LabelScratch, type TopicTexts } from './topicLabels';
+import { louvain, nearestNeighbors, neighbourVotes, queryCuts, subgraph, type Graph } from './topicCluster';
+import { chooseLabel, indexTexts, isReadableLabel, labelScratch, rankLabelTerms, slugOf, spellingCache, type LabelScratch, type SpellingCache, type TopicTexts } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
 import { buildVocabulary, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
 
@@ -112,20 +112,26 @@ interface Catalog {
   textHashes: string[];
   /** Vocabulary-sized arrays: zero, and -1, between uses. */
   scratch: Float32Array;
+  /** Vocabulary-sized scratch for a centroid's terms and the selection of its heaviest. */
+  centroidScratch: { terms: Int32Array; values: Float64Array; select: Float64Array };
   termMap: Int32Array;
   labels: LabelScratch;
   /** Stems of spellings read for labels, once per run. */
   stems: Map<string, string | undefined>;
+  /** Labels' spellings, once per run. */
+  spellings: SpellingCache;
   /** Per row: its title's words, read once for the labels of every level it is in. */
   titleWords: (WrittenWord[] | undefined)[];
   /** Per row: its rank by key hash (ties by row): samples are the rows of lowest rank. */
   rank: Int32Array;
+  /** Per row: queryCuts of its vector, found on the first clustering (the same at every level). */
+  queryCuts?: Float64Array;
 }
 
 export function buildTopics(input: readonly TopicDocument[], options: TopicOptions = {}): TopicResult {
   const docs = uniqueSorted(input);
   if (docs.length === 0) return { topics: [], placements: [] };
-  const textHashes = docs.map(textHash);
+  const textHashes = docs.map((doc) => doc.textHash ?? topicTextHash(doc));
   const maxTopicSize = Math.max(2, options.maxTopicSize ?? DEFAULT_MAX_TOPIC_SIZE);
   const previous = options.previous;
   const state = previous?.model;
@@ -138,9 +144,18 @@ export function buildTopics(input: readonly TopicDocument[], options: TopicOptio
   return clusterCatalog(prepare(docs, textHashes), options.topicCount, maxTopicSize, previous);
 }
 
+/**
+ * The documents in key order, one per key: of papers with the same key, the one whose text sorts
+ * first (ties: the first given). The keys are sorted by the built-in string order (code units, as
+ * `compare`), much faster than a comparator's calls at 100,000 papers.
+ */
 function uniqueSorted(input: readonly TopicDocument[]): TopicDocument[] {
-  const sorted = [...input].sort((a, b) => compare(a.key, b.key) || compare(textOf(a), textOf(b)));
-  return sorted.filter((doc, i) => i === 0 || sorted[i - 1].key !== doc.key);
+  const byKey = new Map<string, TopicDocument>();
+  for (const doc of input) {
+    const seen = byKey.get(doc.key);
+    if (!seen || compare(textOf(doc), textOf(seen)) < 0) byKey.set(doc.key, doc);
+  }
+  return [...byKey.keys()].sort().map((key) => byKey.get(key) as TopicDocument);
 }
 
 function textOf(doc: TopicDocument): string {
@@ -171,9 +186,11 @@ function prepare(docs: TopicDocument[], textHashes: string[], only?: Uint8Array)
     vocabulary,
     textHashes,
     scratch: new Float32Array(vocabulary.terms.length),
+    centroidScratch: { terms: new Int32Array(vocabulary.terms.length), values: new Float64Array(vocabulary.terms.length), select: new Float64Array(vocabulary.terms.length) },
     termMap: new Int32Array(vocabulary.terms.length).fill(-1),
     labels: labelScratch(vocabulary),
     stems: new Map(),
+    spellings: spellingCache(),
     titleWords: [],
     rank,
   };
@@ -231,8 +248,7 @@ function clusterCatalog(catalog: Catalog, topicCount: number | undefined, maxTop
   });
   const top = clusters.nodes;
   // Too far from its topic's centroid: "Other", but only the least similar few.
-  const fit = new Float32Array(withTerms.length);
-  withTerms.forEach((r, i) => (fit[i] = centroidDot(catalog, r, top[clusters.nodeOf[i]])));
+  const fit = fitsToCentroids(catalog, withTerms, clusters.nodeOf, top);
   const sorted = Float64Array.from(fit).sort();
   const otherSimilarity = Math.min(OTHER_SIMILARITY, sorted[Math.floor(sorted.length * MAX_OTHER_SHARE)] ?? 0);
   const topRows: number[][] = top.map(() => []);
@@ -298,11 +314,14 @@ interface Clusters {
  * were two).
  */
 function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions): Clusters {
-  // The rows' own terms only: dense centroids of a small topic stay small.
-  const { vectors, dims } = localVectors(catalog, rows);
   const all = rows.map((_, i) => i);
   const sample = sampleOf(Int32Array.from(rows, (r) => catalog.rank[r]), all, options.sampleSize);
-  const graph = nearestNeighbors(vectors, sample, dims, NEIGHBORS);
+  const sampleRows = sample.map((i) => rows[i]);
+  // The sample's vectors over their own terms (rows 0.. in sample order); the other papers vote
+  // from the catalog's vectors, their terms numbered through catalog.termMap meanwhile.
+  const { vectors, dims, local } = localVectors(catalog, sampleRows);
+  const sampled = sample.map((_, at) => at);
+  const graph = nearestNeighbors(vectors, sampled, dims, NEIGHBORS);
   const minSampleSize = Math.max(1, Math.round((options.minSize * sample.length) / rows.length));
   let resolution = RESOLUTION;
   let groups = groupsOf(louvain(graph, resolution));
@@ -313,7 +332,7 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   // Small topics are never split for their share: a topic that fits on a screen stays one.
   const maxSize = Math.max(minSampleSize, Math.floor(options.maxShare * sample.length), Math.round((DEFAULT_MAX_TOPIC_SIZE * sample.length) / rows.length));
   groups = groups.flatMap((group) => (group.length > maxSize ? splitGroup(graph, group, resolution) : [group]));
-  groups = mergeGroups(vectors, sample, graph, groups, { minSize: minSampleSize, maxCount: options.maxCount, maxSize }, dims);
+  groups = mergeGroups(vectors, sampled, graph, groups, { minSize: minSampleSize, maxCount: options.maxCount, maxSize }, dims);
 
   const k = groups.length;
   const groupOf = new Int32Array(sample.length);
@@ -322,7 +341,10 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   sample.forEach((i, at) => (sampleIndex[i] = at));
   // Votes of the papers outside the sample, and at the top level (where they make `also`) of all.
   const voters = options.votesOfSample ? all : all.filter((i) => sampleIndex[i] < 0);
-  let votes = neighbourVotes(vectors, voters, sample, groupOf, k, dims, NEIGHBORS);
+  const cuts = (catalog.queryCuts ??= queryCuts(catalog.vectors));
+  const termOf = local ? catalog.termMap : undefined;
+  const voteOf = (indices: number[]) => neighbourVotes(vectors, sampleRows, groupOf, k, dims, NEIGHBORS, catalog.vectors, indices.map((i) => rows[i]), cuts, termOf);
+  let votes = voteOf(voters);
   const voteAt = new Int32Array(rows.length).fill(-1);
   voters.forEach((i, at) => (voteAt[i] = at));
   const alive = new Uint8Array(k).fill(1);
@@ -367,7 +389,7 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
       // The sampled papers of a dissolved group vote too now.
       const more = sample.filter((i) => !alive[groupOf[sampleIndex[i]]]);
       if (more.length > 0) {
-        const extra = neighbourVotes(vectors, more, sample, groupOf, k, dims, NEIGHBORS);
+        const extra = voteOf(more);
         const merged = new Float32Array(votes.length + extra.length);
         merged.set(votes);
         merged.set(extra, votes.length);
@@ -378,6 +400,7 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
     }
     place();
   }
+  if (local) for (const term of local) catalog.termMap[term] = -1;
   const nodeIndex = new Int32Array(k).fill(-1);
   const nodes: TopicNode[] = [];
   const members: number[][] = [];
@@ -408,39 +431,50 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   return { nodes, nodeOf, secondOf, secondShare };
 }
 
-/** The rows' vectors as rows 0.. of their own, over the terms they use (renumbered 0.., in term order). */
-function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: PaperVectors; dims: number } {
+/**
+ * The rows' vectors as rows 0.. of their own, over the terms they use (renumbered 0.., in term
+ * order). Those terms' new numbers stay in catalog.termMap until the caller resets the `local`
+ * terms; every paper in row order is the catalog's own vectors (no copy, `local` undefined).
+ */
+function localVectors(catalog: Catalog, rows: readonly number[]): { vectors: PaperVectors; dims: number; local?: Int32Array } {
   const { vectors, termMap } = catalog;
-  // Every paper, in row order: the catalog's own vectors (no copy of the whole matrix).
   if (rows.length === vectors.rows && rows.every((r, i) => r === i)) return { vectors, dims: catalog.vocabulary.terms.length };
-  const used: number[] = [];
+  // The terms used, marked in termMap, then numbered in term order.
+  let usedCount = 0;
   let nnz = 0;
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
-      if (termMap[vectors.terms[p]] < 0) {
-        termMap[vectors.terms[p]] = 0;
-        used.push(vectors.terms[p]);
+      const term = vectors.terms[p];
+      if (termMap[term] < 0) {
+        termMap[term] = 0;
+        usedCount++;
       }
     }
     nnz += vectors.offsets[r + 1] - vectors.offsets[r];
   }
-  const sortedUsed = Int32Array.from(used).sort();
-  for (let i = 0; i < sortedUsed.length; i++) termMap[sortedUsed[i]] = i;
+  const sortedUsed = new Int32Array(usedCount);
+  const dims = termMap.length;
+  for (let term = 0, n = 0; term < dims && n < usedCount; term++) {
+    if (termMap[term] < 0) continue;
+    sortedUsed[n] = term;
+    termMap[term] = n++;
+  }
   const offsets = new Uint32Array(rows.length + 1);
   const terms = new Int32Array(nnz);
   const weights = new Float32Array(nnz);
   const inTitle = new Uint8Array(nnz);
   let at = 0;
-  rows.forEach((r, i) => {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++, at++) {
       terms[at] = termMap[vectors.terms[p]];
       weights[at] = vectors.weights[p];
       inTitle[at] = vectors.inTitle[p];
     }
     offsets[i + 1] = at;
-  });
-  for (const term of used) termMap[term] = -1;
-  return { vectors: { offsets, terms, weights, inTitle, rows: rows.length }, dims: sortedUsed.length };
+  }
+  return { vectors: { offsets, terms, weights, inTitle, rows: rows.length }, dims: usedCount, local: sortedUsed };
 }
 
 /** Indices (into the clustered rows) per community, communities in order of first member. */
@@ -483,9 +517,7 @@ function mergeGroups(
   if (k <= 1) return groups;
   const merged = groups.map((g) => [...g]);
   const small = (c: number) => merged[c].length < limits.minSize;
-  const sums = emptyCentroids(k, dims);
-  groups.forEach((members, c) => members.forEach((i) => addRow(vectors, rows[i], sums, c)));
-  const gram = gramMatrix(sums);
+  const gram = groupGram(vectors, rows, groups, dims);
   // Edge weight between groups (each direction once) and each group's degree.
   const links = new Float64Array(k * k);
   const degree = new Float64Array(k);
@@ -545,22 +577,76 @@ function mergeGroups(
   return merged.filter((_, c) => alive[c]).map((g) => g.sort((x, y) => x - y));
 }
 
-/** Dot products of every pair of centroids (unnormalized sums), visiting only the non-zero weights of each term. */
-function gramMatrix(centroids: Centroids): Float64Array {
-  const { k, dims, values } = centroids;
+/**
+ * Dot products of every pair of groups' sums of vectors (unnormalized centroids). Each group's sum
+ * is made in a scratch array and kept as its terms; then, term by term in ascending order, the
+ * products of the groups that have it (in group order) are added.
+ */
+function groupGram(vectors: PaperVectors, rows: readonly number[], groups: readonly number[][], dims: number): Float64Array {
+  const k = groups.length;
+  const sum = new Float32Array(dims);
+  // Entries (term, group, sum) of every group, grouped by term below.
+  let entryTerm = new Int32Array(1024);
+  let entryValue = new Float32Array(1024);
+  let entryGroup = new Int32Array(1024);
+  let entries = 0;
+  const counts = new Uint32Array(dims + 1);
+  for (let c = 0; c < k; c++) {
+    const from = entries;
+    for (const i of groups[c]) {
+      const r = rows[i];
+      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
+        const term = vectors.terms[p];
+        if (sum[term] === 0) {
+          if (entries === entryTerm.length) {
+            entryTerm = grow(entryTerm, new Int32Array(entries * 2));
+            entryValue = grow(entryValue, new Float32Array(entries * 2));
+            entryGroup = grow(entryGroup, new Int32Array(entries * 2));
+          }
+          entryTerm[entries++] = term;
+          counts[term + 1]++;
+        }
+        sum[term] += vectors.weights[p];
+      }
+    }
+    for (let e = from; e < entries; e++) {
+      entryValue[e] = sum[entryTerm[e]];
+      entryGroup[e] = c;
+      sum[entryTerm[e]] = 0;
+    }
+  }
+  for (let d = 0; d < dims; d++) counts[d + 1] += counts[d];
+  const fill = counts.slice(0, dims);
+  const byTermGroup = new Int32Array(entries);
+  const byTermValue = new Float32Array(entries);
+  for (let e = 0; e < entries; e++) {
+    const at = fill[entryTerm[e]]++;
+    byTermGroup[at] = entryGroup[e];
+    byTermValue[at] = entryValue[e];
+  }
   const gram = new Float64Array(k * k);
-  const nonZero = new Int32Array(k);
   for (let d = 0; d < dims; d++) {
-    const base = d * k;
-    let n = 0;
-    for (let c = 0; c < k; c++) if (values[base + c] !== 0) nonZero[n++] = c;
-    for (let x = 0; x < n; x++) {
-      const a = nonZero[x];
-      const va = values[base + a];
-      for (let y = 0; y < n; y++) gram[a * k + nonZero[y]] += va * values[base + nonZero[y]];
+    const from = counts[d];
+    const to = counts[d + 1];
+    // gram is symmetric: each pair's product once, added to both of its cells.
+    for (let x = from; x < to; x++) {
+      const a = byTermGroup[x];
+      const va = byTermValue[x];
+      gram[a * k + a] += va * va;
+      for (let y = x + 1; y < to; y++) {
+        const b = byTermGroup[y];
+        const product = va * byTermValue[y];
+        gram[a * k + b] += product;
+        gram[b * k + a] += product;
+      }
     }
   }
   return gram;
+}
+
+function grow<T extends Int32Array | Float32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 function emptyNode(rows: number[]): TopicNode {
@@ -569,36 +655,40 @@ function emptyNode(rows: number[]): TopicNode {
 
 /** The node's centroid: the normalized mean of its rows, its `CENTROID_TERMS`·4 heaviest terms. */
 function setCentroid(catalog: Catalog, node: TopicNode): void {
-  const { vectors, scratch: sum } = catalog;
-  const terms: number[] = [];
-  for (const r of node.rows) {
+  const { vectors, scratch: sum, centroidScratch } = catalog;
+  const { terms } = centroidScratch;
+  let count = 0;
+  const { rows } = node;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
       const term = vectors.terms[p];
-      if (sum[term] === 0) terms.push(term);
+      if (sum[term] === 0) terms[count++] = term;
       sum[term] += vectors.weights[p];
     }
   }
-  const kept = heaviest(terms, sum, CENTROID_TERMS * 4);
+  const kept = heaviest(terms, count, sum, CENTROID_TERMS * 4, centroidScratch);
   let norm = 0;
-  for (const d of kept) norm += sum[d] * sum[d];
+  for (let i = 0; i < kept.length; i++) norm += sum[kept[i]] * sum[kept[i]];
   norm = Math.sqrt(norm) || 1;
   node.centroidTerms = kept;
   node.centroidWeights = new Float32Array(kept.length);
-  kept.forEach((d, i) => (node.centroidWeights[i] = sum[d] / norm));
-  for (const term of terms) sum[term] = 0;
+  for (let i = 0; i < kept.length; i++) node.centroidWeights[i] = sum[kept[i]] / norm;
+  for (let i = 0; i < count; i++) sum[terms[i]] = 0;
 }
 
-/** The `limit` terms of largest weight (at the cut: the first met), found by quickselect. */
-function heaviest(terms: readonly number[], weight: Float32Array, limit: number): Int32Array {
-  if (terms.length <= limit) return Int32Array.from(terms);
-  const values = new Float64Array(terms.length);
-  for (let i = 0; i < terms.length; i++) values[i] = weight[terms[i]];
-  const cut = kthLargest(values, terms.length, limit, new Float64Array(terms.length));
+/** The `limit` of `terms[0..count)` of largest weight (at the cut: the first met), found by quickselect. */
+function heaviest(terms: Int32Array, count: number, weight: Float32Array, limit: number, scratch: { values: Float64Array; select: Float64Array }): Int32Array {
+  if (count <= limit) return terms.slice(0, count);
+  const { values } = scratch;
+  for (let i = 0; i < count; i++) values[i] = weight[terms[i]];
+  const cut = kthLargest(values, count, limit, scratch.select);
   let room = limit;
-  for (const term of terms) if (weight[term] > cut) room--;
+  for (let i = 0; i < count; i++) if (weight[terms[i]] > cut) room--;
   const kept = new Int32Array(limit);
   let n = 0;
-  for (const term of terms) {
+  for (let i = 0; i < count; i++) {
+    const term = terms[i];
     if (weight[term] > cut) kept[n++] = term;
     else if (weight[term] === cut && room > 0) {
       kept[n++] = term;
@@ -715,7 +805,7 @@ function textsOf(catalog: Catalog, node: TopicNode): TopicTexts {
       abstracts++;
     }
   }
-  return indexTexts(texts, titled, catalog.stems, written);
+  return indexTexts(texts, titled, catalog.stems, written, catalog.spellings);
 }
 
 /**
@@ -824,6 +914,29 @@ function bestLeafOf(catalog: Catalog, node: TopicNode, row: number): TopicNode {
   return at;
 }
 
+/** centroidDot of each row (`rows[i]`) with its node's centroid (`nodes[nodeOf[i]]`), each centroid scattered once. */
+function fitsToCentroids(catalog: Catalog, rows: readonly number[], nodeOf: Int32Array, nodes: readonly TopicNode[]): Float32Array {
+  const { vectors, scratch } = catalog;
+  const fit = new Float32Array(rows.length);
+  const starts = new Uint32Array(nodes.length + 1);
+  for (let i = 0; i < rows.length; i++) starts[nodeOf[i] + 1]++;
+  for (let n = 0; n < nodes.length; n++) starts[n + 1] += starts[n];
+  const fill = starts.slice(0, nodes.length);
+  const byNode = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) byNode[fill[nodeOf[i]]++] = i;
+  nodes.forEach(({ centroidTerms, centroidWeights }, n) => {
+    for (let t = 0; t < centroidTerms.length; t++) scratch[centroidTerms[t]] = centroidWeights[t];
+    for (let at = starts[n]; at < starts[n + 1]; at++) {
+      const r = rows[byNode[at]];
+      let sum = 0;
+      for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) sum += vectors.weights[p] * scratch[vectors.terms[p]];
+      fit[byNode[at]] = sum;
+    }
+    for (let t = 0; t < centroidTerms.length; t++) scratch[centroidTerms[t]] = 0;
+  });
+  return fit;
+}
+
 /** Cosine of a row with a node's sparse centroid: the centroid scattered into the catalog's scratch array. */
 function centroidDot(catalog: Catalog, row: number, node: TopicNode): number {
   const { vectors, scratch } = catalog;
@@ -857,6 +970,7 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
   const bestRows = new Int32Array(RELATED);
   const bestSims = new Float64Array(RELATED);
   const { termMap } = catalog;
+  const poolIndex = new Int32Array(docs.length).fill(-1);
   for (const { rows, pool } of pools) {
     if (rows.every((r) => kept(r))) {
       for (const r of rows) related[r] = kept(r) as string[];
@@ -887,27 +1001,31 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
       }
     });
     const dot = new Float64Array(pool.length);
-    const touched: number[] = [];
+    const touched = new Int32Array(pool.length);
+    // Each row's own index in the pool (-1 when not in it), so the scan skips the row itself.
+    pool.forEach((c, i) => (poolIndex[c] = i));
     for (const r of rows) {
       const unchanged = kept(r);
       if (unchanged) {
         related[r] = unchanged;
         continue;
       }
-      touched.length = 0;
+      const self = poolIndex[r];
+      let touchedCount = 0;
       for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
         const t = termMap[vectors.terms[p]];
         if (t < 0) continue;
         const w = vectors.weights[p];
         for (let q = starts[t]; q < starts[t + 1]; q++) {
           const i = postingPool[q];
-          if (pool[i] === r) continue;
-          if (dot[i] === 0) touched.push(i);
+          if (i === self) continue;
+          if (dot[i] === 0) touched[touchedCount++] = i;
           dot[i] += w * postingWeights[q];
         }
       }
       let count = 0;
-      for (const i of touched) {
+      for (let n = 0; n < touchedCount; n++) {
+        const i = touched[n];
         const s = dot[i];
         dot[i] = 0;
         const c = pool[i];
@@ -927,6 +1045,7 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
       related[r] = keys;
     }
     for (const term of used) termMap[term] = -1;
+    for (const c of pool) poolIndex[c] = -1;
   }
   return related;
 }
@@ -1058,8 +1177,11 @@ function fnv1a(text: string, seed = 0x811c9dc5): number {
   return hash >>> 0;
 }
 
-/** A hash of what the model reads of a paper, field by field (a concatenated string would be hashed through its parts, slowly). */
-function textHash(doc: TopicDocument): string {
+/**
+ * A hash of what the model reads of a paper (the placements' `hash`), field by field (a concatenated
+ * string would be hashed through its parts, slowly).
+ */
+export function topicTextHash(doc: TopicDocument): string {
   let hash = fnv1a(doc.title ?? '');
   for (const keyword of doc.keywords ?? []) hash = fnv1a(keyword, Math.imul(hash ^ 1, 0x01000193));
   hash = fnv1a(doc.abstract ?? '', Math.imul(hash ^ 2, 0x01000193));

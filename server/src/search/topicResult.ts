@@ -13,6 +13,13 @@ export interface TopicDocument {
   abstract?: string;
   /** Catalog keywords/tags: terms for the model (the tree shows them as topics only by `topics.source`). */
   keywords?: readonly string[];
+  /**
+   * `topicTextHash(this)`, when the holder of the document computed it once (the topic worker's
+   * documents: hashing means decoding the abstract, at every run otherwise).
+   */
+  readonly textHash?: string;
+  /** `abstract` as UTF-8 (the topic worker's documents keep it so): the model's terms are read from it without decoding. */
+  readonly abstractUtf8?: Uint8Array;
 }
 
 export interface TopicEntry {
