@@ -195,12 +195,16 @@ export class ProvisionalPapers {
       if (paper) hits.push({ key: this.remember(paper).key, score: exact ? 3 : 2 });
     }
 
-    // Every typed word must start a word of the row; the longest is looked for, the others checked in the row.
+    // Every typed word must start a word of the row; the longest is looked for, the others checked in
+    // the row. It is looked for without the blank before it (checked after): V8 looks for a short
+    // needle by its first character, and a blank is every seventh one (a scan of 100,000 rows took
+    // 20 ms instead of 3).
     const needles = words.map((w) => ' ' + w);
-    const rarest = needles.reduce((a, b) => (b.length > a.length ? b : a));
+    const rarest = words.reduce((a, b) => (b.length > a.length ? b : a));
     for (const piece of this.pieces()) {
       const text = piece.text;
       for (let at = text.indexOf(rarest); at >= 0 && hits.length < limit; at = text.indexOf(rarest, at + 1)) {
+        if (text.charCodeAt(at - 1) !== 32) continue; // inside a word
         const start = text.lastIndexOf(ROW, at);
         let end = text.indexOf(ROW, at);
         if (end < 0) end = text.length;
