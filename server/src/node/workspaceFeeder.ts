@@ -483,8 +483,8 @@ export class WorkspaceFeeder {
   private removeCatalog(uri: string): void {
     this.reader?.forget(uri);
     const update = this.intake.remove(uri);
-    this.model.clearProvisionalPapers(uri);
-    if (update) this.model.applyCatalogUpdate(update);
+    if (update) this.model.applyCatalogUpdate(update); // its provisional papers go with it
+    else this.model.clearProvisionalPapers(uri); // a skim of a file never read
     this.model.finishWork();
     if (!update) return;
     this.host.log(`${this.display(uri)}: removed.`);

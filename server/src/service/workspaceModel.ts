@@ -140,8 +140,8 @@ export class WorkspaceModel {
 
   removeCatalog(uri: string): CatalogUpdate | undefined {
     const update = removalUpdate(this.catalogs.get(uri));
-    this.provisional.clear(uri);
     if (update) this.applyCatalogUpdate(update);
+    else this.provisional.clear(uri);
     this.finishWork();
     return update;
   }
