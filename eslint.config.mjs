@@ -32,6 +32,22 @@ export default tseslint.config(
     },
   },
   {
+    // A catalog change goes one way: the intake makes an update, the feeder hands it to the model.
+    files: ['server/src/service/catalogIntake.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...serviceForbidden,
+            { group: ['../features/*', '**/features/*'], message: 'The service does not import features: move what both need down (core/, notes/, catalog/).' },
+            { group: ['./workspaceModel', '**/workspaceModel'], message: 'The intake never calls the model: it returns a CatalogUpdate, which the feeder hands to the model.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['common/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [serviceForbidden[0]] }] },
   },

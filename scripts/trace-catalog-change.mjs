@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `node scripts/trace-catalog-change.mjs [--calls]`: which files a catalog change goes through, traced
+ * `node scripts/trace-catalog-change.mjs [--calls] [--json]`: which files a catalog change goes through, traced
  * in the running code, not read off it. Every function of server/src is compiled with a hook at its
  * entry (TypeScript's transformer, no other change); a workspace of one `.bib` file is indexed by the
  * real WorkspaceFeeder and WorkspaceModel (the catalog worker in-process, as without its bundle), and
@@ -17,7 +17,8 @@
  * The catalog worker runs in-process (its messages are turns of the event loop), as in tests.
  * Stays are counted over the catalog pipeline's files (STATIONS); the readers of a format and the
  * plain helpers (catalog/, core/, tokenizers…) count as part of the stay of the file calling them.
- * `--calls` also prints every call between two files (caller file → file.function).
+ * `--calls` also prints every call between two files (caller file → file.function); `--json` ends
+ * with one line of JSON: per edit, the stays, the calls between pipeline files and the calls back.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -226,7 +227,13 @@ function report(title, from) {
     console.log('  every call between two files, in order:');
     for (const call of calls) if (call.from !== call.file) console.log(`    ${call.from === undefined ? '(event loop)' : files[call.from]} → ${files[call.file]}.${call.name}`);
   }
-  return { stays: stations.length, files: distinct.size, returns, back: back.length };
+  return {
+    stays: stations.length,
+    files: distinct.size,
+    returns,
+    back: back.map((e) => `${files[e.from]} → ${files[e.to]}`),
+    calls: stationEdges.map((e) => `${files[e.from]} → ${files[e.to]}`),
+  };
 }
 
 async function main() {
@@ -279,7 +286,8 @@ async function main() {
 
   feeder.dispose();
   fs.rmSync(folder, { recursive: true, force: true });
-  console.log(`\nsummary: disk ${disk.stays} stays / ${disk.files} files / ${disk.returns} returns / ${disk.back} calls back; editor ${editor.stays} / ${editor.files} / ${editor.returns} / ${editor.back}`);
+  console.log(`\nsummary: disk ${disk.stays} stays / ${disk.files} files / ${disk.returns} returns / ${disk.back.length} calls back; editor ${editor.stays} / ${editor.files} / ${editor.returns} / ${editor.back.length}`);
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ disk, editor }));
 }
 
 main().catch((e) => {
