@@ -17,6 +17,7 @@
  * The catalog worker runs in-process (its messages are turns of the event loop), as in tests.
  * Stays are counted over the catalog pipeline's files (STATIONS); the readers of a format and the
  * plain helpers (catalog/, core/, tokenizers…) count as part of the stay of the file calling them.
+ * They are also counted for each thread alone (the worker's: below its code on the stack).
  * `--calls` also prints every call between two files (caller file → file.function); `--json` ends
  * with one line of JSON: per edit, the stays, the calls between pipeline files and the calls back.
  */
@@ -123,6 +124,9 @@ function serverFileOf(fileName) {
   return at;
 }
 
+const workerPath = path.join(serverSrc, 'node', 'catalogWorker.ts');
+const workerFile = fileIndex(workerPath);
+
 Error.stackTraceLimit = 200;
 globalThis.__litnotesTrace = (fileAt, name, closure) => {
   // Calling a closure one was handed (a callback, a host's method written as an arrow) is no call
@@ -137,7 +141,9 @@ globalThis.__litnotesTrace = (fileAt, name, closure) => {
   // sites[0] is the traced function itself; the caller is the nearest server/src frame below it.
   let from;
   for (let i = 1; i < sites.length && from === undefined; i++) from = serverFileOf(sites[i].getFileName());
-  calls.push({ from, file: fileAt, name });
+  // On the worker thread: below a frame of the worker's code (in-process, its messages are handled there).
+  const worker = fileAt === workerFile || sites.some((site) => site.getFileName() === workerPath);
+  calls.push({ from, file: fileAt, name, worker });
 };
 
 // ---- the scenario ------------------------------------------------------------------------------
@@ -151,9 +157,10 @@ function catalogText(titleOfTen) {
   return entries.join('\n');
 }
 
-function report(title, from) {
+/** The pipeline files control stays in, in order, over the calls given; how many stays return to a file already left. */
+function staysOf(list) {
   const stations = [];
-  for (const call of calls) {
+  for (const call of list) {
     for (const at of [call.from, call.file]) {
       if (at === undefined || !STATIONS.has(files[at])) continue;
       if (stations[stations.length - 1] !== at) stations.push(at);
@@ -165,10 +172,21 @@ function report(title, from) {
     if (left.has(stations[i])) returns++;
     if (i > 0) left.add(stations[i - 1]);
   }
-  const distinct = new Set(stations);
+  return { stations, returns, files: new Set(stations).size };
+}
+
+function report(title, from) {
+  const { stations, returns, files: fileCount } = staysOf(calls);
   console.log(`\n${title}\n  from ${from}, until the feeder says the catalog changed (indexing done)`);
-  console.log(`  ${stations.length} stays in ${distinct.size} files, ${returns} returns to a file already left:`);
+  console.log(`  ${stations.length} stays in ${fileCount} files, ${returns} returns to a file already left:`);
   console.log('    ' + stations.map((at) => files[at].replace(/\.ts$/, '')).join(' → '));
+  const threads = {};
+  for (const [thread, list] of [['main', calls.filter((c) => !c.worker)], ['worker', calls.filter((c) => c.worker)]]) {
+    const stays = staysOf(list);
+    threads[thread] = { stays: stays.stations.length, files: stays.files, returns: stays.returns };
+    console.log(`  ${thread} thread alone: ${stays.stations.length} stays in ${stays.files} files, ${stays.returns} returns:`);
+    console.log('    ' + stays.stations.map((at) => files[at].replace(/\.ts$/, '')).join(' → '));
+  }
 
   // Calls between stations (a helper's calls count as its caller's: the nearest station on the stack).
   const edges = new Map();
@@ -229,8 +247,9 @@ function report(title, from) {
   }
   return {
     stays: stations.length,
-    files: distinct.size,
+    files: fileCount,
     returns,
+    threads,
     back: back.map((e) => `${files[e.from]} → ${files[e.to]}`),
     calls: stationEdges.map((e) => `${files[e.from]} → ${files[e.to]}`),
   };

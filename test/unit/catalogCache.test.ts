@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { skimBibtex } from '../../server/src/catalog/bibtexSkim';
-import { cacheFileOf, decodePiece, decodeText, defaultCacheDir, encodedRow, readCache, readCachePieces, writeCache } from '../../server/src/node/catalogCache';
-import { paperOfRow, provisionalRow, ProvisionalPapers, searchTextOf } from '../../server/src/service/provisionalPapers';
+import { cacheFileOf, decodePiece, decodeText, defaultCacheDir, encodedRow, listItemStarts, pieceBytes, pieceRow, readCache, readCachePieces, writeCache } from '../../server/src/node/catalogCache';
+import { paperOfRow, provisionalRow, ProvisionalPapers, searchTextOf, type ProvisionalRow } from '../../server/src/service/provisionalPapers';
 import { CatalogWorkerCore } from '../../server/src/node/catalogWorker';
 
 const dir = mkdtempSync(join(tmpdir(), 'litnotes-cache-'));
@@ -97,12 +97,41 @@ describe('catalog cache', () => {
     assert.deepEqual(cached.pieces.map((piece) => decodeText(piece.text)), [0, 500, 1000].map((from) => searchTextOf(rows.slice(from, from + 500))));
     // What the main thread does with a piece: search its text, decode its rows for the hits only.
     const provisional = new ProvisionalPapers();
-    let decoded = 0;
-    for (const piece of cached.pieces) provisional.addPiece('file:///d.bib', { text: decodeText(piece.text), rows: () => (decoded++, decodePiece(piece.rows)) });
+    const decoded: number[] = [];
+    for (const piece of cached.pieces) {
+      const row = pieceRow(piece);
+      provisional.addPiece('file:///d.bib', { text: decodeText(piece.text), row: (k) => (decoded.push(k), row(k)) });
+    }
     assert.equal(provisional.size, 1201);
     assert.deepEqual(provisional.search('title 1200 e', 5, () => false).map((hit) => hit.key), ['k1200']);
-    assert.equal(decoded, 1, 'only the piece holding the hit was decoded');
+    assert.deepEqual(decoded, [200], 'only the row of the hit was decoded (the 201st of the last piece)');
+    assert.deepEqual(cached.pieces.map((piece) => [...piece.rowStarts]), [0, 500, 1000].map((from) => [...pieceBytes(rows.slice(from, from + 500)).rowStarts]), 'rows found in a cached piece where they were written');
     assert.deepEqual(decodePiece(new TextEncoder().encode('[["k", "T"')), [], 'a broken piece gives no rows');
+  });
+
+  test('one row of a piece decoded alone, as the whole piece decodes it: brackets, commas, quotes and escapes in titles are text', () => {
+    const rows: ProvisionalRow[] = [
+      ['a"],["b', 'Title with ],[ and "quotes" and a \\ backslash', ['Müller', "O'Brien"], '2020'],
+      ['k2', '{Braces}, [brackets]: a list, of [1, 2]', [], ''],
+      ['k3', 'Emoji 😀 and 漢字, \u0000 and a tab\t', ['Ng'], '1999'],
+      ['k4', '\\"', ['"]'], '"'],
+    ];
+    const piece = pieceBytes(rows);
+    assert.deepEqual(decodePiece(piece.rows), rows);
+    const row = pieceRow(piece);
+    assert.deepEqual([0, 1, 2, 3].map(row), rows);
+    assert.equal(row(4), undefined, 'past the end');
+    assert.equal(row(-1), undefined);
+    // Cached pieces are cut into rows where the worker reads them back: the same places.
+    assert.deepEqual(listItemStarts(piece.rows), piece.rowStarts);
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const spaced = bytes(' [ ["k1","T",[],""] , ["k2","U",[],""] ] ');
+    assert.deepEqual(listItemStarts(spaced), Uint32Array.from([2, 21, 40]));
+    assert.deepEqual([0, 1].map(pieceRow({ rows: spaced, text: bytes(''), rowStarts: listItemStarts(spaced)! })), [['k1', 'T', [], ''], ['k2', 'U', [], '']]);
+    assert.deepEqual(listItemStarts(bytes('[]')), Uint32Array.from([2]), 'an empty list has no rows');
+    assert.equal(listItemStarts(bytes('[["k", "T"')), undefined, 'cut short');
+    assert.equal(listItemStarts(bytes('{"a": 1}')), undefined, 'not a list');
+    assert.equal(pieceRow({ ...pieceBytes([['k', 'T', [], '']]), rowStarts: Uint32Array.from([1, 5]) })(0), undefined, 'a row that does not parse');
   });
 
   test('the cache folder: XDG_CACHE_HOME, else ~/.cache', () => {

@@ -12,7 +12,7 @@ const rows: ProvisionalRow[] = [
 
 function papers(...pieces: ProvisionalRow[][]): ProvisionalPapers {
   const provisional = new ProvisionalPapers();
-  for (const piece of pieces) provisional.addPiece('file:///a.bib', { text: searchTextOf(piece), rows: () => piece });
+  for (const piece of pieces) provisional.addPiece('file:///a.bib', { text: searchTextOf(piece), row: (k) => piece[k] });
   return provisional;
 }
 
@@ -42,7 +42,7 @@ describe('provisional papers (the cache or a skim, before the catalog is indexed
 
   test('the paper behind a key, for hover and completion items; a key in two catalogs gives the first', () => {
     const provisional = papers(rows);
-    provisional.addPiece('file:///b.bib', { text: searchTextOf([['EDGS', 'Another EDGS', [], '']]), rows: () => [['EDGS', 'Another EDGS', [], '']] });
+    provisional.addPiece('file:///b.bib', { text: searchTextOf([['EDGS', 'Another EDGS', [], '']]), row: (k) => [['EDGS', 'Another EDGS', [], '']][k] });
     assert.equal(provisional.paper('LM-Gaussian')?.title, 'LM-Gaussian: Boost Sparse-view 3D Gaussian Splatting with Large Model Priors');
     assert.deepEqual(provisional.paper('LM-Gaussian')?.authors, [{ family: 'Yu' }, { family: 'Müller' }]);
     assert.equal(provisional.paper('EDGS')?.title, 'EDGS: Eliminating Densification for Efficient Convergence of 3DGS');
@@ -56,7 +56,7 @@ describe('provisional papers (the cache or a skim, before the catalog is indexed
   test('keys with spaces or control characters (CSL ids) still work; a broken row keeps the others in place', () => {
     const odd: unknown[] = [['my key\tone', 'Odd key paper', [], ''], 'not a row', ['after', 'The paper after the broken one', [], '']];
     const provisional = new ProvisionalPapers();
-    provisional.addPiece('file:///c.json', { text: searchTextOf(odd), rows: () => odd });
+    provisional.addPiece('file:///c.json', { text: searchTextOf(odd), row: (k) => odd[k] });
     assert.equal(provisional.size, 3);
     assert.deepEqual(keys(provisional, 'odd key'), ['my key\tone']);
     assert.equal(provisional.paper('my key\tone')?.title, 'Odd key paper');
@@ -64,13 +64,13 @@ describe('provisional papers (the cache or a skim, before the catalog is indexed
     assert.equal(provisional.paper('after')?.title, 'The paper after the broken one');
   });
 
-  test('only the pieces holding a hit are decoded', () => {
-    const decoded: number[] = [];
+  test('only the rows of the hits are decoded', () => {
+    const decoded: string[] = [];
     const provisional = new ProvisionalPapers();
     const pieces = Array.from({ length: 20 }, (_, p) => Array.from({ length: 50 }, (_, i): ProvisionalRow => [`p${p}k${i}`, `Study ${p * 50 + i} of lattice waves`, [], '']));
-    pieces.forEach((piece, p) => provisional.addPiece('file:///big.bib', { text: searchTextOf(piece), rows: () => (decoded.push(p), piece) }));
+    pieces.forEach((piece, p) => provisional.addPiece('file:///big.bib', { text: searchTextOf(piece), row: (k) => (decoded.push(`${p}:${k}`), piece[k]) }));
     assert.deepEqual(keys(provisional, 'study 777'), ['p15k27']);
     assert.deepEqual(keys(provisional, 'lattice', 3), ['p0k0', 'p0k1', 'p0k2']);
-    assert.deepEqual(decoded, [15, 0]);
+    assert.deepEqual(decoded, ['15:27', '0:0', '0:1', '0:2']);
   });
 });

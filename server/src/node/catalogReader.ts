@@ -15,7 +15,7 @@ import type { CatalogDelta } from '../service/catalogIntake';
 import type { CountedAbstract } from '../search/abstractIndex';
 import type { ProvisionalPiece } from '../service/provisionalPapers';
 import { removeSpill, SpillReader } from './abstractSpill';
-import { decodePiece, decodeText } from './catalogCache';
+import { decodeText, pieceRow } from './catalogCache';
 import { utf8InTurns } from './utf8InTurns';
 import { CatalogWorkerCore, PROVISIONAL_MIN_BYTES, type ReadOutcome, type WorkerEvent, type WorkerRequest } from './catalogWorker';
 
@@ -233,7 +233,7 @@ export class CatalogReader {
         if (!this.skimmed.has(event.uri)) return; // forgotten since: the file is gone
         // At once, not in the indexing slices: a piece is one string to decode (0.2 ms), and it
         // comes from the other worker, so no order with the read's own messages is kept anyway.
-        this.host.provisional(event.uri, { text: decodeText(event.piece.text), rows: () => decodePiece(event.piece.rows) }, event.source);
+        this.host.provisional(event.uri, { text: decodeText(event.piece.text), row: pieceRow(event.piece) }, event.source);
         return;
       case 'papers':
         this.host.schedule(() => {

@@ -16,7 +16,7 @@ import { encodePaperColumns, type EncodedPaperColumns } from '../catalog/paperCo
 import type { Problem } from '../core/types';
 import type { CatalogDelta } from '../service/catalogIntake';
 import { provisionalRow, type ProvisionalRow } from '../service/provisionalPapers';
-import { encodedRow, pieceBytes, readCachePieces, writeCacheSteps, type CatalogStat, type PieceBytes } from './catalogCache';
+import { encodedRow, pieceBytes, pieceTransfer, readCachePieces, writeCacheSteps, type CatalogStat, type PieceBytes } from './catalogCache';
 import { AbstractSpills, SpillReader } from './abstractSpill';
 import { CacheRows } from './cacheRows';
 import { CatalogFiles, CHUNK_BYTES } from './catalogFiles';
@@ -393,7 +393,7 @@ export class CatalogWorkerCore {
   private provisional(uri: string, rows: ProvisionalRow[]): void {
     for (let i = 0; i < rows.length; i += PROVISIONAL_BATCH) {
       const piece = pieceBytes(rows.slice(i, i + PROVISIONAL_BATCH));
-      this.post({ type: 'provisional', uri, piece, source: 'skim' }, [piece.rows.buffer as ArrayBuffer, piece.text.buffer as ArrayBuffer]);
+      this.post({ type: 'provisional', uri, piece, source: 'skim' }, pieceTransfer(piece));
     }
   }
 
@@ -406,7 +406,7 @@ export class CatalogWorkerCore {
   private provisionalOf(uri: string, filePath: string, started: () => void): void {
     const cached = this.cacheDir ? readCachePieces(this.cacheDir, filePath, this.server) : undefined;
     if (cached) {
-      for (const piece of cached.pieces) this.post({ type: 'provisional', uri, piece, source: 'cache' }, [piece.rows.buffer as ArrayBuffer, piece.text.buffer as ArrayBuffer]);
+      for (const piece of cached.pieces) this.post({ type: 'provisional', uri, piece, source: 'cache' }, pieceTransfer(piece));
       this.post({ type: 'log', message: `${uri}: ${cached.papers} papers from the cache of the last start until it is read.` });
       return;
     }

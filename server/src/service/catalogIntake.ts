@@ -227,10 +227,6 @@ export class CatalogIntake {
   /** `byteLength`: UTF-8 length of a text (the glue passes Node's native one; the default counts in JS). */
   constructor(private readonly byteLength: (text: string) => number = utf8Length) {}
 
-  forget(uri: string): void {
-    this.bibtex.delete(uri);
-  }
-
   // ---- taking readings in (where the papers are) --------------------------------------------
 
   /**
@@ -279,6 +275,11 @@ export class CatalogIntake {
   }
 
   // ---- reading (where the bytes are) ---------------------------------------------------------
+
+  /** The file is no longer read: what was kept of its layout goes. */
+  forget(uri: string): void {
+    this.bibtex.delete(uri);
+  }
 
   /**
    * The intake's entry point where the bytes are: a new version of `uri` against the last one read.

@@ -20,10 +20,10 @@ import { foldAccents, plainWords } from '../search/tokenize';
 /** One provisional paper as sent and cached: key, title, authors' family names, year. */
 export type ProvisionalRow = [key: string, title: string, families: string[], year: string];
 
-/** A piece of provisional papers: its search text, and its rows, decoded on first use. */
+/** A piece of provisional papers: its search text, and its k-th row, decoded when asked for. */
 export interface ProvisionalPiece {
   text: string;
-  rows(): readonly unknown[];
+  row(k: number): unknown;
 }
 
 const ROW = '\t';
@@ -98,8 +98,7 @@ export class ProvisionalPapers {
   addPiece(uri: string, piece: ProvisionalPiece): void {
     const starts: number[] = [];
     for (let at = piece.text.indexOf(ROW); at >= 0; at = piece.text.indexOf(ROW, at + 1)) starts.push(at);
-    let rows: readonly unknown[] | undefined;
-    const decoded: Piece = { uri, text: piece.text, starts, rows: () => (rows ??= piece.rows()) };
+    const decoded: Piece = { uri, text: piece.text, starts, row: (k) => piece.row(k) };
     let list = this.byUri.get(uri);
     if (!list) this.byUri.set(uri, (list = []));
     list.push(decoded);
@@ -113,7 +112,7 @@ export class ProvisionalPapers {
   /** Papers as a piece (tests and the in-thread path). */
   add(uri: string, papers: readonly Paper[]): void {
     const rows = papers.map(provisionalRow);
-    this.addPiece(uri, { text: searchTextOf(rows), rows: () => rows });
+    this.addPiece(uri, { text: searchTextOf(rows), row: (k) => rows[k] });
   }
 
   clear(uri: string): void {
@@ -233,7 +232,7 @@ export class ProvisionalPapers {
       if (starts[mid] <= at) lo = mid;
       else hi = mid - 1;
     }
-    const row = piece.rows()[lo];
+    const row = piece.row(lo);
     return isProvisionalRow(row) ? paperOfRow(row, piece.uri) : undefined;
   }
 
