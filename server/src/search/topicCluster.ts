@@ -47,6 +47,8 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
   const similarityOf = new Float32Array(n * k);
   for (let i = 0; i < n; i++) {
     let count = 0;
+    // The row itself stays out: -Infinity is never 0 (never touched), whatever is added to it.
+    dot[i] = -Infinity;
     for (let p = offsets[rows[i]]; p < offsets[rows[i] + 1]; p++) {
       const term = terms[p];
       const w = weights[p];
@@ -55,11 +57,11 @@ export function nearestNeighbors(vectors: PaperVectors, rows: ArrayLike<number>,
       if (to - from > maxPostings) continue;
       for (let q = from; q < to; q++) {
         const j = postingRows[q];
-        if (j === i) continue;
         if (dot[j] === 0) touched[count++] = j;
         dot[j] += w * postingWeights[q];
       }
     }
+    dot[i] = 0;
     const found = select.top(dot, touched, count, k, nearest);
     for (let t = 0; t < found; t++) {
       nearestOf[i * k + t] = nearest[t];
@@ -195,18 +197,18 @@ export function queryCuts(vectors: PaperVectors): Float64Array {
  *
  * The sample is `sample`'s rows 0.., over its own terms; the voters are rows of `queries` (the
  * catalog's vectors: no copy of every voter), whose terms `termOf` maps to the sample's (-1: no
- * sampled paper has it; the same numbering when absent). `sampleIds[j]` is sample row j's row in
- * `queries`: a row of the sample does not vote for itself.
+ * sampled paper has it; the same numbering when absent). `sampleOf[i]`: voter i's row in the
+ * sample, -1 when it is not in it (a row of the sample does not vote for itself).
  */
 export function neighbourVotes(
   sample: PaperVectors,
-  sampleIds: ArrayLike<number>,
   groupOf: Int32Array,
   groups: number,
   dims: number,
   k: number,
   queries: PaperVectors,
   rows: ArrayLike<number>,
+  sampleOf: ArrayLike<number>,
   cuts: ArrayLike<number>,
   termOf?: Int32Array,
 ): Float32Array {
@@ -222,6 +224,9 @@ export function neighbourVotes(
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     let count = 0;
+    // A row of the sample stays out of its own neighbours: -Infinity is never 0 (never touched).
+    const self = sampleOf[i];
+    if (self >= 0) dot[self] = -Infinity;
     // The row's `QUERY_TERMS` heaviest terms find its neighbours: its distinctive terms, with short postings.
     const cut = cuts[row];
     for (let p = offsets[row]; p < offsets[row + 1]; p++) {
@@ -231,7 +236,6 @@ export function neighbourVotes(
       if (term < 0 || postingStarts[term + 1] - postingStarts[term] > maxPostings) continue;
       for (let q = postingStarts[term]; q < postingStarts[term + 1]; q++) {
         const j = postingRows[q];
-        if (sampleIds[j] === row) continue;
         if (dot[j] === 0) touched[count++] = j;
         dot[j] += w * postingWeights[q];
       }
@@ -239,6 +243,7 @@ export function neighbourVotes(
     const found = select.top(dot, touched, count, k, nearest);
     for (let t = 0; t < found; t++) votes[i * groups + groupOf[nearest[t]]] += dot[nearest[t]];
     for (let t = 0; t < count; t++) dot[touched[t]] = 0;
+    if (self >= 0) dot[self] = 0;
   }
   return votes;
 }

@@ -343,7 +343,8 @@ function clusterRows(catalog: Catalog, rows: number[], options: ClusterOptions):
   const voters = options.votesOfSample ? all : all.filter((i) => sampleIndex[i] < 0);
   const cuts = (catalog.queryCuts ??= queryCuts(catalog.vectors));
   const termOf = local ? catalog.termMap : undefined;
-  const voteOf = (indices: number[]) => neighbourVotes(vectors, sampleRows, groupOf, k, dims, NEIGHBORS, catalog.vectors, indices.map((i) => rows[i]), cuts, termOf);
+  const voteOf = (indices: number[]) =>
+    neighbourVotes(vectors, groupOf, k, dims, NEIGHBORS, catalog.vectors, indices.map((i) => rows[i]), indices.map((i) => sampleIndex[i]), cuts, termOf);
   let votes = voteOf(voters);
   const voteAt = new Int32Array(rows.length).fill(-1);
   voters.forEach((i, at) => (voteAt[i] = at));
@@ -1010,7 +1011,9 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
         related[r] = unchanged;
         continue;
       }
+      // The row itself stays out: -Infinity is never 0 (never touched), whatever is added to it.
       const self = poolIndex[r];
+      if (self >= 0) dot[self] = -Infinity;
       let touchedCount = 0;
       for (let p = vectors.offsets[r]; p < vectors.offsets[r + 1]; p++) {
         const t = termMap[vectors.terms[p]];
@@ -1018,11 +1021,11 @@ function relatedPapers(catalog: Catalog, leaves: readonly TopicNode[], other: re
         const w = vectors.weights[p];
         for (let q = starts[t]; q < starts[t + 1]; q++) {
           const i = postingPool[q];
-          if (i === self) continue;
           if (dot[i] === 0) touched[touchedCount++] = i;
           dot[i] += w * postingWeights[q];
         }
       }
+      if (self >= 0) dot[self] = 0;
       let count = 0;
       for (let n = 0; n < touchedCount; n++) {
         const i = touched[n];
