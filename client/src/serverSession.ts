@@ -33,7 +33,8 @@ const documentSelector = [
  * batches, the abstract counts), and a full collection of the main heap freed 107 MB of them at
  * ready at 100,000 papers while RSS fell by 3 MB. With the threshold fixed, RSS at ready went
  * 611–645 → 580–601 MB at 100,000 papers and 257–262 → 215–228 MB at 10,000; the peak until ready
- * 745–784 → 665–691 and 305–331 → 267–304 MB (cold starts alternated with and without it). A value the user set is kept; other systems ignore it.
+ * 745–784 → 665–691 and 305–331 → 267–304 MB (cold starts alternated with and without it).
+ * A value the user set is kept; other systems ignore it.
  */
 function serverEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
   return env.MALLOC_MMAP_THRESHOLD_ === undefined ? { MALLOC_MMAP_THRESHOLD_: '131072' } : {};
