@@ -19,7 +19,7 @@
  * titles' most common words; a number only when its papers have no word at all.
  */
 import { foldAccents, isWordChar } from './tokenize';
-import { kthLargest, stemWord, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
+import { grow, kthLargest, stemWord, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
 
 /** Words too broad to name a topic alone (stems of). A phrase made of them only is too broad as well. */
 const GENERIC_WORDS = stems(
@@ -129,8 +129,8 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
         const term = vectors.terms[p];
         if (papers[term] === 0) {
           if (own === ownTerms.length) {
-            ownTerms = grown(ownTerms, new Int32Array(own * 2));
-            ownCounts = grown(ownCounts, new Float32Array(own * 2));
+            ownTerms = grow(ownTerms, new Int32Array(own * 2));
+            ownCounts = grow(ownCounts, new Float32Array(own * 2));
           }
           ownTerms[own++] = term;
         }
@@ -185,11 +185,6 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
     allPapers[term] = 0;
   }
   return candidates;
-}
-
-function grown<T extends Int32Array | Float32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /** The best-scored terms of one kind (`shared` 0 or 1), at most `MAX_CANDIDATES`; ties by term id, which is the terms' alphabetical order. */

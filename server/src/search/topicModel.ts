@@ -35,7 +35,7 @@ import { foldAccents } from './tokenize';
 import { louvain, nearestNeighbors, neighbourVotes, queryCuts, subgraph, type Graph } from './topicCluster';
 import { chooseLabel, indexTexts, isReadableLabel, labelScratch, rankLabelTerms, slugOf, spellingCache, type LabelScratch, type SpellingCache, type TopicTexts } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
-import { buildVocabulary, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
+import { buildVocabulary, grow, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
 
 export interface TopicOptions {
   /** Number of top-level topics, instead of one from the catalog's size. */
@@ -643,11 +643,6 @@ function groupGram(vectors: PaperVectors, rows: readonly number[], groups: reado
     }
   }
   return gram;
-}
-
-function grow<T extends Int32Array | Float32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 function emptyNode(rows: number[]): TopicNode {

@@ -709,7 +709,8 @@ export function vectorize(
 /** Math.log of the small whole numbers a term frequency is (field weights summed), looked up: 15 million a run at 100,000 papers. */
 const LOGS = Float64Array.from({ length: 1024 }, (_, n) => Math.log(n));
 
-function grow<T extends Int32Array | Float32Array | Uint8Array>(from: T, to: T): T {
+/** `to`, a bigger array of the same kind, holding `from` at its start: growing a typed array with its caller's chosen size. */
+export function grow<T extends Int32Array | Float32Array | Uint8Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }
