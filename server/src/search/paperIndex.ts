@@ -12,7 +12,7 @@
  */
 import { abstractOf, type Paper, type Person } from '../catalog/paper';
 import { AbstractIndex, type CountedAbstract } from './abstractIndex';
-import { isStopWord, plainWords, rawWords, searchWords, singular, umlautSpelling } from './tokenize';
+import { forEachSearchWord, isAscii, isStopWord, plainWords, rawWords, searchWords, singular, umlautSpelling } from './tokenize';
 import { Vocabulary } from './vocabulary';
 import { lowerBound } from '../core/sorted';
 
@@ -559,18 +559,17 @@ function typosAllowed(word: string): number {
 
 /** key, title, authors, keywords, venue, year: folded words, singular except the key. */
 function shortFieldWords(paper: Paper): string[][] {
-  return [
-    keyWords(paper.key),
-    contentWords(paper.title),
-    paper.authors.flatMap(personWords).map(singular),
-    paper.keywords.flatMap(contentWords),
-    contentWords(paper.venue),
-    paper.year ? plainWords(paper.year) : [],
-  ];
+  const authors: string[] = [];
+  for (const person of paper.authors) personWords(person, authors);
+  const keywords: string[] = [];
+  for (const keyword of paper.keywords) contentWords(keyword, keywords);
+  return [keyWords(paper.key), contentWords(paper.title), authors, keywords, contentWords(paper.venue), paper.year ? plainWords(paper.year) : []];
 }
 
-function contentWords(text: string | undefined): string[] {
-  return text ? searchWords(text).filter((word) => !isStopWord(word)).map(singular) : [];
+/** The text's words but stop words, singular, added to `out`. */
+function contentWords(text: string | undefined, out: string[] = []): string[] {
+  if (text) forEachSearchWord(text, (word) => isStopWord(word) || out.push(singular(word)));
+  return out;
 }
 
 /** "doe2020quantum" → doe2020quantum, doe, 2020, quantum; "SeerAttention" → seerattention, seer, attention. */
@@ -582,18 +581,18 @@ function keyWords(key: string): string[] {
   return [...words];
 }
 
-/** Names as folded words, plus the German spelling without umlauts, so "mueller" finds "Müller". */
-function personWords(person: Person): string[] {
-  const words: string[] = [];
+/** Names as folded words, singular, plus the German spelling without umlauts, so "mueller" finds "Müller"; added to `out`. */
+function personWords(person: Person, out: string[]): void {
+  const add = (word: string) => void out.push(singular(word));
   for (const part of [person.family, person.given, person.particle, person.literal]) {
     if (!part) continue;
-    words.push(...searchWords(part));
+    forEachSearchWord(part, add);
+    if (isAscii(part)) continue;
     for (const raw of rawWords(part)) {
       const german = umlautSpelling(raw);
-      if (german) words.push(german);
+      if (german) add(german);
     }
   }
-  return words;
 }
 
 /** The query as words to look up: stop words dropped, unless one is all there is or is still being typed. */
