@@ -83,6 +83,22 @@ export function forEachSearchWord(text: string, visit: (word: string) => void): 
   }
 }
 
+/** The folded camel-case parts of a raw word ("LangSplat" → lang, splat), undefined when it is one part. */
+export function foldedCamelParts(raw: string): string[] | undefined {
+  if (!mayHaveCaseChange(raw)) return undefined;
+  const parts = raw.split(CAMEL_BOUNDARY);
+  return parts.length > 1 ? parts.map(foldAccents) : undefined;
+}
+
+const astralWordCache = new Map<number, boolean>();
+/** Whether a code point is part of a word as `rawWords` reads it (letter, digit, combining mark). */
+export function isWordCodePoint(codePoint: number): boolean {
+  if (codePoint < 0x10000) return (codePoint < 0xd800 || codePoint > 0xdfff) && isWordChar(codePoint);
+  let known = astralWordCache.get(codePoint);
+  if (known === undefined) astralWordCache.set(codePoint, (known = LETTER_OR_DIGIT.test(String.fromCodePoint(codePoint))));
+  return known;
+}
+
 function visitCamelParts(raw: string, visit: (word: string) => void): void {
   const parts = raw.split(CAMEL_BOUNDARY);
   if (parts.length > 1) for (const part of parts) visit(foldAccents(part));
