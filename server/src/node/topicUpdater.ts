@@ -28,8 +28,11 @@ export interface TopicUpdaterHost {
   indexing(): boolean;
   /** The `litnotes.topics.count` setting: 0 lets the model choose. */
   topicCount?(): number;
-  /** The tree's grouping of the papers, made a step at a time before the tree asks for it. */
-  prepareTree?(): void;
+  /**
+   * The tree's grouping of the papers, made a step at a time before the tree asks for it: for the
+   * topics shown, or for a result of the model before it is shown (resolves once it is made).
+   */
+  prepareTree?(result?: TopicIndex): Promise<void> | void;
 }
 
 export interface TopicUpdaterOptions {
@@ -74,6 +77,8 @@ export class TopicUpdater {
   private parseScheduled = false;
   /** A result of the model has been shown: the cache, if it comes late, is older. */
   private computedShown = false;
+  /** Results parsed so far: one grouped for the tree while a newer one was parsed is not shown. */
+  private resultsParsed = 0;
   private readonly flushed: (() => void)[] = [];
   private readonly delayMs: number;
   private readonly retireAfterMs: number;
@@ -253,22 +258,30 @@ export class TopicUpdater {
         }
         return this.parse(event.head, event.rows, (index) => {
           this.computedShown = true; // a cache parsed after this (a new worker's) is older
-          this.model.topics.computed(index);
-          this.prepareTree();
-          this.retireSoon();
-          if (index) {
-            this.host.log(`Topics: ${event.topics} topics of ${event.papers} papers in ${Math.round(event.ms)} ms (topic worker).`);
-          } else {
-            this.host.log('The topic worker sent a result that does not read: the last topics stay.');
-          }
-          this.host.topicsChanged();
+          const shown = ++this.resultsParsed;
+          const show = () => {
+            if (this.disposed) return;
+            // A newer result parsed while this one was grouped is shown instead: this one only ends its computation.
+            this.model.topics.computed(shown === this.resultsParsed ? index : undefined);
+            this.prepareTree();
+            this.retireSoon();
+            if (index) {
+              this.host.log(`Topics: ${event.topics} topics of ${event.papers} papers in ${Math.round(event.ms)} ms (topic worker).`);
+            } else {
+              this.host.log('The topic worker sent a result that does not read: the last topics stay.');
+            }
+            this.host.topicsChanged();
+          };
+          // Grouped for the tree first (in turns): the tree's request after it is answered at once.
+          if (index && this.host.prepareTree) void Promise.resolve(this.host.prepareTree(index)).then(show, show);
+          else show();
         });
     }
   }
 
   /** The tree's grouping for the papers and topics as they are now, made between requests (the tree asks for it next). */
   private prepareTree(): void {
-    this.host.prepareTree?.();
+    void this.host.prepareTree?.();
   }
 
   /** Parses a result a piece per step, after those queued before it; `done` gets the index (undefined when broken). */

@@ -13,11 +13,12 @@ import type { WorkspaceModel } from './workspaceModel';
 
 type TopicSettings = Pick<Settings, 'topics' | 'papers' | 'notesFolder'>;
 
-/** `grouping`: made beforehand for the request (topicGroupsInTurns), else made now. */
+/** `grouping`: made beforehand for the request (topicGroupsInTurns, maybe the last one, outdated), else made now. */
 export function topics(model: WorkspaceModel, params: TopicsParams, settings: TopicSettings, grouping?: FilteredTopics): TopicsResult {
-  const { groups, filterKeys } = grouping ?? topicGroupsOf(model, params.filter, settings);
+  const { groups, filterKeys, outdated } = grouping ?? topicGroupsOf(model, params.filter, settings);
   const result: TopicsResult = { topics: listTopics(groups, params.parentId), totalPapers: filterKeys?.size ?? model.paperCount };
-  if (settings.topics.source !== 'catalog' && model.topics.computing) result.computing = true;
+  // An outdated grouping is the last one, answered while the new one is made: the client is told when it is.
+  if ((settings.topics.source !== 'catalog' && model.topics.computing) || outdated) result.computing = true;
   return result;
 }
 
