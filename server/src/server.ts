@@ -453,8 +453,8 @@ connection.onWorkspaceSymbol(handle('workspaceSymbol', (params) => provideWorksp
 /** Grouping the Papers view's papers takes turns with other requests. */
 const groupingTurns = { nextTurn: clock.yieldToEventLoop, now: clock.now };
 /** The Papers view's grouping for a filter: the last one while a new one is made between other requests (the client is told when it is). */
-const grouping = (filter: string | undefined) => topicGroupsInTurns(model, filter, settings, groupingTurns, () => notices.topicsChanged());
-connection.onRequest(topicsRequest, handle('litnotes/topics', async (params) => topics(model, params ?? {}, settings, await grouping(params?.filter))));
+const grouping = (filter: string | undefined, first: 'answered' | 'waited' = 'waited') => topicGroupsInTurns(model, filter, settings, groupingTurns, () => notices.topicsChanged(), first);
+connection.onRequest(topicsRequest, handle('litnotes/topics', async (params) => topics(model, params ?? {}, settings, await grouping(params?.filter, 'answered'))));
 connection.onRequest(topicPapersRequest, handle('litnotes/topicPapers', async (params) => topicPapers(model, params, settings, await grouping(params.filter))));
 connection.onRequest(searchPapersRequest, handle('litnotes/searchPapers', (params) => searchPapers(model, params.query ?? '', params.limit, settings)));
 connection.onRequest(relatedPapersRequest, handle('litnotes/relatedPapers', (params) => relatedPapers(model, params, settings)));

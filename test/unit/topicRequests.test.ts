@@ -198,6 +198,22 @@ describe('the tree\'s grouping made between requests', () => {
     assert.equal(turns.count, 0);
   });
 
+  test('the tree\'s first question before any grouping: answered at once, every paper waiting, and told when its topics are grouped', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog('file:///ws/many.bib', many);
+    const s = settings('both');
+    let told = 0;
+    const first = await topicGroupsInTurns(model, undefined, s, counting(), () => told++, 'answered');
+    const answer = topics(model, {}, s, first);
+    assert.deepEqual(answer.topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12000']);
+    assert.equal(answer.computing, true);
+    assert.equal(told, 0);
+    while (told === 0) await new Promise((resolve) => setImmediate(resolve));
+    const made = topics(model, {}, s, await topicGroupsInTurns(model, undefined, s, counting(), () => told++, 'answered'));
+    assert.deepEqual(made.topics.map((t) => `${t.label} ${t.count}`), ['Tag 0 572', 'Tag 1 572', 'Tag 2 571', 'Indexing topics… 10285']);
+    assert.equal(told, 1);
+  });
+
   test('in turns or at once, the tree is the same: topics, subtopics, counts and papers (keywords, subtopics, a filter)', async () => {
     for (const source of ['both', 'derived', 'catalog'] as const) {
       for (const filter of [undefined, 'paper 11']) {

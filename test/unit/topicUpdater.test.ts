@@ -15,7 +15,7 @@ import { readTopicCache, topicCacheFileOf, writeTopicCache } from '../../server/
 import { ownBytes } from '../../server/src/node/catalogCache';
 import { TopicUpdater } from '../../server/src/node/topicUpdater';
 import { packTopics, type TopicIndex } from '../../server/src/search/topicIndex';
-import { topicDocument } from '../../server/src/service/topicDocuments';
+import { cutDocument, topicDocument } from '../../server/src/service/topicDocuments';
 import { TopicWorkerCore, type TopicWorkerEvent } from '../../server/src/node/topicWorker';
 import { parseSettings } from '../../server/src/service/settings';
 import { topics } from '../../server/src/service/topicRequests';
@@ -64,6 +64,24 @@ describe('the topic worker', () => {
     assert.ok(!Object.values(calls[0].docs[0]).includes(abstract));
     // The same text again is no change.
     core.handle({ type: 'documents', documents: [{ key: 'a', title: 'Sparse Attention', abstract, keywords: ['attention'] }], removed: [] });
+    core.handle({ type: 'compute', id: 2 });
+    assert.equal(calls.length, 1);
+    core.dispose();
+  });
+
+  test('a whole abstract handed over (the main thread does not cut it) reaches the model cut at its 300th word, as `topicDocument` cuts it', () => {
+    const { calls, model } = recordingModel();
+    const core = new TopicWorkerCore(() => undefined, model);
+    const long = { key: 'long', title: 'Long', abstract: Array.from({ length: 450 }, (_, i) => `w${i}`).join(' ') };
+    const short = { key: 'short', abstract: 'a short\tabstract  of five words' };
+    core.handle({ type: 'documents', documents: [long, short], removed: [] });
+    core.handle({ type: 'compute', id: 1 });
+    assert.deepEqual(calls[0].docs.map(fields), [
+      { key: 'long', title: 'Long', abstract: Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ') },
+      { key: 'short', abstract: 'a short\tabstract  of five words' },
+    ]);
+    // The same paper handed over cut (the cache's documents, an older server): the same document, no change.
+    core.handle({ type: 'documents', documents: [cutDocument(long)], removed: [] });
     core.handle({ type: 'compute', id: 2 });
     assert.equal(calls.length, 1);
     core.dispose();
