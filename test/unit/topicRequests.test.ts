@@ -262,6 +262,18 @@ describe('the tree\'s grouping made between requests', () => {
     assert.equal(now.computing, undefined);
   });
 
+  test('a small library\'s tree is waited for (a few turns): never a moment of the last tree or of every paper waiting', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog('file:///ws/few.bib', Array.from({ length: 500 }, (_, i) => `@misc{f${i}, title = {Few ${i}}, keywords = {Tag}}`).join('\n'));
+    const s = settings('catalog');
+    const first = await topicGroupsInTurns(model, undefined, s, counting(), undefined, 'answered');
+    assert.deepEqual(topics(model, {}, s, first).topics.map((t) => `${t.label} ${t.count}`), ['Tag 500']);
+    model.setCatalog('file:///ws/more.bib', '@misc{extra, title = {Extra}}\n');
+    const next = topics(model, {}, s, await topicGroupsInTurns(model, undefined, s, counting(), undefined, 'answered'));
+    assert.deepEqual(next.topics.map((t) => `${t.label} ${t.count}`), ['Tag 500', 'No topic 1']);
+    assert.equal(next.computing, undefined);
+  });
+
   test('a model result is grouped before it is shown: until then the tree is the last result\'s, then the new one at once', async () => {
     const model = new WorkspaceModel();
     model.setCatalog('file:///ws/many.bib', many);

@@ -62,6 +62,11 @@ const papersOfVersion = new WeakMap<WorkspaceModel, { version: number; papers: r
 const PAPERS_PER_STEP = 5000;
 /** Rounds a grouping made in turns starts again because papers or topics changed meanwhile, before it keeps the last. */
 const MAX_ROUNDS = 3;
+/**
+ * Papers up to which a request waits for its grouping all the same (a few turns): a small library's
+ * tree then never shows a moment of the last tree or of every paper waiting.
+ */
+const WAITED_UP_TO = 10_000;
 /** Grouping work per turn of the event loop when the caller gives a clock: a request waits for a few turns of it at most. */
 const TURN_MS = 4;
 
@@ -158,11 +163,12 @@ export function topicGroupsOf(model: WorkspaceModel, filter: string | undefined,
 
 /**
  * `topicGroupsOf` for a request, made in turns (`nextTurn` between steps) so completion and hover
- * asked meanwhile are answered. When a grouping for this filter was made before, the request does
- * not wait: it gets that one, `outdated`, and `whenMade` is called once the new one is made and
- * still right. The first grouping of a filter is waited for; with `first`, the first unfiltered one
- * is not: the answer is an empty grouping marked `first` (the tree's top level asks before any
- * grouping, at 100,000 papers right after the index is ready, when the first takes 0.3–0.6 s).
+ * asked meanwhile are answered. Beyond WAITED_UP_TO papers, when a grouping for this filter was made
+ * before, the request does not wait: it gets that one, `outdated`, and `whenMade` is called once the
+ * new one is made and still right. The first grouping of a filter is waited for; with `first`, the
+ * first unfiltered one is not: the answer is an empty grouping marked `first` (the tree's top level
+ * asks before any grouping, at 100,000 papers right after the index is ready, when the first takes
+ * 0.3–0.6 s).
  */
 export async function topicGroupsInTurns(
   model: WorkspaceModel,
@@ -177,7 +183,7 @@ export async function topicGroupsInTurns(
   const made = madeFor(model, now);
   if (made) return made;
   const last = stateOf(model).made.get(query);
-  if (last || (query === '' && first === 'answered')) {
+  if (model.paperCount > WAITED_UP_TO && (last || (query === '' && first === 'answered'))) {
     makeInTurns(model, query, settings, turns).then(
       (grouping) => {
         if (fits(grouping, inputsOf(model, query, settings))) whenMade?.();
