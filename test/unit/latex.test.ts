@@ -144,6 +144,21 @@ describe('LaTeX to Unicode: what Better BibTeX, biblatex and JabRef users write'
     ]);
   });
 
+  describe('math reads as TeX sets it: spaced by symbol, not by the spaces a control word ate; primes', () => {
+    expectDecoded([
+      // Titles from a real physics library; these read "Z ≤10", "⟨110 ⟩", "μSR ×2" and "χ” in niobium".
+      ['ions with {$Z \\leq 10$} in silicon', 'ions with Z ≤ 10 in silicon'],
+      ['a {$\\langle 110 \\rangle$} dumbbell', 'a ⟨110⟩ dumbbell'],
+      ['using a {$\\mathrm{μSR} \\times 2$} method', 'using a μSR × 2 method'],
+      ["admixture of {$χ'$} and {$χ''$} in niobium", 'admixture of χ′ and χ″ in niobium'],
+      // Written without spaces, math stays without them; a math that is only a space stays one.
+      ["$Z\\leq10$, $a\\cdot b$, $f'''(x)$, $( x )$", 'Z≤10, a·b, f‴(x), (x)'],
+      ['10$\\,$K and $x \\to y$', '10 K and x → y'],
+      // Outside math, '' is still a closing quote.
+      ["``quoted''", '“quoted”'],
+    ]);
+  });
+
   describe('sub- and superscripts: Unicode where it has them, else plain', () => {
     expectDecoded([
       ['OCL$_h$ flows', 'OCLₕ flows'],

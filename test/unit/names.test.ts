@@ -58,6 +58,15 @@ describe('BibTeX names', () => {
     ]);
   });
 
+
+  test('an unbraced tilde accent is no tie: Ib\\\'a\\~nez stays one word, while ~ still joins words', () => {
+    // As a DeerLab export writes it; the tie reading gave the family name "Fábregas Ibá nez".
+    assert.deepEqual(parseNames("F\\'abregas Ib\\'a\\~nez, L. and Jeschke, G."), [
+      { family: 'Fábregas Ibáñez', given: 'L.' },
+      { family: 'Jeschke', given: 'G.' },
+    ]);
+    assert.deepEqual(parseNames("Luis F\\'abregas~Ib\\'a\\~nez"), [{ given: 'Luis Fábregas', family: 'Ibáñez' }]);
+  });
   test('a lower-case special character makes a particle: {\\"u}ber is "von"', () => {
     assert.deepEqual(parseNames('Hans {\\"u}ber Alles'), [{ given: 'Hans', particle: 'über', family: 'Alles' }]);
   });

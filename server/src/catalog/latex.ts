@@ -228,7 +228,28 @@ const MAX_NESTING = 64;
 /** Where `decode` has something to do: a command, a group, math, `~`, and `--`, ``` `` ``` or `''`. */
 const SPECIAL_IN_TEXT = /[\\{}$~]|--|``|''/g;
 /** In math, sub- and superscripts too. */
-const SPECIAL_IN_MATH = /[\\{}$~^_]|--|``|''/g;
+const SPECIAL_IN_MATH = /[\\{}$~^_']|--|``/g;
+
+const PRIMES = ['′', '″', '‴'];
+
+/** Relations and binary operators: TeX sets space on both sides of them between two operands. */
+const SPACED_OPERATOR = /(\S) ?([=<>≤≥≠≈∼≃≅≡∝→←↔⇒⇐⇔↦∈∉⊂⊃⊆⊇≪≫≲≳×÷±∓⊗⊕·∪∩]) ?(?=\S)/gu;
+
+/**
+ * Spaces in math mean nothing to TeX, which spaces by what each symbol is; a control word also eats
+ * the space after it. So `$Z \leq 10$` would read "Z ≤10" and `$\langle 110 \rangle$` "⟨110 ⟩":
+ * an operator the source spaced on either side gets a space on both, brackets none inside them.
+ */
+function mathSpacing(text: string): string {
+  const collapsed = text.replace(/[ \t\r\n]+/g, ' ');
+  // `10$\,$K`: a math that is only a space stays one.
+  if (collapsed === ' ') return collapsed;
+  return collapsed
+    .trim()
+    .replace(/([([⟨⌈⌊]) /g, '$1')
+    .replace(/ ([)\]⟩⌉⌋])/g, '$1')
+    .replace(SPACED_OPERATOR, (whole: string, before: string, operator: string) => (whole.includes(' ') ? `${before} ${operator} ` : whole));
+}
 
 class LatexDecoder {
   /** Whether an accent was decoded as a combining mark. */
@@ -270,13 +291,18 @@ class LatexDecoder {
       } else if (c === 36 /* $ */) {
         const close = math ? -1 : this.find('$', i + 1);
         if (close < 0 || close >= to) [text, next] = ['', i + 1];
-        else [text, next] = [this.decode(i + 1, close, true), close + 1];
+        else [text, next] = [this.math(i + 1, close), close + 1];
       } else if (c === 126 /* ~ */) {
         [text, next] = ['\u00a0', i + 1];
       } else if (c === 45 /* - */ && s.charCodeAt(i + 1) === 45) {
         [text, next] = s.charCodeAt(i + 2) === 45 ? ['—', i + 3] : ['–', i + 2];
       } else if (c === 96 /* ` */ && s.charCodeAt(i + 1) === 96) {
         [text, next] = ['“', i + 2];
+      } else if (math && c === 39 /* ' */) {
+        // Primes: $f'$, $\chi''$.
+        let end = i + 1;
+        while (end < to && end - i < 3 && s.charCodeAt(end) === 39) end++;
+        [text, next] = [PRIMES[end - i - 1], end];
       } else if (c === 39 /* ' */ && s.charCodeAt(i + 1) === 39) {
         [text, next] = ['”', i + 2];
       } else if (math && (c === 94 /* ^ */ || c === 95 /* _ */) && i + 1 < to) {
@@ -290,6 +316,11 @@ class LatexDecoder {
       i = plain = next;
     }
     return out + s.slice(plain, to);
+  }
+
+  /** Math s[from, to) as it reads set: spaced as TeX sets it, whatever spaces the source has. */
+  private math(from: number, to: number): string {
+    return mathSpacing(this.decode(from, to, true));
   }
 
   /** `s.indexOf(delimiter, from)`, remembering a failure: searches start ever later, so they fail too. */
@@ -353,7 +384,7 @@ class LatexDecoder {
         // LaTeX's own math delimiters \( x^2 \) and \[ ... \], read like $...$.
         const close = this.find(name === '(' ? '\\)' : '\\]', i);
         if (close < 0 || close >= to) return ['', i];
-        return [this.decode(i, close, true), close + 2];
+        return [this.math(i, close), close + 2];
       }
       if (name === ')' || name === ']') return ['', i];
     }
@@ -392,7 +423,7 @@ class LatexDecoder {
       if (name === 'end' || !MATH_ENVIRONMENTS.has(environment)) return ['', afterName];
       const close = this.find(`\\end{${environment}}`, afterName);
       if (close < 0 || close >= to) return ['', afterName];
-      return [this.decode(afterName, close, true), close + environment.length + 6];
+      return [this.math(afterName, close), close + environment.length + 6];
     }
     // `\log n` keeps its space, and `n\log n` gets one before: TeX sets thin spaces there.
     if (OPERATORS.has(name)) return [at > 0 && isLetterOrDigit(s.charCodeAt(at - 1)) ? ` ${name}` : name, i];

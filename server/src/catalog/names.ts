@@ -148,6 +148,8 @@ function isLowerCaseWord(word: string): boolean {
 
 const BRACE_OPEN = 123;
 const BRACE_CLOSE = 125;
+const BACKSLASH = 92;
+const TIE = 126;
 
 function isNameSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === 126 /* ~ */;
@@ -205,13 +207,18 @@ function splitOnCommas(name: string, quotes = false): string[] {
   return parts;
 }
 
-/** Words split at white space and `~` outside braces. */
+/** Words split at white space and `~` outside braces; `\~` is the tilde accent (`Ib\'a\~nez`), not a tie. */
 function splitWords(text: string): string[] {
   const words: string[] = [];
   let depth = 0;
   let start = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c === BACKSLASH && text.charCodeAt(i + 1) === TIE) {
+      if (start < 0) start = i;
+      i++;
+      continue;
+    }
     if (c === BRACE_OPEN) depth++;
     else if (c === BRACE_CLOSE) depth = Math.max(0, depth - 1);
     else if (depth === 0 && isNameSpace(c)) {
