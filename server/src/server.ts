@@ -77,7 +77,7 @@ import { formatPapers, styleFileUri, type CitationStyle } from './service/format
 import { pickedCitation } from './service/pickedCitation';
 import { isRefusal, type CompletionItem, type Diagnostic, type Refusal } from './service/protocolTypes';
 import { defaultSettings, parseSettings, type Settings } from './service/settings';
-import { topicGroupsInTurns } from './service/topicGroups';
+import { prepareTopicGroups, prepareTopicGroupsFor, topicGroupsInTurns } from './service/topicGroups';
 import { relatedPapers, topicPapers, topics } from './service/topicRequests';
 import { WorkspaceModel } from './service/workspaceModel';
 
@@ -203,7 +203,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       // The Zotero library's first read comes a page at a time: topics wait for the whole of it too.
       indexing: () => state === 'indexing' || zotero?.status.state === 'reading' || zotero?.status.state === 'connecting',
       topicCount: () => settings.topics.count,
-      prepareTree: () => void grouping(undefined).catch((e) => connection.console.error(`Grouping the Papers view failed: ${e instanceof Error ? e.message : String(e)}`)),
+      prepareTree: (result) =>
+        (result ? prepareTopicGroupsFor(model, result, model.topics.computingAfterResult, settings, groupingTurns) : prepareTopicGroups(model, settings, groupingTurns)).catch((e) =>
+          connection.console.error(`Grouping the Papers view failed: ${e instanceof Error ? e.message : String(e)}`),
+        ),
     },
     { cacheDir: storagePath ?? defaultCacheDir(), server: SERVER_VERSION, workspace: model.workspaceFolders.join('\n') },
   );
@@ -447,17 +450,18 @@ connection.onWorkspaceSymbol(handle('workspaceSymbol', (params) => provideWorksp
 
 // ---- LitNotes requests (common/protocol.ts) --------------------------------------------------
 
-/** The Papers view's grouping for a filter, made between other requests when it is not made yet. */
-const grouping = (filter: string | undefined) => topicGroupsInTurns(model, filter, settings, clock.yieldToEventLoop);
-connection.onRequest(topicsRequest, handle('litnotes/topics', async (params) => topics(model, params ?? {}, settings, await grouping(params?.filter))));
+/** Grouping the Papers view's papers takes turns with other requests. */
+const groupingTurns = { nextTurn: clock.yieldToEventLoop, now: clock.now };
+/** The Papers view's grouping for a filter: the last one while a new one is made between other requests (the client is told when it is). */
+const grouping = (filter: string | undefined, first: 'answered' | 'waited' = 'waited') => topicGroupsInTurns(model, filter, settings, groupingTurns, () => notices.topicsChanged(), first);
+connection.onRequest(topicsRequest, handle('litnotes/topics', async (params) => topics(model, params ?? {}, settings, await grouping(params?.filter, 'answered'))));
 connection.onRequest(topicPapersRequest, handle('litnotes/topicPapers', async (params) => topicPapers(model, params, settings, await grouping(params.filter))));
 connection.onRequest(searchPapersRequest, handle('litnotes/searchPapers', (params) => searchPapers(model, params.query ?? '', params.limit, settings)));
 connection.onRequest(relatedPapersRequest, handle('litnotes/relatedPapers', (params) => relatedPapers(model, params, settings)));
 connection.onRequest(
   paperRequest,
   handle('litnotes/paper', async (params) => {
-    await grouping(undefined); // the paper's place in the tree
-    const details = paperDetails(model, params.key, settings);
+    const details = paperDetails(model, params.key, settings, await grouping(undefined)); // with the paper's place in the tree
     // Every command on a paper asks for it first: the paper comes first in `[@` for a while.
     if (details) model.paperOpened(details.key, Date.now());
     return details;

@@ -10,7 +10,8 @@ import { describe, test } from 'node:test';
 import type { TopicSource } from '../../common/protocol';
 import { paperDetails, searchPapers } from '../../server/src/service/paperSummaries';
 import { parseSettings } from '../../server/src/service/settings';
-import { topicGroupsInTurns } from '../../server/src/service/topicGroups';
+import { prepareTopicGroupsFor, topicGroupsInTurns, topicGroupsOf } from '../../server/src/service/topicGroups';
+import { TopicIndex } from '../../server/src/search/topicIndex';
 import { relatedPapers, topicPapers, topics } from '../../server/src/service/topicRequests';
 import { WorkspaceModel } from '../../server/src/service/workspaceModel';
 import { fixture } from './fixture';
@@ -158,46 +159,160 @@ describe('the demo catalog through the requests, as the tree asks', () => {
 });
 
 describe('the tree\'s grouping made between requests', () => {
-  const many = Array.from({ length: 12_000 }, (_, i) => `@misc{p${i}, title = {Paper ${i}}}`).join('\n');
+  const many = Array.from({ length: 12_000 }, (_, i) => `@misc{p${i}, title = {Paper ${i}}${i % 7 === 0 ? `, keywords = {Tag ${i % 3}}` : ''}}`).join('\n');
+  /** A result placing the many papers in two topics, one with two subtopics. */
+  const manyResult = (n: number) => ({
+    topics: [
+      { id: 'a', label: 'Alpha', terms: ['alpha'], size: 0 },
+      { id: 'a1', label: 'Alpha One', terms: ['one'], parentId: 'a', size: 0 },
+      { id: 'a2', label: 'Alpha Two', terms: ['two'], parentId: 'a', size: 0 },
+      { id: 'b', label: 'Beta', terms: ['beta'], size: 0 },
+    ],
+    placements: Array.from({ length: n }, (_, i) => ({ key: `p${i}`, topic: ['a1', 'a2', 'b'][i % 3], related: [] })),
+  });
+  const counting = () => {
+    const turns = { count: 0, nextTurn: async () => void turns.count++ };
+    return turns;
+  };
+  /** What the tree shows, walked as it asks: topics, subtopics, each topic's papers. */
+  const walk = (model: WorkspaceModel, s: ReturnType<typeof settings>, grouping: Awaited<ReturnType<typeof topicGroupsInTurns>>, parentId?: string): string[] =>
+    topics(model, { parentId }, s, grouping).topics.flatMap((t) => [
+      `${t.label} ${t.count}: ${topicPapers(model, { topicId: t.id, sort: 'title' }, s, grouping).map((p) => p.key).join(' ')}`,
+      ...(t.subtopics ? walk(model, s, grouping, t.id) : []),
+    ]);
 
-  test('a request that comes before the grouping is made gets it a step at a time, other work running between the steps', async () => {
+  test('the first request gets the grouping a step at a time, other work running between the steps; then it is made', async () => {
     const model = new WorkspaceModel();
     model.setCatalog('file:///ws/many.bib', many);
     const s = settings('derived');
-    let turns = 0;
-    const nextTurn = async () => {
-      turns++;
-    };
+    const turns = counting();
     // The tree asks for its topics and for a topic's papers at once: one grouping serves both.
-    const [forTopics, forPapers] = await Promise.all([topicGroupsInTurns(model, undefined, s, nextTurn), topicGroupsInTurns(model, undefined, s, nextTurn)]);
+    const [forTopics, forPapers] = await Promise.all([topicGroupsInTurns(model, undefined, s, turns), topicGroupsInTurns(model, undefined, s, turns)]);
     assert.equal(forTopics, forPapers);
-    assert.ok(turns >= 4, `${turns} turns`);
-    const stepsAlone = turns;
+    assert.ok(turns.count >= 4, `${turns.count} turns`);
     assert.deepEqual(topics(model, {}, s, forTopics).topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12000']);
     assert.equal(topicPapers(model, { topicId: topics(model, {}, s).topics[0].id }, s, forPapers).length, 12_000);
     // Made: the next request answers at once.
-    turns = 0;
-    await topicGroupsInTurns(model, undefined, s, nextTurn);
-    assert.equal(turns, 0);
+    turns.count = 0;
+    await topicGroupsInTurns(model, undefined, s, turns);
+    assert.equal(turns.count, 0);
+  });
 
-    // Papers change, and again between two steps of the grouping: the request answers with the papers as they are then.
+  test('the tree\'s first question before any grouping: answered at once, every paper waiting, and told when its topics are grouped', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog('file:///ws/many.bib', many);
+    const s = settings('both');
+    let told = 0;
+    const first = await topicGroupsInTurns(model, undefined, s, counting(), () => told++, 'answered');
+    const answer = topics(model, {}, s, first);
+    assert.deepEqual(answer.topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12000']);
+    assert.equal(answer.computing, true);
+    assert.equal(told, 0);
+    while (told === 0) await new Promise((resolve) => setImmediate(resolve));
+    const made = topics(model, {}, s, await topicGroupsInTurns(model, undefined, s, counting(), () => told++, 'answered'));
+    assert.deepEqual(made.topics.map((t) => `${t.label} ${t.count}`), ['Tag 0 572', 'Tag 1 572', 'Tag 2 571', 'Indexing topics… 10285']);
+    assert.equal(told, 1);
+  });
+
+  test('in turns or at once, the tree is the same: topics, subtopics, counts and papers (keywords, subtopics, a filter)', async () => {
+    for (const source of ['both', 'derived', 'catalog'] as const) {
+      for (const filter of [undefined, 'paper 11']) {
+        const inTurns = new WorkspaceModel();
+        const atOnce = new WorkspaceModel();
+        for (const model of [inTurns, atOnce]) {
+          model.setCatalog('file:///ws/many.bib', many);
+          showTopics(model, manyResult(11_990)); // the last ten are not placed yet
+          model.setCatalog('file:///ws/more.bib', '@misc{fresh, title = {Fresh}}\n');
+        }
+        const s = settings(source);
+        let clock = 0;
+        let taken = 0;
+        const turns = { nextTurn: async () => void taken++, now: () => (clock += 2) }; // two steps a turn
+        const grouped = await topicGroupsInTurns(inTurns, filter, s, turns);
+        assert.ok(taken >= 1, `made in ${taken} turns`);
+        const expected = walk(atOnce, s, topicGroupsOf(atOnce, filter, s));
+        assert.deepEqual(walk(inTurns, s, grouped), expected, `${source} ${filter}`);
+        assert.ok(expected.length >= 2, `${source} ${filter}: ${expected.length} topics`);
+      }
+    }
+  });
+
+  test('papers changed after a grouping: the request answers at once with the last tree, said computing, and the client is told when the new one is made', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog('file:///ws/many.bib', many);
+    const s = settings('catalog');
+    const turns = counting();
+    await topicGroupsInTurns(model, undefined, s, turns);
+    model.setCatalog('file:///ws/more.bib', '@misc{extra, title = {Extra}, keywords = {Tag 1}}\n');
+    let told = 0;
+    turns.count = 0;
+    const last = await topicGroupsInTurns(model, undefined, s, turns, () => told++);
+    assert.equal(told, 0, 'answered before the new grouping is made');
+    const answer = topics(model, {}, s, last);
+    assert.deepEqual(answer.topics.map((t) => `${t.label} ${t.count}`), ['Tag 0 572', 'Tag 1 572', 'Tag 2 571', 'No topic 10285']);
+    assert.equal(answer.computing, true);
+    // Asked again before it is made: still the last one, and the one grouping under way serves both.
+    assert.equal(topics(model, {}, s, await topicGroupsInTurns(model, undefined, s, turns, () => told++)).computing, true);
+    while (told === 0) await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(turns.count >= 4, `${turns.count} turns`);
+    assert.equal(told, 2);
+    const made = await topicGroupsInTurns(model, undefined, s, turns);
+    const now = topics(model, {}, s, made);
+    assert.deepEqual(now.topics.map((t) => `${t.label} ${t.count}`), ['Tag 0 572', 'Tag 1 573', 'Tag 2 571', 'No topic 10285']);
+    assert.equal(now.computing, undefined);
+  });
+
+  test('a small library\'s tree is waited for (a few turns): never a moment of the last tree or of every paper waiting', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog('file:///ws/few.bib', Array.from({ length: 500 }, (_, i) => `@misc{f${i}, title = {Few ${i}}, keywords = {Tag}}`).join('\n'));
+    const s = settings('catalog');
+    const first = await topicGroupsInTurns(model, undefined, s, counting(), undefined, 'answered');
+    assert.deepEqual(topics(model, {}, s, first).topics.map((t) => `${t.label} ${t.count}`), ['Tag 500']);
     model.setCatalog('file:///ws/more.bib', '@misc{extra, title = {Extra}}\n');
-    let changed = false;
-    turns = 0;
-    const answer = await topicGroupsInTurns(model, undefined, s, async () => {
-      if (!changed) model.setCatalog('file:///ws/even-more.bib', '@misc{extra2, title = {Extra}}\n');
-      changed = true;
-      turns++;
-    });
-    assert.deepEqual(topics(model, {}, s, answer).topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12002']);
-    assert.ok(turns > stepsAlone, 'made again for the papers as they are');
+    const next = topics(model, {}, s, await topicGroupsInTurns(model, undefined, s, counting(), undefined, 'answered'));
+    assert.deepEqual(next.topics.map((t) => `${t.label} ${t.count}`), ['Tag 500', 'No topic 1']);
+    assert.equal(next.computing, undefined);
+  });
+
+  test('a model result is grouped before it is shown: until then the tree is the last result\'s, then the new one at once', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog('file:///ws/many.bib', many);
+    const s = settings('derived');
+    const turns = counting();
+    await topicGroupsInTurns(model, undefined, s, turns);
+    model.topics.takeChanges(); // handed to the model
+    const result = TopicIndex.fromResult(manyResult(12_000));
+    const preparing = prepareTopicGroupsFor(model, result, model.topics.computingAfterResult, s, turns);
+    const meanwhile = await topicGroupsInTurns(model, undefined, s, turns);
+    assert.deepEqual(topics(model, {}, s, meanwhile).topics.map((t) => `${t.label} ${t.count}`), ['Indexing topics… 12000']);
+    await preparing;
+    assert.ok(turns.count >= 4, `${turns.count} turns`);
+    model.topics.computed(result);
+    turns.count = 0;
+    const shown = await topicGroupsInTurns(model, undefined, s, turns);
+    assert.equal(turns.count, 0, 'made before it was shown');
+    const answer = topics(model, {}, s, shown);
+    assert.deepEqual(answer.topics.map((t) => `${t.label} ${t.count} ▸${t.subtopics ?? 0}`), ['Alpha 8000 ▸2', 'Beta 4000 ▸0']);
+    assert.equal(answer.computing, undefined);
+    assert.deepEqual(walk(model, s, shown), walk(model, s, topicGroupsOf(model, undefined, s)));
+
+    // Another result shown without being grouped first (the cache of the last session): the last tree, said computing, until it is made.
+    const other = manyResult(12_000);
+    other.placements.forEach((p) => (p.topic = 'b'));
+    model.topics.show(TopicIndex.fromResult(other));
+    let told = 0;
+    const outdated = await topicGroupsInTurns(model, undefined, s, turns, () => told++);
+    assert.deepEqual(topics(model, {}, s, outdated).topics.map((t) => `${t.label} ${t.count} ${t.subtopics ?? 0}`), ['Alpha 8000 2', 'Beta 4000 0']);
+    assert.equal(topics(model, {}, s, outdated).computing, true);
+    while (told === 0) await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(topics(model, {}, s, await topicGroupsInTurns(model, undefined, s, turns)).topics.map((t) => `${t.label} ${t.count}`), ['Beta 12000']);
   });
 
   test('a filtered request is made in steps too, and keeps only the papers the filter finds', async () => {
     const model = new WorkspaceModel();
     model.setCatalog('file:///ws/many.bib', many);
     const s = settings('derived');
-    const grouped = await topicGroupsInTurns(model, 'paper 11999', s, async () => {});
+    const grouped = await topicGroupsInTurns(model, 'paper 11999', s, { nextTurn: async () => {} });
     assert.ok(grouped.filterKeys?.has('p11999'));
     assert.deepEqual(topicPapers(model, { topicId: topics(model, { filter: 'paper 11999' }, s, grouped).topics[0].id, filter: 'paper 11999' }, s, grouped).map((p) => p.key).slice(0, 1), ['p11999']);
   });

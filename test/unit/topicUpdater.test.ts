@@ -14,8 +14,8 @@ import type { TopicDocument, TopicResult } from '../../server/src/search/topicRe
 import { readTopicCache, topicCacheFileOf, writeTopicCache } from '../../server/src/node/topicCache';
 import { ownBytes } from '../../server/src/node/catalogCache';
 import { TopicUpdater } from '../../server/src/node/topicUpdater';
-import { packTopics } from '../../server/src/search/topicIndex';
-import { topicDocument } from '../../server/src/service/topicDocuments';
+import { packTopics, type TopicIndex } from '../../server/src/search/topicIndex';
+import { cutDocument, topicDocument } from '../../server/src/service/topicDocuments';
 import { TopicWorkerCore, type TopicWorkerEvent } from '../../server/src/node/topicWorker';
 import { parseSettings } from '../../server/src/service/settings';
 import { topics } from '../../server/src/service/topicRequests';
@@ -64,6 +64,24 @@ describe('the topic worker', () => {
     assert.ok(!Object.values(calls[0].docs[0]).includes(abstract));
     // The same text again is no change.
     core.handle({ type: 'documents', documents: [{ key: 'a', title: 'Sparse Attention', abstract, keywords: ['attention'] }], removed: [] });
+    core.handle({ type: 'compute', id: 2 });
+    assert.equal(calls.length, 1);
+    core.dispose();
+  });
+
+  test('a whole abstract handed over (the main thread does not cut it) reaches the model cut at its 300th word, as `topicDocument` cuts it', () => {
+    const { calls, model } = recordingModel();
+    const core = new TopicWorkerCore(() => undefined, model);
+    const long = { key: 'long', title: 'Long', abstract: Array.from({ length: 450 }, (_, i) => `w${i}`).join(' ') };
+    const short = { key: 'short', abstract: 'a short\tabstract  of five words' };
+    core.handle({ type: 'documents', documents: [long, short], removed: [] });
+    core.handle({ type: 'compute', id: 1 });
+    assert.deepEqual(calls[0].docs.map(fields), [
+      { key: 'long', title: 'Long', abstract: Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ') },
+      { key: 'short', abstract: 'a short\tabstract  of five words' },
+    ]);
+    // The same paper handed over cut (the cache's documents, an older server): the same document, no change.
+    core.handle({ type: 'documents', documents: [cutDocument(long)], removed: [] });
     core.handle({ type: 'compute', id: 2 });
     assert.equal(calls.length, 1);
     core.dispose();
@@ -188,24 +206,38 @@ describe('topics kept up to date off the main thread (TopicUpdater)', () => {
     updater.dispose();
   });
 
-  test('once topics are shown, the tree\'s grouping is started, before the tree asks', async () => {
+  test('a result is grouped for the tree before it is shown: until the grouping is made the tree keeps "Indexing topics…"', async () => {
     const model = new WorkspaceModel();
     model.setCatalog(demoUri, demo);
-    let prepared = 0;
+    const asked: (TopicIndex | undefined)[] = [];
+    let grouped: () => void = () => undefined;
+    let told = 0;
     const updater = new TopicUpdater(
       model,
       {
         log: () => undefined,
-        topicsChanged: () => undefined,
+        topicsChanged: () => told++,
         indexing: () => false,
-        prepareTree() {
-          prepared++;
+        prepareTree(result) {
+          asked.push(result);
+          if (result) return new Promise<void>((resolve) => (grouped = resolve));
         },
       },
       { cacheDir: undefined, server: 'test', workspace: 'w', workerPath: '/no/topicWorker.js', delayMs: 1 },
     );
     updater.catalogChanged();
-    await until(() => !model.topics.computing && prepared >= 2, 'topics and a grouping prepared after them');
+    await until(() => asked.some((result) => result !== undefined), 'the result handed to the tree\'s grouping');
+    const result = asked.find((r) => r !== undefined)!;
+    assert.equal(result.size, 64);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(model.topics.current, undefined, 'not shown before its grouping is made');
+    assert.equal(model.topics.computing, true);
+    assert.equal(told, 0);
+    grouped();
+    await until(() => !model.topics.computing, 'shown');
+    assert.equal(model.topics.current, result);
+    assert.equal(told, 1, 'the tree was told');
+    assert.ok(!labels(model).includes('Indexing topics…'));
     updater.dispose();
   });
 

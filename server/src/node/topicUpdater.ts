@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TopicIndexBuilder, type TopicIndex } from '../search/topicIndex';
 import type { TopicDocument } from '../search/topicResult';
-import { topicDocument } from '../service/topicDocuments';
+import { uncutDocument } from '../service/topicDocuments';
 import type { WorkspaceModel } from '../service/workspaceModel';
 import { decodeText } from './catalogCache';
 import { TopicWorkerCore, type TopicWorkerEvent, type TopicWorkerRequest } from './topicWorker';
@@ -28,8 +28,11 @@ export interface TopicUpdaterHost {
   indexing(): boolean;
   /** The `litnotes.topics.count` setting: 0 lets the model choose. */
   topicCount?(): number;
-  /** The tree's grouping of the papers, made a step at a time before the tree asks for it. */
-  prepareTree?(): void;
+  /**
+   * The tree's grouping of the papers, made a step at a time before the tree asks for it: for the
+   * topics shown, or for a result of the model before it is shown (resolves once it is made).
+   */
+  prepareTree?(result?: TopicIndex): Promise<void> | void;
 }
 
 export interface TopicUpdaterOptions {
@@ -48,8 +51,12 @@ export interface TopicUpdaterOptions {
 
 /** A worker without work for this long writes its cache and stops (a burst of edits keeps it). */
 const DEFAULT_RETIRE_AFTER_MS = 120_000;
-/** Work per turn of the event loop: requests wait at most about this long. */
-const SLICE_MS = 8;
+/**
+ * Work per turn of the event loop. A request waits for a few turns (vscode-jsonrpc reads it in one
+ * and writes the answer in the next): at 8 ms, parsing a result at 100,000 papers kept hover
+ * waiting 42–57 ms.
+ */
+const SLICE_MS = 4;
 /** Papers per message to the worker: a message of 1,000 (1 MB to clone) took up to 45 ms of a slice on a loaded machine. */
 const DOCUMENTS_PER_MESSAGE = 250;
 const DEFAULT_DELAY_MS = 300;
@@ -74,6 +81,15 @@ export class TopicUpdater {
   private parseScheduled = false;
   /** A result of the model has been shown: the cache, if it comes late, is older. */
   private computedShown = false;
+  /** Results parsed so far: one grouped for the tree while a newer one was parsed is not shown. */
+  private resultsParsed = 0;
+  /**
+   * The tree's grouping being made after papers changed: the collection waits for it. Both take
+   * turns with requests, and a request waits a few turns: at 100,000 papers, the two at once made
+   * turns of 20–30 ms right after the index was ready.
+   */
+  private treeGrouping: Promise<void> | undefined;
+  private updateAfterGrouping = false;
   private readonly flushed: (() => void)[] = [];
   private readonly delayMs: number;
   private readonly retireAfterMs: number;
@@ -184,6 +200,16 @@ export class TopicUpdater {
     if (this.disposed) return;
     if (this.host.indexing() || this.model.hasPendingWork) return this.catalogChanged();
     if (this.collecting) return this.catalogChanged(); // this one's changes go with the next
+    if (this.treeGrouping) {
+      if (!this.updateAfterGrouping) {
+        this.updateAfterGrouping = true;
+        void this.treeGrouping.then(() => {
+          this.updateAfterGrouping = false;
+          this.update();
+        });
+      }
+      return;
+    }
     clearTimeout(this.retireTimer);
     if (this.workerPath && !this.worker) this.startWorker();
     const changed = this.model.topics.takeChanges();
@@ -205,7 +231,7 @@ export class TopicUpdater {
       while (at < keys.length && performance.now() - started < SLICE_MS) {
         const key = keys[at++];
         const paper = this.model.paper(key);
-        if (paper) documents.push(topicDocument(paper));
+        if (paper) documents.push(uncutDocument(paper)); // the worker cuts the abstract
         else removed.push(key);
         if (documents.length + removed.length >= DOCUMENTS_PER_MESSAGE) sendBatch();
       }
@@ -253,22 +279,34 @@ export class TopicUpdater {
         }
         return this.parse(event.head, event.rows, (index) => {
           this.computedShown = true; // a cache parsed after this (a new worker's) is older
-          this.model.topics.computed(index);
-          this.prepareTree();
-          this.retireSoon();
-          if (index) {
-            this.host.log(`Topics: ${event.topics} topics of ${event.papers} papers in ${Math.round(event.ms)} ms (topic worker).`);
-          } else {
-            this.host.log('The topic worker sent a result that does not read: the last topics stay.');
-          }
-          this.host.topicsChanged();
+          const shown = ++this.resultsParsed;
+          const show = () => {
+            if (this.disposed) return;
+            // A newer result parsed while this one was grouped is shown instead: this one only ends its computation.
+            this.model.topics.computed(shown === this.resultsParsed ? index : undefined);
+            this.prepareTree();
+            this.retireSoon();
+            if (index) {
+              this.host.log(`Topics: ${event.topics} topics of ${event.papers} papers in ${Math.round(event.ms)} ms (topic worker).`);
+            } else {
+              this.host.log('The topic worker sent a result that does not read: the last topics stay.');
+            }
+            this.host.topicsChanged();
+          };
+          // Grouped for the tree first (in turns): the tree's request after it is answered at once.
+          if (index && this.host.prepareTree) void Promise.resolve(this.host.prepareTree(index)).then(show, show);
+          else show();
         });
     }
   }
 
   /** The tree's grouping for the papers and topics as they are now, made between requests (the tree asks for it next). */
   private prepareTree(): void {
-    this.host.prepareTree?.();
+    const grouping = Promise.resolve(this.host.prepareTree?.()).catch(() => undefined);
+    this.treeGrouping = grouping;
+    void grouping.then(() => {
+      if (this.treeGrouping === grouping) this.treeGrouping = undefined;
+    });
   }
 
   /** Parses a result a piece per step, after those queued before it; `done` gets the index (undefined when broken). */

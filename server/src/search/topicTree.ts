@@ -55,6 +55,8 @@ interface Group {
 export interface TopicGroups {
   groups: Map<string, Group>;
   citationCount: (key: string) => number;
+  /** Papers listed by the model's topics that its result does not place: only they depend on `computing` (waiting or Other). */
+  notPlaced: number;
 }
 
 export function groupTopics(input: TopicTreeInput): TopicGroups {
@@ -102,6 +104,7 @@ export function* groupTopicsInSteps(input: TopicTreeInput): Generator<void, Topi
 
   const keywordLabels = input.source === 'derived' ? new Map<string, string>() : yield* keywordLabelsInSteps(input.papers);
   let done = 0;
+  let notPlaced = 0;
   for (const paper of visible) {
     if (++done % GROUPED_PER_STEP === 0) yield;
     const keywords = input.source === 'derived' || paper.keywords.length === 0 ? NONE : keywordIdsOf(paper);
@@ -116,7 +119,10 @@ export function* groupTopicsInSteps(input: TopicTreeInput): Generator<void, Topi
       const leaf = index?.leafOf(paper.key);
       if (leaf) {
         for (const group of chains.get(leaf) ?? chainOf(leaf)) group.papers.push(paper);
-      } else if (input.computing) {
+        continue;
+      }
+      notPlaced++;
+      if (input.computing) {
         (waiting ??= add({ topic: { id: INDEXING_TOPIC_ID, label: INDEXING_TOPIC_LABEL, source: 'none' }, order: RANK_INDEXING, papers: [] })).papers.push(paper);
       } else {
         // Not placed, and nothing is being computed: the model left it out (it never should).
@@ -124,7 +130,7 @@ export function* groupTopicsInSteps(input: TopicTreeInput): Generator<void, Topi
       }
     }
   }
-  return { groups, citationCount: input.citationCount };
+  return { groups, citationCount: input.citationCount, notPlaced };
 }
 
 const NONE: readonly string[] = [];

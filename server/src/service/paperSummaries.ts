@@ -10,7 +10,7 @@ import { existingLiteratureNote } from './literatureNotes';
 import { namesPdf } from './paperAttachments';
 import { paperLinks } from './paperLinks';
 import { paperEntryLocation } from './paperLocation';
-import { topicPath } from './topicGroups';
+import { topicPath, type FilteredTopics } from './topicGroups';
 import type { Settings } from './settings';
 import type { WorkspaceModel } from './workspaceModel';
 
@@ -52,7 +52,8 @@ export function paperSummary(model: WorkspaceModel, paper: Paper, settings: Summ
   return summary;
 }
 
-export function paperDetails(model: WorkspaceModel, key: string, settings: Pick<Settings, 'notesFolder' | 'topics' | 'papers'>): PaperDetails | null {
+/** `grouping`: the tree's, made beforehand for the request (its topic path), else made now. */
+export function paperDetails(model: WorkspaceModel, key: string, settings: Pick<Settings, 'notesFolder' | 'topics' | 'papers'>, grouping?: FilteredTopics): PaperDetails | null {
   const paper = model.paper(key);
   if (!paper) return null;
   const links = paperLinks(paper);
@@ -61,7 +62,7 @@ export function paperDetails(model: WorkspaceModel, key: string, settings: Pick<
     codeLinks: [...links.code, ...links.pages],
     keywords: paper.keywords,
     catalogRange: paper.source.range,
-    topicPath: topicPath(model, key, settings),
+    topicPath: topicPath(model, key, settings, grouping),
   };
   const abstract = abstractOf(paper);
   if (abstract) details.abstract = abstract;

@@ -28,6 +28,11 @@ export class PaperTopics {
     return this.changed.size > 0 || this.handedOver > 0;
   }
 
+  /** What `computing` will say once the computation under way gives its result. */
+  get computingAfterResult(): boolean {
+    return this.changed.size > 0 || this.handedOver > 1;
+  }
+
   /** A paper was added, changed or removed (the model indexes it in `WorkspaceModel`). */
   paperChanged(key: string): void {
     if (!this.abandoned) this.changed.add(key);

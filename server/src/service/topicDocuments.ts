@@ -12,12 +12,28 @@ import type { TopicDocument } from '../search/topicResult';
 export const ABSTRACT_WORDS = 300;
 
 export function topicDocument(paper: Paper): TopicDocument {
+  return cutDocument(uncutDocument(paper));
+}
+
+/**
+ * `topicDocument` with the whole abstract: the main thread hands these to the topic worker, which
+ * cuts them (`cutDocument`) as they arrive. Finding the 300th word was a third of the main thread's
+ * time collecting 100,000 papers for the model (0.75 of 2.5 s).
+ */
+export function uncutDocument(paper: Paper): TopicDocument {
   const doc: TopicDocument = { key: paper.key };
   if (paper.title) doc.title = paper.title;
   const abstract = abstractOf(paper);
-  if (abstract) doc.abstract = firstWords(abstract, ABSTRACT_WORDS);
+  if (abstract) doc.abstract = abstract;
   if (paper.keywords.length > 0) doc.keywords = [...paper.keywords];
   return doc;
+}
+
+/** The document with its abstract up to ABSTRACT_WORDS words (itself when it is not longer). */
+export function cutDocument(doc: TopicDocument): TopicDocument {
+  if (doc.abstract === undefined) return doc;
+  const abstract = firstWords(doc.abstract, ABSTRACT_WORDS);
+  return abstract.length === doc.abstract.length ? doc : { ...doc, abstract };
 }
 
 /** The text up to the end of its `count`-th word (words: runs without white space), without reading further. */

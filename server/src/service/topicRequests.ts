@@ -5,7 +5,7 @@
  */
 import type { PaperSummary, RelatedPapersParams, TopicPapersParams, TopicsParams, TopicsResult } from '../../../common/protocol';
 import { RELATED_PER_PAPER } from '../search/topicIndex';
-import { listTopics, papersOfTopic } from '../search/topicTree';
+import { INDEXING_TOPIC_ID, INDEXING_TOPIC_LABEL, listTopics, papersOfTopic } from '../search/topicTree';
 import { paperSummary } from './paperSummaries';
 import type { Settings } from './settings';
 import { topicGroupsOf, type FilteredTopics } from './topicGroups';
@@ -13,11 +13,14 @@ import type { WorkspaceModel } from './workspaceModel';
 
 type TopicSettings = Pick<Settings, 'topics' | 'papers' | 'notesFolder'>;
 
-/** `grouping`: made beforehand for the request (topicGroupsInTurns), else made now. */
+/** `grouping`: made beforehand for the request (topicGroupsInTurns, maybe the last one, outdated), else made now. */
 export function topics(model: WorkspaceModel, params: TopicsParams, settings: TopicSettings, grouping?: FilteredTopics): TopicsResult {
-  const { groups, filterKeys } = grouping ?? topicGroupsOf(model, params.filter, settings);
+  const { groups, filterKeys, outdated, first } = grouping ?? topicGroupsOf(model, params.filter, settings);
   const result: TopicsResult = { topics: listTopics(groups, params.parentId), totalPapers: filterKeys?.size ?? model.paperCount };
-  if (settings.topics.source !== 'catalog' && model.topics.computing) result.computing = true;
+  // Before the first grouping, the top level is every paper waiting for its topic.
+  if (first && params.parentId === undefined && model.paperCount > 0) result.topics = [{ id: INDEXING_TOPIC_ID, label: INDEXING_TOPIC_LABEL, source: 'none', count: model.paperCount }];
+  // An outdated grouping is the last one, answered while the new one is made: the client is told when it is.
+  if ((settings.topics.source !== 'catalog' && model.topics.computing) || outdated) result.computing = true;
   return result;
 }
 
