@@ -27,12 +27,12 @@ export class ShortFieldWords {
   private lengths = new Int32Array(1 << 12);
   private chars = new Uint8Array(1 << 15);
   private used = 0;
-  /** The last scan's entries, and where camel-case parts follow a word (its index in `scanned`, negated). */
+  /** The last scan's entries, in order (a camel-case word's parts right after it). */
   private scanned = new Int32Array(256);
   private scannedCount = 0;
   /** The last scan's German spellings without umlauts ("Müller" → mueller). */
   private readonly germanSpellings: string[] = [];
-  /** Entries of folded words that are not ASCII. */
+  /** Entries of folded words that are not ASCII (found by this map, not by a hash of their characters). */
   private readonly otherWords = new Map<string, number>();
 
   /** key, title, authors, keywords, venue, year. */
