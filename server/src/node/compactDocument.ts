@@ -49,14 +49,19 @@ export function compactDocument(doc: TopicDocument): TopicDocument {
  */
 export function documentHash(doc: TopicDocument): number {
   if (doc instanceof CompactDocument) return doc.hash;
-  return fnv1a([doc.key, doc.title ?? '', doc.abstract ?? '', ...(doc.keywords ?? [])].join('\u0000'));
+  // The hash of the fields joined by U+0000, without joining them (a 100,000-paper read joined 150 MB of text).
+  let h = fnv1a(doc.key, 0x811c9dc5);
+  h = fnv1a(doc.title ?? '', Math.imul(h, 0x01000193)); // each separator: `h ^= 0` then a multiply
+  h = fnv1a(doc.abstract ?? '', Math.imul(h, 0x01000193));
+  for (const keyword of doc.keywords ?? []) h = fnv1a(keyword, Math.imul(h, 0x01000193));
+  return h >>> 0;
 }
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
+function fnv1a(text: string, seed: number): number {
+  let h = seed;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return h >>> 0;
+  return h;
 }

@@ -41,7 +41,9 @@ export function firstWords(text: string, count: number): string {
   let words = 0;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const space = isSpace(text.charCodeAt(i));
+    const code = text.charCodeAt(i);
+    // Most characters are printable ASCII other than the blank: no need to ask isSpace.
+    const space = code > 32 && code < 127 ? false : isSpace(code);
     if (space && inWord && ++words === count) return text.slice(0, i);
     inWord = !space;
   }
