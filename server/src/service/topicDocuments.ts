@@ -50,6 +50,7 @@ export function firstWords(text: string, count: number): string {
   return text;
 }
 
-function isSpace(code: number): boolean {
+/** White space as `firstWords` counts it. */
+export function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a) || code === 0x3000;
 }
