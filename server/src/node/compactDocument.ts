@@ -47,9 +47,13 @@ class CompactDocument implements TopicDocument {
   }
 }
 
-/** With `cutAtWords`, its abstract up to that many words first (service/topicDocuments.ts firstWords), found as it is hashed. */
-export function compactDocument(doc: TopicDocument, cutAtWords?: number): TopicDocument {
-  return new CompactDocument(doc, cutAtWords);
+export function compactDocument(doc: TopicDocument): TopicDocument {
+  return new CompactDocument(doc);
+}
+
+/** `compactDocument` of the document with its abstract up to `words` words (service/topicDocuments.ts firstWords), cut as it is hashed. */
+export function compactCutDocument(doc: TopicDocument, words: number): TopicDocument {
+  return new CompactDocument(doc, words);
 }
 
 /**

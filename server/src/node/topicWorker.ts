@@ -12,7 +12,7 @@ import { buildTopics } from '../search/topicModel';
 import type { TopicDocument, TopicResult } from '../search/topicResult';
 import { ownBytes } from './catalogCache';
 import { ABSTRACT_WORDS } from '../service/topicDocuments';
-import { compactDocument, documentHash } from './compactDocument';
+import { compactCutDocument, documentHash } from './compactDocument';
 import { readTopicCache, writeTopicCache } from './topicCache';
 import { runInBackground } from './threadPriority';
 
@@ -74,7 +74,7 @@ export class TopicWorkerCore {
         for (const key of request.removed) this.changed = this.documents.delete(key) || this.changed;
         for (const doc of request.documents) {
           // Cut here, as it is hashed, not on the main thread (service/topicDocuments.ts uncutDocument).
-          const compact = compactDocument(doc, ABSTRACT_WORDS);
+          const compact = compactCutDocument(doc, ABSTRACT_WORDS);
           if (!sameDocument(this.documents.get(doc.key), compact)) this.changed = true;
           this.documents.set(doc.key, compact);
         }
