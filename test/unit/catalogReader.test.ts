@@ -70,10 +70,16 @@ describe('abstracts counted by the catalog worker', () => {
           firstCounted();
           if (++counted === papers.length) allCounted();
         },
-        abstractWordsEnded: () => model.abstractWordsEnded(),
+        abstractWordsComing: (from: string) => {
+          assert.equal(from, uri);
+          model.abstractWordsComing(from);
+        },
+        abstractWordsEnded: (from: string) => model.abstractWordsEnded(from),
       },
       { ...spill, server: 'test', workerPath: join(dir, 'no-worker-bundle.js') },
     );
+    const countedHere = mock.method(AbstractIndex.prototype, 'add');
+    const countedThere = mock.method(AbstractIndex.prototype, 'addCountedInBulk');
     try {
       const read = await reader.readFile(uri, path);
       assert.equal(read.kind, 'full');
@@ -83,14 +89,23 @@ describe('abstracts counted by the catalog worker', () => {
       // Counts that come before the read's update is queued are kept for it.
       await first;
       model.setCatalogRead(read.result, read.blank);
+      // Indexed now, with the worker's first counts in: the abstracts it has not counted yet are
+      // counted here from the back, so each is counted once, by one side.
+      model.work(() => false);
+      const here = countedHere.mock.calls.map((call) => call.arguments[0] as number);
+      const there = countedThere.mock.calls.map((call) => call.arguments[0] as number);
+      assert.ok(here.length > 0 && there.length > 0, `both sides counted: ${here.length} here, ${there.length} by the worker`);
+      assert.equal(new Set([...here, ...there]).size, here.length + there.length, 'no abstract counted twice');
+      assert.equal(here.length + there.length, papers.length);
+      assert.ok(Math.min(...here) > Math.max(...there), 'the worker from the front, this thread from the back');
+      assert.equal(here[0], papers.length - 32, 'this thread starts with the last papers, where the worker gets last');
       await done;
-      const countedHere = mock.method(AbstractIndex.prototype, 'add');
-      model.finishWork();
-      assert.equal(countedHere.mock.callCount(), 0, 'no abstract counted again on this thread');
-      countedHere.mock.restore();
     } catch (e) {
       reader.dispose();
       throw e;
+    } finally {
+      countedHere.mock.restore();
+      countedThere.mock.restore();
     }
     const reference = new WorkspaceModel();
     reference.setCatalog(uri, text);
@@ -135,7 +150,7 @@ describe('a batch of papers as the worker sends it', () => {
 });
 
 describe('abstracts of a big read, spilled to a scratch file', () => {
-  const host = { provisional: () => undefined, log: () => undefined, schedule: (task: () => void) => task(), abstractWords: () => undefined, abstractWordsEnded: () => undefined };
+  const host = { provisional: () => undefined, log: () => undefined, schedule: (task: () => void) => task(), abstractWords: () => undefined, abstractWordsComing: () => undefined, abstractWordsEnded: () => undefined };
   const spills = (cacheDir: string) => readdirSync(cacheDir).filter((name) => name.startsWith('litnotes-abstracts-'));
 
   test('hover reads the abstract back from the file; two reads are kept per catalog; the files go with the reader, and then no abstract shows', async () => {
@@ -205,7 +220,7 @@ describe("an editor's text on its way to the worker", () => {
   });
 
   test('a big text still being encoded is not overtaken by a smaller one typed after it: the worker ends on the last text', async () => {
-    const host = { provisional: () => undefined, log: () => undefined, schedule: (task: () => void) => task(), abstractWords: () => undefined, abstractWordsEnded: () => undefined };
+    const host = { provisional: () => undefined, log: () => undefined, schedule: (task: () => void) => task(), abstractWords: () => undefined, abstractWordsComing: () => undefined, abstractWordsEnded: () => undefined };
     const reader = new CatalogReader(host, { cacheDir: undefined, server: 'test', workerPath: join(dir, 'no-worker-bundle.js') });
     const uri = 'file:///ws/open.bib';
     const big = bigCatalog().repeat(8).replaceAll('@article{key', (_, at: number) => `@article{k${at}key`); // 2.5 million characters: three slices
@@ -250,7 +265,8 @@ describe('the catalog workers (the built bundle)', () => {
           },
           schedule: (task) => task(),
           abstractWords: (_from, paper, words) => model.addAbstractWords(paper, words),
-          abstractWordsEnded: () => model.abstractWordsEnded(),
+          abstractWordsComing: (from) => model.abstractWordsComing(from),
+          abstractWordsEnded: (from) => model.abstractWordsEnded(from),
         },
         { cacheDir, server: 'test', workerPath },
       );

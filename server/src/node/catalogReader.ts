@@ -29,6 +29,8 @@ export interface CatalogReaderHost {
   provisional(uri: string, piece: ProvisionalPiece, source: 'cache' | 'skim'): void;
   /** The counted words of a paper's abstract, from a whole read of `uri` (after its result). */
   abstractWords(uri: string, paper: Paper, words: CountedAbstract): void;
+  /** A whole read of `uri` is done and the worker counts its abstracts: they come next. */
+  abstractWordsComing(uri: string): void;
   /** The last counts of a read have come. */
   abstractWordsEnded(uri: string): void;
   log(message: string): void;
@@ -254,6 +256,7 @@ export class CatalogReader {
             // An older read of the file still counting is superseded: its counts would find no paper waiting.
             for (const [id, read] of this.counting) if (read.uri === pending.uri) this.counting.delete(id);
             this.counting.set(event.id, { uri: pending.uri, papers: pending.papers });
+            this.host.abstractWordsComing(pending.uri);
           }
           pending.resolve(toResult(pending, event.outcome));
         });
@@ -287,6 +290,11 @@ export class CatalogReader {
     for (const [id, pending] of this.pending) {
       this.pending.delete(id);
       pending.resolve({ kind: 'error', message });
+    }
+    // No more counts will come: the abstracts are counted on this side.
+    for (const [id, read] of this.counting) {
+      this.counting.delete(id);
+      this.host.abstractWordsEnded(read.uri);
     }
   }
 }

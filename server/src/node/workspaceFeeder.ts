@@ -95,7 +95,8 @@ export class WorkspaceFeeder {
       {
         provisional: (uri, piece) => this.model.addProvisionalPiece(uri, piece),
         abstractWords: (_uri, paper, words) => this.model.addAbstractWords(paper, words),
-        abstractWordsEnded: () => this.model.abstractWordsEnded(),
+        abstractWordsComing: (uri) => this.model.abstractWordsComing(uri),
+        abstractWordsEnded: (uri) => this.model.abstractWordsEnded(uri),
         log: (message) => this.host.log(message),
         schedule: (task) => {
           this.tasks.push(task);

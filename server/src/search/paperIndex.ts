@@ -10,9 +10,10 @@
  * words (and long prefixes) only, so typo search never walks the abstract vocabulary.
  * No paper is stored: a hit is a key.
  */
-import { abstractOf, type Paper, type Person } from '../catalog/paper';
+import { abstractOf, type Paper } from '../catalog/paper';
 import { AbstractIndex, type CountedAbstract } from './abstractIndex';
-import { isStopWord, plainWords, rawWords, searchWords, singular, umlautSpelling } from './tokenize';
+import { ShortFieldWords } from './shortFieldWords';
+import { isStopWord, plainWords, singular } from './tokenize';
 import { Vocabulary } from './vocabulary';
 import { lowerBound } from '../core/sorted';
 
@@ -67,6 +68,7 @@ export class PaperIndex {
   private abstractsBehind = 0;
   private settling = false;
   private scratch = new Scratch(0);
+  private shortFieldWords = new ShortFieldWords();
 
   /** Number of papers in the index. */
   get size(): number {
@@ -92,7 +94,7 @@ export class PaperIndex {
       const id = this.keyOfId.length;
       this.keyOfId.push(paper.key);
       this.idOfKey.set(paper.key, id);
-      this.shortFields.add(id, shortFieldWords(paper));
+      this.shortFields.add(id, this.shortFieldWords.of(paper));
       added.push({ lower: paper.key.toLowerCase(), id });
     }
     this.abstractsBehind += papers.length;
@@ -158,6 +160,7 @@ export class PaperIndex {
     this.keyOfId = [];
     this.idOfKey = new Map();
     this.shortFields = new ShortFieldIndex();
+    this.shortFieldWords = new ShortFieldWords();
     this.abstracts = new AbstractIndex();
     this.removedSinceCompaction = 0;
     this.sortedKeys = [];
@@ -555,45 +558,6 @@ function postingList(entry: number | number[]): readonly number[] {
 function typosAllowed(word: string): number {
   if (word.length < 4 || /^\d+$/.test(word)) return 0;
   return word.length < 8 ? 1 : 2;
-}
-
-/** key, title, authors, keywords, venue, year: folded words, singular except the key. */
-function shortFieldWords(paper: Paper): string[][] {
-  return [
-    keyWords(paper.key),
-    contentWords(paper.title),
-    paper.authors.flatMap(personWords).map(singular),
-    paper.keywords.flatMap(contentWords),
-    contentWords(paper.venue),
-    paper.year ? plainWords(paper.year) : [],
-  ];
-}
-
-function contentWords(text: string | undefined): string[] {
-  return text ? searchWords(text).filter((word) => !isStopWord(word)).map(singular) : [];
-}
-
-/** "doe2020quantum" → doe2020quantum, doe, 2020, quantum; "SeerAttention" → seerattention, seer, attention. */
-function keyWords(key: string): string[] {
-  const words = new Set(searchWords(key));
-  for (const word of [...words]) {
-    for (const part of word.split(/(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u)) if (part.length >= 2) words.add(part);
-  }
-  return [...words];
-}
-
-/** Names as folded words, plus the German spelling without umlauts, so "mueller" finds "Müller". */
-function personWords(person: Person): string[] {
-  const words: string[] = [];
-  for (const part of [person.family, person.given, person.particle, person.literal]) {
-    if (!part) continue;
-    words.push(...searchWords(part));
-    for (const raw of rawWords(part)) {
-      const german = umlautSpelling(raw);
-      if (german) words.push(german);
-    }
-  }
-  return words;
 }
 
 /** The query as words to look up: stop words dropped, unless one is all there is or is still being typed. */

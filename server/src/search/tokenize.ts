@@ -45,13 +45,68 @@ export function rawWords(text: string): string[] {
  */
 export function searchWords(text: string): string[] {
   const out: string[] = [];
-  for (const raw of rawWords(text)) {
-    out.push(foldAccents(raw));
-    if (!mayHaveCaseChange(raw)) continue;
-    const parts = raw.split(CAMEL_BOUNDARY);
-    if (parts.length > 1) for (const part of parts) out.push(foldAccents(part));
-  }
+  forEachSearchWord(text, (word) => out.push(word));
   return out;
+}
+
+/**
+ * Calls `visit` with each word `searchWords` gives, in order, without the array. ASCII text (most
+ * titles and names) is scanned once, its words cut from the text lowered once: the Unicode regex
+ * and a lowering per word were half of indexing a paper's key, title and authors.
+ */
+export function forEachSearchWord(text: string, visit: (word: string) => void): void {
+  if (NON_ASCII.test(text)) {
+    for (const raw of rawWords(text)) {
+      visit(foldAccents(raw));
+      if (mayHaveCaseChange(raw)) visitCamelParts(raw, visit);
+    }
+    return;
+  }
+  const lower = text.toLowerCase();
+  let start = -1;
+  let capitalInside = false;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 32;
+    const upper = code >= 65 && code <= 90;
+    if (upper || (code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+      if (start < 0) {
+        start = i;
+        capitalInside = false;
+      } else if (upper) {
+        capitalInside = true;
+      }
+    } else if (start >= 0) {
+      visit(lower.slice(start, i));
+      if (capitalInside) visitCamelParts(text.slice(start, i), visit);
+      start = -1;
+    }
+  }
+}
+
+/** The folded camel-case parts of a raw word ("LangSplat" → lang, splat), undefined when it is one part. */
+export function foldedCamelParts(raw: string): string[] | undefined {
+  if (!mayHaveCaseChange(raw)) return undefined;
+  const parts = raw.split(CAMEL_BOUNDARY);
+  return parts.length > 1 ? parts.map(foldAccents) : undefined;
+}
+
+const astralWordCache = new Map<number, boolean>();
+/** Whether a code point is part of a word as `rawWords` reads it (letter, digit, combining mark). */
+export function isWordCodePoint(codePoint: number): boolean {
+  if (codePoint < 0x10000) return (codePoint < 0xd800 || codePoint > 0xdfff) && isWordChar(codePoint);
+  let known = astralWordCache.get(codePoint);
+  if (known === undefined) astralWordCache.set(codePoint, (known = LETTER_OR_DIGIT.test(String.fromCodePoint(codePoint))));
+  return known;
+}
+
+function visitCamelParts(raw: string, visit: (word: string) => void): void {
+  const parts = raw.split(CAMEL_BOUNDARY);
+  if (parts.length > 1) for (const part of parts) visit(foldAccents(part));
+}
+
+/** Whether the text has a character outside ASCII (no accents to fold, no umlauts then). */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
 }
 
 /**

@@ -31,6 +31,8 @@ import { adaptiveSteps } from './adaptiveSteps';
  * 150 µs a paper (the first abstracts bring new words at every turn), and the check is cheap.
  */
 const SLICE = 32;
+/** Abstracts counted on this thread per step while the worker counts the others (about 1 ms). */
+const COUNTED_HERE_PER_STEP = 32;
 /** An update of up to this many papers (an edit) is indexed in one step. */
 const SMALL_UPDATE = 256;
 
@@ -53,6 +55,8 @@ export class WorkspaceModel {
   private readonly pending: Generator<void, void, void>[] = [];
   /** Abstracts the catalog worker counted, for the updates in progress; dropped when they are done. */
   private abstractWords = new WeakMap<Paper, CountedAbstract>();
+  /** Catalogs whose abstracts the worker is counting now (see addAbstractsAsCounted). */
+  private readonly countsComing = new Set<string>();
   private folders: string[] = [];
   /** What changed for the Papers view since the client was last told. */
   readonly changes = new PaperChanges();
@@ -167,8 +171,14 @@ export class WorkspaceModel {
     this.abstractWords.set(paper, words);
   }
 
+  /** The worker counts the abstracts of the read of `uri` just taken; they come with `addAbstractWords`. */
+  abstractWordsComing(uri: string): void {
+    this.countsComing.add(uri);
+  }
+
   /** The last count of a read has come: with no update waiting, nothing will use the counts kept. */
-  abstractWordsEnded(): void {
+  abstractWordsEnded(uri?: string): void {
+    if (uri !== undefined) this.countsComing.delete(uri);
     if (this.pending.length === 0) this.abstractWords = new WeakMap();
   }
 
@@ -454,16 +464,46 @@ export class WorkspaceModel {
       // Keys, titles and authors of every paper first, so completion finds them all early.
       yield* adaptiveSteps(toAdd, (papers) => this.index.addShortFields(papers));
       this.provisional.clear(update.uri);
-      const counted = (paper: Paper) => {
-        const words = this.abstractWords.get(paper);
-        this.abstractWords.delete(paper); // the counts go as soon as they are in the index
-        return words;
-      };
-      yield* adaptiveSteps(toAdd, (papers) => this.index.addAbstracts(papers, counted));
+      yield* this.addAbstractsAsCounted(update.uri, toAdd);
       yield* this.index.settleAbstracts();
     }
     this.provisional.clear(update.uri);
     this.catalogVersion++;
+  }
+
+  /**
+   * The abstracts of `papers` into the index. While the worker counts the catalog's abstracts (in
+   * the papers' order), those it has counted go in from the front; when it has not got to the next
+   * one, this thread counts a few from the back. The two meet, and no abstract is counted twice:
+   * counting from the front as well, this thread did again what the niced worker was doing (at
+   * 100k papers most of the abstracts, on a busy machine), on the thread that answers requests.
+   */
+  private *addAbstractsAsCounted(uri: string, papers: readonly Paper[]): Generator<void, void, void> {
+    const counted = (paper: Paper) => {
+      const words = this.abstractWords.get(paper);
+      this.abstractWords.delete(paper); // the counts go as soon as they are in the index
+      return words;
+    };
+    const add = (step: readonly Paper[]) => this.index.addAbstracts(step, counted);
+    let from = 0;
+    let to = papers.length;
+    while (from < to) {
+      if (!this.countsComing.has(uri)) {
+        yield* adaptiveSteps(from === 0 && to === papers.length ? papers : papers.slice(from, to), add);
+        return;
+      }
+      let end = from;
+      while (end < to && this.abstractWords.has(papers[end])) end++;
+      if (end > from) {
+        yield* adaptiveSteps(papers.slice(from, end), add);
+        from = end;
+      } else {
+        const start = Math.max(from, to - COUNTED_HERE_PER_STEP);
+        add(papers.slice(start, to));
+        to = start;
+        yield;
+      }
+    }
   }
 
   /** Cross-file duplicate keys; in-file duplicates are the reader's to report. */
