@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compactDocument } from '../../server/src/node/compactDocument';
+import { compactCutDocument, compactDocument, documentHash } from '../../server/src/node/compactDocument';
+import { cutDocument } from '../../server/src/service/topicDocuments';
 import { buildTopics, topicTextHash } from '../../server/src/search/topicModel';
 import type { TopicDocument } from '../../server/src/search/topicResult';
 
@@ -18,6 +19,19 @@ describe('compactDocument (how the topic worker keeps a paper)', () => {
       assert.equal(compact.abstract, doc.abstract);
       assert.equal(compact.textHash, topicTextHash(doc));
     }
+  });
+
+  test('cut as it is hashed (the topic worker): the same abstract, hashes and topics as cut first, then kept', () => {
+    const separators = [' ', '\t', '\n', '\u00a0', '\u2003', '\u3000', '  '];
+    const long = Array.from({ length: 340 }, (_, i) => `wörd${i}${separators[i % separators.length]}`).join('');
+    for (const doc of [...docs, { key: 'long', title: 'A Long Abstract', abstract: long, keywords: ['length'] }, { key: 'exact', abstract: long.split(/\s+/).slice(0, 300).join(' ') + ' ' }]) {
+      const cutFirst = compactDocument(cutDocument(doc));
+      const cutWhileHashed = compactCutDocument(doc, 300);
+      assert.equal(cutWhileHashed.abstract, cutFirst.abstract, doc.key);
+      assert.equal(documentHash(cutWhileHashed), documentHash(cutFirst), doc.key);
+      assert.equal(cutWhileHashed.textHash, cutFirst.textHash, doc.key);
+    }
+    assert.equal(compactCutDocument({ key: 'long', abstract: long }, 300).abstract?.split(/\s+/).length, 300);
   });
 
   test('the model gives the same topics, placements and hashes from compact documents as from plain ones', () => {

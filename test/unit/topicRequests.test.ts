@@ -262,6 +262,21 @@ describe('the tree\'s grouping made between requests', () => {
     assert.equal(now.computing, undefined);
   });
 
+  test('papers changing while the tree is grouped (catalogs still read): the next question gets that grouping, said computing, not every paper waiting', async () => {
+    const model = new WorkspaceModel();
+    model.setCatalog('file:///ws/many.bib', many);
+    const s = settings('both');
+    let told = 0;
+    let turn = 0;
+    const turns = { nextTurn: async () => void (++turn === 3 && model.setCatalog('file:///ws/more.bib', '@misc{extra, title = {Extra}}\n')) };
+    await topicGroupsInTurns(model, undefined, s, turns, () => told++, 'answered');
+    for (let i = 0; i < 100; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(told, 0, 'made for papers that changed: not told');
+    const next = topics(model, {}, s, await topicGroupsInTurns(model, undefined, s, { nextTurn: async () => {} }, () => told++, 'answered'));
+    assert.deepEqual(next.topics.map((t) => `${t.label} ${t.count}`), ['Tag 0 572', 'Tag 1 572', 'Tag 2 571', 'Indexing topics… 10285']);
+    assert.equal(next.computing, true);
+  });
+
   test('a small library\'s tree is waited for (a few turns): never a moment of the last tree or of every paper waiting', async () => {
     const model = new WorkspaceModel();
     model.setCatalog('file:///ws/few.bib', Array.from({ length: 500 }, (_, i) => `@misc{f${i}, title = {Few ${i}}, keywords = {Tag}}`).join('\n'));

@@ -11,15 +11,15 @@ import { packTopics, TopicIndex } from '../search/topicIndex';
 import { buildTopics } from '../search/topicModel';
 import type { TopicDocument, TopicResult } from '../search/topicResult';
 import { ownBytes } from './catalogCache';
-import { cutDocument } from '../service/topicDocuments';
-import { compactDocument, documentHash } from './compactDocument';
+import { ABSTRACT_WORDS } from '../service/topicDocuments';
+import { compactCutDocument, documentHash } from './compactDocument';
 import { readTopicCache, writeTopicCache } from './topicCache';
 import { runInBackground } from './threadPriority';
 
 export type TopicWorkerRequest =
   /** `workspace` names the cache file (the workspace folders). */
   | { type: 'configure'; cacheDir: string | undefined; server: string; workspace: string }
-  /** Papers whose text changed (added or edited), their abstracts whole (cut here: cutDocument), and keys of papers gone. */
+  /** Papers whose text changed (added or edited), their abstracts whole (cut here, at ABSTRACT_WORDS), and keys of papers gone. */
   | { type: 'documents'; documents: TopicDocument[]; removed: string[] }
   /** Run the model on the papers as they are now, if they changed since its last run. */
   | { type: 'compute'; id: number; topicCount?: number }
@@ -73,8 +73,8 @@ export class TopicWorkerCore {
       case 'documents':
         for (const key of request.removed) this.changed = this.documents.delete(key) || this.changed;
         for (const doc of request.documents) {
-          // Cut here, not on the main thread (service/topicDocuments.ts uncutDocument).
-          const compact = compactDocument(cutDocument(doc));
+          // Cut here, as it is hashed, not on the main thread (service/topicDocuments.ts uncutDocument).
+          const compact = compactCutDocument(doc, ABSTRACT_WORDS);
           if (!sameDocument(this.documents.get(doc.key), compact)) this.changed = true;
           this.documents.set(doc.key, compact);
         }

@@ -41,13 +41,16 @@ export function firstWords(text: string, count: number): string {
   let words = 0;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const space = isSpace(text.charCodeAt(i));
+    const code = text.charCodeAt(i);
+    // Most characters are printable ASCII other than the blank: no need to ask isSpace.
+    const space = code > 32 && code < 127 ? false : isSpace(code);
     if (space && inWord && ++words === count) return text.slice(0, i);
     inWord = !space;
   }
   return text;
 }
 
-function isSpace(code: number): boolean {
+/** White space as `firstWords` counts it. */
+export function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a) || code === 0x3000;
 }

@@ -224,8 +224,9 @@ function makeInTurns(model: WorkspaceModel, query: string, settings: Pick<Settin
   const running = making.get(query);
   if (running) return running;
   const job = runInTurns(groupingInSteps(model, inputsOf(model, query, settings)), turns).then((grouping) => {
-    // Papers or topics changed meanwhile: returned all the same to a request of the same moment, not kept as made.
-    if (fits(grouping, inputsOf(model, query, settings))) remember(model, grouping);
+    // Kept even when papers or topics changed meanwhile (while catalogs are read, every turn): it is
+    // the last tree, answered as outdated until one fits.
+    remember(model, grouping);
     return grouping;
   });
   making.set(query, job);
