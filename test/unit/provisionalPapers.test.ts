@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import { ProvisionalPapers, searchTextOf, type ProvisionalRow } from '../../server/src/service/provisionalPapers';
 
 const rows: ProvisionalRow[] = [
@@ -72,5 +73,43 @@ describe('provisional papers (the cache or a skim, before the catalog is indexed
     assert.deepEqual(keys(provisional, 'study 777'), ['p15k27']);
     assert.deepEqual(keys(provisional, 'lattice', 3), ['p0k0', 'p0k1', 'p0k2']);
     assert.deepEqual(decoded, ['15:27', '0:0', '0:1', '0:2']);
+  });
+});
+
+describe('one typed word, looked for in one pass over the rows', () => {
+  /** What `search` promises for one word, written out over the rows themselves. */
+  function expected(pieces: ProvisionalRow[][], word: string, limit: number, skip: (key: string) => boolean): string[] {
+    const all = pieces.flat();
+    const seen = new Set<string>();
+    const keyed: string[] = [];
+    for (const [key] of all) {
+      if (!key.toLowerCase().startsWith(word) || seen.has(key) || skip(key)) continue;
+      seen.add(key);
+      keyed.push(key);
+    }
+    keyed.sort((a, b) => Number(b.toLowerCase() === word) - Number(a.toLowerCase() === word) || (a < b ? -1 : a > b ? 1 : 0));
+    const out = keyed.slice(0, limit);
+    for (const row of all) {
+      if (out.length >= limit) break;
+      const [key] = row;
+      if (seen.has(key) || skip(key) || !searchTextOf([row]).slice(1 + key.length).includes(' ' + word)) continue;
+      seen.add(key);
+      out.push(key);
+    }
+    return out;
+  }
+
+  test('the same papers as the keys and words say, for any rows and word: keys first, prefixes, duplicates across pieces, skipped keys', () => {
+    const syllable = fc.constantFrom('ga', 'gau', 'ss', 'spa', 'rse', 'pro', 'c20', '24', 'X', 'é');
+    const word = fc.array(syllable, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(''));
+    const row = fc.tuple(word, fc.array(word, { maxLength: 5 }), fc.array(word, { maxLength: 2 })).map(([key, title, families]): ProvisionalRow => [key, title.join(' '), families, '2024']);
+    const query = fc.array(fc.constantFrom('ga', 'gau', 'ss', 'spa', 'rse', 'pro', 'c20', '24', 'x'), { minLength: 2, maxLength: 3 }).map((parts) => parts.join('')).filter((q) => q.length >= 3);
+    fc.assert(
+      fc.property(fc.array(fc.array(row, { maxLength: 12 }), { minLength: 1, maxLength: 3 }), query, fc.integer({ min: 1, max: 8 }), fc.boolean(), (pieces, q, limit, skipSome) => {
+        const skip = (key: string) => skipSome && key.length % 3 === 0;
+        assert.deepEqual(keys(papers(...pieces), q, limit, skip), expected(pieces, q, limit, skip));
+      }),
+      { numRuns: 1500 },
+    );
   });
 });

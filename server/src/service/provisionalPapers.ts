@@ -27,6 +27,9 @@ export interface ProvisionalPiece {
 }
 
 const ROW = '\t';
+const ROW_CODE = 9;
+/** A typed word of this many characters or more is looked for in one pass (a shorter one is everywhere in the text). */
+const ONE_SCAN_MIN = 3;
 const KEY = '\u0001';
 /** What a key may not hold in the search text (it would break a row apart); replaced by \u0002. */
 const UNSAFE_IN_KEY = /[\s\u0000-\u001f]/g;
@@ -70,6 +73,14 @@ export function searchTextOf(rows: readonly unknown[]): string {
     text += ROW + safeKey.toLowerCase() + KEY + safeKey + (words.startsWith(' ') ? words : ' ' + words);
   }
   return text;
+}
+
+/** A row whose key starts with what was typed. */
+interface KeyHit {
+  key: string;
+  exact: boolean;
+  piece: Piece;
+  at: number;
 }
 
 interface Piece extends ProvisionalPiece {
@@ -174,9 +185,10 @@ export class ProvisionalPapers {
     const words = plainWords(query);
     if (words.length === 0 || limit <= 0) return [];
     const lower = query.trim().toLowerCase();
+    if (words.length === 1 && words[0] === lower && lower.length >= ONE_SCAN_MIN && !HAS_UNSAFE.test(lower)) return this.searchOneWord(lower, limit, skip);
     const seen = new Set<string>();
     // Keys are read from the text: a prefix like "a" matches thousands of rows, only those shown are decoded.
-    const keyHits: { key: string; exact: boolean; piece: Piece; at: number }[] = [];
+    const keyHits: KeyHit[] = [];
     if (!HAS_UNSAFE.test(lower)) {
       const needle = ROW + lower;
       for (const piece of this.pieces()) {
@@ -188,12 +200,7 @@ export class ProvisionalPapers {
         }
       }
     }
-    keyHits.sort((a, b) => Number(b.exact) - Number(a.exact) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const hits: SearchHit[] = [];
-    for (const { exact, piece, at } of keyHits.slice(0, limit)) {
-      const paper = this.paperAt(piece, at);
-      if (paper) hits.push({ key: this.remember(paper).key, score: exact ? 3 : 2 });
-    }
+    const hits = this.keyTier(keyHits, limit);
 
     // Every typed word must start a word of the row; the longest is looked for, the others checked in
     // the row. It is looked for without the blank before it (checked after): V8 looks for a short
@@ -218,6 +225,68 @@ export class ProvisionalPapers {
         if (paper) hits.push({ key: this.remember(paper).key, score: 1 });
       }
       if (hits.length >= limit) break;
+    }
+    return hits;
+  }
+
+  /**
+   * `search` for one word: the rows whose key starts with it and those with a word that does, in
+   * one pass over the text (a key is at its row's start, after a tab; a word after a blank), until
+   * `limit` rows with the word are found; then the rest for keys only. The two passes before read
+   * the 17 MB of 100,000 rows twice for a word few rows have (at 100k: 6–7 ms for none, 24 ms for 5).
+   */
+  private searchOneWord(word: string, limit: number, skip: (key: string) => boolean): SearchHit[] {
+    const seen = new Set<string>();
+    const keyHits: KeyHit[] = [];
+    const wordRows: { piece: Piece; start: number }[] = [];
+    const keyNeedle = ROW + word;
+    // The word itself while rows with it are wanted; then its tab-led form, the keys.
+    let needle = word;
+    const keyHit = (piece: Piece, row: number) => {
+      const key = keyAt(piece.text, row) ?? this.paperAt(piece, row)?.key;
+      if (key === undefined || seen.has(key) || skip(key)) return;
+      seen.add(key);
+      keyHits.push({ key, exact: key.toLowerCase() === word, piece, at: row });
+    };
+    for (const piece of this.pieces()) {
+      const text = piece.text;
+      for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+        if (needle === keyNeedle) {
+          keyHit(piece, at);
+          continue;
+        }
+        const before = text.charCodeAt(at - 1);
+        if (before === ROW_CODE) {
+          keyHit(piece, at - 1);
+        } else if (before === 32) {
+          // A row's key comes before its words: a row found here as a key is in `seen` already.
+          const start = text.lastIndexOf(ROW, at);
+          const end = text.indexOf(ROW, at);
+          at = (end < 0 ? text.length : end) - 1;
+          const key = keyAt(text, start) ?? this.paperAt(piece, start)?.key;
+          if (key === undefined || seen.has(key) || skip(key)) continue;
+          seen.add(key);
+          wordRows.push({ piece, start });
+          if (wordRows.length >= limit) needle = keyNeedle;
+        }
+      }
+    }
+    const hits = this.keyTier(keyHits, limit);
+    for (const { piece, start } of wordRows) {
+      if (hits.length >= limit) break;
+      const paper = this.paperAt(piece, start);
+      if (paper) hits.push({ key: this.remember(paper).key, score: 1 });
+    }
+    return hits;
+  }
+
+  /** Key hits as search hits: the exact key first, then by key; only those shown are decoded. */
+  private keyTier(keyHits: KeyHit[], limit: number): SearchHit[] {
+    keyHits.sort((a, b) => Number(b.exact) - Number(a.exact) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const hits: SearchHit[] = [];
+    for (const { exact, piece, at } of keyHits.slice(0, limit)) {
+      const paper = this.paperAt(piece, at);
+      if (paper) hits.push({ key: this.remember(paper).key, score: exact ? 3 : 2 });
     }
     return hits;
   }
