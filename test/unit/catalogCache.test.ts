@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { skimBibtex } from '../../server/src/catalog/bibtexSkim';
-import { cacheFileOf, decodePiece, decodeText, defaultCacheDir, encodedRow, listItemStarts, pieceBytes, pieceRow, readCache, readCachePieces, writeCache } from '../../server/src/node/catalogCache';
+import { cacheFileOf, decodePiece, decodeText, defaultCacheDir, encodedRow, forEachCachePiece, listItemStarts, pieceBytes, pieceRow, readCache, readCachePieces, writeCache } from '../../server/src/node/catalogCache';
 import { paperOfRow, provisionalRow, ProvisionalPapers, searchTextOf, type ProvisionalRow } from '../../server/src/service/provisionalPapers';
 import { CatalogWorkerCore } from '../../server/src/node/catalogWorker';
 
@@ -107,6 +107,34 @@ describe('catalog cache', () => {
     assert.deepEqual(decoded, [200], 'only the row of the hit was decoded (the 201st of the last piece)');
     assert.deepEqual(cached.pieces.map((piece) => [...piece.rowStarts]), [0, 500, 1000].map((from) => [...pieceBytes(rows.slice(from, from + 500)).rowStarts]), 'rows found in a cached piece where they were written');
     assert.deepEqual(decodePiece(new TextEncoder().encode('[["k", "T"')), [], 'a broken piece gives no rows');
+  });
+
+  test('a cache of several megabytes is given a piece at a time as it is read, lines across the reads intact; one cut short gives the pieces before the cut', () => {
+    const catalog = catalogFile('stream.bib', bib);
+    const cacheDir = join(dir, 'cache-stream');
+    // 6,000 rows with long titles in several scripts: about 4 MB, so lines cross the 1 MB reads.
+    const rows = Array.from({ length: 6000 }, (_, i): ProvisionalRow => [`k${i}`, `Étude ${i} ${'漢字 and "quotes", [brackets] '.repeat(20)}😀`, ['Doe', 'Müller'], '2020']);
+    writeCache(cacheDir, catalog, statSync(catalog), '1', rows.map(encodedRow));
+    const file = cacheFileOf(cacheDir, catalog);
+    assert.ok(statSync(file).size > 3_000_000);
+    const given: ProvisionalRow[][] = [];
+    const read = forEachCachePiece(cacheDir, catalog, '1', undefined, (piece) => given.push(decodePiece(piece.rows) as ProvisionalRow[]));
+    assert.deepEqual(read, { papers: 6000, complete: true });
+    assert.equal(given.length, 12);
+    assert.deepEqual(given.flat(), rows);
+    // Cut in the middle of the ninth piece's rows: eight pieces were given, and the cache is not whole.
+    const bytes = readFileSync(file);
+    let cut = 0;
+    for (let lines = 0; lines < 1 + 2 * 8 + 1; lines++) cut = bytes.indexOf(10, cut) + 1;
+    writeFileSync(file, bytes.subarray(0, cut - 1000));
+    const partial: ProvisionalRow[][] = [];
+    assert.deepEqual(
+      forEachCachePiece(cacheDir, catalog, '1', undefined, (piece) => partial.push(decodePiece(piece.rows) as ProvisionalRow[])),
+      { papers: 6000, complete: false },
+    );
+    assert.deepEqual(partial.flat(), rows.slice(0, 4000));
+    assert.equal(readCachePieces(cacheDir, catalog, '1'), undefined, 'the whole-cache reader takes all or nothing');
+    assert.equal(forEachCachePiece(cacheDir, catalog, '2', undefined, () => assert.fail('no piece of a foreign cache')), undefined);
   });
 
   test('one row of a piece decoded alone, as the whole piece decodes it: brackets, commas, quotes and escapes in titles are text', () => {

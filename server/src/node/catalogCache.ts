@@ -19,7 +19,7 @@
  * any other (escaped where shown), never a path: the file name is computed, not read.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { isProvisionalRow, searchTextOf, type ProvisionalRow } from '../service/provisionalPapers';
@@ -104,34 +104,82 @@ export interface PieceBytes {
  * undefined when there is no valid cache for the file as it is now (or as it was: `written`).
  */
 export function readCachePieces(cacheDir: string, catalogPath: string, server: string, written?: CatalogStat): { pieces: PieceBytes[]; papers: number } | undefined {
-  let bytes: Buffer;
+  const pieces: PieceBytes[] = [];
+  const read = forEachCachePiece(cacheDir, catalogPath, server, written, (piece) => pieces.push(piece));
+  return read?.complete ? { pieces, papers: read.papers } : undefined;
+}
+
+/** Bytes read from a cache file at a time: the first piece goes out before the rest is read. */
+const CACHE_READ_CHUNK = 1 << 20;
+
+/**
+ * `readCachePieces` a piece at a time, as the file is read: `visit` has each piece as soon as its two
+ * lines are in (at 100k papers the whole 31 MB file took 80–190 ms to read before the first piece
+ * went out). Undefined when the header says the cache is not for the file as it is (no piece given);
+ * `complete` false when the file ends early or a piece is broken (the pieces before it were given).
+ */
+export function forEachCachePiece(cacheDir: string, catalogPath: string, server: string, written: CatalogStat | undefined, visit: (piece: PieceBytes) => void): { papers: number; complete: boolean } | undefined {
+  let handle: number;
   let stat: CatalogStat;
-  let header: unknown;
   try {
     stat = written ?? statSync(catalogPath);
-    bytes = readFileSync(cacheFileOf(cacheDir, catalogPath));
-    const headerEnd = bytes.indexOf(10);
-    header = JSON.parse(bytes.toString('utf8', 0, headerEnd < 0 ? bytes.length : headerEnd));
+    handle = openSync(cacheFileOf(cacheDir, catalogPath), 'r');
+  } catch {
+    return undefined;
+  }
+  let header: { papers: number; pieces: number } | undefined;
+  try {
+    const chunk = Buffer.allocUnsafe(CACHE_READ_CHUNK);
+    let carry: Buffer = Buffer.alloc(0);
+    let rows: Uint8Array | undefined;
+    let pieces = 0;
+    for (let position = 0; ; ) {
+      const count = readSync(handle, chunk, 0, chunk.length, position);
+      position += count;
+      const bytes = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, count)]) : chunk.subarray(0, count);
+      let start = 0;
+      for (let end = bytes.indexOf(10); end >= 0; start = end + 1, end = bytes.indexOf(10, start)) {
+        if (!header) {
+          header = cacheHeader(bytes.toString('utf8', start, end), catalogPath, server, stat);
+          if (!header) return undefined;
+          continue;
+        }
+        const line = new Uint8Array(bytes.subarray(start, end)); // a copy of its own, to be transferred
+        if (!rows) {
+          rows = line;
+          continue;
+        }
+        const rowStarts = listItemStarts(rows);
+        if (!rowStarts) return { papers: header.papers, complete: false };
+        visit({ rows, text: line, rowStarts });
+        rows = undefined;
+        pieces++;
+      }
+      if (count === 0) {
+        // A header without a line end is a file cut short, as is a piece without its text.
+        if (!header) return undefined;
+        return { papers: header.papers, complete: start === bytes.length && rows === undefined && pieces === header.pieces };
+      }
+      carry = Buffer.from(bytes.subarray(start)); // a copy: `chunk` is read into again
+    }
+  } catch {
+    return header ? { papers: header.papers, complete: false } : undefined;
+  } finally {
+    closeSync(handle);
+  }
+}
+
+/** The header line's papers and pieces, when it is a cache of this format, server and catalog as it is. */
+function cacheHeader(line: string, catalogPath: string, server: string, stat: CatalogStat): { papers: number; pieces: number } | undefined {
+  let header: unknown;
+  try {
+    header = JSON.parse(line);
   } catch {
     return undefined;
   }
   if (!isRecord(header) || header.format !== CACHE_FORMAT || header.server !== server || header.catalog !== catalogPath) return undefined;
   if (header.size !== stat.size || header.mtimeMs !== stat.mtimeMs || typeof header.papers !== 'number' || typeof header.pieces !== 'number') return undefined;
-  const lines: Uint8Array[] = [];
-  for (let start = bytes.indexOf(10) + 1; start < bytes.length; ) {
-    const end = bytes.indexOf(10, start);
-    if (end < 0) return undefined; // cut short
-    lines.push(new Uint8Array(bytes.subarray(start, end))); // a copy of its own, to be transferred
-    start = end + 1;
-  }
-  if (lines.length !== 2 * header.pieces) return undefined;
-  const pieces: PieceBytes[] = [];
-  for (let i = 0; i < lines.length; i += 2) {
-    const rowStarts = listItemStarts(lines[i]);
-    if (!rowStarts) return undefined;
-    pieces.push({ rows: lines[i], text: lines[i + 1], rowStarts });
-  }
-  return { pieces, papers: header.papers };
+  return { papers: header.papers, pieces: header.pieces };
 }
 
 /** Rows and their search text as bytes to transfer: the worker's skim sends these. */

@@ -40,6 +40,8 @@ export interface CatalogReaderHost {
 
 /** The longest a read waits for the other worker's provisional papers (a worker that failed to start). */
 const PROVISIONAL_WAIT_MS = 2000;
+/** Provisional pieces taken per turn of the event loop, at most about this long (takeProvisional). */
+const PROVISIONAL_TURN_MS = 4;
 /** The provisional papers' worker stops after this long without work (its heap is 50 MB). */
 const SKIMMER_IDLE_MS = 500;
 
@@ -80,6 +82,9 @@ export class CatalogReader {
   /** Catalogs whose provisional papers were asked for: once per file. */
   private readonly skimmed = new Set<string>();
   private readonly provisionalWaiters = new Map<string, () => void>();
+  /** What the skimming worker sent, in order, not yet taken (takeProvisional). */
+  private readonly provisionalQueue: (() => void)[] = [];
+  private provisionalTurn: NodeJS.Immediate | undefined;
   private nextId = 1;
 
   constructor(
@@ -171,6 +176,8 @@ export class CatalogReader {
 
   dispose(): void {
     for (const resolve of this.flushed.splice(0)) resolve();
+    clearImmediate(this.provisionalTurn);
+    this.provisionalQueue.length = 0;
     this.inProcess?.dispose();
     void this.worker?.terminate();
     clearTimeout(this.skimmerIdle);
@@ -213,7 +220,9 @@ export class CatalogReader {
   private receive(event: WorkerEvent): void {
     switch (event.type) {
       case 'log':
-        this.host.log(event.message);
+        // After the pieces before it (a skim's or the cache's last line says how many papers came).
+        if (this.provisionalQueue.length > 0) this.provisionalQueue.push(() => this.host.log(event.message));
+        else this.host.log(event.message);
         return;
       case 'provisionalStarted':
         this.provisionalWaiters.get(event.uri)?.();
@@ -232,10 +241,13 @@ export class CatalogReader {
         for (const resolve of this.flushed.splice(0)) resolve();
         return;
       case 'provisional':
-        if (!this.skimmed.has(event.uri)) return; // forgotten since: the file is gone
-        // At once, not in the indexing slices: a piece is one string to decode (0.2 ms), and it
-        // comes from the other worker, so no order with the read's own messages is kept anyway.
-        this.host.provisional(event.uri, { text: decodeText(event.piece.text), row: pieceRow(event.piece) }, event.source);
+        // Not in the indexing slices: it comes from the other worker, so no order with the read's
+        // own messages is kept anyway. A few milliseconds' worth a turn (takeProvisional).
+        this.provisionalQueue.push(() => {
+          if (!this.skimmed.has(event.uri)) return; // forgotten since: the file is gone
+          this.host.provisional(event.uri, { text: decodeText(event.piece.text), row: pieceRow(event.piece) }, event.source);
+        });
+        this.provisionalTurn ??= setImmediate(() => this.takeProvisional());
         return;
       case 'papers':
         this.host.schedule(() => {
@@ -284,6 +296,20 @@ export class CatalogReader {
     let reader = this.spillReaders.get(file);
     if (!reader) this.spillReaders.set(file, (reader = new SpillReader(file)));
     return reader;
+  }
+
+  /**
+   * Provisional pieces go to the model a few milliseconds' worth per turn of the event loop, the
+   * first at once: the cache of 100k papers is 201 pieces, 120–170 ms of decoding, which arrive
+   * together and were taken in one go while `[@` waited (warm start: the first papers showed once
+   * the last piece was in).
+   */
+  private takeProvisional(): void {
+    this.provisionalTurn = undefined;
+    const started = performance.now();
+    do this.provisionalQueue.shift()!();
+    while (this.provisionalQueue.length > 0 && performance.now() - started < PROVISIONAL_TURN_MS);
+    if (this.provisionalQueue.length > 0) this.provisionalTurn = setImmediate(() => this.takeProvisional());
   }
 
   private failAll(message: string): void {

@@ -11,9 +11,12 @@ import { isMainThread } from 'node:worker_threads';
 /** How much nicer the workers are than the server (nice values go from -20 to 19, the lowest priority). */
 export const BACKGROUND_NICE = 10;
 
-/** Lowers the calling worker thread's priority; the main thread (the in-process fallback) keeps its own. */
+let inBackground = false;
+
+/** Lowers the calling worker thread's priority, once; the main thread (the in-process fallback) keeps its own. */
 export function runInBackground(): void {
-  if (isMainThread) return;
+  if (isMainThread || inBackground) return;
+  inBackground = true;
   try {
     const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
     if (threadId > 0) setPriority(threadId, Math.min(19, getPriority(threadId) + BACKGROUND_NICE));
