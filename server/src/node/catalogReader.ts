@@ -307,9 +307,13 @@ export class CatalogReader {
   private takeProvisional(): void {
     this.provisionalTurn = undefined;
     const started = performance.now();
-    do this.provisionalQueue.shift()!();
-    while (this.provisionalQueue.length > 0 && performance.now() - started < PROVISIONAL_TURN_MS);
-    if (this.provisionalQueue.length > 0) this.provisionalTurn = setImmediate(() => this.takeProvisional());
+    try {
+      do this.provisionalQueue.shift()!();
+      while (this.provisionalQueue.length > 0 && performance.now() - started < PROVISIONAL_TURN_MS);
+    } finally {
+      // A piece that failed does not hold up those behind it.
+      if (this.provisionalQueue.length > 0) this.provisionalTurn = setImmediate(() => this.takeProvisional());
+    }
   }
 
   private failAll(message: string): void {
