@@ -10,30 +10,24 @@
  * way (tokenize.ts), with the same words.
  */
 import type { Paper, Person } from '../catalog/paper';
+import { ASCII_HASH_START, AsciiSpellings, asciiHashStep } from './asciiSpellings';
 import { foldAccents, foldedCamelParts, isAscii, isStopWord, isWordCodePoint, plainWords, singular, umlautSpelling } from './tokenize';
-
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
 
 export class ShortFieldWords {
   /** Entry e: its folded word, that word singular, and whether it is a stop word. */
   private readonly words: string[] = [];
   private readonly singulars: string[] = [];
-  private stops = new Uint8Array(1 << 12);
-  /** Open addressing over `slots` (entry + 1, 0 free); entry e's characters are `chars[starts[e]..starts[e] + lengths[e]]`. */
-  private slots = new Int32Array(1 << 14);
-  private hashes = new Int32Array(1 << 12);
-  private starts = new Int32Array(1 << 12);
-  private lengths = new Int32Array(1 << 12);
-  private chars = new Uint8Array(1 << 15);
-  private used = 0;
+  private readonly stops: boolean[] = [];
+  /** ASCII words, and the entry of each (by the spelling's number). */
+  private readonly asciiSpellings = new AsciiSpellings();
+  private readonly entryOfSpelling: number[] = [];
+  /** Entries of folded words that are not ASCII. */
+  private readonly otherWords = new Map<string, number>();
   /** The last scan's entries, in order (a camel-case word's parts right after it). */
   private scanned = new Int32Array(256);
   private scannedCount = 0;
   /** The last scan's German spellings without umlauts ("Müller" → mueller). */
   private readonly germanSpellings: string[] = [];
-  /** Entries of folded words that are not ASCII (found by this map, not by a hash of their characters). */
-  private readonly otherWords = new Map<string, number>();
 
   /** key, title, authors, keywords, venue, year. */
   of(paper: Paper): string[][] {
@@ -50,7 +44,7 @@ export class ShortFieldWords {
     this.scan(text, false);
     for (let k = 0; k < this.scannedCount; k++) {
       const entry = this.scanned[k];
-      if (this.stops[entry] === 0) out.push(this.singulars[entry]);
+      if (!this.stops[entry]) out.push(this.singulars[entry]);
     }
     return out;
   }
@@ -114,13 +108,13 @@ export class ShortFieldWords {
       if (code < 128 ? upper || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) : isWordCodePoint(code)) {
         if (start < 0) {
           start = i;
-          hash = FNV_OFFSET;
+          hash = ASCII_HASH_START;
           ascii = true;
           capitalInside = false;
         } else if (upper) {
           capitalInside = true;
         }
-        if (code < 128) hash = Math.imul(hash ^ (upper ? code + 32 : code), FNV_PRIME);
+        if (code < 128) hash = asciiHashStep(hash, code);
         else ascii = false;
       } else if (start >= 0) {
         if (ascii) {
@@ -160,20 +154,9 @@ export class ShortFieldWords {
     if (from !== start) this.push(this.entryOf(text, from, end, this.hashOf(text, from, end)));
   }
 
-  /** The entry of a folded word, ASCII or not. */
-  private entryOfFolded(folded: string): number {
-    if (isAscii(folded)) return this.entryOf(folded, 0, folded.length, this.hashOf(folded, 0, folded.length));
-    let entry = this.otherWords.get(folded);
-    if (entry === undefined) this.otherWords.set(folded, (entry = this.add(folded, 0, false)));
-    return entry;
-  }
-
   private hashOf(text: string, start: number, end: number): number {
-    let hash = FNV_OFFSET;
-    for (let i = start; i < end; i++) {
-      const code = text.charCodeAt(i);
-      hash = Math.imul(hash ^ (code >= 65 && code <= 90 ? code + 32 : code), FNV_PRIME);
-    }
+    let hash = ASCII_HASH_START;
+    for (let i = start; i < end; i++) hash = asciiHashStep(hash, text.charCodeAt(i));
     return hash;
   }
 
@@ -188,63 +171,27 @@ export class ShortFieldWords {
 
   /** The entry of the ASCII word text[start..end), whose lower-case characters hash to `hash`; made if new. */
   private entryOf(text: string, start: number, end: number, hash: number): number {
-    const length = end - start;
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] - 1;
-      if (entry < 0) break;
-      if (this.hashes[entry] !== hash || this.lengths[entry] !== length) continue;
-      const at = this.starts[entry];
-      let same = true;
-      for (let i = 0; i < length && same; i++) {
-        const code = text.charCodeAt(start + i);
-        same = this.chars[at + i] === (code >= 65 && code <= 90 ? code + 32 : code);
-      }
-      if (same) return entry;
-    }
-    return this.add(text.slice(start, end).toLowerCase(), hash, true);
-  }
-
-  /** A new entry; `placed`: found by its hash (ASCII), else by `otherWords`. */
-  private add(word: string, hash: number, placed: boolean): number {
-    const entry = this.words.length;
-    if ((entry + 1) * 2 > this.slots.length) this.rehash();
-    if (entry === this.hashes.length) {
-      this.hashes = grown(this.hashes);
-      this.starts = grown(this.starts);
-      this.lengths = grown(this.lengths);
-      this.stops = grown(this.stops);
-    }
-    if (this.used + word.length > this.chars.length) this.chars = grown(this.chars, this.used + word.length);
-    this.words.push(word);
-    this.singulars.push(singular(word));
-    this.stops[entry] = isStopWord(word) ? 1 : 0;
-    this.hashes[entry] = hash;
-    this.starts[entry] = this.used;
-    this.lengths[entry] = placed ? word.length : -1;
-    if (!placed) return entry;
-    for (let i = 0; i < word.length; i++) this.chars[this.used++] = word.charCodeAt(i);
-    this.place(entry);
+    const spelling = this.asciiSpellings.find(text, start, end, hash);
+    if (spelling >= 0) return this.entryOfSpelling[spelling];
+    const word = text.slice(start, end).toLowerCase();
+    const entry = this.add(word);
+    this.entryOfSpelling[this.asciiSpellings.add(word, hash)] = entry;
     return entry;
   }
 
-  private place(entry: number): void {
-    const mask = this.slots.length - 1;
-    let slot = this.hashes[entry] & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = entry + 1;
+  /** The entry of a folded word, ASCII or not. */
+  private entryOfFolded(folded: string): number {
+    if (isAscii(folded)) return this.entryOf(folded, 0, folded.length, this.hashOf(folded, 0, folded.length));
+    let entry = this.otherWords.get(folded);
+    if (entry === undefined) this.otherWords.set(folded, (entry = this.add(folded)));
+    return entry;
   }
 
-  private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let entry = 0; entry < this.words.length; entry++) if (this.lengths[entry] >= 0) this.place(entry);
+  private add(word: string): number {
+    this.stops.push(isStopWord(word));
+    this.singulars.push(singular(word));
+    return this.words.push(word) - 1;
   }
-}
-
-function grown<T extends Int32Array | Uint8Array>(from: T, atLeast = 0): T {
-  const bigger = new (from.constructor as new (length: number) => T)(Math.max(from.length * 2, atLeast));
-  bigger.set(from);
-  return bigger;
 }
 
 function isDigit(code: number): boolean {

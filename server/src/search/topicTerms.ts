@@ -16,6 +16,7 @@
  * Pure and deterministic: the same documents (in any order, once sorted by the caller) give the
  * same vocabulary and vectors.
  */
+import { ASCII_HASH_START, AsciiSpellings, asciiHashStep } from './asciiSpellings';
 import { foldAccents, isWordChar, singular, STOP_WORDS } from './tokenize';
 import type { TopicDocument } from './topicResult';
 
@@ -94,15 +95,9 @@ export class WordTable {
   private readonly byStem = new Map<string, number>();
   /** Folded spelling → word id, or -1 for a stop word or number. */
   private readonly bySpelling = new Map<string, number>();
-  /** ASCII spellings: open addressing over `slots` (entry + 1, 0 free); entry e's lower-case characters are `chars[starts[e]..starts[e] + lengths[e]]`. */
-  private slots: Int32Array = new Int32Array(1 << 14);
-  private hashes: Int32Array = new Int32Array(1 << 12);
-  private starts: Int32Array = new Int32Array(1 << 12);
-  private lengths: Int32Array = new Int32Array(1 << 12);
-  private ids: Int32Array = new Int32Array(1 << 12);
-  private chars: Uint16Array = new Uint16Array(1 << 15);
-  private entries = 0;
-  private used = 0;
+  /** ASCII spellings, and the word id of each (-1: no content word). */
+  private readonly asciiSpellings = new AsciiSpellings();
+  private ids = new Int32Array(1 << 12);
 
   /** The word id of a folded spelling, -1 when it is no content word. */
   idOf(folded: string): number {
@@ -127,86 +122,27 @@ export class WordTable {
    * (asciiHash), -1 when it is no content word.
    */
   idOfAscii(text: string, start: number, end: number, hash: number): number {
-    const length = end - start;
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] - 1;
-      if (entry < 0) break;
-      if (this.hashes[entry] !== hash || this.lengths[entry] !== length) continue;
-      const at = this.starts[entry];
-      let same = true;
-      for (let i = 0; i < length && same; i++) same = this.chars[at + i] === lower(text.charCodeAt(start + i));
-      if (same) return this.ids[entry];
-    }
-    const folded = text.slice(start, end).toLowerCase();
-    const id = this.idOf(folded);
-    this.remember(folded, hash, id);
-    return id;
+    const known = this.asciiSpellings.find(text, start, end, hash);
+    return known >= 0 ? this.ids[known] : this.rememberAscii(text.slice(start, end).toLowerCase(), hash);
   }
 
   /** idOfAscii for `bytes[start..end)`, ASCII bytes of a UTF-8 text. */
   idOfAsciiBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
-    const length = end - start;
-    const mask = this.slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] - 1;
-      if (entry < 0) break;
-      if (this.hashes[entry] !== hash || this.lengths[entry] !== length) continue;
-      const at = this.starts[entry];
-      let same = true;
-      for (let i = 0; i < length && same; i++) same = this.chars[at + i] === lower(bytes[start + i]);
-      if (same) return this.ids[entry];
-    }
-    const folded = String.fromCharCode(...bytes.subarray(start, end)).toLowerCase();
+    const known = this.asciiSpellings.findBytes(bytes, start, end, hash);
+    return known >= 0 ? this.ids[known] : this.rememberAscii(String.fromCharCode(...bytes.subarray(start, end)).toLowerCase(), hash);
+  }
+
+  private rememberAscii(folded: string, hash: number): number {
     const id = this.idOf(folded);
-    this.remember(folded, hash, id);
+    const spelling = this.asciiSpellings.add(folded, hash);
+    if (spelling === this.ids.length) {
+      const ids = new Int32Array(this.ids.length * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+    }
+    this.ids[spelling] = id;
     return id;
   }
-
-  private remember(folded: string, hash: number, id: number): void {
-    if ((this.entries + 1) * 2 > this.slots.length) this.rehash();
-    if (this.entries === this.hashes.length) {
-      this.hashes = growInt(this.hashes);
-      this.starts = growInt(this.starts);
-      this.lengths = growInt(this.lengths);
-      this.ids = growInt(this.ids);
-    }
-    if (this.used + folded.length > this.chars.length) {
-      const chars = new Uint16Array(Math.max(this.chars.length * 2, this.used + folded.length));
-      chars.set(this.chars);
-      this.chars = chars;
-    }
-    const entry = this.entries++;
-    this.hashes[entry] = hash;
-    this.starts[entry] = this.used;
-    this.lengths[entry] = folded.length;
-    this.ids[entry] = id;
-    for (let i = 0; i < folded.length; i++) this.chars[this.used++] = folded.charCodeAt(i);
-    this.place(entry);
-  }
-
-  private place(entry: number): void {
-    const mask = this.slots.length - 1;
-    let slot = this.hashes[entry] & mask;
-    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot] = entry + 1;
-  }
-
-  private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let entry = 0; entry < this.entries; entry++) this.place(entry);
-  }
-}
-
-function growInt(array: Int32Array): Int32Array {
-  const bigger = new Int32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
-}
-
-/** A character code in lower case (ASCII letters only). */
-function lower(code: number): number {
-  return code >= 65 && code <= 90 ? code + 32 : code;
 }
 
 /** Whether an ASCII character code is a letter or digit. */
@@ -252,9 +188,9 @@ export function tokenizeInto(text: string, weight: number, words: WordTable, out
       if (start < 0) {
         start = i;
         ascii = true;
-        hash = 0x811c9dc5 | 0;
+        hash = ASCII_HASH_START;
       }
-      if (code < 128) hash = Math.imul(hash ^ lower(code), 0x01000193);
+      if (code < 128) hash = asciiHashStep(hash, code);
       else ascii = false;
       continue;
     }
@@ -300,9 +236,9 @@ export function tokenizeUtf8Into(bytes: Uint8Array, weight: number, words: WordT
       if (start < 0) {
         start = i;
         ascii = true;
-        hash = 0x811c9dc5 | 0;
+        hash = ASCII_HASH_START;
       }
-      if (code < 128) hash = Math.imul(hash ^ lower(code), 0x01000193);
+      if (code < 128) hash = asciiHashStep(hash, code);
       else ascii = false;
       i += size;
       continue;
