@@ -35,6 +35,8 @@ const SLICE = 32;
 const COUNTED_HERE_PER_STEP = 32;
 /** An update of up to this many papers (an edit) is indexed in one step. */
 const SMALL_UPDATE = 256;
+/** Duplicate keys marked one by one in a file; the rest are counted in one more diagnostic. */
+export const DUPLICATES_MARKED_PER_FILE = 100;
 
 export class WorkspaceModel {
   /** Catalog files as their last update left them (service/catalogIntake.ts makes the updates). */
@@ -506,37 +508,71 @@ export class WorkspaceModel {
     }
   }
 
-  /** Cross-file duplicate keys; in-file duplicates are the reader's to report. */
+  /**
+   * Cross-file duplicate keys; in-file duplicates are the reader's to report. A file sharing more
+   * than DUPLICATES_MARKED_PER_FILE keys with others (the same library exported twice: a .bib and a
+   * CSL-JSON) has those marked and one more diagnostic counting the rest: 100,000 warnings help
+   * nobody, and building and sending them kept a 100k-paper server deaf for seconds.
+   */
   private duplicates(): Map<string, Problem[]> {
     if (this.cachedDuplicates?.version === this.catalogVersion) return this.cachedDuplicates.byUri;
-    const byUri = new Map<string, Problem[]>();
-    for (const [key, all] of this.definitionsByKey) {
+    // Per file: where its shared keys are (line and column in one number), those papers, the files it shares keys with.
+    const shared = new Map<string, { places: number[]; papers: Paper[]; with: Set<string> }>();
+    for (const all of this.definitionsByKey.values()) {
       if (all.length < 2) continue;
-      // A file exported from the Zotero library holds the same papers as the library: no duplicates.
-      const definitions = all.some((d) => isZoteroCatalog(d.source.uri)) ? all.filter((d) => !isZoteroCatalog(d.source.uri)) : all;
-      if (new Set(definitions.map((d) => d.source.uri)).size < 2) continue;
-      for (const paper of definitions) {
-        const elsewhere = definitions.filter((d) => d.source.uri !== paper.source.uri);
-        if (elsewhere.length === 0) continue;
-        const files = [...new Set(elsewhere.map((d) => basenameUri(d.source.uri)))].join(', ');
-        const problem: Problem = {
-          code: 'catalog.duplicate-key',
-          message: `Duplicate citation key '${key}': also defined in ${files}.`,
-          range: paper.source.keyRange,
-          related: elsewhere.map((d) => ({
-            location: { uri: d.source.uri, range: d.source.keyRange },
-            message: `'${key}' is also defined here.`,
-          })),
-        };
-        const list = byUri.get(paper.source.uri);
-        if (list) list.push(problem);
-        else byUri.set(paper.source.uri, [problem]);
+      const sources = all.map((paper) => paper.source); // built anew on each read of a worker's paper: once here
+      for (let i = 0; i < all.length; i++) {
+        const uri = sources[i].uri;
+        // A file exported from the Zotero library holds the same papers as the library: no duplicates.
+        if (isZoteroCatalog(uri)) continue;
+        let file: { places: number[]; papers: Paper[]; with: Set<string> } | undefined;
+        for (const other of sources) {
+          if (other.uri === uri || isZoteroCatalog(other.uri)) continue;
+          file ??= shared.get(uri) ?? shared.set(uri, { places: [], papers: [], with: new Set() }).get(uri)!;
+          file.with.add(other.uri);
+        }
+        if (!file) continue;
+        const at = sources[i].keyRange.start;
+        file.places.push(at.line * 2 ** 20 + Math.min(at.character, 2 ** 20 - 1));
+        file.papers.push(all[i]);
       }
     }
-    for (const list of byUri.values()) list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    const byUri = new Map<string, Problem[]>();
+    for (const [uri, { places, papers, with: files }] of shared) {
+      // The first ones in the file: a number sort of the places, not an object sort of 100,000 papers.
+      const last = places.length > DUPLICATES_MARKED_PER_FILE ? Float64Array.from(places).sort()[DUPLICATES_MARKED_PER_FILE - 1] : Infinity;
+      const marked: Problem[] = [];
+      let firstUnmarked: { place: number; paper: Paper } | undefined;
+      places.forEach((place, i) => {
+        if (place <= last) marked.push(duplicateKeyProblem(papers[i], this.definitionsByKey.get(papers[i].key)!, uri));
+        else if (!firstUnmarked || place < firstUnmarked.place) firstUnmarked = { place, paper: papers[i] };
+      });
+      marked.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+      if (firstUnmarked) {
+        const names = [...files].map(basenameUri).sort().join(', ');
+        marked.push({
+          code: 'catalog.duplicate-key',
+          message: `${(places.length - marked.length).toLocaleString('en-US')} more keys of this file are defined in other catalogs too (only the first ${DUPLICATES_MARKED_PER_FILE} are marked; this file shares keys with ${names}).`,
+          range: firstUnmarked.paper.source.keyRange,
+        });
+      }
+      byUri.set(uri, marked);
+    }
     this.cachedDuplicates = { version: this.catalogVersion, byUri };
     return byUri;
   }
+}
+
+/** The duplicate-key warning on `paper` of `uri`, pointing at the definitions in other files. */
+function duplicateKeyProblem(paper: Paper, all: readonly Paper[], uri: string): Problem {
+  const key = paper.key;
+  const elsewhere = all.filter((d) => d.source.uri !== uri && !isZoteroCatalog(d.source.uri));
+  return {
+    code: 'catalog.duplicate-key',
+    message: `Duplicate citation key '${key}': also defined in ${[...new Set(elsewhere.map((d) => basenameUri(d.source.uri)))].join(', ')}.`,
+    range: paper.source.keyRange,
+    related: elsewhere.map((d) => ({ location: { uri: d.source.uri, range: d.source.keyRange }, message: `'${key}' is also defined here.` })),
+  };
 }
 
 function byPlace(a: Paper, b: Paper): number {
