@@ -17,7 +17,7 @@ import { PaperIndex, type SearchHit } from '../search/paperIndex';
 import { RELATED_PER_PAPER } from '../search/topicIndex';
 import { basenameUri } from './uri';
 import { deltaUpdate, removalUpdate, textUpdate, wholeReadUpdate, type CatalogDelta, type CatalogFile, type CatalogUpdate, type IntakeOutcome } from './catalogIntake';
-import { moveLines } from '../catalog/paperColumns';
+import { moveLines, sourceUriOf } from '../catalog/paperColumns';
 import { PaperChanges } from './paperChanges';
 import { PaperTopics } from './paperTopics';
 import type { NoteLayout } from '../notes/noCitationRanges';
@@ -516,62 +516,78 @@ export class WorkspaceModel {
    */
   private duplicates(): Map<string, Problem[]> {
     if (this.cachedDuplicates?.version === this.catalogVersion) return this.cachedDuplicates.byUri;
-    // Per file: where its shared keys are (line and column in one number), those papers, the files it shares keys with.
-    const shared = new Map<string, { places: number[]; papers: Paper[]; with: Set<string> }>();
+    // One pass over the definitions (no lookups, no ranges built): per file, how many of its papers
+    // share their key with another file, with which files, and the papers while there are few.
+    const shared = new Map<string, { count: number; papers: Paper[]; with: Set<string> }>();
     for (const all of this.definitionsByKey.values()) {
       if (all.length < 2) continue;
-      const sources = all.map((paper) => paper.source); // built anew on each read of a worker's paper: once here
-      for (let i = 0; i < all.length; i++) {
-        const uri = sources[i].uri;
-        // A file exported from the Zotero library holds the same papers as the library: no duplicates.
-        if (isZoteroCatalog(uri)) continue;
-        let file: { places: number[]; papers: Paper[]; with: Set<string> } | undefined;
-        for (const other of sources) {
-          if (other.uri === uri || isZoteroCatalog(other.uri)) continue;
-          file ??= shared.get(uri) ?? shared.set(uri, { places: [], papers: [], with: new Set() }).get(uri)!;
-          file.with.add(other.uri);
+      for (const paper of all) {
+        const uri = sourceUriOf(paper);
+        let file = shared.get(uri);
+        if (!sharedWithOthers(uri, all, file?.with)) continue;
+        if (!file) {
+          file = { count: 0, papers: [], with: new Set() };
+          shared.set(uri, file);
+          sharedWithOthers(uri, all, file.with);
         }
-        if (!file) continue;
-        const at = sources[i].keyRange.start;
-        file.places.push(at.line * 2 ** 20 + Math.min(at.character, 2 ** 20 - 1));
-        file.papers.push(all[i]);
+        if (++file.count <= DUPLICATES_MARKED_PER_FILE + 1) file.papers.push(paper);
       }
     }
     const byUri = new Map<string, Problem[]>();
-    for (const [uri, { places, papers, with: files }] of shared) {
-      // The first ones in the file: a number sort of the places, not an object sort of 100,000 papers.
-      const last = places.length > DUPLICATES_MARKED_PER_FILE ? Float64Array.from(places).sort()[DUPLICATES_MARKED_PER_FILE - 1] : Infinity;
-      const marked: Problem[] = [];
-      let firstUnmarked: { place: number; paper: Paper } | undefined;
-      places.forEach((place, i) => {
-        if (place <= last) marked.push(duplicateKeyProblem(papers[i], this.definitionsByKey.get(papers[i].key)!, uri));
-        else if (!firstUnmarked || place < firstUnmarked.place) firstUnmarked = { place, paper: papers[i] };
-      });
-      marked.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-      if (firstUnmarked) {
-        const names = [...files].map(basenameUri).sort().join(', ');
-        marked.push({
+    for (const [uri, { count, papers, with: files }] of shared) {
+      // Too many to mark (the same library exported twice): the first ones in the file's order.
+      const marked = count <= DUPLICATES_MARKED_PER_FILE ? papers : this.firstShared(uri, DUPLICATES_MARKED_PER_FILE + 1);
+      const problems = marked.slice(0, DUPLICATES_MARKED_PER_FILE).map((paper) => duplicateKeyProblem(paper, this.definitionsByKey.get(paper.key)!, uri));
+      problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+      if (count > DUPLICATES_MARKED_PER_FILE) {
+        problems.push({
           code: 'catalog.duplicate-key',
-          message: `${(places.length - marked.length).toLocaleString('en-US')} more keys of this file are defined in other catalogs too (only the first ${DUPLICATES_MARKED_PER_FILE} are marked; this file shares keys with ${names}).`,
-          range: firstUnmarked.paper.source.keyRange,
+          message: `${(count - DUPLICATES_MARKED_PER_FILE).toLocaleString('en-US')} more keys of this file are defined in other catalogs too (only the first ${DUPLICATES_MARKED_PER_FILE} are marked; this file shares keys with ${[...files].map(basenameUri).sort().join(', ')}).`,
+          range: marked[DUPLICATES_MARKED_PER_FILE].source.keyRange,
         });
       }
-      byUri.set(uri, marked);
+      byUri.set(uri, problems);
     }
     this.cachedDuplicates = { version: this.catalogVersion, byUri };
     return byUri;
   }
+
+  /** The first `limit` papers of `uri`, in its order, whose keys other files define too. */
+  private firstShared(uri: string, limit: number): Paper[] {
+    const found: Paper[] = [];
+    for (const paper of this.catalogs.get(uri)?.papers ?? []) {
+      const all = this.definitionsByKey.get(paper.key);
+      if (all && all.length > 1 && all.includes(paper) && sharedWithOthers(uri, all) && found.push(paper) === limit) break;
+    }
+    return found;
+  }
+}
+
+/**
+ * Whether another file defines a key that `uri` defines too, adding those files to `files`. Not for
+ * a file exported from the Zotero library: it holds the library's papers.
+ */
+function sharedWithOthers(uri: string, all: readonly Paper[], files?: Set<string>): boolean {
+  if (isZoteroCatalog(uri)) return false;
+  let shared = false;
+  for (const paper of all) {
+    const other = sourceUriOf(paper);
+    if (other === uri || isZoteroCatalog(other)) continue;
+    shared = true;
+    files?.add(other);
+  }
+  return shared;
 }
 
 /** The duplicate-key warning on `paper` of `uri`, pointing at the definitions in other files. */
 function duplicateKeyProblem(paper: Paper, all: readonly Paper[], uri: string): Problem {
   const key = paper.key;
-  const elsewhere = all.filter((d) => d.source.uri !== uri && !isZoteroCatalog(d.source.uri));
+  const elsewhere = all.filter((d) => sourceUriOf(d) !== uri && !isZoteroCatalog(sourceUriOf(d)));
   return {
     code: 'catalog.duplicate-key',
-    message: `Duplicate citation key '${key}': also defined in ${[...new Set(elsewhere.map((d) => basenameUri(d.source.uri)))].join(', ')}.`,
+    message: `Duplicate citation key '${key}': also defined in ${[...new Set(elsewhere.map((d) => basenameUri(sourceUriOf(d))))].join(', ')}.`,
     range: paper.source.keyRange,
-    related: elsewhere.map((d) => ({ location: { uri: d.source.uri, range: d.source.keyRange }, message: `'${key}' is also defined here.` })),
+    related: elsewhere.map((d) => ({ location: { uri: sourceUriOf(d), range: d.source.keyRange }, message: `'${key}' is also defined here.` })),
   };
 }
 
