@@ -198,7 +198,11 @@ export class PaperIndex {
       if (withAbstracts) this.abstracts.score(term.text, term.prefix, ABSTRACT_BOOST, scratch.abstractScore, scratch.abstractTouched, onlyBest ? scratch.marked : undefined);
       scratch.collectAbstractScores(t);
     });
-    for (const id of tiers.keys()) scratch.addCandidate(id);
+    const { tierOf } = scratch;
+    for (const [id, tier] of tiers) {
+      scratch.addCandidate(id);
+      tierOf[id] = tier;
+    }
 
     // Ranked candidates go into the scratch's typed arrays: a search allocates nothing in proportion
     // to its candidates (tens of thousands for a short prefix), so it leaves the collector little to do.
@@ -210,7 +214,7 @@ export class PaperIndex {
       ranks[ranked++] = rank;
     };
     for (const id of scratch.candidates) {
-      if (scratch.matched[id] === all || tiers.has(id)) add(id, rankOf(tiers.get(id) ?? 0, 0, popCount(scratch.inShortFields[id]), scratch.total[id]));
+      if (scratch.matched[id] === all || tierOf[id] !== 0) add(id, rankOf(tierOf[id], 0, popCount(scratch.inShortFields[id]), scratch.total[id]));
     }
     if (ranked === 0 && terms.length > 1) {
       // Nothing has every word: rank by how many words a paper has, then by score.
@@ -343,6 +347,8 @@ class Scratch {
   readonly total: Float64Array;
   /** Bit t set: query word t was found in the paper. */
   readonly matched: Uint32Array;
+  /** The paper's key tier (exact key, key prefix), 0 for none. */
+  readonly tierOf: Uint8Array;
   /** Bit t set: query word t was found in the key, title, authors, keywords, venue or year. */
   readonly inShortFields: Uint32Array;
   private readonly isCandidate: Uint8Array;
@@ -363,6 +369,7 @@ class Scratch {
     this.abstractScore = new Float64Array(capacity);
     this.total = new Float64Array(capacity);
     this.matched = new Uint32Array(capacity);
+    this.tierOf = new Uint8Array(capacity);
     this.inShortFields = new Uint32Array(capacity);
     this.isCandidate = new Uint8Array(capacity);
     this.marked = new Uint8Array(capacity);
@@ -456,6 +463,7 @@ class Scratch {
     for (const id of this.candidates) {
       this.total[id] = 0;
       this.matched[id] = 0;
+      this.tierOf[id] = 0;
       this.isCandidate[id] = 0;
     }
     this.candidates.length = 0;
