@@ -184,24 +184,39 @@ export class PaperIndex {
     const withAbstracts = this.abstractsSearchable;
     const tiers = this.keyTiers(query.trim());
     if (tiers.size === 0) for (const term of terms) term.completeLetter = term.prefix && term.text.length === 1;
-    terms.forEach((term, t) => {
-      this.shortFields.score(term, scratch.shortScore, scratch.shortTouched);
-      scratch.keepShortScores(t);
-    });
     const all = (1 << terms.length) - 1;
+    const { tierOf } = scratch;
     // Every word in the key, title, authors... outranks any paper with a word only in its abstract
     // (rankOf): once `limit` papers have them all there (or match the key), no other paper can
     // enter the list, and the abstracts are only read for those papers' scores.
-    const onlyBest = this.markEnoughWithAllInShortFields(scratch, all, tiers, limit);
-    terms.forEach((term, t) => {
-      scratch.collectShortScores(t, onlyBest);
-      if (withAbstracts) this.abstracts.score(term.text, term.prefix, ABSTRACT_BOOST, scratch.abstractScore, scratch.abstractTouched, onlyBest ? scratch.marked : undefined);
-      scratch.collectAbstractScores(t);
-    });
-    const { tierOf } = scratch;
-    for (const [id, tier] of tiers) {
-      scratch.addCandidate(id);
-      tierOf[id] = tier;
+    if (terms.length === 1) {
+      // One word: the papers having it in their short fields (all of them alive: a removed paper's
+      // fields have no length) are those papers, collected as they are found.
+      const [term] = terms;
+      this.shortFields.score(term, scratch.shortScore, scratch.shortTouched);
+      scratch.collectShortScoresAsFound(0);
+      for (const [id, tier] of tiers) {
+        scratch.addCandidate(id);
+        tierOf[id] = tier;
+      }
+      const onlyBest = scratch.candidates.length >= limit;
+      if (withAbstracts) this.abstracts.score(term.text, term.prefix, ABSTRACT_BOOST, scratch.abstractScore, scratch.abstractTouched, onlyBest ? scratch.isCandidate : undefined);
+      scratch.collectAbstractScores(0);
+    } else {
+      terms.forEach((term, t) => {
+        this.shortFields.score(term, scratch.shortScore, scratch.shortTouched);
+        scratch.keepShortScores(t);
+      });
+      const onlyBest = this.markEnoughWithAllInShortFields(scratch, all, tiers, limit);
+      terms.forEach((term, t) => {
+        scratch.collectShortScores(t, onlyBest);
+        if (withAbstracts) this.abstracts.score(term.text, term.prefix, ABSTRACT_BOOST, scratch.abstractScore, scratch.abstractTouched, onlyBest ? scratch.marked : undefined);
+        scratch.collectAbstractScores(t);
+      });
+      for (const [id, tier] of tiers) {
+        scratch.addCandidate(id);
+        tierOf[id] = tier;
+      }
     }
 
     // Ranked candidates go into the scratch's typed arrays: a search allocates nothing in proportion
@@ -351,7 +366,7 @@ class Scratch {
   readonly tierOf: Uint8Array;
   /** Bit t set: query word t was found in the key, title, authors, keywords, venue or year. */
   readonly inShortFields: Uint32Array;
-  private readonly isCandidate: Uint8Array;
+  readonly isCandidate: Uint8Array;
   readonly candidates: number[] = [];
   /** The papers that can be among the best, when they are known before the abstracts are read. */
   readonly marked: Uint8Array;
@@ -411,6 +426,20 @@ class Scratch {
     return this.shortIds.subarray(this.termStart[best], this.termStart[best + 1]);
   }
 
+  /** Moves the short-field scores of query word `t` into the totals as they are found, not kept. */
+  collectShortScoresAsFound(t: number): void {
+    const bit = 1 << t;
+    const { shortScore, inShortFields, total, matched } = this;
+    for (const id of this.shortTouched) {
+      inShortFields[id] |= bit;
+      this.addCandidate(id);
+      total[id] += shortScore[id];
+      matched[id] |= bit;
+      shortScore[id] = 0;
+    }
+    this.shortTouched.length = 0;
+  }
+
   /**
    * Moves the kept short-field scores of query word `t` into the totals (only the marked papers'
    * with `onlyMarked`). Before its abstract scores: a sum in the same order is the same number.
@@ -464,6 +493,7 @@ class Scratch {
       this.total[id] = 0;
       this.matched[id] = 0;
       this.tierOf[id] = 0;
+      this.inShortFields[id] = 0;
       this.isCandidate[id] = 0;
     }
     this.candidates.length = 0;
