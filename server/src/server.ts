@@ -13,6 +13,7 @@ import {
   LSPErrorCodes,
   ProposedFeatures,
   ResponseError,
+  StreamMessageReader,
   TextDocuments,
   TextDocumentSyncKind,
   type CancellationToken,
@@ -59,6 +60,7 @@ import { defaultCacheDir } from './node/catalogCache';
 import { FileWatcher } from './node/fileWatcher';
 import { isFile, normalizeUri, pathToUri, readText, uriToPath } from './node/files';
 import { yieldToEventLoop } from './node/discovery';
+import { consoleToLog, ImmediateMessageWriter } from './node/stdioWriter';
 import { TopicUpdater } from './node/topicUpdater';
 import { WorkspaceFeeder } from './node/workspaceFeeder';
 import { ZoteroError } from './node/zotero/http';
@@ -84,13 +86,22 @@ import { WorkspaceModel } from './service/workspaceModel';
 /** Set by esbuild from package.json; a cache written by another version is not used. */
 const SERVER_VERSION = process.env.LITNOTES_VERSION ?? 'dev';
 
-const connection = createConnection(ProposedFeatures.all);
+const overStdio = process.argv.includes('--stdio');
+const overIpc = !overStdio && typeof process.send === 'function';
+// Over stdio, answers are written when they are sent (node/stdioWriter.ts), not on a later turn behind indexing.
+const connection = overStdio
+  ? createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new ImmediateMessageWriter(process.stdout))
+  : createConnection(ProposedFeatures.all);
+let shutDown = false;
+if (overStdio) {
+  consoleToLog(connection.console);
+  // What the library does when it opens stdio itself: the client closing the pipe ends the server.
+  for (const event of ['end', 'close']) process.stdin.on(event, () => process.exit(shutDown ? 0 : 1));
+}
 /** The service's schedules (diagnostics, notices) run on the real clock; between slices, on the event loop. */
 const clock = { ...realClock, yieldToEventLoop };
 /** Chunks of input from the client over stdio or VS Code's IPC: indexing pauses for the connection when some came in. */
 let messagesReceived = 0;
-const overStdio = process.argv.includes('--stdio');
-const overIpc = !overStdio && typeof process.send === 'function';
 if (overStdio) process.stdin.on('data', () => messagesReceived++);
 else if (overIpc) process.on('message', () => messagesReceived++);
 const documents = new TextDocuments(TextDocument);
@@ -244,6 +255,7 @@ connection.onInitialized(async () => {
 });
 
 connection.onShutdown(async () => {
+  shutDown = true;
   clearTimeout(annotationCheck);
   notices.dispose();
   diagnostics.dispose();

@@ -56,6 +56,21 @@ describe('diagnostics in catalogs', () => {
     assert.deepEqual(catalogDiagnostics(f.model, uriOf('more.bib'), parseSettings({ diagnostics: { duplicateKey: 'off' } })), []);
   });
 
+  test('the same library exported twice: the first 100 duplicates marked, one more diagnostic counts the rest', () => {
+    const entries = Array.from({ length: 250 }, (_, i) => `@misc{paper${i}, title = {Paper ${i}}}`);
+    const csl = JSON.stringify(entries.map((_, i) => ({ id: `paper${i}`, type: 'article', title: `Paper ${i}` })));
+    const f = fixture(`%! library.bib\n${entries.join('\n')}\n%! library.json\n${csl}\n%! other.bib\n@misc{paper7, title = {Seven}}\n`);
+    const shown = show(uriOf('library.bib'), catalogDiagnostics(f.model, uriOf('library.bib'), parseSettings({})));
+    assert.equal(shown.length, 101);
+    assert.deepEqual(shown[0], { at: 'library.bib:0:6-0:12', severity: 2, code: 'catalog.duplicate-key', source: 'litnotes', message: "Duplicate citation key 'paper0': also defined in library.json." });
+    assert.equal(shown[7].message, "Duplicate citation key 'paper7': also defined in library.json, other.bib.");
+    assert.equal(shown[99].at, 'library.bib:99:6-99:13');
+    assert.deepEqual(shown[100], { at: 'library.bib:100:6-100:14', severity: 2, code: 'catalog.duplicate-key', source: 'litnotes', message: '150 more keys of this file are defined in other catalogs too (only the first 100 are marked; this file shares keys with library.json, other.bib).' });
+    // The file with one shared key is not affected by the others' count.
+    assert.deepEqual(show(uriOf('other.bib'), catalogDiagnostics(f.model, uriOf('other.bib'), parseSettings({}))).map((d) => d.message), ["Duplicate citation key 'paper7': also defined in library.bib, library.json."]);
+    assert.deepEqual(catalogDiagnostics(f.model, uriOf('library.json'), parseSettings({ diagnostics: { duplicateKey: 'off' } })), []);
+  });
+
   test('parse errors with the parseError severity', () => {
     const f = fixture('%! broken.bib\n@misc{ok, title = {Fine}}\n@misc{bad, title = {Unclosed\n');
     const diagnostics = catalogDiagnostics(f.model, uriOf('broken.bib'), parseSettings({}));

@@ -269,6 +269,9 @@ export class ColumnPaper implements Paper {
   get zoteroKey(): string | undefined {
     return this.field('zoteroKey');
   }
+  get sourceUri(): string {
+    return this.columns.uri;
+  }
   get source(): PaperSource {
     return { uri: this.columns.uri, range: this.columns.range(this.row, 0, this.linesMoved), keyRange: this.columns.range(this.row, 4, this.linesMoved) };
   }
@@ -301,6 +304,11 @@ export function plainPaper(paper: Paper): Paper {
   const stored = paper.storedAbstract;
   if (stored) plain.storedAbstract = stored;
   return plain;
+}
+
+/** The file `paper` is in, without building its ranges (a view's `source` is built anew on each read). */
+export function sourceUriOf(paper: Paper): string {
+  return paper instanceof ColumnPaper ? paper.sourceUri : paper.source.uri;
 }
 
 /** Moves a paper `lines` down its file: a view counts the lines, a plain paper gets a new source. */

@@ -14,7 +14,7 @@ import type { WorkspaceModel } from '../service/workspaceModel';
 
 export const NOTE_DIAGNOSTICS_DELAY_MS = 200;
 /** Slices of this long between requests: 20,000 notes at once kept the server deaf for seconds. */
-const REPUBLISH_SLICE_MS = 8;
+const REPUBLISH_SLICE_MS = 4;
 
 export interface DiagnosticsHost {
   /** Sends `uri`'s diagnostics to the client (an empty list clears them). */

@@ -26,7 +26,7 @@ export interface WalkOptions {
 
 const MARKDOWN = /\.(?:md|markdown)$/i;
 /** The longest the walk runs without letting requests in. */
-const WALK_SLICE_MS = 8;
+const WALK_SLICE_MS = 4;
 
 export async function findWorkspaceFiles(root: string, options: WalkOptions): Promise<FoundFiles> {
   const found: FoundFiles = { bibtex: [], cslCandidates: [], notes: [] };

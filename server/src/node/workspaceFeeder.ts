@@ -54,7 +54,7 @@ const REREAD_DELAY_MS = 100;
 /** Notes read at the same time while indexing: one at a time, a read waited for four trips through the thread pool. */
 const NOTE_READS_AT_ONCE = 32;
 /** Indexing work per turn of the event loop: requests wait at most about this long. */
-const WORK_SLICE_MS = 8;
+const WORK_SLICE_MS = 4;
 /**
  * The pause after a slice when messages came in. The LSP connection handles one message per turn
  * of the event loop, so without a pause a request would queue up behind the slices (and a

@@ -17,7 +17,7 @@ import { PaperIndex, type SearchHit } from '../search/paperIndex';
 import { RELATED_PER_PAPER } from '../search/topicIndex';
 import { basenameUri } from './uri';
 import { deltaUpdate, removalUpdate, textUpdate, wholeReadUpdate, type CatalogDelta, type CatalogFile, type CatalogUpdate, type IntakeOutcome } from './catalogIntake';
-import { moveLines } from '../catalog/paperColumns';
+import { moveLines, sourceUriOf } from '../catalog/paperColumns';
 import { PaperChanges } from './paperChanges';
 import { PaperTopics } from './paperTopics';
 import type { NoteLayout } from '../notes/noCitationRanges';
@@ -35,6 +35,8 @@ const SLICE = 32;
 const COUNTED_HERE_PER_STEP = 32;
 /** An update of up to this many papers (an edit) is indexed in one step. */
 const SMALL_UPDATE = 256;
+/** Duplicate keys marked one by one in a file; the rest are counted in one more diagnostic. */
+export const DUPLICATES_MARKED_PER_FILE = 100;
 
 export class WorkspaceModel {
   /** Catalog files as their last update left them (service/catalogIntake.ts makes the updates). */
@@ -506,37 +508,87 @@ export class WorkspaceModel {
     }
   }
 
-  /** Cross-file duplicate keys; in-file duplicates are the reader's to report. */
+  /**
+   * Cross-file duplicate keys; in-file duplicates are the reader's to report. A file sharing more
+   * than DUPLICATES_MARKED_PER_FILE keys with others (the same library exported twice: a .bib and a
+   * CSL-JSON) has those marked and one more diagnostic counting the rest: 100,000 warnings help
+   * nobody, and building and sending them kept a 100k-paper server deaf for seconds.
+   */
   private duplicates(): Map<string, Problem[]> {
     if (this.cachedDuplicates?.version === this.catalogVersion) return this.cachedDuplicates.byUri;
-    const byUri = new Map<string, Problem[]>();
-    for (const [key, all] of this.definitionsByKey) {
+    // One pass over the definitions (no lookups, no ranges built): per file, how many of its papers
+    // share their key with another file, with which files, and the papers while there are few.
+    const shared = new Map<string, { count: number; papers: Paper[]; with: Set<string> }>();
+    for (const all of this.definitionsByKey.values()) {
       if (all.length < 2) continue;
-      // A file exported from the Zotero library holds the same papers as the library: no duplicates.
-      const definitions = all.some((d) => isZoteroCatalog(d.source.uri)) ? all.filter((d) => !isZoteroCatalog(d.source.uri)) : all;
-      if (new Set(definitions.map((d) => d.source.uri)).size < 2) continue;
-      for (const paper of definitions) {
-        const elsewhere = definitions.filter((d) => d.source.uri !== paper.source.uri);
-        if (elsewhere.length === 0) continue;
-        const files = [...new Set(elsewhere.map((d) => basenameUri(d.source.uri)))].join(', ');
-        const problem: Problem = {
-          code: 'catalog.duplicate-key',
-          message: `Duplicate citation key '${key}': also defined in ${files}.`,
-          range: paper.source.keyRange,
-          related: elsewhere.map((d) => ({
-            location: { uri: d.source.uri, range: d.source.keyRange },
-            message: `'${key}' is also defined here.`,
-          })),
-        };
-        const list = byUri.get(paper.source.uri);
-        if (list) list.push(problem);
-        else byUri.set(paper.source.uri, [problem]);
+      for (const paper of all) {
+        const uri = sourceUriOf(paper);
+        let file = shared.get(uri);
+        if (!sharedWithOthers(uri, all, file?.with)) continue;
+        if (!file) {
+          file = { count: 0, papers: [], with: new Set() };
+          shared.set(uri, file);
+          sharedWithOthers(uri, all, file.with);
+        }
+        if (++file.count <= DUPLICATES_MARKED_PER_FILE + 1) file.papers.push(paper);
       }
     }
-    for (const list of byUri.values()) list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    const byUri = new Map<string, Problem[]>();
+    for (const [uri, { count, papers, with: files }] of shared) {
+      // Too many to mark (the same library exported twice): the first ones in the file's order.
+      const marked = count <= DUPLICATES_MARKED_PER_FILE ? papers : this.firstShared(uri, DUPLICATES_MARKED_PER_FILE + 1);
+      const problems = marked.slice(0, DUPLICATES_MARKED_PER_FILE).map((paper) => duplicateKeyProblem(paper, this.definitionsByKey.get(paper.key)!, uri));
+      problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+      if (count > DUPLICATES_MARKED_PER_FILE) {
+        problems.push({
+          code: 'catalog.duplicate-key',
+          message: `${(count - DUPLICATES_MARKED_PER_FILE).toLocaleString('en-US')} more keys of this file are defined in other catalogs too (only the first ${DUPLICATES_MARKED_PER_FILE} are marked; this file shares keys with ${[...files].map(basenameUri).sort().join(', ')}).`,
+          range: marked[DUPLICATES_MARKED_PER_FILE].source.keyRange,
+        });
+      }
+      byUri.set(uri, problems);
+    }
     this.cachedDuplicates = { version: this.catalogVersion, byUri };
     return byUri;
   }
+
+  /** The first `limit` papers of `uri`, in its order, whose keys other files define too. */
+  private firstShared(uri: string, limit: number): Paper[] {
+    const found: Paper[] = [];
+    for (const paper of this.catalogs.get(uri)?.papers ?? []) {
+      const all = this.definitionsByKey.get(paper.key);
+      if (all && all.length > 1 && all.includes(paper) && sharedWithOthers(uri, all) && found.push(paper) === limit) break;
+    }
+    return found;
+  }
+}
+
+/**
+ * Whether another file defines a key that `uri` defines too, adding those files to `files`. Not for
+ * a file exported from the Zotero library: it holds the library's papers.
+ */
+function sharedWithOthers(uri: string, all: readonly Paper[], files?: Set<string>): boolean {
+  if (isZoteroCatalog(uri)) return false;
+  let shared = false;
+  for (const paper of all) {
+    const other = sourceUriOf(paper);
+    if (other === uri || isZoteroCatalog(other)) continue;
+    shared = true;
+    files?.add(other);
+  }
+  return shared;
+}
+
+/** The duplicate-key warning on `paper` of `uri`, pointing at the definitions in other files. */
+function duplicateKeyProblem(paper: Paper, all: readonly Paper[], uri: string): Problem {
+  const key = paper.key;
+  const elsewhere = all.filter((d) => sourceUriOf(d) !== uri && !isZoteroCatalog(sourceUriOf(d)));
+  return {
+    code: 'catalog.duplicate-key',
+    message: `Duplicate citation key '${key}': also defined in ${[...new Set(elsewhere.map((d) => basenameUri(sourceUriOf(d))))].join(', ')}.`,
+    range: paper.source.keyRange,
+    related: elsewhere.map((d) => ({ location: { uri: sourceUriOf(d), range: d.source.keyRange }, message: `'${key}' is also defined here.` })),
+  };
 }
 
 function byPlace(a: Paper, b: Paper): number {
