@@ -6,7 +6,10 @@ import { parseBibtex } from '../../server/src/catalog/bibtex';
 import type { Paper } from '../../server/src/catalog/paper';
 import { AbstractWordCounter, type CountedAbstract } from '../../server/src/search/abstractIndex';
 import { PaperIndex } from '../../server/src/search/paperIndex';
+import { plainWords } from '../../server/src/search/tokenize';
 import { collectGarbage } from '../bench/gc';
+import { generatePapers } from '../bench/generate';
+import { prng, withTypo } from '../bench/queries';
 
 const demoPath = join(__dirname, '..', '..', 'examples', 'demo', 'papers.bib');
 const demo = parseBibtex(readFileSync(demoPath, 'utf8'), 'file:///demo/papers.bib').papers;
@@ -414,5 +417,61 @@ describe('PaperIndex ties', () => {
     for (let i = 0; i < keysAdded.length; i += 50) index.add(keysAdded.slice(i, i + 50).map((key) => paper(key, { title: 'Same title' })));
     assert.deepEqual(keys(index, 'k', 5), ['k000', 'k001', 'k002', 'k003', 'k004']);
     assert.deepEqual(keys(index, 'same title', 3), ['k000', 'k001', 'k002']);
+  });
+});
+
+describe('PaperIndex: the best few are the first few of the whole ranking', () => {
+  // A generated catalog (the bench's generator: real titles, names and abstract sentences): common
+  // title words are in hundreds of titles, so a search for the best few can stop early, and must
+  // still find exactly the papers, in the order and with the scores, of ranking every match.
+  const generated = generatePapers(2500, 7).papers;
+  const asPaper = (p: (typeof generated)[number], title = p.title) =>
+    paper(p.key, {
+      title,
+      authors: p.authors.map((name) => (name.includes(',') ? { family: name.split(',')[0].trim(), given: name.split(',')[1].trim() } : { literal: name })),
+      year: String(p.year),
+      venue: p.venue,
+      keywords: p.keywords ?? [],
+      abstract: p.abstract,
+    });
+  const random = prng(11);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const typed: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const p = pick(generated);
+    const words = plainWords(p.title).filter((w) => w.length >= 3);
+    if (words.length === 0) continue;
+    const surname = plainWords(p.authors[0] ?? '')[0] ?? 'doe';
+    const typo = withTypo(pick(words), random);
+    for (const query of [pick(words), `${pick(words)}-${pick(words)}`, `${pick(words)} ${pick(words)} ${pick(words)}`, `${surname}-${pick(words)}`, `${typo} ${pick(words)}`, p.key.slice(0, 8)]) {
+      for (let n = 1; n <= query.length; n++) typed.push(query.slice(0, n));
+      typed.push(`${query} `);
+    }
+  }
+
+  function assertBestAreFirst(index: PaperIndex): void {
+    let cut = 0;
+    for (const query of typed) {
+      const whole = index.search(query, generated.length);
+      for (const limit of [1, 5, 50]) {
+        if (whole.length > limit) cut++;
+        assert.deepEqual(index.search(query, limit), whole.slice(0, limit), `"${query}", best ${limit}`);
+      }
+    }
+    assert.ok(cut > typed.length, `searches with more matches than asked for: ${cut}`);
+  }
+
+  test('every keystroke of title words, surnames, typos and keys', () => {
+    const index = new PaperIndex();
+    index.add(generated.map((p) => asPaper(p)));
+    assertBestAreFirst(index);
+  });
+
+  test('after removals and replaced papers (their old postings are still in the index)', () => {
+    const index = new PaperIndex();
+    index.add(generated.map((p) => asPaper(p)));
+    index.remove(generated.filter((_, i) => i % 7 === 0).map((p) => p.key));
+    index.add(generated.filter((_, i) => i % 5 === 0).map((p, i) => asPaper(p, generated[(i * 13) % generated.length].title)));
+    assertBestAreFirst(index);
   });
 });

@@ -242,9 +242,10 @@ export class AbstractIndex {
 
   /**
    * Adds the BM25 score (k1 = 1.2, b = 0.75) times `boost` of every abstract holding the word, or
-   * for a prefix a word starting with it, into `scores`; the best matching word counts.
+   * for a prefix a word starting with it, into `scores`; the best matching word counts. With `only`,
+   * of the abstracts of papers marked there alone.
    */
-  score(word: string, prefix: boolean, boost: number, scores: Float64Array, touched: number[]): void {
+  score(word: string, prefix: boolean, boost: number, scores: Float64Array, touched: number[], only?: Uint8Array): void {
     if (this.documents === 0 || isStopWord(word)) return;
     this.prepare();
     const average = this.totalLength / this.documents;
@@ -252,6 +253,7 @@ export class AbstractIndex {
     // Postings still in the log count as if they were in the rows: the same scores either way.
     const logged = this.log.length > 0 ? this.logFrequencies(expansions) : undefined;
     const add = (id: number, count: number, weight: number) => {
+      if (only !== undefined && only[id] === 0) return;
       const length = this.lengths[id];
       if (!length) return;
       const value = (weight * count) / (count + 1.2 * (0.25 + (0.75 * length) / average));

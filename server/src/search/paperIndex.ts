@@ -184,14 +184,41 @@ export class PaperIndex {
     const withAbstracts = this.abstractsSearchable;
     const tiers = this.keyTiers(query.trim());
     if (tiers.size === 0) for (const term of terms) term.completeLetter = term.prefix && term.text.length === 1;
-    terms.forEach((term, t) => {
-      this.shortFields.score(term, scratch.shortScore, scratch.shortTouched);
-      if (withAbstracts) this.abstracts.score(term.text, term.prefix, ABSTRACT_BOOST, scratch.abstractScore, scratch.abstractTouched);
-      scratch.collectTerm(t);
-    });
-    for (const id of tiers.keys()) scratch.addCandidate(id);
-
     const all = (1 << terms.length) - 1;
+    const { tierOf } = scratch;
+    // Every word in the key, title, authors... outranks any paper with a word only in its abstract
+    // (rankOf): once `limit` papers have them all there (or match the key), no other paper can
+    // enter the list, and the abstracts are only read for those papers' scores.
+    if (terms.length === 1) {
+      // One word: the papers having it in their short fields (all of them alive: a removed paper's
+      // fields have no length) are those papers, collected as they are found.
+      const [term] = terms;
+      this.shortFields.score(term, scratch.shortScore, scratch.shortTouched);
+      scratch.collectShortScoresAsFound(0);
+      for (const [id, tier] of tiers) {
+        scratch.addCandidate(id);
+        tierOf[id] = tier;
+      }
+      const onlyBest = scratch.candidates.length >= limit;
+      if (withAbstracts) this.abstracts.score(term.text, term.prefix, ABSTRACT_BOOST, scratch.abstractScore, scratch.abstractTouched, onlyBest ? scratch.isCandidate : undefined);
+      scratch.collectAbstractScores(0);
+    } else {
+      terms.forEach((term, t) => {
+        this.shortFields.score(term, scratch.shortScore, scratch.shortTouched);
+        scratch.keepShortScores(t);
+      });
+      const onlyBest = this.markEnoughWithAllInShortFields(scratch, all, tiers, limit);
+      terms.forEach((term, t) => {
+        scratch.collectShortScores(t, onlyBest);
+        if (withAbstracts) this.abstracts.score(term.text, term.prefix, ABSTRACT_BOOST, scratch.abstractScore, scratch.abstractTouched, onlyBest ? scratch.marked : undefined);
+        scratch.collectAbstractScores(t);
+      });
+      for (const [id, tier] of tiers) {
+        scratch.addCandidate(id);
+        tierOf[id] = tier;
+      }
+    }
+
     // Ranked candidates go into the scratch's typed arrays: a search allocates nothing in proportion
     // to its candidates (tens of thousands for a short prefix), so it leaves the collector little to do.
     const { rankedIds, ranks } = scratch;
@@ -202,7 +229,7 @@ export class PaperIndex {
       ranks[ranked++] = rank;
     };
     for (const id of scratch.candidates) {
-      if (scratch.matched[id] === all || tiers.has(id)) add(id, rankOf(tiers.get(id) ?? 0, 0, popCount(scratch.inShortFields[id]), scratch.total[id]));
+      if (scratch.matched[id] === all || tierOf[id] !== 0) add(id, rankOf(tierOf[id], 0, popCount(scratch.inShortFields[id]), scratch.total[id]));
     }
     if (ranked === 0 && terms.length > 1) {
       // Nothing has every word: rank by how many words a paper has, then by score.
@@ -210,6 +237,20 @@ export class PaperIndex {
     }
     scratch.reset();
     return this.best(scratch, ranked, limit);
+  }
+
+  /**
+   * Marks the papers with every query word (`all`) in their short fields and those whose key matches,
+   * if they are `limit` or more: then the best `limit` are among them. Else marks nothing.
+   */
+  private markEnoughWithAllInShortFields(scratch: Scratch, all: number, tiers: ReadonlyMap<number, number>, limit: number): boolean {
+    const live = (id: number) => this.keyOfId[id] !== undefined;
+    let count = 0;
+    for (const id of scratch.shortIdsOfRarestTerm()) if (scratch.inShortFields[id] === all && live(id) && scratch.mark(id)) count++;
+    for (const id of tiers.keys()) if (live(id) && scratch.mark(id)) count++;
+    if (count >= limit) return true;
+    scratch.unmarkAll();
+    return false;
   }
 
   /** The `limit` best of the first `count` ranked candidates, ties by key (only `limit` of the tied are ever sorted). */
@@ -310,14 +351,26 @@ class Scratch {
   readonly abstractScore: Float64Array;
   readonly shortTouched: number[] = [];
   readonly abstractTouched: number[] = [];
+  /**
+   * Every query word's short-field scores, kept until the abstracts are read: word t's papers and
+   * scores are at termStart[t] ≤ i < termStart[t + 1].
+   */
+  private shortIds = new Int32Array(1024);
+  private shortValues = new Float64Array(1024);
+  private readonly termStart: number[] = [0];
   /** Sum over the query words so far. */
   readonly total: Float64Array;
   /** Bit t set: query word t was found in the paper. */
   readonly matched: Uint32Array;
+  /** The paper's key tier (exact key, key prefix), 0 for none. */
+  readonly tierOf: Uint8Array;
   /** Bit t set: query word t was found in the key, title, authors, keywords, venue or year. */
   readonly inShortFields: Uint32Array;
-  private readonly isCandidate: Uint8Array;
+  readonly isCandidate: Uint8Array;
   readonly candidates: number[] = [];
+  /** The papers that can be among the best, when they are known before the abstracts are read. */
+  readonly marked: Uint8Array;
+  private readonly markedIds: number[] = [];
   /** The ranked candidates of a search: ids and ranks, and a copy of the ranks to select in. */
   readonly rankedIds: Int32Array;
   readonly ranks: Float64Array;
@@ -331,23 +384,89 @@ class Scratch {
     this.abstractScore = new Float64Array(capacity);
     this.total = new Float64Array(capacity);
     this.matched = new Uint32Array(capacity);
+    this.tierOf = new Uint8Array(capacity);
     this.inShortFields = new Uint32Array(capacity);
     this.isCandidate = new Uint8Array(capacity);
+    this.marked = new Uint8Array(capacity);
   }
 
-  /** Moves the scores of query word `t` into the totals: a word in title and abstract counts in both. */
-  collectTerm(t: number): void {
+  /** Keeps the short-field scores of query word `t` (the words come in order) and notes where it was found. */
+  keepShortScores(t: number): void {
     const bit = 1 << t;
-    for (const id of this.shortTouched) this.inShortFields[id] |= bit;
-    for (const [scores, touched] of [[this.shortScore, this.shortTouched], [this.abstractScore, this.abstractTouched]] as const) {
-      for (const id of touched) {
-        this.addCandidate(id);
-        this.total[id] += scores[id];
-        this.matched[id] |= bit;
-        scores[id] = 0;
-      }
-      touched.length = 0;
+    const touched = this.shortTouched;
+    let n = this.termStart[t];
+    if (n + touched.length > this.shortIds.length) this.growKept(n + touched.length);
+    const { shortIds, shortValues, shortScore, inShortFields } = this;
+    for (const id of touched) {
+      shortIds[n] = id;
+      shortValues[n++] = shortScore[id];
+      inShortFields[id] |= bit;
+      shortScore[id] = 0;
     }
+    touched.length = 0;
+    this.termStart[t + 1] = n;
+  }
+
+  private growKept(atLeast: number): void {
+    const length = Math.max(atLeast, this.shortIds.length * 2);
+    const ids = new Int32Array(length);
+    const values = new Float64Array(length);
+    ids.set(this.shortIds);
+    values.set(this.shortValues);
+    this.shortIds = ids;
+    this.shortValues = values;
+  }
+
+  /** The papers of the query word found in the fewest papers' short fields. */
+  shortIdsOfRarestTerm(): Int32Array {
+    let best = 0;
+    for (let t = 1; t + 1 < this.termStart.length; t++) {
+      if (this.termStart[t + 1] - this.termStart[t] < this.termStart[best + 1] - this.termStart[best]) best = t;
+    }
+    return this.shortIds.subarray(this.termStart[best], this.termStart[best + 1]);
+  }
+
+  /** Moves the short-field scores of query word `t` into the totals as they are found, not kept. */
+  collectShortScoresAsFound(t: number): void {
+    const bit = 1 << t;
+    const { shortScore, inShortFields, total, matched } = this;
+    for (const id of this.shortTouched) {
+      inShortFields[id] |= bit;
+      this.addCandidate(id);
+      total[id] += shortScore[id];
+      matched[id] |= bit;
+      shortScore[id] = 0;
+    }
+    this.shortTouched.length = 0;
+  }
+
+  /**
+   * Moves the kept short-field scores of query word `t` into the totals (only the marked papers'
+   * with `onlyMarked`). Before its abstract scores: a sum in the same order is the same number.
+   */
+  collectShortScores(t: number, onlyMarked: boolean): void {
+    const bit = 1 << t;
+    const { shortIds, shortValues, marked, total, matched } = this;
+    for (let i = this.termStart[t]; i < this.termStart[t + 1]; i++) {
+      const id = shortIds[i];
+      if (onlyMarked && marked[id] === 0) continue;
+      this.addCandidate(id);
+      total[id] += shortValues[i];
+      matched[id] |= bit;
+    }
+  }
+
+  /** Moves the abstract scores of query word `t` into the totals: a word in title and abstract counts in both. */
+  collectAbstractScores(t: number): void {
+    const bit = 1 << t;
+    const { abstractScore, total, matched } = this;
+    for (const id of this.abstractTouched) {
+      this.addCandidate(id);
+      total[id] += abstractScore[id];
+      matched[id] |= bit;
+      abstractScore[id] = 0;
+    }
+    this.abstractTouched.length = 0;
   }
 
   addCandidate(id: number): void {
@@ -356,14 +475,32 @@ class Scratch {
     this.candidates.push(id);
   }
 
+  /** Marks a paper; false if it was marked already. */
+  mark(id: number): boolean {
+    if (this.marked[id]) return false;
+    this.marked[id] = 1;
+    this.markedIds.push(id);
+    return true;
+  }
+
+  unmarkAll(): void {
+    for (const id of this.markedIds) this.marked[id] = 0;
+    this.markedIds.length = 0;
+  }
+
   reset(): void {
     for (const id of this.candidates) {
       this.total[id] = 0;
       this.matched[id] = 0;
+      this.tierOf[id] = 0;
       this.inShortFields[id] = 0;
       this.isCandidate[id] = 0;
     }
     this.candidates.length = 0;
+    const kept = this.termStart[this.termStart.length - 1];
+    for (let i = 0; i < kept; i++) this.inShortFields[this.shortIds[i]] = 0;
+    this.termStart.length = 1;
+    this.unmarkAll();
   }
 }
 
@@ -473,6 +610,7 @@ class ShortFieldIndex {
   score(term: QueryTerm, scores: Float64Array, touched: number[]): void {
     if (this.documents === 0) return;
     const averages = this.totalLength.map((total, field) => total / Math.max(1, this.documentsWithField[field]));
+    const { lengths, boosts } = this;
     for (const [word, quality] of this.expansions(term)) {
       const entry = this.postings.get(word);
       if (entry === undefined) continue;
@@ -483,14 +621,16 @@ class ShortFieldIndex {
       let i = 0;
       while (i < list.length) {
         const id = Math.floor(list[i] / 256);
+        const first = id * 256;
         let sum = 0;
-        for (; i < list.length && Math.floor(list[i] / 256) === id; i++) {
-          const field = (list[i] % 256) >> 5;
-          const count = list[i] % 32;
-          const length = this.lengths[field][id];
+        for (; i < list.length && list[i] - first < 256; i++) {
+          const low = list[i] - first;
+          const field = low >> 5;
+          const count = low & 31;
+          const length = lengths[field][id];
           if (length === 0) continue;
           const norm = 1.2 * (0.25 + (0.75 * length) / averages[field]);
-          sum += (this.boosts[field] * count * 2.2) / (count + norm);
+          sum += (boosts[field] * count * 2.2) / (count + norm);
         }
         const value = quality * idf * sum;
         if (value > scores[id]) {
