@@ -335,11 +335,11 @@ export class WorkspaceModel {
     return [...hits, ...this.provisional.search(query, limit - hits.length, (key) => found.has(key))];
   }
 
-  /** Problems of a catalog file: the reader's, plus keys it shares with other catalog files. */
-  catalogProblems(uri: string): Problem[] {
+  /** Problems of a catalog file: the reader's, plus (unless told not to) keys it shares with other catalog files. */
+  catalogProblems(uri: string, withDuplicates = true): Problem[] {
     const file = this.catalogs.get(uri);
     if (!file) return [];
-    return [...file.problems, ...(this.duplicates().get(uri) ?? [])];
+    return withDuplicates ? [...file.problems, ...(this.duplicates().get(uri) ?? [])] : file.problems;
   }
 
   /**
