@@ -90,10 +90,20 @@ export class DiagnosticsSchedule {
   /** Every catalog's and note's diagnostics again, in slices; a newer pass takes over from an older one. */
   async republishAll(): Promise<void> {
     const run = ++this.republishRun;
+    let sliceStart = this.clock.now();
+    const duplicates = this.model.settleDuplicates();
+    for (let done = false; !done; ) {
+      this.guard(() => void (done = duplicates.next().done === true));
+      if (!done && this.clock.now() - sliceStart > REPUBLISH_SLICE_MS) {
+        await this.clock.yieldToEventLoop();
+        if (run !== this.republishRun) return;
+        sliceStart = this.clock.now();
+      }
+    }
     this.guard(() => {
       for (const uri of this.model.catalogUris()) if (!isZoteroCatalog(uri)) this.publish(uri, catalogDiagnostics(this.model, uri, this.host.settings()));
     });
-    let sliceStart = this.clock.now();
+    sliceStart = this.clock.now();
     for (const uri of this.model.noteUris()) {
       if (run !== this.republishRun) return;
       if (this.model.note(uri)) this.guard(() => this.publishNote(uri));
