@@ -558,13 +558,9 @@ export class WorkspaceModel {
       if (all.length < 2) continue;
       for (const paper of all) {
         const uri = sourceUriOf(paper);
-        let file = shared.get(uri);
-        if (!sharedWithOthers(uri, all, file?.with)) continue;
-        if (!file) {
-          file = { count: 0, papers: [], with: new Set() };
-          shared.set(uri, file);
-          sharedWithOthers(uri, all, file.with);
-        }
+        const file = shared.get(uri) ?? { count: 0, papers: [], with: new Set<string>() };
+        if (!sharedWithOthers(uri, all, file.with)) continue;
+        shared.set(uri, file);
         if (++file.count <= DUPLICATES_MARKED_PER_FILE + 1) file.papers.push(paper);
       }
     }
