@@ -327,7 +327,8 @@ async function indexWorkspace(): Promise<void> {
   state = 'ready';
   if (fileWatcher) for (const filePath of feeder.catalogPaths()) fileWatcher.watch(filePath);
   topicUpdater?.catalogChanged();
-  void diagnostics.indexingDone();
+  // The status counts the duplicate keys the diagnostics find in steps: sent again once they are found.
+  void diagnostics.indexingDone().then(statusSoon);
   sendStatus();
   // No catalog here: the welcome view offers the Zotero library when Zotero answers.
   if (!settings.zotero.enabled && !model.hasCatalogs()) void zotero?.probeAvailable();

@@ -79,8 +79,13 @@ describe('diagnostics in catalogs', () => {
 
     const inSteps = fixture(`%! a.bib\n${entries}\n%! b.bib\n${entries}\n`);
     let steps = 0;
-    for (const settling = inSteps.model.settleDuplicates(); !settling.next().done; ) steps++;
+    for (const settling = inSteps.model.settleDuplicates(); !settling.next().done; ) {
+      // The status meanwhile counts the duplicates found last (none yet), not all of them at once.
+      assert.equal(inSteps.model.catalogProblemCount(uriOf('b.bib')), 0);
+      steps++;
+    }
     assert.ok(steps >= 2, `${steps} steps`);
+    assert.equal(inSteps.model.catalogProblemCount(uriOf('b.bib')), 101);
     assert.deepEqual(catalogDiagnostics(inSteps.model, uriOf('b.bib'), parseSettings({})), expected);
 
     const changed = fixture(`%! a.bib\n${entries}\n%! b.bib\n${entries}\n`);

@@ -72,6 +72,8 @@ export class WorkspaceModel {
   private cachedKeys: { version: number; keys: string[] } | undefined;
   private cachedUnsortedKeys: { version: number; keys: string[] } | undefined;
   private cachedDuplicates: { version: number; byUri: Map<string, Problem[]> } | undefined;
+  /** `settleDuplicates` is under way. */
+  private settlingDuplicates = false;
 
   /** Changes to papers since the model was created: what is derived from papers alone compares it. */
   get papersVersion(): number {
@@ -346,14 +348,15 @@ export class WorkspaceModel {
   }
 
   /**
-   * How many problems `catalogProblems(uri)` lists. While catalogs are indexed, with the duplicate
-   * keys found last: the status is sent every 300 ms then, and finding them again for each (the
-   * definitions change every few papers) cost up to 30 ms a time at 100k.
+   * How many problems `catalogProblems(uri)` lists. While catalogs are indexed, or duplicate keys
+   * are found in steps, with the duplicates found last: the status is sent every 300 ms then, and
+   * finding them again for each (the definitions change every few papers) cost up to 30 ms a time
+   * at 100k.
    */
   catalogProblemCount(uri: string): number {
     const file = this.catalogs.get(uri);
     if (!file) return 0;
-    const duplicates = this.hasPendingWork ? this.cachedDuplicates?.byUri : this.duplicates();
+    const duplicates = this.hasPendingWork || this.settlingDuplicates ? this.cachedDuplicates?.byUri : this.duplicates();
     return file.problems.length + (duplicates?.get(uri)?.length ?? 0);
   }
 
@@ -540,7 +543,13 @@ export class WorkspaceModel {
    * Done at once (by `catalogProblems`) if the catalogs change meanwhile.
    */
   *settleDuplicates(): Generator<void, void, void> {
-    if (this.cachedDuplicates?.version !== this.catalogVersion) yield* this.duplicatesInSteps();
+    if (this.cachedDuplicates?.version === this.catalogVersion) return;
+    this.settlingDuplicates = true;
+    try {
+      yield* this.duplicatesInSteps();
+    } finally {
+      this.settlingDuplicates = false;
+    }
   }
 
   private *duplicatesInSteps(): Generator<void, Map<string, Problem[]>, void> {
