@@ -50,11 +50,21 @@ const GENERIC_WORDS = stems(
  */
 const GENERIC_SPELLINGS = new Set(['rank', 'ranks', 'estimating', 'using', 'exploring', 'evaluating', 'investigating', 'measuring', 'probing', 'enabling', 'towards']);
 
+/**
+ * Articles, prepositions and conjunctions of the other languages titles are written in (German,
+ * French, Spanish, Italian): the stop words are English, so "Der" of "Einfluß der Temperatur" was
+ * the label of a catalog's German papers. Never a label's edge, nor a word binding a name.
+ */
+const FOREIGN_FUNCTION_WORDS =
+  'der die das den dem des und oder von vom zur zum mit bei auf aus uber unter fur ein eine einer eines einem nach durch als wird werden sind ' +
+  'les une dans pour sur avec par aux est sont los las del una con para por della delle dei degli nel nella sul';
+
 /** Modifiers: a label does not start or end with one ("Efficient Inference", "Sparse Attention Efficient"). */
 const EDGE_WORDS = stems(
   'novel new towards toward efficient effective improved improving improve better fast faster simple simpler ' +
   'scalable general unified unifying make making several various existing beyond across like different ' +
-  'significant good via provable provably fully practical generalized principled highly assuming',
+  'significant good via provable provably fully practical generalized principled highly assuming ' +
+  FOREIGN_FUNCTION_WORDS,
 );
 
 /** Verbs and openers of titles, Latin left by a dropped "in": a label does not start with one ("Learning Representations", "Situ Synchrotron"). */
@@ -80,7 +90,7 @@ export interface LabelCandidates {
   said?: ReadonlyMap<number, number>;
   /** Phrases of `terms` that set the topic apart: said by enough of its papers, several times rarer in its siblings'. */
   distinctive?: ReadonlySet<number>;
-  /** Words of `terms` common outside the topic too: a tenth of the field says "Inference", "Matrix", "Layer". */
+  /** Words of `terms` common outside the topic too: "Inference", "Matrix", "Layer" in a library of machine learning. */
   common?: ReadonlySet<number>;
   /** Stems of the topic's words that are pieces of longer words (isWordFragment): not even a last-resort label. */
   fragments?: ReadonlySet<string>;
@@ -108,8 +118,12 @@ const TWO_PARTNERS_SHARE = 2 / 3;
  */
 const WORD_OUTSIDE_SHARE = 0.03;
 const WORD_OUTSIDE_FEW = 3;
-/** A phrase is distinctive when this share of the topic's papers say it (two at least) and the siblings' say it this many times less often. */
-const PHRASE_SAID_SHARE = 0.1;
+/**
+ * A phrase is distinctive when this share of the topic's papers say it (two at least) and the
+ * siblings' say it this many times less often. Fewer would name a part of the topic only:
+ * "Graphical Models" over 2,555 papers of inference, 13 % of which say it, on ml-conferences.
+ */
+const PHRASE_SAID_SHARE = 0.15;
 const PHRASE_LIFT = 4;
 /** A distinctive phrase replaces a common word when this share of the word's papers (as a share of the topic) say it. */
 const PHRASE_OVER_WORD = 1 / 3;
