@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { textUpdate } from '../../server/src/service/catalogIntake';
 import { indexStatus } from '../../server/src/service/indexStatus';
 import { newNote, templateFileUri } from '../../server/src/service/newNote';
 import { paperDetails, searchPapers } from '../../server/src/service/paperSummaries';
@@ -81,5 +82,24 @@ describe('litnotes/* requests', () => {
       ],
       problems: 2,
     });
+  });
+
+  test('indexStatus while a catalog is indexed: the duplicates found last, all of them once it is done', () => {
+    const entries = Array.from({ length: 300 }, (_, i) => `@misc{paper${i}, title = {Paper ${i}}}`).join('\n');
+    const f = fixture(`%! a.bib\n${entries}\n`);
+    assert.equal(indexStatus(f.model, 'ready').problems, 0);
+    f.model.applyCatalogUpdate(textUpdate(undefined, uriOf('b.bib'), entries)!);
+    let steps = 0;
+    f.model.work(() => ++steps > 3); // part of the definitions: the keys come in a slice at a time
+    assert.equal(f.model.hasPendingWork, true);
+    assert.deepEqual(indexStatus(f.model, 'indexing').catalogs.map((c) => [c.uri, c.problems]), [
+      [uriOf('a.bib'), 0],
+      [uriOf('b.bib'), 0],
+    ]);
+    f.model.finishWork();
+    assert.deepEqual(indexStatus(f.model, 'ready').catalogs.map((c) => [c.uri, c.problems]), [
+      [uriOf('a.bib'), 101],
+      [uriOf('b.bib'), 101],
+    ]);
   });
 });

@@ -6,7 +6,7 @@ export function indexStatus(model: WorkspaceModel, state: IndexStatus['state'], 
   const catalogs = model.catalogUris().map((uri) => ({
     uri,
     papers: model.catalog(uri)?.papers.length ?? 0,
-    problems: model.catalogProblems(uri).length,
+    problems: model.catalogProblemCount(uri),
   }));
   return {
     state,

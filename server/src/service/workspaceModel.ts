@@ -342,6 +342,18 @@ export class WorkspaceModel {
     return [...file.problems, ...(this.duplicates().get(uri) ?? [])];
   }
 
+  /**
+   * How many problems `catalogProblems(uri)` lists. While catalogs are indexed, with the duplicate
+   * keys found last: the status is sent every 300 ms then, and finding them again for each (the
+   * definitions change every few papers) cost up to 30 ms a time at 100k.
+   */
+  catalogProblemCount(uri: string): number {
+    const file = this.catalogs.get(uri);
+    if (!file) return 0;
+    const duplicates = this.hasPendingWork ? this.cachedDuplicates?.byUri : this.duplicates();
+    return file.problems.length + (duplicates?.get(uri)?.length ?? 0);
+  }
+
   /** The papers the topic model found most like `key`'s, those still in the catalogs, most related first. */
   relatedPapers(key: string, limit = RELATED_PER_PAPER): Paper[] {
     const related = this.topics.current?.placement(key)?.related ?? [];
