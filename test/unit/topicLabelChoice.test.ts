@@ -6,7 +6,8 @@ import { describe, test } from 'node:test';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { topicDocument } from '../../server/src/service/topicDocuments';
 import { writeCatalog } from '../bench/generate';
-import { chooseLabel, indexTexts, isReadableLabel, titleCase } from '../../server/src/search/topicLabels';
+import { chooseLabel, indexTexts, isReadableLabel, labelKey, titleCase } from '../../server/src/search/topicLabels';
+import { foldAccents } from '../../server/src/search/tokenize';
 import { buildTopics } from '../../server/src/search/topicModel';
 import type { TopicDocument, TopicEntry, TopicResult } from '../../server/src/search/topicResult';
 import { writtenWords } from '../../server/src/search/topicTerms';
@@ -170,6 +171,11 @@ describe('chooseLabel when every candidate is taken', () => {
     const used = new Set(['pose estimation', 'sparse views', 'camera']);
     const { label } = chooseLabel(termTexts, { terms: [0, 1], shared: [2] }, texts, used);
     assert.equal(label, 'Pose Estimation and Sparse Views');
+  });
+
+  test('a label the tree has but for a plural is taken: no "Sparse Views" beside "Sparse View"', () => {
+    const used = new Set(['pose estimation', foldAccents('Sparse View'), labelKey('Sparse View')]);
+    assert.equal(chooseLabel(termTexts, { terms: [0, 1], shared: [] }, texts, used).label, 'Pose Estimation and Sparse Views');
   });
 
   test('with no candidate term at all: the word its titles say most', () => {

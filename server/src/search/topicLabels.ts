@@ -146,7 +146,14 @@ export function labelScratch(vocabulary: Vocabulary): LabelScratch {
  * class-based TF-IDF, the share of the topic's papers with the term (titles count twice) times the
  * log of how much more common it is in the topic than among all the siblings' papers.
  */
-export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, siblings: readonly (readonly number[])[], scratch: LabelScratch): LabelCandidates[] {
+export function rankLabelTerms(
+  vectors: PaperVectors,
+  vocabulary: Vocabulary,
+  siblings: readonly (readonly number[])[],
+  scratch: LabelScratch,
+  // Subtopics' siblings all write their parent's words: one they share ("Reasoning" of language models) is no generic word of the field.
+  preferDistinct = true,
+): LabelCandidates[] {
   const { all, allPapers, weighted, papers } = scratch;
   const total = siblings.reduce((sum, rows) => sum + rows.length, 0);
   // One pass over the rows: each topic's counts (weighted, papers), kept as its terms in first-met
@@ -235,7 +242,7 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
       shared: best(termOf, scoreOf, sharedOf, n, 1, selectScratch),
       said: new Map(terms.map((t) => [t, said.get(t) as number])),
       distinctive: keep(distinct),
-      common: keep(common),
+      common: preferDistinct ? keep(common) : undefined,
       fragments,
     };
   });
@@ -578,6 +585,16 @@ const LATIN_START = /^[a-z\u00df-\u024f]/;
 /** Words a title leaves lower case inside a name: "Out-of-Distribution", "Learning-to-Rank". */
 const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'vs', 'via', 'with']);
 
+/**
+ * A label's words by stem, apart from spellings (in `used` beside them): "Vision Transformers" is
+ * taken once its parent is "Vision Transformer".
+ */
+export function labelKey(label: string): string {
+  return `\u0000${writtenWords(label)
+    .map((w) => w.stem ?? '')
+    .join(' ')}`;
+}
+
 /** A readable id from a label: "Few-Shot Learning" → "few-shot-learning". */
 export function slugOf(label: string): string {
   const slug = foldAccents(label)
@@ -628,7 +645,7 @@ export function spellTerms(termTexts: readonly string[], terms: readonly number[
  * Y" of two of them, its titles' most common words; numbered only when its papers have no word.
  */
 export function chooseLabel(termTexts: readonly string[], candidates: LabelCandidates, texts: TopicTexts, used: ReadonlySet<string>): { label: string; spelled: SpelledTerm[] } {
-  const free = (spelling: string) => !used.has(foldAccents(spelling));
+  const free = (spelling: string) => !used.has(foldAccents(spelling)) && !used.has(labelKey(spelling));
   // Each term's usage read once, whatever the passes.
   const usages = new Map<number, TermUsage>();
   const spelled = spellTerms(termTexts, candidates.terms, texts, false, usages);
