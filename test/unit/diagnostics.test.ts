@@ -71,6 +71,29 @@ describe('diagnostics in catalogs', () => {
     assert.deepEqual(catalogDiagnostics(f.model, uriOf('library.json'), parseSettings({ diagnostics: { duplicateKey: 'off' } })), []);
   });
 
+  test('duplicate keys found in steps give what finding them at once gives, also when a catalog changes meanwhile', () => {
+    const entries = Array.from({ length: 9000 }, (_, i) => `@misc{paper${i}, title = {Paper ${i}}}`).join('\n');
+    const atOnce = fixture(`%! a.bib\n${entries}\n%! b.bib\n${entries}\n`);
+    const expected = catalogDiagnostics(atOnce.model, uriOf('b.bib'), parseSettings({}));
+    assert.equal(expected.at(-1)?.message, '8,900 more keys of this file are defined in other catalogs too (only the first 100 are marked; this file shares keys with a.bib).');
+
+    const inSteps = fixture(`%! a.bib\n${entries}\n%! b.bib\n${entries}\n`);
+    let steps = 0;
+    for (const settling = inSteps.model.settleDuplicates(); !settling.next().done; ) steps++;
+    assert.ok(steps >= 2, `${steps} steps`);
+    assert.deepEqual(catalogDiagnostics(inSteps.model, uriOf('b.bib'), parseSettings({})), expected);
+
+    const changed = fixture(`%! a.bib\n${entries}\n%! b.bib\n${entries}\n`);
+    const settling = changed.model.settleDuplicates();
+    settling.next();
+    changed.model.setCatalog(uriOf('c.bib'), '@misc{paper1, title = {Again}}\n');
+    while (!settling.next().done);
+    assert.deepEqual(
+      show(uriOf('c.bib'), catalogDiagnostics(changed.model, uriOf('c.bib'), parseSettings({}))).map((d) => d.message),
+      ["Duplicate citation key 'paper1': also defined in a.bib, b.bib."],
+    );
+  });
+
   test('parse errors with the parseError severity', () => {
     const f = fixture('%! broken.bib\n@misc{ok, title = {Fine}}\n@misc{bad, title = {Unclosed\n');
     const diagnostics = catalogDiagnostics(f.model, uriOf('broken.bib'), parseSettings({}));

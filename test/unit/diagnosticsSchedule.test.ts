@@ -110,4 +110,16 @@ describe('diagnostics schedule', () => {
     schedule.catalogChanged(other, () => []);
     assert.deepEqual(sent, ["other.bib: 0:6-9 Duplicate citation key 'MoA'", 'other.bib: (none)']);
   });
+
+  test('while indexing, a catalog read shows its own problems at once and its duplicate keys at the end', async () => {
+    const { f, sent, state, schedule } = setup({ indexing: true });
+    const other = uriOf('other.bib');
+    f.model.setCatalog(other, '@misc{MoA, title = {Again}}\n@misc{broken, title = {Unclosed\n');
+    schedule.catalogChanged(other, () => []);
+    assert.deepEqual(sent, ["other.bib: 1:22-0 Entry 'broken' is not closed"]);
+    sent.length = 0;
+    state.indexing = false;
+    await schedule.indexingDone();
+    assert.ok(sent.includes("other.bib: 1:22-0 Entry 'broken' is not closed; 0:6-9 Duplicate citation key 'MoA'"), sent.join('\n'));
+  });
 });

@@ -39,9 +39,10 @@ export function noteDiagnostics(model: WorkspaceModel, uri: string, settings: Di
   return diagnostics;
 }
 
-export function catalogDiagnostics(model: WorkspaceModel, uri: string, settings: DiagnosticSettings): Diagnostic[] {
+/** A catalog's diagnostics; `withDuplicates` false leaves out the keys it shares with other catalogs (not all read yet). */
+export function catalogDiagnostics(model: WorkspaceModel, uri: string, settings: DiagnosticSettings, withDuplicates = true): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const problem of model.catalogProblems(uri)) {
+  for (const problem of model.catalogProblems(uri, withDuplicates)) {
     const rule = problem.code === DUPLICATE_KEY ? settings.diagnostics.duplicateKey : settings.diagnostics.parseError;
     const severity = severityFor(rule);
     if (severity !== undefined) diagnostics.push(fromProblem(problem, severity));

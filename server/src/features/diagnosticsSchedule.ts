@@ -2,8 +2,9 @@
  * When diagnostics are published, and for which files: a note's a little after it is edited (one
  * publication per pause in typing), a catalog's at once, the notes a catalog change can affect
  * after it, and everything once indexing is done, in slices between requests. Until then closed
- * notes wait (a first read changes every key), and while the Zotero library comes in, an unknown
- * key is not reported (the library may have it). A file whose problems are fixed gets one empty list.
+ * notes wait (a first read changes every key), catalogs show their reader's problems without the
+ * keys they share with others, and while the Zotero library comes in, an unknown key is not
+ * reported (the library may have it). A file whose problems are fixed gets one empty list.
  */
 import { isZoteroCatalog } from '../catalog/zotero';
 import { catalogDiagnostics, noteDiagnostics, UNKNOWN_KEY } from './diagnostics';
@@ -63,9 +64,12 @@ export class DiagnosticsSchedule {
    * verdicts. Other notes cannot have: their keys are as known as before.
    */
   catalogChanged(uri: string, changedKeys: () => readonly string[]): void {
-    if (!isZoteroCatalog(uri)) this.guard(() => this.publish(uri, catalogDiagnostics(this.model, uri, this.host.settings())));
+    // While indexing, the reader's problems at once; duplicate keys once every catalog is in (the
+    // end publishes every file): finding them at each catalog read cost 10–30 ms a time at 100k.
+    const indexing = this.host.indexing();
+    if (!isZoteroCatalog(uri)) this.guard(() => this.publish(uri, catalogDiagnostics(this.model, uri, this.host.settings(), !indexing)));
     // While indexing every note is published at the end anyway (and a first read changes 100,000 keys).
-    if (this.host.indexing()) return;
+    if (indexing) return;
     for (const note of this.model.notesCitingAny(changedKeys())) this.notesToRecheck.add(note);
     this.clock.clearTimeout(this.republishTimer);
     this.republishTimer = this.clock.setTimeout(() => {
@@ -86,10 +90,20 @@ export class DiagnosticsSchedule {
   /** Every catalog's and note's diagnostics again, in slices; a newer pass takes over from an older one. */
   async republishAll(): Promise<void> {
     const run = ++this.republishRun;
+    let sliceStart = this.clock.now();
+    const duplicates = this.model.settleDuplicates();
+    for (let done = false; !done; ) {
+      this.guard(() => void (done = duplicates.next().done === true));
+      if (!done && this.clock.now() - sliceStart > REPUBLISH_SLICE_MS) {
+        await this.clock.yieldToEventLoop();
+        if (run !== this.republishRun) return;
+        sliceStart = this.clock.now();
+      }
+    }
     this.guard(() => {
       for (const uri of this.model.catalogUris()) if (!isZoteroCatalog(uri)) this.publish(uri, catalogDiagnostics(this.model, uri, this.host.settings()));
     });
-    let sliceStart = this.clock.now();
+    sliceStart = this.clock.now();
     for (const uri of this.model.noteUris()) {
       if (run !== this.republishRun) return;
       if (this.model.note(uri)) this.guard(() => this.publishNote(uri));
