@@ -6,7 +6,8 @@ import { describe, test } from 'node:test';
 import { parseBibtex } from '../../server/src/catalog/bibtex';
 import { topicDocument } from '../../server/src/service/topicDocuments';
 import { writeCatalog } from '../bench/generate';
-import { chooseLabel, indexTexts, isReadableLabel, titleCase } from '../../server/src/search/topicLabels';
+import { chooseLabel, indexTexts, isReadableLabel, labelKey, titleCase } from '../../server/src/search/topicLabels';
+import { foldAccents } from '../../server/src/search/tokenize';
 import { buildTopics } from '../../server/src/search/topicModel';
 import type { TopicDocument, TopicEntry, TopicResult } from '../../server/src/search/topicResult';
 import { writtenWords } from '../../server/src/search/topicTerms';
@@ -81,6 +82,73 @@ describe('topic labels a person can read', () => {
   });
 });
 
+describe('labels that set a topic apart', () => {
+  // Every title of the first group says "Inference"; a fifth of its siblings' papers say it too ("at
+  // inference time"), fewer than a catch-all; a phrase half its titles write says what it is about.
+  const inference = papers('gm', [
+    ['Variational Inference in Graphical Models', 'Approximate inference of the posterior marginals with mean-field updates.'],
+    ['Exact Inference in Tree-Structured Graphical Models', 'Belief propagation gives exact posterior marginals on a tree.'],
+    ['Inference by Message Passing in Graphical Models', 'Loopy belief propagation passes messages until the posterior marginals converge.'],
+    ['Inference and Structure Learning for Graphical Models', 'Structure and posterior marginals are estimated together from samples.'],
+    ['Inference with Markov Chain Monte Carlo', 'Gibbs sampling draws from the posterior; marginals are averages of the draws.'],
+    ['Amortized Inference for Latent Variables', 'An encoder predicts the posterior marginals of the latent variables.'],
+    ['Inference by Expectation Propagation', 'Moment matching of the marginals gives a Gaussian posterior.'],
+    ['Inference of Topic Proportions', 'Collapsed Gibbs sampling estimates the posterior marginals over topics.'],
+  ]);
+  const pruning = papers('pr', [
+    ['Magnitude Pruning of Convolutional Networks', 'Removing small weights shrinks the network; it runs faster at inference time.'],
+    ['Structured Pruning of Channels', 'Whole channels are removed so the pruned network runs faster on hardware.'],
+    ['Pruning at Initialization', 'Weights are removed before training using gradient saliency scores.'],
+    ['Lottery Tickets and Iterative Pruning', 'Sparse subnetworks found by iterative magnitude pruning train to full accuracy.'],
+    ['Pruning Attention Heads', 'Most attention heads can be removed after training with little loss; inference gets cheaper.'],
+    ['Movement Pruning for Fine-Tuning', 'Weights that move toward zero during fine-tuning are removed.'],
+    ['Pruning with Second-Order Saliency', 'The Hessian of the loss ranks weights to remove; inference cost drops.'],
+    ['Dynamic Pruning of Activations', 'Channels are skipped per input, saving compute.'],
+    ['Pruning Recurrent Networks', 'Gates and hidden units are removed from trained recurrent networks.'],
+    ['Global Pruning Budgets', 'One threshold over all layers decides how many weights to remove.'],
+  ]);
+  const retrieval = papers('ir', [
+    ['Dense Passage Retrieval', 'A dual encoder retrieves passages for open-domain question answering by inner product search.'],
+    ['Sparse Lexical Retrieval with Learned Term Weights', 'Term weights predicted by a language model drive an inverted index.'],
+    ['Late Interaction for Passage Retrieval', 'Token-level similarity between query and passage embeddings ranks passages.'],
+    ['Hard Negatives for Dense Retrieval', 'Negatives mined from the index sharpen the dual encoder.'],
+    ['Query Expansion for Passage Retrieval', 'Generated expansions of the query improve recall of the first-stage index.'],
+    ['Distilling Cross-Encoders into Retrievers', 'A cross-encoder teacher scores passages for the dual encoder; inference stays fast.'],
+    ['Retrieval-Augmented Question Answering', 'Retrieved passages condition the reader that writes the answer.'],
+    ['Multilingual Passage Retrieval', 'One dual encoder retrieves passages across languages.'],
+    ['Passage Retrieval for Long Documents', 'Documents are split into passages that the dual encoder indexes.'],
+    ['Conversational Passage Retrieval', 'The query is rewritten from the dialogue history before passages are retrieved.'],
+  ]);
+
+  test('a word its siblings say too loses to a phrase only the topic says: "Graphical Models", not "Inference"', () => {
+    const result = buildTopics([...inference, ...pruning, ...retrieval], { topicCount: 3 });
+    assert.deepEqual(membership(result), { 'Graphical Models': keys(inference), 'Passage Retrieval': keys(retrieval), Pruning: keys(pruning) });
+    // The word still shows in the tooltip.
+    assert.deepEqual(result.topics.find((t) => t.label === 'Graphical Models')?.terms, ['Inference']);
+  });
+
+  const cavityTopics = ['Surface Resistance', 'Flux Expulsion', 'Quench Fields', 'Medium-Temperature Baking', 'Nitrogen Doping', 'Hydride Precipitation', 'Vortex Losses', 'Electropolishing', 'Grain Boundaries', 'Field Emission', 'Thermal Conductivity', 'Residual Resistance'];
+  const cavities = papers('srf', cavityTopics.map((t) => [`${t} of Niobium Cavities`, `${t} limits the quality factor of superconducting niobium cavities for accelerators.`]));
+  const filmTopics = ['Sputtered', 'Evaporated', 'Epitaxial', 'Ultrathin', 'Granular', 'Strained', 'Annealed', 'Nanostructured', 'Polycrystalline', 'Amorphous', 'Oxidized', 'Irradiated', 'Patterned'];
+  const films = papers('film', filmTopics.map((t) => [`${t} Niobium Thin Films`, `${t} niobium films on sapphire are characterised by x-ray diffraction and transport for detectors.`]));
+  // Two German titles write niobium "Niob", a piece of the word twelve times as many papers write.
+  const german = papers('de', [
+    ['Sauerstoff in Niob', 'Die Löslichkeit von Sauerstoff im Metall wird bei hohen Temperaturen gemessen.'],
+    ['Wasserstoff in Niob', 'Die Diffusion von Wasserstoff im Metall wird mit Neutronen gemessen.'],
+    ['Restwiderstand von reinem Metall', 'Der Restwiderstand des Metalls hängt von den Fremdatomen ab.'],
+    ['Ausscheidungen von Oxiden im Metall', 'Die Ausscheidungen aus übersättigten Mischkristallen werden mit dem Elektronenmikroskop untersucht.'],
+    ['Diffusion von Stickstoff im Metall', 'Die Diffusion von Stickstoff wird bei hohen Temperaturen gemessen.'],
+  ]);
+  const tasks = ['Question Answering', 'Summarization', 'Translation', 'Parsing', 'Tagging', 'Retrieval', 'Dialogue', 'Entailment', 'Captioning', 'Coreference', 'Classification', 'Generation', 'Ranking', 'Segmentation', 'Detection', 'Tracking', 'Forecasting', 'Clustering', 'Recommendation', 'Planning'];
+  const language = papers('nlp', tasks.map((t) => [`Language Models for ${t}`, `A pretrained language model is fine-tuned for ${t.toLowerCase()} with few labelled examples.`]));
+
+  test('a piece of a longer word the catalog writes is never a label: not "Niob" of "Niobium"', () => {
+    const result = buildTopics([...cavities, ...films, ...german, ...language], { topicCount: 4 });
+    assert.deepEqual(membership(result), { Diffusion: keys(german), 'Language Models': keys(language), 'Niobium Cavities': keys(cavities), 'Niobium Thin Films': keys(films) });
+    for (const topic of result.topics) assert.ok(!topic.terms.includes('Niob'), `${topic.label}: ${topic.terms.join(', ')}`);
+  });
+});
+
 describe('isReadableLabel', () => {
   test('names, acronyms and formulas are labels', () => {
     for (const label of ['3D Gaussian Splatting', 'RL', 'Few-Shot Learning', 'TiO₂', 'Superconducting MgB₂', '³¹P NMR', 'μSR', 'Speed', 'Pose Estimation'])
@@ -103,6 +171,11 @@ describe('chooseLabel when every candidate is taken', () => {
     const used = new Set(['pose estimation', 'sparse views', 'camera']);
     const { label } = chooseLabel(termTexts, { terms: [0, 1], shared: [2] }, texts, used);
     assert.equal(label, 'Pose Estimation and Sparse Views');
+  });
+
+  test('a label the tree has but for a plural is taken: no "Sparse Views" beside "Sparse View"', () => {
+    const used = new Set(['pose estimation', foldAccents('Sparse View'), labelKey('Sparse View')]);
+    assert.equal(chooseLabel(termTexts, { terms: [0, 1], shared: [] }, texts, used).label, 'Pose Estimation and Sparse Views');
   });
 
   test('with no candidate term at all: the word its titles say most', () => {

@@ -50,11 +50,21 @@ const GENERIC_WORDS = stems(
  */
 const GENERIC_SPELLINGS = new Set(['rank', 'ranks', 'estimating', 'using', 'exploring', 'evaluating', 'investigating', 'measuring', 'probing', 'enabling', 'towards']);
 
+/**
+ * Articles, prepositions and conjunctions of the other languages titles are written in (German,
+ * French, Spanish, Italian): the stop words are English, so "Der" of "Einfluß der Temperatur" was
+ * the label of a catalog's German papers. Never a label's edge, nor a word binding a name.
+ */
+const FOREIGN_FUNCTION_WORDS =
+  'der die das den dem des und oder von vom zur zum mit bei auf aus uber unter fur ein eine einer eines einem nach durch als wird werden sind ' +
+  'les une dans pour sur avec par aux est sont los las del una con para por della delle dei degli nel nella sul';
+
 /** Modifiers: a label does not start or end with one ("Efficient Inference", "Sparse Attention Efficient"). */
 const EDGE_WORDS = stems(
   'novel new towards toward efficient effective improved improving improve better fast faster simple simpler ' +
   'scalable general unified unifying make making several various existing beyond across like different ' +
-  'significant good via provable provably fully practical generalized principled highly assuming',
+  'significant good via provable provably fully practical generalized principled highly assuming ' +
+  FOREIGN_FUNCTION_WORDS,
 );
 
 /** Verbs and openers of titles, Latin left by a dropped "in": a label does not start with one ("Learning Representations", "Situ Synchrotron"). */
@@ -76,6 +86,14 @@ export interface LabelCandidates {
   terms: number[];
   /** Terms the siblings share too: a label only when none of `terms` is left. */
   shared: number[];
+  /** Share of the topic's papers that have each term of `terms`. */
+  said?: ReadonlyMap<number, number>;
+  /** Phrases of `terms` that set the topic apart: said by enough of its papers, several times rarer in its siblings'. */
+  distinctive?: ReadonlySet<number>;
+  /** Words of `terms` common outside the topic too: "Inference", "Matrix", "Layer" in a library of machine learning. */
+  common?: ReadonlySet<number>;
+  /** Stems of the topic's words that are pieces of longer words (isWordFragment): not even a last-resort label. */
+  fragments?: ReadonlySet<string>;
 }
 
 /** A term counts its papers, and twice those whose title (or keywords) has it: titles name topics. */
@@ -92,6 +110,23 @@ const PHRASE_SHARE = 0.4;
 /** A term written after (or before) one same word this often, or one of two words this often, is part of a longer name (boundBy). */
 const ONE_PARTNER_SHARE = 0.5;
 const TWO_PARTNERS_SHARE = 2 / 3;
+/**
+ * A word more than this share of the siblings' papers say, and more than `WORD_OUTSIDE_FEW` of
+ * them, is common outside its topic: a word a sixteenth of the field says ("Inference", "Matrix",
+ * "Layer") names no one topic, though the topic says it more than its siblings do. A small library
+ * says too little to call a word common ("Pruning" in 3 of the demo's other 57 papers).
+ */
+const WORD_OUTSIDE_SHARE = 0.03;
+const WORD_OUTSIDE_FEW = 3;
+/**
+ * A phrase is distinctive when this share of the topic's papers say it (two at least) and the
+ * siblings' say it this many times less often. Fewer would name a part of the topic only:
+ * "Graphical Models" over 2,555 papers of inference, 13 % of which say it, on ml-conferences.
+ */
+const PHRASE_SAID_SHARE = 0.15;
+const PHRASE_LIFT = 4;
+/** A distinctive phrase replaces a common word when this share of the word's papers (as a share of the topic) say it. */
+const PHRASE_OVER_WORD = 1 / 3;
 
 /** Arrays of the vocabulary's size, reused by every sibling set of one run (all zero between uses). */
 export interface LabelScratch {
@@ -111,7 +146,14 @@ export function labelScratch(vocabulary: Vocabulary): LabelScratch {
  * class-based TF-IDF, the share of the topic's papers with the term (titles count twice) times the
  * log of how much more common it is in the topic than among all the siblings' papers.
  */
-export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, siblings: readonly (readonly number[])[], scratch: LabelScratch): LabelCandidates[] {
+export function rankLabelTerms(
+  vectors: PaperVectors,
+  vocabulary: Vocabulary,
+  siblings: readonly (readonly number[])[],
+  scratch: LabelScratch,
+  // Subtopics' siblings all write their parent's words: one they share ("Reasoning" of language models) is no generic word of the field.
+  preferDistinct = true,
+): LabelCandidates[] {
   const { all, allPapers, weighted, papers } = scratch;
   const total = siblings.reduce((sum, rows) => sum + rows.length, 0);
   // One pass over the rows: each topic's counts (weighted, papers), kept as its terms in first-met
@@ -119,6 +161,7 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
   const touchedAll: number[] = [];
   let ownTerms = new Int32Array(1024);
   let ownCounts = new Float32Array(1024);
+  let ownPapers = new Int32Array(1024);
   const ownStarts = new Uint32Array(siblings.length + 1);
   let own = 0;
   siblings.forEach((rows, c) => {
@@ -131,6 +174,7 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
           if (own === ownTerms.length) {
             ownTerms = grow(ownTerms, new Int32Array(own * 2));
             ownCounts = grow(ownCounts, new Float32Array(own * 2));
+            ownPapers = grow(ownPapers, new Int32Array(own * 2));
           }
           ownTerms[own++] = term;
         }
@@ -141,6 +185,7 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
     for (let at = from; at < own; at++) {
       const term = ownTerms[at];
       ownCounts[at] = weighted[term];
+      ownPapers[at] = papers[term];
       if (allPapers[term] === 0) touchedAll.push(term);
       all[term] += weighted[term];
       allPapers[term] += papers[term];
@@ -166,19 +211,40 @@ export function rankLabelTerms(vectors: PaperVectors, vocabulary: Vocabulary, si
     }
     let n = 0;
     const catchAll = Math.max(CATCH_ALL_SHARE * total, 1.5 * size);
+    const distinct = new Set<number>();
+    const common = new Set<number>();
+    const said = new Map<number, number>();
+    const fragments = new Set<string>();
     for (let at = from; at < from + count; at++) {
       const term = ownTerms[at];
       const inTopicCount = ownCounts[at];
       // Once in one abstract is no topic's name: at least two papers, or a title.
-      if (labelable[term] && inTopicCount >= 2) {
+      if (labelable[term] === FRAGMENT) fragments.add(vocabulary.terms[term]);
+      if (labelable[term] === 1 && inTopicCount >= 2) {
         const inTopic = inTopicCount / size;
         const overall = all[term] / total;
         termOf[n] = term;
         scoreOf[n] = LENGTH_BONUS[vocabulary.lengths[term]] * inTopic * Math.log(1 + inTopic / overall);
         sharedOf[n++] = allPapers[term] > catchAll ? 1 : 0;
+        const inside = ownPapers[at] / size;
+        const outsideCount = allPapers[term] - ownPapers[at];
+        const outside = total > size ? outsideCount / (total - size) : 0;
+        said.set(term, inside);
+        if (vocabulary.lengths[term] === 1) {
+          if (outside > WORD_OUTSIDE_SHARE && outsideCount > WORD_OUTSIDE_FEW) common.add(term);
+        } else if (ownPapers[at] >= 2 && inside >= PHRASE_SAID_SHARE && outside * PHRASE_LIFT <= inside) distinct.add(term);
       }
     }
-    return { terms: best(termOf, scoreOf, sharedOf, n, 0, selectScratch), shared: best(termOf, scoreOf, sharedOf, n, 1, selectScratch) };
+    const terms = best(termOf, scoreOf, sharedOf, n, 0, selectScratch);
+    const keep = (set: Set<number>) => new Set(terms.filter((t) => set.has(t)));
+    return {
+      terms,
+      shared: best(termOf, scoreOf, sharedOf, n, 1, selectScratch),
+      said: new Map(terms.map((t) => [t, said.get(t) as number])),
+      distinctive: keep(distinct),
+      common: preferDistinct ? keep(common) : undefined,
+      fragments,
+    };
   });
   for (const term of touchedAll) {
     all[term] = 0;
@@ -201,11 +267,37 @@ function best(terms: Int32Array, scores: Float64Array, shared: Uint8Array, n: nu
     .map((s) => s.term);
 }
 
-/** Per term of the vocabulary: may it name a topic (isLabelTerm), computed once per vocabulary. */
+/** A longer word starting with a one-word term is written this many times as often: the term is a piece of it, or a foreign spelling ("Niob" of "Niobium"). */
+const FRAGMENT_RATIO = 10;
+
+/**
+ * Whether a one-word term is a fragment of a longer word of the catalog: a word that starts with it
+ * and at least two letters more, in `FRAGMENT_RATIO` times as many papers ("Niob", German in a few
+ * titles, of "Niobium"). A phrase starting with the longer word counts as well: a word half the
+ * papers say is no term, its phrases are. Terms are in alphabetical order, so the longer ones follow.
+ */
+export function isWordFragment(vocabulary: Vocabulary, term: number): boolean {
+  const stem = vocabulary.terms[term];
+  const limit = FRAGMENT_RATIO * vocabulary.df[term];
+  for (let t = term + 1; t < vocabulary.terms.length; t++) {
+    const other = vocabulary.terms[t];
+    if (!other.startsWith(stem)) break;
+    const space = other.indexOf(' ');
+    const longer = (space < 0 ? other.length : space) >= stem.length + 2;
+    if (longer && vocabulary.df[t] >= limit) return true;
+  }
+  return false;
+}
+
+const FRAGMENT = 2;
+
+/** Per term of the vocabulary: may it name a topic (1, isLabelTerm), or is it a word's fragment (`FRAGMENT`), computed once per vocabulary. */
 function labelableTerms(vocabulary: Vocabulary): Uint8Array {
   let flags = labelable.get(vocabulary);
   if (!flags) {
-    flags = Uint8Array.from(vocabulary.terms, (_, term) => (isLabelTerm(vocabulary, term) ? 1 : 0));
+    flags = Uint8Array.from(vocabulary.terms, (_, term) =>
+      vocabulary.lengths[term] === 1 && isWordFragment(vocabulary, term) ? FRAGMENT : isLabelTerm(vocabulary, term) ? 1 : 0,
+    );
     labelable.set(vocabulary, flags);
   }
   return flags;
@@ -493,6 +585,16 @@ const LATIN_START = /^[a-z\u00df-\u024f]/;
 /** Words a title leaves lower case inside a name: "Out-of-Distribution", "Learning-to-Rank". */
 const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'vs', 'via', 'with']);
 
+/**
+ * A label's words by stem, apart from spellings (in `used` beside them): "Vision Transformers" is
+ * taken once its parent is "Vision Transformer".
+ */
+export function labelKey(label: string): string {
+  return `\u0000${writtenWords(label)
+    .map((w) => w.stem ?? '')
+    .join(' ')}`;
+}
+
 /** A readable id from a label: "Few-Shot Learning" → "few-shot-learning". */
 export function slugOf(label: string): string {
   const slug = foldAccents(label)
@@ -507,6 +609,8 @@ function compareText(a: string, b: string): number {
 
 /** A candidate label: a term as the topic's texts write it, and its stems (the tooltip leaves out the label's words). */
 export interface SpelledTerm {
+  /** The vocabulary's term. */
+  term: number;
   spelling: string;
   stems: string[];
   /** Occurrences in the topic's titles and keywords. */
@@ -528,7 +632,7 @@ export function spellTerms(termTexts: readonly string[], terms: readonly number[
     if (usage.spelling === undefined || usage.broken || !readableOf(usage.spelling, texts.spellings) || GENERIC_SPELLINGS.has(usage.spelling.toLowerCase())) continue;
     if (!relaxed && (usage.fragment || usage.inTitles === 0)) continue;
     const spelling = usage.spelling;
-    if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ spelling, stems: text.split(' '), inTitles: usage.inTitles });
+    if (!spelled.some((s) => foldAccents(s.spelling) === foldAccents(spelling))) spelled.push({ term, spelling, stems: text.split(' '), inTitles: usage.inTitles });
     if (spelled.length >= MAX_SPELLED) break;
   }
   return spelled;
@@ -541,7 +645,7 @@ export function spellTerms(termTexts: readonly string[], terms: readonly number[
  * Y" of two of them, its titles' most common words; numbered only when its papers have no word.
  */
 export function chooseLabel(termTexts: readonly string[], candidates: LabelCandidates, texts: TopicTexts, used: ReadonlySet<string>): { label: string; spelled: SpelledTerm[] } {
-  const free = (spelling: string) => !used.has(foldAccents(spelling));
+  const free = (spelling: string) => !used.has(foldAccents(spelling)) && !used.has(labelKey(spelling));
   // Each term's usage read once, whatever the passes.
   const usages = new Map<number, TermUsage>();
   const spelled = spellTerms(termTexts, candidates.terms, texts, false, usages);
@@ -550,6 +654,7 @@ export function chooseLabel(termTexts: readonly string[], candidates: LabelCandi
     () => spellTerms(termTexts, [...candidates.terms, ...candidates.shared], texts, true, usages),
   ];
   let found = spelled.find((s) => free(s.spelling));
+  if (found) found = distinctPhrase(found, spelled, candidates, free) ?? found;
   const all = [...spelled];
   for (const pass of passes) {
     if (found) break;
@@ -560,9 +665,20 @@ export function chooseLabel(termTexts: readonly string[], candidates: LabelCandi
   if (found) return { label: (preciser(found, all, free) ?? found).spelling, spelled: all };
   const pair = pairLabel(all, free);
   if (pair) return { label: pair, spelled: all };
-  const words = titleWords(texts);
-  const label = words.find(free) ?? pairLabel(words.map((spelling) => ({ spelling, stems: [foldAccents(spelling)], inTitles: 0 })), free) ?? numbered(all[0]?.spelling ?? words[0] ?? 'Topic', free);
+  const words = titleWords(texts, candidates.fragments);
+  const label = words.find(free) ?? pairLabel(words.map((spelling) => ({ term: -1, spelling, stems: [foldAccents(spelling)], inTitles: 0 })), free) ?? numbered(all[0]?.spelling ?? words[0] ?? 'Topic', free);
   return { label, spelled: all };
+}
+
+/**
+ * For a word its siblings' papers say too ("Inference", "Layer", "Transformers"): the best-scored
+ * phrase that sets the topic apart, said by a third as many of its papers as the word at least
+ * ("Graphical Models", "Vision Transformer").
+ */
+function distinctPhrase(word: SpelledTerm, spelled: readonly SpelledTerm[], candidates: LabelCandidates, free: (label: string) => boolean): SpelledTerm | undefined {
+  if (word.stems.length !== 1 || !candidates.common?.has(word.term)) return undefined;
+  const enough = PHRASE_OVER_WORD * (candidates.said?.get(word.term) ?? 0);
+  return spelled.find((s) => s.stems.length > 1 && candidates.distinctive?.has(s.term) && (candidates.said?.get(s.term) ?? 0) >= enough && free(s.spelling));
 }
 
 /**
@@ -591,11 +707,11 @@ function pairLabel(candidates: readonly SpelledTerm[], free: (label: string) => 
 }
 
 /** The readable words of a topic's titles and keywords, most common first (ties alphabetical), as written most often. */
-function titleWords(texts: TopicTexts): string[] {
+function titleWords(texts: TopicTexts, fragments: ReadonlySet<string> = new Set()): string[] {
   const counts = new Map<string, { count: number; spellings: Map<string, number> }>();
   for (let t = 0; t < texts.titled; t++) {
     for (const word of texts.words[t]) {
-      if (word.stem === undefined) continue;
+      if (word.stem === undefined || fragments.has(word.stem)) continue;
       const spelling = titleCase(texts.texts[t].slice(word.start, word.end));
       if (!isReadableLabel(spelling)) continue;
       const entry = counts.get(word.stem) ?? { count: 0, spellings: new Map<string, number>() };

@@ -33,7 +33,7 @@
  */
 import { foldAccents } from './tokenize';
 import { louvain, nearestNeighbors, neighbourVotes, queryCuts, subgraph, type Graph } from './topicCluster';
-import { chooseLabel, indexTexts, isReadableLabel, labelScratch, rankLabelTerms, slugOf, spellingCache, type LabelScratch, type SpellingCache, type TopicTexts } from './topicLabels';
+import { chooseLabel, indexTexts, isReadableLabel, labelKey, labelScratch, rankLabelTerms, slugOf, spellingCache, type LabelScratch, type SpellingCache, type TopicTexts } from './topicLabels';
 import type { TopicDocument, TopicEntry, TopicModelState, TopicPlacement, TopicResult } from './topicResult';
 import { buildVocabulary, grow, kthLargest, tokenizeAll, VOCABULARY_SAMPLE, vectorize, WordTable, writtenWords, type PaperVectors, type Vocabulary, type WrittenWord } from './topicTerms';
 
@@ -738,12 +738,12 @@ function labelTree(catalog: Catalog, roots: TopicNode[], previous: TopicResult |
         // A label no longer given (an older version's "Nb", "Topic 2") is made again; the id stays.
         if (!isReadableLabel(match.label)) continue;
         node.label = match.label;
-        usedLabels.add(foldAccents(match.label));
+        usedLabels.add(foldAccents(match.label)).add(labelKey(match.label));
       }
     }
   }
   for (const siblings of levels) {
-    const ranked = rankLabelTerms(catalog.vectors, catalog.vocabulary, siblings.map((node) => node.rows), catalog.labels);
+    const ranked = rankLabelTerms(catalog.vectors, catalog.vocabulary, siblings.map((node) => node.rows), catalog.labels, siblings === roots);
     // Bigger topics choose first: they are the ones a reader sees.
     const order = siblings.map((_, i) => i).sort((a, b) => siblings[b].rows.length - siblings[a].rows.length || siblings[a].rows[0] - siblings[b].rows[0]);
     for (const i of order) {
@@ -753,7 +753,7 @@ function labelTree(catalog: Catalog, roots: TopicNode[], previous: TopicResult |
       const spelled = chosen.spelled;
       if (!node.label) {
         node.label = chosen.label;
-        usedLabels.add(foldAccents(node.label));
+        usedLabels.add(foldAccents(node.label)).add(labelKey(node.label));
       }
       // The tooltip's terms say more than the label: none repeats one of its words.
       const labelStems = new Set(writtenWords(node.label).map((w) => w.stem));
