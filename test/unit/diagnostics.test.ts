@@ -88,6 +88,13 @@ describe('diagnostics in catalogs', () => {
     assert.equal(inSteps.model.catalogProblemCount(uriOf('b.bib')), 101);
     assert.deepEqual(catalogDiagnostics(inSteps.model, uriOf('b.bib'), parseSettings({})), expected);
 
+    // Settling left half-way (a newer pass took over): the status finds the duplicates again.
+    const abandoned = fixture(`%! a.bib\n${entries}\n%! b.bib\n${entries}\n`);
+    const halfWay = abandoned.model.settleDuplicates();
+    halfWay.next();
+    halfWay.return();
+    assert.equal(abandoned.model.catalogProblemCount(uriOf('b.bib')), 101);
+
     const changed = fixture(`%! a.bib\n${entries}\n%! b.bib\n${entries}\n`);
     const settling = changed.model.settleDuplicates();
     settling.next();

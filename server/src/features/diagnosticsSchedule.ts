@@ -96,7 +96,10 @@ export class DiagnosticsSchedule {
       this.guard(() => void (done = duplicates.next().done === true));
       if (!done && this.clock.now() - sliceStart > REPUBLISH_SLICE_MS) {
         await this.clock.yieldToEventLoop();
-        if (run !== this.republishRun) return;
+        if (run !== this.republishRun) {
+          duplicates.return(); // ends the model's settling, so the status does not wait on it
+          return;
+        }
         sliceStart = this.clock.now();
       }
     }
